@@ -1,0 +1,161 @@
+"""Renders Django form fields in GOV.UK Design System markup.
+
+`{% govuk_field form.name %}` gives the label, hint, inline error message and the input with the right classes,
+and wraps checkbox and radio groups in a fieldset with a legend, so templates never hand-write field markup.
+"""
+
+from __future__ import annotations
+
+from django import forms, template
+from django.forms.boundfield import BoundField
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
+
+register = template.Library()
+
+TEXT_WIDGETS = (
+    forms.TextInput,
+    forms.EmailInput,
+    forms.URLInput,
+    forms.NumberInput,
+    forms.PasswordInput,
+    forms.DateInput,
+)
+
+
+def _error_id(field: BoundField) -> str:
+    return f"{field.auto_id}-error"
+
+
+def _hint_id(field: BoundField) -> str:
+    return f"{field.auto_id}-hint"
+
+
+def _describedby(field: BoundField) -> str:
+    ids = []
+    if field.help_text:
+        ids.append(_hint_id(field))
+    if field.errors:
+        ids.append(_error_id(field))
+    return " ".join(ids)
+
+
+def _hint(field: BoundField) -> SafeString:
+    if not field.help_text:
+        return mark_safe("")  # noqa: S308 - empty string
+    return format_html('<div id="{}" class="govuk-hint">{}</div>', _hint_id(field), field.help_text)
+
+
+def _error(field: BoundField) -> SafeString:
+    if not field.errors:
+        return mark_safe("")  # noqa: S308 - empty string
+    return format_html(
+        '<p id="{}" class="govuk-error-message"><span class="govuk-visually-hidden">Error:</span> {}</p>',
+        _error_id(field),
+        " ".join(str(e) for e in field.errors),
+    )
+
+
+def _with_attrs(field: BoundField, css: str) -> str:
+    attrs = {"class": css}
+    describedby = _describedby(field)
+    if describedby:
+        attrs["aria-describedby"] = describedby
+    return str(field.as_widget(attrs=attrs))
+
+
+def _choice_group(field: BoundField, kind: str, legend_size: str, is_page_heading: bool) -> SafeString:
+    """Checkboxes or radios: a fieldset with a legend, one item per choice."""
+    input_type = "checkbox" if kind == "checkboxes" else "radio"
+    items = []
+    for index, option in enumerate(field.subwidgets):
+        option_id = option.id_for_label or f"{field.auto_id}_{index}"
+        checked = " checked" if option.data.get("selected") else ""
+        items.append(
+            format_html(
+                '<div class="govuk-{kind}__item"><input class="govuk-{kind}__input" id="{id}" name="{name}" '
+                'type="{type}" value="{value}"{checked}><label class="govuk-label govuk-{kind}__label" '
+                'for="{id}">{label}</label></div>',
+                kind=kind,
+                id=option_id,
+                name=field.html_name,
+                type=input_type,
+                value=option.data["value"],
+                checked=mark_safe(checked),  # noqa: S308 - constant
+                label=option.choice_label,
+            )
+        )
+    legend = (
+        format_html('<h1 class="govuk-fieldset__heading">{}</h1>', field.label) if is_page_heading else field.label
+    )
+    describedby = _describedby(field)
+    small = " govuk-checkboxes--small" if kind == "checkboxes" and len(items) > 6 else ""
+    return format_html(
+        '<div class="govuk-form-group{err}"><fieldset class="govuk-fieldset"{db}>'
+        '<legend class="govuk-fieldset__legend govuk-fieldset__legend--{size}">{legend}</legend>{hint}{error}'
+        '<div class="govuk-{kind}{small}" data-module="govuk-{kind}">{items}</div></fieldset></div>',
+        err=" govuk-form-group--error" if field.errors else "",
+        db=format_html(' aria-describedby="{}"', describedby) if describedby else "",
+        size=legend_size,
+        legend=legend,
+        hint=_hint(field),
+        error=_error(field),
+        kind=kind,
+        small=small,
+        items=format_html_join("", "{}", ((item,) for item in items)),
+    )
+
+
+@register.simple_tag
+def govuk_field(field: BoundField, label_size: str = "s", heading: bool = False, width: str = "") -> SafeString:
+    widget = field.field.widget
+    if isinstance(widget, forms.CheckboxSelectMultiple):
+        return _choice_group(field, "checkboxes", label_size, heading)
+    if isinstance(widget, forms.RadioSelect):
+        return _choice_group(field, "radios", label_size, heading)
+
+    error_class = " govuk-form-group--error" if field.errors else ""
+    if isinstance(widget, forms.CheckboxInput):
+        return format_html(
+            '<div class="govuk-form-group{}"><div class="govuk-checkboxes" data-module="govuk-checkboxes">{}{}'
+            '<div class="govuk-checkboxes__item">{}<label class="govuk-label govuk-checkboxes__label" for="{}">{}'
+            "</label></div></div></div>",
+            error_class,
+            _error(field),
+            _hint(field),
+            mark_safe(_with_attrs(field, "govuk-checkboxes__input")),  # noqa: S308 - rendered by Django
+            field.auto_id,
+            field.label,
+        )
+
+    if isinstance(widget, forms.Textarea):
+        css = "govuk-textarea" + (" govuk-textarea--error" if field.errors else "")
+    elif isinstance(widget, forms.Select):
+        css = "govuk-select" + (" govuk-select--error" if field.errors else "")
+    elif isinstance(widget, forms.FileInput):
+        css = "govuk-file-upload" + (" govuk-file-upload--error" if field.errors else "")
+    else:
+        css = "govuk-input" + (" govuk-input--error" if field.errors else "")
+        if width:
+            css += f" govuk-input--width-{width}"
+    label = format_html(
+        '<label class="govuk-label govuk-label--{}" for="{}">{}</label>', label_size, field.id_for_label, field.label
+    )
+    if heading:
+        label = format_html('<h1 class="govuk-label-wrapper">{}</h1>', label)
+    return format_html(
+        '<div class="govuk-form-group{}">{}{}{}{}</div>',
+        error_class,
+        label,
+        _hint(field),
+        _error(field),
+        mark_safe(_with_attrs(field, css)),  # noqa: S308 - rendered by Django, values escaped
+    )
+
+
+@register.simple_tag
+def govuk_fields(form: forms.BaseForm) -> SafeString:
+    """Every visible field of a form, in order, plus its hidden fields."""
+    parts = [govuk_field(field) for field in form.visible_fields()]
+    parts += [mark_safe(str(field)) for field in form.hidden_fields()]  # noqa: S308 - rendered by Django
+    return format_html_join("", "{}", ((p,) for p in parts))

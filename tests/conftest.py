@@ -1,0 +1,138 @@
+"""Personas shared by every test: a mutual member, a mentor, an ambassador, programme staff and an outsider.
+
+The outsider is a signed-up, verified person with no role: they must see nothing private.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Callable
+from types import SimpleNamespace
+
+import pytest
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+from django.test import Client
+
+from accounts.models import MentorProfile, Mutual, User
+from tests.factories import MembershipFactory, MentorProfileFactory, MutualFactory, UserFactory
+
+PERSONAS = ("anonymous", "member", "mentor", "ambassador", "staff", "outsider")
+
+
+def require_services() -> bool:
+    """True when CI demands real services and a browser: their absence must fail the run, not skip."""
+    return os.environ.get("REQUIRE_SERVICES", "").lower() in {"1", "true", "yes"}
+
+
+def skip_or_fail(reason: str) -> None:
+    if require_services():
+        pytest.fail(f"{reason} (REQUIRE_SERVICES is set, so this is a failure, not a skip)")
+    pytest.skip(reason)
+
+
+@pytest.fixture(autouse=True)
+def _test_settings(settings, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.SECURE_SSL_REDIRECT = False
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture(autouse=True)
+def _eager_celery(settings) -> None:  # type: ignore[no-untyped-def]
+    from config.celery import app
+
+    app.conf.task_always_eager = True
+    app.conf.task_eager_propagates = True
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache() -> None:
+    # Rate limits and throttles live in the cache: start every test with a clean one.
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+def enable_mfa(user: User) -> None:
+    TOTP.activate(user, generate_totp_secret())
+
+
+@pytest.fixture
+def member(db) -> User:  # type: ignore[no-untyped-def]
+    """Alice: a member of Riverside Care Mutual."""
+    return MembershipFactory(user__email="alice@example.org", user__full_name="Alice Member").user
+
+
+@pytest.fixture
+def mutual(member: User) -> Mutual:
+    return member.mutuals.get()
+
+
+@pytest.fixture
+def other_mutual(db) -> Mutual:  # type: ignore[no-untyped-def]
+    """A mutual none of the personas belong to."""
+    return MembershipFactory(mutual__name="Hillside Fire Mutual", user__email="olivia@example.org").mutual
+
+
+@pytest.fixture
+def mentor(db) -> User:  # type: ignore[no-untyped-def]
+    """Bob: an approved mentor."""
+    return MentorProfileFactory(user__email="bob@example.org", user__full_name="Bob Mentor").user
+
+
+@pytest.fixture
+def mentor_profile(mentor: User) -> MentorProfile:
+    return mentor.mentor_profile
+
+
+@pytest.fixture
+def ambassador(db) -> User:  # type: ignore[no-untyped-def]
+    """Dana: becomes an ambassador through the ambassadors app's fixtures (a verified user until then)."""
+    return UserFactory(email="dana@example.org", full_name="Dana Ambassador")
+
+
+@pytest.fixture
+def staff(db) -> User:  # type: ignore[no-untyped-def]
+    """Sam: programme team, with MFA set up as the role requires."""
+    user = UserFactory(email="sam@example.org", full_name="Sam Staff", is_programme_team=True)
+    enable_mfa(user)
+    return user
+
+
+@pytest.fixture
+def outsider(db) -> User:  # type: ignore[no-untyped-def]
+    """Charlie: signed up and verified, but belongs to nothing. Must see nothing private."""
+    return UserFactory(email="charlie@example.org", full_name="Charlie Outsider")
+
+
+@pytest.fixture
+def persona_client(db, member, mentor, ambassador, staff, outsider) -> Callable[[str], Client]:  # type: ignore[no-untyped-def]
+    """persona_client("member") -> a Client signed in as that persona ("anonymous" is signed out)."""
+    users = {"member": member, "mentor": mentor, "ambassador": ambassador, "staff": staff, "outsider": outsider}
+
+    def make(persona: str) -> Client:
+        client = Client()
+        if persona != "anonymous":
+            client.force_login(users[persona])
+        return client
+
+    return make
+
+
+@pytest.fixture
+def personas(member, mentor, ambassador, staff, outsider) -> SimpleNamespace:  # type: ignore[no-untyped-def]
+    return SimpleNamespace(member=member, mentor=mentor, ambassador=ambassador, staff=staff, outsider=outsider)
+
+
+@pytest.fixture(scope="session")
+def chromium_path() -> str | None:
+    return shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+__all__ = ["PERSONAS", "MutualFactory", "enable_mfa", "skip_or_fail"]
