@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -45,3 +46,37 @@ class Relationship(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in self.OPEN_STATUSES
+
+
+class Notice(models.Model):
+    """An in-app notice for one person (an introduction, a new message, a nudge, a decision ...).
+
+    Written through `messaging.services.notice_create`; any app may create them.
+    """
+
+    class Kind(models.TextChoices):
+        INTRODUCTION = "introduction", "Introduction"
+        MESSAGE = "message", "Message"
+        NUDGE = "nudge", "Reminder"
+        DECISION = "decision", "Decision"
+        RELATIONSHIP = "relationship", "Mentoring relationship"
+        AMBASSADOR = "ambassador", "Ambassadors"
+        ACCOUNT = "account", "Your account"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notices")
+    kind = models.CharField(max_length=30, choices=Kind.choices)
+    text = models.CharField(max_length=500)
+    url = models.CharField(max_length=500, blank=True, help_text="A path inside the service, e.g. /relationships/4/.")
+    created_at = models.DateTimeField(default=timezone.now)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "read_at"]), models.Index(fields=["user", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} for {self.user_id}: {self.text[:40]}"
+
+    @property
+    def is_read(self) -> bool:
+        return self.read_at is not None
