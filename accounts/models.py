@@ -201,6 +201,8 @@ class MutualInvitation(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     revoked_at = models.DateTimeField(null=True, blank=True)
+    # Claimed by the task that sends the invitation email, so a redelivered task sends nothing.
+    emailed_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-created_at"]
@@ -255,6 +257,8 @@ class MentorProfile(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     vetted_at = models.DateTimeField(null=True, blank=True)
+    # Claimed by the task that tells the mentor about the vetting decision, so a redelivered task sends nothing.
+    decision_emailed_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
