@@ -31,24 +31,25 @@ def _hint_id(field: BoundField) -> str:
     return f"{field.auto_id}-hint"
 
 
-def _describedby(field: BoundField) -> str:
+def _describedby(field: BoundField, hint: str = "") -> str:
     ids = []
-    if field.help_text:
+    if hint or field.help_text:
         ids.append(_hint_id(field))
     if field.errors:
         ids.append(_error_id(field))
     return " ".join(ids)
 
 
-def _hint(field: BoundField) -> SafeString:
-    if not field.help_text:
-        return mark_safe("")  # noqa: S308 - empty string
-    return format_html('<div id="{}" class="govuk-hint">{}</div>', _hint_id(field), field.help_text)
+def _hint(field: BoundField, hint: str = "") -> SafeString:
+    text = hint or field.help_text
+    if not text:
+        return mark_safe("")
+    return format_html('<div id="{}" class="govuk-hint">{}</div>', _hint_id(field), text)
 
 
 def _error(field: BoundField) -> SafeString:
     if not field.errors:
-        return mark_safe("")  # noqa: S308 - empty string
+        return mark_safe("")
     return format_html(
         '<p id="{}" class="govuk-error-message"><span class="govuk-visually-hidden">Error:</span> {}</p>',
         _error_id(field),
@@ -56,9 +57,11 @@ def _error(field: BoundField) -> SafeString:
     )
 
 
-def _with_attrs(field: BoundField, css: str) -> str:
-    attrs = {"class": css}
-    describedby = _describedby(field)
+def _with_attrs(field: BoundField, css: str, hint: str = "") -> str:
+    # The Design System advises against placeholders (they vanish on input and fail contrast): labels and hints
+    # carry that text instead, so a placeholder set by a third-party form (allauth's) is dropped.
+    attrs: dict[str, str | bool] = {"class": css, "placeholder": False}
+    describedby = _describedby(field, hint)
     if describedby:
         attrs["aria-describedby"] = describedby
     return str(field.as_widget(attrs=attrs))
@@ -85,9 +88,7 @@ def _choice_group(field: BoundField, kind: str, legend_size: str, is_page_headin
                 label=option.choice_label,
             )
         )
-    legend = (
-        format_html('<h1 class="govuk-fieldset__heading">{}</h1>', field.label) if is_page_heading else field.label
-    )
+    legend = format_html('<h1 class="govuk-fieldset__heading">{}</h1>', field.label) if is_page_heading else field.label
     describedby = _describedby(field)
     small = " govuk-checkboxes--small" if kind == "checkboxes" and len(items) > 6 else ""
     return format_html(
@@ -107,7 +108,15 @@ def _choice_group(field: BoundField, kind: str, legend_size: str, is_page_headin
 
 
 @register.simple_tag
-def govuk_field(field: BoundField, label_size: str = "s", heading: bool = False, width: str = "") -> SafeString:
+def govuk_field(
+    field: BoundField,
+    label_size: str = "s",
+    heading: bool = False,
+    width: str = "",
+    label: str = "",
+    hint: str = "",
+) -> SafeString:
+    """One field. `label` and `hint` replace the form's own wording (for third-party forms such as allauth's)."""
     widget = field.field.widget
     if isinstance(widget, forms.CheckboxSelectMultiple):
         return _choice_group(field, "checkboxes", label_size, heading)
@@ -122,10 +131,10 @@ def govuk_field(field: BoundField, label_size: str = "s", heading: bool = False,
             "</label></div></div></div>",
             error_class,
             _error(field),
-            _hint(field),
-            mark_safe(_with_attrs(field, "govuk-checkboxes__input")),  # noqa: S308 - rendered by Django
+            _hint(field, hint),
+            mark_safe(_with_attrs(field, "govuk-checkboxes__input", hint)),  # noqa: S308 - rendered by Django
             field.auto_id,
-            field.label,
+            label or field.label,
         )
 
     if isinstance(widget, forms.Textarea):
@@ -138,19 +147,37 @@ def govuk_field(field: BoundField, label_size: str = "s", heading: bool = False,
         css = "govuk-input" + (" govuk-input--error" if field.errors else "")
         if width:
             css += f" govuk-input--width-{width}"
-    label = format_html(
-        '<label class="govuk-label govuk-label--{}" for="{}">{}</label>', label_size, field.id_for_label, field.label
+    label_html = format_html(
+        '<label class="govuk-label govuk-label--{}" for="{}">{}</label>',
+        label_size,
+        field.id_for_label,
+        label or field.label,
     )
     if heading:
-        label = format_html('<h1 class="govuk-label-wrapper">{}</h1>', label)
+        label_html = format_html('<h1 class="govuk-label-wrapper">{}</h1>', label_html)
     return format_html(
         '<div class="govuk-form-group{}">{}{}{}{}</div>',
         error_class,
-        label,
-        _hint(field),
+        label_html,
+        _hint(field, hint),
         _error(field),
-        mark_safe(_with_attrs(field, css)),  # noqa: S308 - rendered by Django, values escaped
+        mark_safe(_with_attrs(field, css, hint)),  # noqa: S308 - rendered by Django, values escaped
     )
+
+
+@register.filter
+def error_target_id(field: BoundField) -> str:
+    """The id an error summary link should point at: the input itself, or the first option of a group."""
+    if isinstance(field.field.widget, (forms.CheckboxSelectMultiple, forms.RadioSelect)):
+        return f"{field.auto_id}_0"
+    return field.id_for_label or field.auto_id
+
+
+@register.filter
+def first_field_id(form: forms.BaseForm) -> str:
+    """Where a form-wide error (such as "email or password not recognised") should take the reader."""
+    visible = form.visible_fields()
+    return error_target_id(visible[0]) if visible else "main-content"
 
 
 @register.simple_tag
