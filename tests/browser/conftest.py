@@ -1,0 +1,284 @@
+"""Headless Chromium (Debian's, driven by Playwright) against Django's live server, with axe-core on every page.
+
+Fixtures: `browser` (one Chromium for the session), `context` (a fresh browser context per test, cookies isolated),
+`page`. Helpers: `login_as(context, user)` signs a user in by session cookie, `visit(page, path)` opens a page and
+checks its status, `assert_accessible(page, name)` runs axe-core and fails on serious or critical violations.
+
+Every test here uses pytest-django's `live_server`, which needs the transactional database; the
+`django_db_serialized_rollback` fixture restores the taxonomy that the data migrations seed after each flush.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.conf import settings
+from django.test import Client
+from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, Response, sync_playwright
+
+from accounts.models import User
+from tests.conftest import skip_or_fail
+
+BASE_DIR = Path(settings.BASE_DIR)
+AXE_PATH = BASE_DIR / "node_modules" / "axe-core" / "axe.min.js"
+CSS_PATH = BASE_DIR / "static" / "dist" / "css" / "app.css"
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
+BLOCKING_IMPACTS = {"serious", "critical"}
+# No sleeps anywhere: every wait is for a load state or a selector, bounded by these.
+NAVIGATION_TIMEOUT_MS = 15_000
+ACTION_TIMEOUT_MS = 10_000
+
+
+@dataclass
+class PageRecord:
+    name: str
+    url: str
+    blocking: int
+    minor: int
+
+
+@dataclass
+class AxeLedger:
+    """Pages checked by axe in this session, printed in the terminal summary."""
+
+    records: list[PageRecord] = field(default_factory=list)
+
+
+LEDGER = AxeLedger()
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    if not LEDGER.records:
+        return
+    failing = [r for r in LEDGER.records if r.blocking]
+    terminalreporter.write_sep("-", "axe-core")
+    terminalreporter.write_line(
+        f"axe-core checked {len(LEDGER.records)} page views "
+        f"({len({r.name for r in LEDGER.records})} distinct pages), "
+        f"{len(failing)} with serious or critical violations"
+    )
+    for record in failing:
+        terminalreporter.write_line(f"  {record.name}: {record.blocking} serious/critical ({record.url})")
+
+
+# --- Browser ----------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def browser(chromium_path: str | None) -> Iterator[Browser]:
+    if not chromium_path:
+        skip_or_fail("Chromium is not installed (apt-get install chromium)")
+    if not AXE_PATH.exists():
+        skip_or_fail(f"axe-core is not installed ({AXE_PATH}): run `npm ci`")
+    if not CSS_PATH.exists():
+        skip_or_fail(f"the compiled stylesheet is missing ({CSS_PATH}): run `npm run build`")
+    # Playwright's sync API keeps an asyncio event loop running in this thread for as long as it is started. Django
+    # sees that loop and raises SynchronousOnlyOperation for every ORM call made by the tests (factories, asserts on
+    # rows). Nothing here is async code sharing a loop with the ORM, so the check is switched off while the browser
+    # lives, and put back afterwards. The live server answers requests in its own threads, unaffected.
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    playwright = sync_playwright().start()
+    try:
+        chromium = playwright.chromium.launch(executable_path=chromium_path, headless=True, args=CHROMIUM_ARGS)
+    except Exception as error:  # a broken Chromium install: same treatment as a missing one
+        playwright.stop()
+        skip_or_fail(f"Chromium at {chromium_path} would not start: {error}")
+    try:
+        yield chromium
+    finally:
+        chromium.close()
+        playwright.stop()
+        if previous is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+@pytest.fixture(autouse=True)
+def _browser_test_settings(settings: Any) -> None:
+    # Hashing passwords at full strength costs a third of a second per user; these tests create dozens of users.
+    # The real sign-in form is still exercised: it verifies against whatever hasher stored the password.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def base_url(live_server: Any, django_db_serialized_rollback: None) -> str:
+    return str(live_server.url)
+
+
+def _new_context(browser: Browser, base_url: str, **options: Any) -> BrowserContext:
+    # The site's content security policy stays ON: axe-core is evaluated through the DevTools protocol (see
+    # _inject_axe), which CSP does not govern, so the page under test is exactly what a visitor gets.
+    context = browser.new_context(base_url=base_url, locale="en-GB", **options)
+    context.set_default_navigation_timeout(NAVIGATION_TIMEOUT_MS)
+    context.set_default_timeout(ACTION_TIMEOUT_MS)
+    context.on("page", _watch)
+    context.live_server_url = base_url  # type: ignore[attr-defined]  # Playwright keeps base_url private
+    return context
+
+
+@pytest.fixture
+def context(browser: Browser, base_url: str) -> Iterator[BrowserContext]:
+    context = _new_context(browser, base_url)
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def new_context(browser: Browser, base_url: str) -> Iterator[Any]:
+    """new_context(java_script_enabled=False, ...) -> another isolated context (a second person), closed after."""
+    opened: list[BrowserContext] = []
+
+    def make(**options: Any) -> BrowserContext:
+        context = _new_context(browser, base_url, **options)
+        opened.append(context)
+        return context
+
+    yield make
+    for context in opened:
+        context.close()
+
+
+@pytest.fixture
+def page(context: BrowserContext) -> Page:
+    return context.new_page()
+
+
+# --- Problems a page reports by itself: script errors, CSP refusals, missing assets ------------------------------
+
+
+def _watch(page: Page) -> None:
+    problems: list[str] = []
+    page._site_problems = problems  # type: ignore[attr-defined]
+
+    def on_console(message: ConsoleMessage) -> None:
+        if message.type == "error" and "Content Security Policy" in message.text:
+            problems.append(f"CSP refused something on the page: {message.text}")
+
+    def on_response(response: Response) -> None:
+        request = response.request
+        if response.status >= 400 and not request.is_navigation_request():
+            problems.append(f"{response.status} for {request.resource_type} {response.url}")
+
+    page.on("console", on_console)
+    page.on("pageerror", lambda error: problems.append(f"JavaScript error: {error}"))
+    page.on("response", on_response)
+
+
+def page_problems(page: Page) -> list[str]:
+    """Problems seen since the last call (the list is emptied)."""
+    problems: list[str] = getattr(page, "_site_problems", [])
+    seen = list(problems)
+    problems.clear()
+    return seen
+
+
+# --- Helpers ----------------------------------------------------------------------------------------------
+
+
+def login_as(context: BrowserContext, user: User) -> None:
+    """Sign `user` in to the browser context by giving it a session cookie made by Client.force_login.
+
+    Quick, and skips MFA the way force_login does; the real sign-in form is tested in test_journey.py.
+    """
+    client = Client()
+    client.force_login(user)
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+    context.add_cookies(
+        [
+            {
+                "name": settings.SESSION_COOKIE_NAME,
+                "value": cookie.value,
+                "url": context.live_server_url,  # type: ignore[attr-defined]
+                "httpOnly": True,
+                "sameSite": "Lax",
+            }
+        ]
+    )
+
+
+def visit(page: Page, path: str, status: int = 200) -> Response:
+    """Open `path` (relative to the live server) and wait until it has loaded; assert the HTTP status."""
+    response = page.goto(path, wait_until="load")
+    assert response is not None, f"no response for {path}"
+    assert response.status == status, f"{path}: expected HTTP {status}, got {response.status} ({page.url})"
+    return response
+
+
+def _inject_axe(page: Page) -> None:
+    if not page.evaluate("() => typeof window.axe === 'object'"):
+        # Evaluated through the DevTools protocol, which the page's CSP does not govern (a <script> tag added by
+        # add_script_tag would be an inline script, which the CSP rightly refuses).
+        page.evaluate(_axe_source())
+
+
+_AXE_SOURCE: list[str] = []
+
+
+def _axe_source() -> str:
+    if not _AXE_SOURCE:
+        _AXE_SOURCE.append(AXE_PATH.read_text(encoding="utf-8"))
+    return _AXE_SOURCE[0]
+
+
+def axe_violations(page: Page) -> list[dict[str, Any]]:
+    _inject_axe(page)
+    result: list[dict[str, Any]] = page.evaluate(
+        """async (tags) => {
+            const options = {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']};
+            const results = await axe.run(document, options);
+            return results.violations.map(v => ({
+                id: v.id, impact: v.impact, help: v.help, helpUrl: v.helpUrl,
+                targets: v.nodes.slice(0, 4).map(n => n.target.join(' ')),
+                html: v.nodes.slice(0, 2).map(n => n.html.slice(0, 200)),
+                count: v.nodes.length,
+            }));
+        }""",
+        AXE_TAGS,
+    )
+    return result
+
+
+def describe_violations(violations: list[dict[str, Any]]) -> str:
+    lines = []
+    for v in violations:
+        lines.append(f"  [{v['impact']}] {v['id']}: {v['help']} ({v['count']} element(s)) {v['helpUrl']}")
+        for target, html in zip(v["targets"], v["html"] + [""] * len(v["targets"]), strict=False):
+            lines.append(f"      at {target}  {html}")
+    return "\n".join(lines)
+
+
+def accessibility_problems(page: Page, name: str) -> list[str]:
+    """axe-core's serious and critical violations on the current page, plus anything the page reported by itself
+    (a JavaScript error, a CSP refusal, a missing asset). Records the page in the session ledger."""
+    page.wait_for_load_state("load")
+    violations = axe_violations(page)
+    blocking = [v for v in violations if v["impact"] in BLOCKING_IMPACTS]
+    LEDGER.records.append(PageRecord(name, page.url, len(blocking), len(violations) - len(blocking)))
+    problems = []
+    if blocking:
+        heading = f"axe-core: serious or critical violations on {name} ({page.url}):"
+        problems.append(heading + "\n" + describe_violations(blocking))
+    problems += [f"{name}: {problem}" for problem in page_problems(page)]
+    return problems
+
+
+def assert_accessible(page: Page, name: str) -> None:
+    problems = accessibility_problems(page, name)
+    assert not problems, "\n".join(problems)

@@ -1,0 +1,138 @@
+"""Which pages the browser sweep opens, as whom.
+
+Two sources, so that a new page cannot be forgotten:
+
+1. The permission matrix (tests/matrix/<app>.py). Every route whose GET answers 200 to some persona is a page: it is
+   opened as each persona who gets a 200 (public pages: anonymous and a signed-in member, whose headers differ),
+   with the matrix's own kwargs and objects (its `build(world)` functions). A helper who adds a URL to the matrix
+   gets it checked by axe-core without touching this file.
+2. EXTRA_PAGES below: django-allauth's pages (the matrix leaves third-party URLs out), error pages, and variants
+   the matrix cannot express (a directory with filters applied).
+
+ALLAUTH_NOT_VISITED lists allauth URL names deliberately not opened here, with the reason; a test fails when allauth
+(or our settings) adds a URL name that is in neither list.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from types import SimpleNamespace
+from typing import Any
+
+from allauth.account.forms import default_token_generator
+from allauth.account.utils import user_pk_to_url_str
+from django.urls import reverse
+
+from tests import matrix
+from tests.matrix import PERSONAS, Route
+
+World = SimpleNamespace
+
+
+@dataclass(frozen=True)
+class BrowserPage:
+    label: str  # what the report calls it: the URL name, or a description for variants
+    persona: str
+    url_name: str | None = None
+    kwargs: Callable[[World], dict[str, Any]] = field(default=lambda world: {})
+    query: Callable[[World], str] | str = ""
+    path: str | None = None  # a literal path instead of a URL name (the 404 page)
+    status: int = 200  # the status of the final response, after redirects
+
+    def url(self, world: World) -> str:
+        if self.path is not None:
+            return self.path
+        assert self.url_name is not None
+        query = self.query(world) if callable(self.query) else self.query
+        return reverse(self.url_name, kwargs=self.kwargs(world)) + query
+
+
+def _password_reset_kwargs(world: World) -> dict[str, str]:
+    user = world.outsider
+    return {"uidb36": user_pk_to_url_str(user), "key": default_token_generator.make_token(user)}
+
+
+EXTRA_PAGES: list[BrowserPage] = [
+    BrowserPage("404 page", "anonymous", path="/no-such-page/", status=404),
+    BrowserPage("404 page", "member", path="/no-such-page/", status=404),
+    # allauth, restyled in GOV.UK Frontend
+    BrowserPage("account_login", "anonymous", "account_login"),
+    BrowserPage("account_signup", "anonymous", "account_signup"),
+    BrowserPage("account_reset_password", "anonymous", "account_reset_password"),
+    BrowserPage("account_reset_password_done", "anonymous", "account_reset_password_done"),
+    # A valid key is swapped for a session marker and redirected to the set-a-new-password form.
+    BrowserPage(
+        "account_reset_password_from_key", "anonymous", "account_reset_password_from_key", _password_reset_kwargs
+    ),
+    BrowserPage("account_reset_password_from_key_done", "anonymous", "account_reset_password_from_key_done"),
+    BrowserPage("account_email_verification_sent", "anonymous", "account_email_verification_sent"),
+    BrowserPage("account_inactive", "anonymous", "account_inactive"),
+    BrowserPage("account_email", "member", "account_email"),
+    BrowserPage("account_email", "staff", "account_email"),
+    BrowserPage("account_change_password", "member", "account_change_password"),
+    BrowserPage("account_reauthenticate", "member", "account_reauthenticate"),
+    BrowserPage("account_logout", "member", "account_logout"),
+    BrowserPage("mfa_index", "member", "mfa_index"),
+    BrowserPage("mfa_index", "staff", "mfa_index"),
+    BrowserPage("mfa_activate_totp", "member", "mfa_activate_totp"),
+    BrowserPage("mfa_reauthenticate", "staff", "mfa_reauthenticate"),
+    BrowserPage("mfa_deactivate_totp", "staff", "mfa_deactivate_totp"),
+    BrowserPage("mfa_generate_recovery_codes", "staff", "mfa_generate_recovery_codes"),
+    BrowserPage("mfa_view_recovery_codes", "staff", "mfa_view_recovery_codes"),
+]
+
+ALLAUTH_NOT_VISITED: dict[str, str] = {
+    "account_confirm_email": "needs a fresh emailed key: opened with axe by test_journey.py",
+    "mfa_authenticate": "only reachable mid sign-in: opened with axe by test_journey.py (staff signs in with a code)",
+    "account_set_password": "only for accounts without a password (none here: sign-up always sets one)",
+    "account_confirm_login_code": "sign-in by emailed code is switched off (ACCOUNT_LOGIN_BY_CODE_ENABLED)",
+    "mfa_download_recovery_codes": "a plain-text download, not a page",
+}
+
+# Routes in the matrix whose 200 is not an HTML page.
+NOT_HTML = {"pages:healthz"}
+
+
+def matrix_modules() -> list[Any]:
+    names = sorted(m.name for m in pkgutil.iter_modules(matrix.__path__))
+    names.sort(key=lambda n: (n != "accounts", n))  # accounts' builder creates what the others refer to
+    return [importlib.import_module(f"tests.matrix.{name}") for name in names]
+
+
+def matrix_routes() -> list[Route]:
+    return [route for module in matrix_modules() for route in getattr(module, "ROUTES", [])]
+
+
+def build_world(personas: SimpleNamespace) -> World:
+    """The same objects the permission matrix builds, so the matrix's kwargs resolve."""
+    world = SimpleNamespace(**vars(personas))
+    for module in matrix_modules():
+        build = getattr(module, "build", None)
+        if build:
+            build(world)
+    return world
+
+
+def matrix_pages() -> list[BrowserPage]:
+    pages = []
+    for route in matrix_routes():
+        if route.get is None or route.name in NOT_HTML:
+            continue
+        allowed = [persona for persona in PERSONAS if route.get[persona] == 200]
+        if set(allowed) == set(PERSONAS):
+            allowed = ["anonymous", "member"]
+        query = route.query
+        for persona in allowed:
+            pages.append(BrowserPage(route.name, persona, route.name, route.kwargs, query))
+    return pages
+
+
+def all_pages() -> list[BrowserPage]:
+    return matrix_pages() + EXTRA_PAGES
+
+
+def pages_for(persona: str) -> list[BrowserPage]:
+    return [page for page in all_pages() if page.persona == persona]

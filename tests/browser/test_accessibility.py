@@ -1,0 +1,69 @@
+"""axe-core on every main page, as each persona who may see it (the table is in tests/browser/pages.py).
+
+One test per persona: the world (the permission matrix's objects) is built once and that persona's pages are
+opened in turn in one signed-in browser context. Every problem on every page is collected before failing, so one
+run shows them all.
+"""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+from playwright.sync_api import BrowserContext
+
+from tests.browser.conftest import accessibility_problems, login_as
+from tests.browser.pages import ALLAUTH_NOT_VISITED, EXTRA_PAGES, build_world, pages_for
+from tests.matrix import PERSONAS
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_every_page_is_accessible(
+    persona: str, context: BrowserContext, personas: SimpleNamespace, capsys: pytest.CaptureFixture[str]
+) -> None:
+    world = build_world(personas)
+    if persona != "anonymous":
+        login_as(context, getattr(world, persona))
+    page = context.new_page()
+    pages = pages_for(persona)
+    assert pages, f"no pages listed for {persona}"
+    problems: list[str] = []
+    lines: list[str] = []
+    for entry in pages:
+        url = entry.url(world)
+        response = page.goto(url, wait_until="load")
+        status = response.status if response else None
+        if status != entry.status:
+            problems.append(f"[{persona}] {entry.label} {url}: expected HTTP {entry.status}, got {status} ({page.url})")
+            lines.append(f"  {entry.label:<45} {url:<50} HTTP {status}  (not checked)")
+            continue
+        found = accessibility_problems(page, f"{entry.label} as {persona}")
+        problems += found
+        lines.append(f"  {entry.label:<45} {url:<50} {'PROBLEMS' if found else 'ok'}")
+    with capsys.disabled():
+        print(f"\naxe-core as {persona}: {len(pages)} pages\n" + "\n".join(lines))
+    assert not problems, "\n\n".join(problems)
+
+
+def _url_names(resolver: URLResolver | None = None, namespace: str = "") -> set[str]:
+    resolver = resolver or get_resolver()
+    names: set[str] = set()
+    for pattern in resolver.url_patterns:
+        if isinstance(pattern, URLResolver):
+            names |= _url_names(pattern, f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            names.add(f"{namespace}{pattern.name}")
+    return names
+
+
+def test_every_allauth_page_is_visited_or_explained() -> None:
+    """allauth's URL names are outside the permission matrix: each must be in EXTRA_PAGES or ALLAUTH_NOT_VISITED."""
+    allauth = {name for name in _url_names() if name.startswith(("account_", "mfa_", "usersessions_"))}
+    visited = {entry.url_name for entry in EXTRA_PAGES}
+    missing = sorted(allauth - visited - set(ALLAUTH_NOT_VISITED))
+    assert not missing, f"allauth pages neither visited nor explained in tests/browser/pages.py: {missing}"
+    stale = sorted((visited | set(ALLAUTH_NOT_VISITED)) - _url_names() - {None})
+    assert not stale, f"tests/browser/pages.py lists URL names that do not exist: {stale}"
