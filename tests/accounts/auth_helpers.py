@@ -1,0 +1,45 @@
+"""Helpers for driving allauth in tests: a current TOTP code, recent authentication, links from emails."""
+
+from __future__ import annotations
+
+import re
+import time
+
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+from allauth.mfa.utils import decrypt
+from django.core import mail
+from django.test import Client
+from django.urls import reverse
+
+from accounts.models import User
+
+TOTP_PERIOD_SECONDS = 30
+PASSWORD = "correct-horse-battery-staple"  # the password tests/factories.py gives every user
+
+
+def totp_code_for_secret(secret: str) -> str:
+    return format_hotp_value(hotp_value(secret, int(time.time()) // TOTP_PERIOD_SECONDS))
+
+
+def totp_code(user: User) -> str:
+    """The code the person's authenticator app would show now."""
+    authenticator = Authenticator.objects.get(user=user, type=Authenticator.Type.TOTP)
+    return totp_code_for_secret(decrypt(authenticator.data["secret"]))
+
+
+def reauthenticate(client: Client) -> None:
+    """allauth asks for the password again before security changes; give it, as the person would."""
+    response = client.post(reverse("account_reauthenticate"), {"password": PASSWORD})
+    assert response.status_code == 302, "reauthentication with the factory password failed"
+
+
+def links_in_last_email(to: str) -> list[str]:
+    messages = [message for message in mail.outbox if to in message.to]
+    assert messages, f"no email was sent to {to}"
+    return re.findall(r"https?://\S+", messages[-1].body)
+
+
+def path_of(url: str) -> str:
+    """The path of an absolute link from an email, for the test client."""
+    return "/" + url.split("://", 1)[1].split("/", 1)[1]
