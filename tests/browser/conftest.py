@@ -11,12 +11,16 @@ Every test here uses pytest-django's `live_server`, which needs the transactiona
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pytest
+from allauth.account.internal.flows.login import AUTHENTICATION_METHODS_SESSION_KEY
+from allauth.account.internal.userkit import user_id_to_str
+from allauth.mfa.utils import is_mfa_enabled
 from django.conf import settings
 from django.test import Client
 from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, Response, sync_playwright
@@ -27,6 +31,9 @@ from tests.conftest import skip_or_fail
 BASE_DIR = Path(settings.BASE_DIR)
 AXE_PATH = BASE_DIR / "node_modules" / "axe-core" / "axe.min.js"
 CSS_PATH = BASE_DIR / "static" / "dist" / "css" / "app.css"
+
+# allauth keeps the owner of the authentication records next to them (a private name in allauth 65).
+AUTHENTICATION_METHODS_USER_SESSION_KEY = "account_authentication_methods_user"
 
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -193,18 +200,28 @@ def page_problems(page: Page) -> list[str]:
 
 
 def login_as(context: BrowserContext, user: User) -> None:
-    """Sign `user` in to the browser context by giving it a session cookie made by Client.force_login.
+    """Sign `user` in to the browser context with a session cookie made by Client.force_login.
 
-    Quick, and skips MFA the way force_login does; the real sign-in form is tested in test_journey.py.
+    The session also records that they confirmed their password a moment ago (allauth's "confirm it's you" step),
+    so the MFA pages behind that step open directly; the confirmation page itself is in the sweep. The real sign-in
+    form is tested in test_journey.py.
     """
     client = Client()
     client.force_login(user)
-    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+    session = client.session
+    now = time.time()
+    records: list[dict[str, Any]] = [{"method": "password", "at": now, "email": user.email}]
+    if is_mfa_enabled(user):
+        records.append({"method": "mfa", "at": now, "type": "totp"})
+    records.append({"method": "password", "at": now, "email": user.email, "reauthenticated": True})
+    session[AUTHENTICATION_METHODS_SESSION_KEY] = records
+    session[AUTHENTICATION_METHODS_USER_SESSION_KEY] = user_id_to_str(user)
+    session.save()
     context.add_cookies(
         [
             {
                 "name": settings.SESSION_COOKIE_NAME,
-                "value": cookie.value,
+                "value": session.session_key,
                 "url": context.live_server_url,  # type: ignore[attr-defined]
                 "httpOnly": True,
                 "sameSite": "Lax",

@@ -24,6 +24,7 @@ from typing import Any
 
 from allauth.account.forms import default_token_generator
 from allauth.account.utils import user_pk_to_url_str
+from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 from django.urls import reverse
 
 from tests import matrix
@@ -56,6 +57,8 @@ def _password_reset_kwargs(world: World) -> dict[str, str]:
 
 
 EXTRA_PAGES: list[BrowserPage] = [
+    # The home page routes each audience, so it differs per persona (the matrix sweep opens it as anonymous, member).
+    *[BrowserPage("pages:home", persona, "pages:home") for persona in ("mentor", "ambassador", "staff", "outsider")],
     BrowserPage("404 page", "anonymous", path="/no-such-page/", status=404),
     BrowserPage("404 page", "member", path="/no-such-page/", status=404),
     # allauth, restyled in GOV.UK Frontend
@@ -113,6 +116,8 @@ def build_world(personas: SimpleNamespace) -> World:
         build = getattr(module, "build", None)
         if build:
             build(world)
+    # The staff fixture has TOTP only; recovery codes give the recovery-code pages something to show.
+    RecoveryCodes.activate(world.staff)
     return world
 
 

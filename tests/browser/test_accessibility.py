@@ -42,7 +42,9 @@ def test_every_page_is_accessible(
             continue
         found = accessibility_problems(page, f"{entry.label} as {persona}")
         problems += found
-        lines.append(f"  {entry.label:<45} {url:<50} {'PROBLEMS' if found else 'ok'}")
+        landed = page.url.removeprefix(context.live_server_url)  # type: ignore[attr-defined]
+        where = url if landed == url else f"{url} -> {landed}"
+        lines.append(f"  {entry.label:<45} {where:<50} {'PROBLEMS' if found else 'ok'}")
     with capsys.disabled():
         print(f"\naxe-core as {persona}: {len(pages)} pages\n" + "\n".join(lines))
     assert not problems, "\n\n".join(problems)
