@@ -1,4 +1,8 @@
-"""Role checks for the ambassadors programme's views."""
+"""Role checks for the ambassadors programme's views.
+
+As in accounts/decorators.py, a page for a role answers 404 to everyone signed in without it: it does not admit the
+page exists. Anonymous visitors are sent to sign in.
+"""
 
 from __future__ import annotations
 
@@ -7,20 +11,19 @@ from functools import wraps
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 
 View = Callable[..., HttpResponse]
 
 
 def programme_team_required(view: View) -> View:
-    """Signed in and on the programme team; anyone else signed in gets 403."""
+    """Signed in and on the programme team."""
 
     @login_required
     @wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not getattr(request.user, "is_programme_team", False):
-            raise PermissionDenied
+            raise Http404
         return view(request, *args, **kwargs)
 
     return wrapped
@@ -37,14 +40,14 @@ def ambassador_required(view: View) -> View:
 
         user = request.user
         if not isinstance(user, User):
-            raise PermissionDenied
+            raise Http404
         ambassador = (
             Ambassador.objects.filter(user=user, status=Ambassador.Status.ACTIVE)
             .select_related("region", "cohort", "user")
             .first()
         )
         if ambassador is None:
-            raise PermissionDenied
+            raise Http404
         return view(request, *args, ambassador=ambassador, **kwargs)
 
     return wrapped

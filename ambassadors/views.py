@@ -457,7 +457,6 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "ambassadors/engagementrequest_detail.html",
         {"engagement_request": engagement_request, "suggestions": suggestions, "error": error},
-        status=400 if error and request.method == "POST" else 200,
     )
 
 
