@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth import logout
@@ -32,12 +33,12 @@ class AbsoluteSessionLimitMiddleware:
                 request.session[SESSION_STARTED_KEY] = now
             elif now - float(started) > self.limit:
                 logout(request)
-                return redirect(f"{reverse('account_login')}?next={request.path}")
+                return redirect(f"{reverse('account_login')}?{urlencode({'next': request.get_full_path()})}")
         return self.get_response(request)
 
 
-# Pages a programme team member without MFA may still reach: setting MFA up, signing out, static pages.
-MFA_EXEMPT_PREFIXES = ("/account/", "/static/", "/healthz", "/accessibility", "/privacy", "/cookies")
+# Pages a programme team member without MFA may still reach: setting MFA up, signing out, the public pages.
+MFA_EXEMPT_PREFIXES = ("/account/", "/static/", "/healthz", "/about", "/accessibility", "/privacy", "/cookies")
 
 
 class ProgrammeTeamMFAMiddleware:
@@ -57,5 +58,5 @@ class ProgrammeTeamMFAMiddleware:
             from allauth.mfa.utils import is_mfa_enabled
 
             if not is_mfa_enabled(user):
-                return redirect(f"{reverse('mfa_activate_totp')}?next={request.path}")
+                return redirect(f"{reverse('mfa_activate_totp')}?{urlencode({'next': request.get_full_path()})}")
         return self.get_response(request)
