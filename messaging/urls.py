@@ -1,5 +1,37 @@
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
+
+from messaging import views
 
 app_name = "messaging"
 
-urlpatterns: list[URLPattern | URLResolver] = []
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("", views.inbox, name="inbox"),
+    path("notices/", views.notice_list, name="notice_list"),
+    path("notices/read-all/", views.notice_read_all, name="notice_read_all"),
+    path("notices/<int:pk>/read/", views.notice_read, name="notice_read"),
+    path("settings/emails/", views.notification_settings, name="notification_settings"),
+    path("your-data/", views.personal_data, name="personal_data"),
+    path("your-data/download/", views.personal_data_download, name="personal_data_download"),
+    path("your-data/delete-account/", views.account_delete, name="account_delete"),
+    path("<int:pk>/", views.relationship_detail, name="relationship_detail"),
+    path("<int:pk>/messages/", views.conversation, name="conversation"),
+    path("<int:pk>/messages/<int:message_pk>/report/", views.message_report, name="message_report"),
+    path("<int:pk>/pause/", views.relationship_pause, name="relationship_pause"),
+    path("<int:pk>/resume/", views.relationship_resume, name="relationship_resume"),
+    path("<int:pk>/complete/", views.relationship_complete, name="relationship_complete"),
+    path("<int:pk>/end/", views.relationship_end, name="relationship_end"),
+    path("<int:pk>/new-mentor/", views.relationship_rematch, name="relationship_rematch"),
+    path("<int:pk>/feedback/", views.feedback_give, name="feedback_give"),
+    path("<int:pk>/goals/new/", views.goal_create, name="goal_create"),
+    path("<int:pk>/goals/<int:goal_pk>/", views.goal_update, name="goal_update"),
+    path("<int:pk>/goals/<int:goal_pk>/agree/", views.goal_agree, name="goal_agree"),
+    path("<int:pk>/check-ins/", views.check_in_list, name="check_in_list"),
+    path("<int:pk>/check-ins/new/", views.check_in_create, name="check_in_create"),
+    path("programme/", views.staff_relationship_list, name="staff_relationship_list"),
+    path("programme/<int:pk>/", views.staff_relationship_detail, name="staff_relationship_detail"),
+    path("programme/reports/", views.moderation_report_list, name="moderation_report_list"),
+    path("programme/reports/<int:pk>/", views.moderation_report_detail, name="moderation_report_detail"),
+    path("programme/reports/<int:pk>/hide/", views.moderation_message_hide, name="moderation_message_hide"),
+    path("programme/reports/<int:pk>/suspend/", views.moderation_account_suspend, name="moderation_account_suspend"),
+    path("programme/reports/<int:pk>/dismiss/", views.moderation_report_dismiss, name="moderation_report_dismiss"),
+]

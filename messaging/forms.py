@@ -1,0 +1,246 @@
+"""Forms for relationship pages. Each parses input for one service call; the services enforce the rules."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django import forms
+
+from accounts.models import SupportTopic, User
+from messaging.models import MESSAGE_MAX_LENGTH, CheckIn, Feedback, Goal, MessageReport
+
+YES_NO = [("yes", "Yes"), ("no", "No")]
+
+
+class MessageForm(forms.Form):
+    body = forms.CharField(
+        label="Your message",
+        max_length=MESSAGE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=f"Plain text, up to {MESSAGE_MAX_LENGTH:,} characters. Web addresses become links.",
+        error_messages={
+            "required": "Enter a message",
+            "max_length": f"Your message must be {MESSAGE_MAX_LENGTH:,} characters or fewer",
+        },
+    )
+
+
+class ConfirmForm(forms.Form):
+    confirm = forms.BooleanField(
+        label="Yes, I want to do this",
+        error_messages={"required": "Confirm that you want to do this"},
+    )
+
+    def __init__(self, *args: Any, label: str = "", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if label:
+            self.fields["confirm"].label = label
+
+
+class PauseForm(forms.Form):
+    note = forms.CharField(
+        label="Why are you pausing?",
+        max_length=500,
+        help_text="The other side will see this, for example 'Back after the budget round in March'.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Enter why you are pausing"},
+    )
+
+
+class EndEarlyForm(forms.Form):
+    reason = forms.CharField(
+        label="Why is the relationship ending?",
+        max_length=2000,
+        help_text="The other side and the programme team will see this.",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": "Enter why the relationship is ending"},
+    )
+
+
+def _active_topics() -> forms.ModelMultipleChoiceField:
+    return forms.ModelMultipleChoiceField(
+        label="Support topics",
+        queryset=SupportTopic.objects.filter(is_active=True).order_by("order", "name"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Select all that apply.",
+    )
+
+
+class GoalForm(forms.Form):
+    title = forms.CharField(
+        label="Goal",
+        max_length=200,
+        help_text="For example 'Agree the TUPE consultation plan with the council'.",
+        error_messages={"required": "Enter the goal"},
+    )
+    description = forms.CharField(
+        label="More detail (optional)", max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    topics = _active_topics()
+
+
+class GoalUpdateForm(GoalForm):
+    status = forms.ChoiceField(
+        label="Status",
+        choices=Goal.Status.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose the goal's status"},
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Topics retired since the goal was set stay selectable on it.
+        self.fields["topics"] = _active_topics()
+
+
+class CheckInForm(forms.Form):
+    """A meeting: the date is three boxes (day, month, year) as in the GOV.UK date input pattern."""
+
+    met_on_day = forms.IntegerField(label="Day", min_value=1, max_value=31, required=False)
+    met_on_month = forms.IntegerField(label="Month", min_value=1, max_value=12, required=False)
+    met_on_year = forms.IntegerField(label="Year", min_value=2000, max_value=2100, required=False)
+    duration_minutes = forms.IntegerField(
+        label="How long was the meeting, in minutes?",
+        min_value=1,
+        max_value=600,
+        error_messages={
+            "required": "Enter how long the meeting was, in minutes",
+            "invalid": "Length must be a whole number of minutes, like 45",
+            "min_value": "Length must be at least 1 minute",
+            "max_value": "Length must be 600 minutes or fewer",
+        },
+    )
+    format = forms.ChoiceField(
+        label="How did you meet?",
+        choices=CheckIn.Format.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose how you met"},
+    )
+    notes = forms.CharField(
+        label="Shared notes (optional)",
+        max_length=4000,
+        required=False,
+        help_text="What you discussed and agreed. Both sides can read these notes.",
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        parts = [cleaned.get("met_on_day"), cleaned.get("met_on_month"), cleaned.get("met_on_year")]
+        if any(f"met_on_{name}" in self.errors for name in ("day", "month", "year")):
+            return cleaned
+        if None in parts:
+            self.add_error("met_on_day", "Enter the date of the meeting, including a day, month and year")
+            return cleaned
+        try:
+            cleaned["met_on"] = date(int(parts[2]), int(parts[1]), int(parts[0]))  # type: ignore[arg-type]
+        except ValueError:
+            self.add_error("met_on_day", "The date of the meeting must be a real date")
+        return cleaned
+
+
+class FeedbackForm(forms.Form):
+    rating = forms.TypedChoiceField(
+        label="Overall, how would you rate the mentoring?",
+        choices=[(5, "5 - Excellent"), (4, "4 - Good"), (3, "3 - Fair"), (2, "2 - Poor"), (1, "1 - Very poor")],
+        coerce=int,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose a rating from 1 to 5"},
+    )
+    goal_progress = forms.ChoiceField(
+        label="How much progress did you make on your goals?",
+        choices=Feedback.GoalProgress.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose how much progress you made on your goals"},
+    )
+    would_recommend = forms.TypedChoiceField(
+        label="Would you recommend the programme to others?",
+        choices=YES_NO,
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose whether you would recommend the programme"},
+    )
+    comments = forms.CharField(
+        label="Anything else you want to tell the programme team? (optional)",
+        max_length=4000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+
+class ReportForm(forms.Form):
+    reason = forms.ChoiceField(
+        label="Why are you reporting this message?",
+        choices=MessageReport.Reason.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose why you are reporting this message"},
+    )
+    details = forms.CharField(
+        label="More detail (optional)",
+        max_length=2000,
+        required=False,
+        help_text="Only the programme team will see your report.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class ModerationNoteForm(forms.Form):
+    note = forms.CharField(
+        label="Why are you doing this?",
+        max_length=2000,
+        help_text="Recorded in the moderation log with your name and the time.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Enter why you are doing this"},
+    )
+
+
+class NotificationSettingsForm(forms.Form):
+    email_notifications = forms.TypedChoiceField(
+        label="Do you want emails about new messages, introductions and reminders?",
+        choices=[("yes", "Yes, email me"), ("no", "No, only show them in the service")],
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+        help_text="Emails about new messages come at most once every 15 minutes for each conversation.",
+        error_messages={"required": "Choose whether you want emails"},
+    )
+
+
+DELETE_CONFIRMATION = "delete my account"
+
+
+class AccountDeleteForm(forms.Form):
+    """Confirm with the account's password, or (for an account without one) by typing a phrase."""
+
+    password = forms.CharField(
+        label="Your password",
+        strip=False,
+        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "current-password"}),
+        error_messages={"required": "Enter your password"},
+    )
+    confirmation = forms.CharField(
+        label=f"Type '{DELETE_CONFIRMATION}' to confirm",
+        max_length=50,
+        error_messages={"required": f"Type '{DELETE_CONFIRMATION}' to confirm"},
+    )
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+        if user.has_usable_password():
+            del self.fields["confirmation"]
+        else:
+            del self.fields["password"]
+
+    def clean_password(self) -> str:
+        password: str = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError("The password is not correct")
+        return password
+
+    def clean_confirmation(self) -> str:
+        typed: str = self.cleaned_data["confirmation"]
+        if typed.strip().lower() != DELETE_CONFIRMATION:
+            raise forms.ValidationError(f"Type '{DELETE_CONFIRMATION}' exactly to confirm")
+        return typed

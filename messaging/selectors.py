@@ -1,0 +1,253 @@
+"""Reads for relationship pages, scoped to the person asking.
+
+A party is the mentor or any member of the mutual. Every object is fetched through a queryset scoped to the
+person's own relationships, so another pair's relationship, message or goal is the same 404 as a missing id.
+Programme staff read relationships through `staff_relationships()`, which never touches message bodies.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Count, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.shortcuts import get_object_or_404
+
+from accounts.models import Membership, User
+from messaging.models import (
+    CheckIn,
+    ConversationState,
+    Feedback,
+    Goal,
+    Message,
+    MessageReport,
+    Notice,
+    Relationship,
+)
+
+MESSAGES_PER_PAGE = 50
+
+
+def _party_filter(user: User) -> Q:
+    # A subquery rather than a join on memberships, so a relationship is never repeated in a list.
+    return Q(mentor__user=user) | Q(mutual__in=Membership.objects.filter(user=user).values("mutual"))
+
+
+def relationships_for(user: User) -> QuerySet[Relationship]:
+    """The relationships this person is a party to, with the people the pages show."""
+    return Relationship.objects.filter(_party_filter(user)).select_related("mentor__user", "mutual", "request")
+
+
+def relationship_for_party(user: User, relationship_id: int) -> Relationship:
+    return get_object_or_404(relationships_for(user), pk=relationship_id)
+
+
+def is_mentor_of(user: User, relationship: Relationship) -> bool:
+    return relationship.mentor is not None and relationship.mentor.user_id == user.pk
+
+
+def is_member_of(user: User, relationship: Relationship) -> bool:
+    return Membership.objects.filter(user=user, mutual_id=relationship.mutual_id).exists()
+
+
+def parties_of(relationship: Relationship) -> list[User]:
+    """Everyone in the conversation: the mentor (while their account exists) and every member of the mutual."""
+    members = list(
+        User.objects.filter(memberships__mutual_id=relationship.mutual_id).order_by("memberships__joined_at")
+    )
+    if relationship.mentor is not None and all(m.pk != relationship.mentor.user_id for m in members):
+        return [relationship.mentor.user, *members]
+    return members
+
+
+def _read_marker(user: User) -> Coalesce:
+    return Coalesce(
+        Subquery(
+            ConversationState.objects.filter(relationship=OuterRef("relationship"), user=user).values(
+                "last_read_message_id"
+            )[:1]
+        ),
+        Value(0),
+    )
+
+
+def unread_messages_for(user: User) -> QuerySet[Message]:
+    """Messages in any of the person's conversations written by someone else after their read marker."""
+    return (
+        Message.objects.filter(relationship__in=relationships_for(user).values("pk"))
+        .exclude(author=user)
+        .alias(read_marker=_read_marker(user))
+        .filter(id__gt=F("read_marker"))
+    )
+
+
+def inbox_for(user: User) -> QuerySet[Relationship]:
+    """The conversations list: each relationship with its last message and the person's unread count.
+
+    One query however many relationships: the last message is a denormalised foreign key and the unread count a
+    correlated subquery over the (relationship, id) index.
+    """
+    read_marker = Coalesce(
+        Subquery(
+            ConversationState.objects.filter(relationship=OuterRef("pk"), user=user).values("last_read_message_id")[:1]
+        ),
+        Value(0),
+    )
+    unread = (
+        Message.objects.filter(relationship=OuterRef("pk"), id__gt=OuterRef("read_marker"))
+        .exclude(author=user)
+        .order_by()
+        .values("relationship")
+        .annotate(count=Count("id"))
+        .values("count")
+    )
+    return (
+        relationships_for(user)
+        .select_related("last_message__author")
+        .annotate(read_marker=read_marker)
+        .annotate(unread_count=Coalesce(Subquery(unread, output_field=IntegerField()), Value(0)))
+        .order_by("-last_activity_at", "-pk")
+    )
+
+
+@dataclass(frozen=True)
+class MessagePage:
+    """One page of a conversation, oldest first, with keyset links to older and newer pages."""
+
+    messages: list[Message]
+    older_before: int | None  # pass as ?before= to see older messages
+    newer_before: int | None  # pass as ?before= for the next newer page; None with has_newer means "newest"
+    has_newer: bool
+
+    @property
+    def is_newest(self) -> bool:
+        return not self.has_newer
+
+
+def message_page(relationship: Relationship, before: int | None = None) -> MessagePage:
+    """Messages with an id below `before` (all messages when None), newest page first; two queries at most.
+
+    Keyset pagination: no COUNT over the conversation and no OFFSET, so a 10,000-message conversation costs the
+    same as a ten-message one.
+    """
+    queryset = Message.objects.filter(relationship=relationship).select_related("author")
+    page_query = queryset.filter(id__lt=before) if before is not None else queryset
+    newest_first = list(page_query.order_by("-id")[: MESSAGES_PER_PAGE + 1])
+    has_older = len(newest_first) > MESSAGES_PER_PAGE
+    messages = list(reversed(newest_first[:MESSAGES_PER_PAGE]))
+    older_before = messages[0].pk if has_older and messages else None
+    has_newer = False
+    newer_before: int | None = None
+    if before is not None:
+        newer_ids = list(
+            Message.objects.filter(relationship=relationship, id__gte=before)
+            .order_by("id")
+            .values_list("id", flat=True)[: MESSAGES_PER_PAGE + 1]
+        )
+        has_newer = bool(newer_ids)
+        if len(newer_ids) > MESSAGES_PER_PAGE:
+            newer_before = newer_ids[MESSAGES_PER_PAGE]
+    return MessagePage(messages=messages, older_before=older_before, newer_before=newer_before, has_newer=has_newer)
+
+
+def message_in(relationship: Relationship, message_id: int) -> Message:
+    """A message of a relationship the caller already fetched through a party-scoped selector."""
+    return get_object_or_404(Message.objects.select_related("author"), relationship=relationship, pk=message_id)
+
+
+def goals_of(relationship: Relationship) -> QuerySet[Goal]:
+    return relationship.goals.select_related("created_by", "agreed_by").prefetch_related("topics")
+
+
+def goal_for_party(relationship: Relationship, goal_id: int) -> Goal:
+    return get_object_or_404(goals_of(relationship), pk=goal_id)
+
+
+def check_ins_of(relationship: Relationship) -> QuerySet[CheckIn]:
+    return relationship.check_ins.select_related("logged_by")
+
+
+def feedback_of(relationship: Relationship) -> QuerySet[Feedback]:
+    return relationship.feedback.select_related("author")
+
+
+def has_given_feedback(user: User, relationship: Relationship) -> bool:
+    return relationship.feedback.filter(author=user).exists()
+
+
+def notices_for(user: User) -> QuerySet[Notice]:
+    return Notice.objects.filter(user=user).order_by("-created_at", "-id")
+
+
+def notice_for(user: User, notice_id: int) -> Notice:
+    return get_object_or_404(notices_for(user), pk=notice_id)
+
+
+def header_counts(user: User) -> dict[str, int]:
+    """Unread messages and unread notices for the header, in one query."""
+    row = (
+        User.objects.filter(pk=user.pk)
+        .annotate(
+            unread_messages=Coalesce(
+                Subquery(
+                    unread_messages_for(user)
+                    .order_by()
+                    .annotate(group=Value(1))
+                    .values("group")
+                    .annotate(count=Count("id"))
+                    .values("count"),
+                    output_field=IntegerField(),
+                ),
+                Value(0),
+            ),
+            unread_notices=Coalesce(
+                Subquery(
+                    Notice.objects.filter(user=user, read_at=None)
+                    .order_by()
+                    .values("user")
+                    .annotate(count=Count("id"))
+                    .values("count"),
+                    output_field=IntegerField(),
+                ),
+                Value(0),
+            ),
+        )
+        .values("unread_messages", "unread_notices")
+        .first()
+    )
+    if row is None:
+        return {"unread_messages": 0, "unread_notices": 0}
+    return {"unread_messages": row["unread_messages"], "unread_notices": row["unread_notices"]}
+
+
+# --- Programme staff -----------------------------------------------------------------------------------------
+
+
+def staff_relationships() -> QuerySet[Relationship]:
+    """Every relationship's facts for the programme team: who, since when, status, last activity. No messages."""
+    return (
+        Relationship.objects.select_related("mentor__user", "mutual", "request")
+        .annotate(check_in_count=Count("check_ins", distinct=True))
+        .order_by("-last_activity_at", "-pk")
+    )
+
+
+def staff_relationship(relationship_id: int) -> Relationship:
+    return get_object_or_404(
+        staff_relationships().prefetch_related(
+            Prefetch("feedback", queryset=Feedback.objects.select_related("author")),
+            Prefetch("goals", queryset=Goal.objects.prefetch_related("topics")),
+        ),
+        pk=relationship_id,
+    )
+
+
+def reports_for_staff() -> QuerySet[MessageReport]:
+    """Reported messages with their reports: staff see these messages only, never the rest of a conversation."""
+    return MessageReport.objects.select_related(
+        "message__author", "message__relationship__mutual", "message__relationship__mentor__user", "reported_by"
+    ).order_by("resolved_at", "-created_at")
+
+
+def report_for_staff(report_id: int) -> MessageReport:
+    return get_object_or_404(reports_for_staff().prefetch_related("actions__actor"), pk=report_id)
