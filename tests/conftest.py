@@ -17,6 +17,9 @@ from django.test import Client
 from accounts.models import MentorProfile, Mutual, User
 from tests.factories import MembershipFactory, MentorProfileFactory, MutualFactory, UserFactory
 
+# The real-Redis Celery worker fixture (`celery_redis_worker`) for integration tests.
+pytest_plugins = ["tests.redis_worker"]
+
 PERSONAS = ("anonymous", "member", "mentor", "ambassador", "staff", "outsider")
 
 
