@@ -2,11 +2,28 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from datetime import date
+from typing import Any, TypeVar, cast
+
 from allauth.account.forms import SignupForm as AllauthSignupForm
 from django import forms
+from django.db import models
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest
+from django.utils import timezone
 
-from accounts.models import User
+from accounts.models import MentorProfile, Mutual, Region, ServiceArea, Stage, SupportTopic, User
+
+ModelT = TypeVar("ModelT", bound=models.Model)
+
+
+def _choice(form: forms.BaseForm, name: str) -> forms.ChoiceField:
+    return cast(forms.ChoiceField, form.fields[name])
+
+
+def _model_choice(form: forms.BaseForm, name: str) -> forms.ModelChoiceField[Any]:
+    return cast("forms.ModelChoiceField[Any]", form.fields[name])
 
 
 class SignupForm(AllauthSignupForm):
@@ -22,3 +39,294 @@ class SignupForm(AllauthSignupForm):
         user.full_name = self.cleaned_data["full_name"].strip()
         user.save(update_fields=["full_name"])
         return user
+
+
+# --- Onboarding ---------------------------------------------------------------------------------------------
+
+
+class OnboardingForm(forms.Form):
+    """The first question after sign-up: which way in. A person may take both paths, one after the other."""
+
+    MUTUAL = "mutual"
+    MENTOR = "mentor"
+
+    path = forms.ChoiceField(
+        label="What would you like to do?",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select what you would like to do"},
+    )
+
+    def __init__(self, *args: Any, has_mentor_profile: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choices = [(self.MUTUAL, "I represent a mutual: create its profile")]
+        if not has_mentor_profile:
+            choices.append((self.MENTOR, "I want to volunteer as a mentor"))
+        _choice(self, "path").choices = choices
+
+
+# --- Mutuals ------------------------------------------------------------------------------------------------
+
+
+def _active_or_chosen(queryset: QuerySet[ModelT], chosen: Iterable[int]) -> QuerySet[ModelT]:
+    """Offer active terms, plus any withdrawn term the profile already has (so saving does not drop it)."""
+    return queryset.filter(Q(is_active=True) | Q(pk__in=list(chosen)))
+
+
+class MutualForm(forms.ModelForm):  # type: ignore[type-arg]
+    website = forms.URLField(
+        label="Website (optional)",
+        required=False,
+        max_length=200,
+        assume_scheme="https",
+        help_text="For example, https://www.example.org.uk",
+    )
+
+    class Meta:
+        model = Mutual
+        fields = [
+            "name",
+            "service_areas",
+            "region",
+            "stage",
+            "legal_form",
+            "staff_count",
+            "parent_body",
+            "description",
+            "website",
+            "listed_publicly",
+        ]
+        labels = {
+            "name": "Name of the mutual",
+            "service_areas": "Which public services do you deliver?",
+            "region": "Region",
+            "stage": "How far along are you?",
+            "legal_form": "Legal form",
+            "staff_count": "Number of staff (optional)",
+            "parent_body": "Parent public body (optional)",
+            "description": "About the mutual (optional)",
+            "listed_publicly": "List our mutual in the public forward look of emerging mutuals",
+        }
+        help_texts = {
+            "service_areas": "Select all that apply.",
+            "region": "Where most of your services are delivered.",
+            "legal_form": "Choose 'Not decided yet' if you are still exploring.",
+            "description": "What you do, who for, and where you are on the journey to becoming a mutual.",
+            "listed_publicly": (
+                "Only your name, region, service areas and stage are shown. You can withdraw consent at any time."
+            ),
+        }
+        widgets = {
+            "service_areas": forms.CheckboxSelectMultiple,
+            "stage": forms.RadioSelect,
+            "description": forms.Textarea(attrs={"rows": 6}),
+        }
+        error_messages = {
+            "name": {"required": "Enter the name of the mutual"},
+            "service_areas": {"required": "Select at least one service area"},
+            "region": {"required": "Select a region"},
+            "stage": {"required": "Select how far along you are"},
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        chosen = self.instance.service_areas.values_list("pk", flat=True) if self.instance.pk else []
+        _model_choice(self, "service_areas").queryset = _active_or_chosen(ServiceArea.objects.all(), chosen)
+        _model_choice(self, "region").queryset = Region.objects.filter(is_active=True)
+        _model_choice(self, "region").empty_label = "Choose a region"
+        _model_choice(self, "stage").queryset = Stage.objects.filter(is_active=True)
+        _model_choice(self, "stage").empty_label = None
+        self.fields["staff_count"].widget.attrs.update({"inputmode": "numeric"})
+
+
+class InvitationForm(forms.Form):
+    email = forms.EmailField(
+        label="Your colleague's email address",
+        help_text="We will email them a link to join. The link works once, for the person it was sent to.",
+        error_messages={
+            "required": "Enter your colleague's email address",
+            "invalid": "Enter an email address in the correct format, like name@example.org",
+        },
+        widget=forms.EmailInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+
+
+class YesNoForm(forms.Form):
+    """A confirmation question answered Yes or No."""
+
+    answer = forms.ChoiceField(
+        choices=[("yes", "Yes"), ("no", "No")],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select yes or no"},
+    )
+
+    def __init__(self, *args: Any, question: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["answer"].label = question
+
+    @property
+    def confirmed(self) -> bool:
+        return bool(self.cleaned_data.get("answer") == "yes")
+
+
+# --- Mentor profiles ----------------------------------------------------------------------------------------
+
+
+class MentorProfileForm(forms.ModelForm):  # type: ignore[type-arg]
+    capacity = forms.TypedChoiceField(
+        label="How many mutuals could you mentor at the same time?",
+        choices=[(number, str(number)) for number in range(1, 6)],
+        coerce=int,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select how many mutuals you could mentor at the same time"},
+    )
+
+    class Meta:
+        model = MentorProfile
+        fields = [
+            "headline",
+            "bio",
+            "organisation",
+            "topics",
+            "service_areas",
+            "stages",
+            "region",
+            "format",
+            "capacity",
+            "conflicts",
+            "conflicts_note",
+        ]
+        labels = {
+            "headline": "Headline",
+            "bio": "About you",
+            "organisation": "Current or most recent organisation (optional)",
+            "topics": "What can you help with?",
+            "service_areas": "Which public services do you have experience of?",
+            "stages": "Which stages of a mutual's journey do you know well? (optional)",
+            "region": "Region",
+            "format": "How can you meet?",
+            "conflicts": "Mutuals you have a conflict of interest with (optional)",
+            "conflicts_note": "Other conflicts of interest (optional)",
+        }
+        help_texts = {
+            "bio": "Your experience and what you could offer a mutual. Mutual members read this before asking you.",
+            "topics": "Select all that apply.",
+            "service_areas": "Select all that apply.",
+            "region": "Where you are based. It matters for meeting in person.",
+            "conflicts": (
+                "You will not be matched with these mutuals. To choose more than one, hold Ctrl (or Cmd on a Mac) "
+                "while you select."
+            ),
+            "conflicts_note": "For example, a council you advise, or a mutual not yet on this service.",
+        }
+        widgets = {
+            "bio": forms.Textarea(attrs={"rows": 8}),
+            "topics": forms.CheckboxSelectMultiple,
+            "service_areas": forms.CheckboxSelectMultiple,
+            "stages": forms.CheckboxSelectMultiple,
+            "format": forms.RadioSelect,
+            "conflicts": forms.SelectMultiple(attrs={"size": 8}),
+            "conflicts_note": forms.Textarea(attrs={"rows": 3}),
+        }
+        error_messages = {
+            "headline": {"required": "Enter a headline"},
+            "bio": {"required": "Tell mutuals about yourself"},
+            "topics": {"required": "Select at least one topic you can help with"},
+            "service_areas": {"required": "Select at least one service area"},
+            "region": {"required": "Select a region"},
+            "format": {"required": "Select how you can meet"},
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        instance = self.instance if self.instance.pk else None
+        for name, model in (("topics", SupportTopic), ("service_areas", ServiceArea), ("stages", Stage)):
+            chosen = getattr(instance, name).values_list("pk", flat=True) if instance else []
+            _model_choice(self, name).queryset = _active_or_chosen(model._default_manager.all(), chosen)
+        _model_choice(self, "region").queryset = Region.objects.filter(is_active=True)
+        _model_choice(self, "region").empty_label = "Choose a region"
+        _choice(self, "format").choices = MentorProfile.Format.choices
+        _model_choice(self, "conflicts").queryset = Mutual.objects.order_by("name").only("pk", "name")
+
+
+class MentorPauseForm(forms.Form):
+    """A date in the GOV.UK date input pattern: day, month and year in three boxes."""
+
+    day = forms.IntegerField(label="Day", min_value=1, max_value=31, required=False)
+    month = forms.IntegerField(label="Month", min_value=1, max_value=12, required=False)
+    year = forms.IntegerField(label="Year", min_value=2000, max_value=9999, required=False)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if self.errors:
+            self.errors.clear()
+            self.add_error("day", "The date you pause until must be a real date, like 27 3 2027")
+            return cleaned
+        parts = [cleaned.get("day"), cleaned.get("month"), cleaned.get("year")]
+        if all(part is None for part in parts):
+            self.add_error("day", "Enter the date you want to pause until")
+            return cleaned
+        if any(part is None for part in parts):
+            self.add_error("day", "The date you pause until must include a day, month and year")
+            return cleaned
+        try:
+            until = date(int(cleaned["year"]), int(cleaned["month"]), int(cleaned["day"]))
+        except ValueError:
+            self.add_error("day", "The date you pause until must be a real date, like 27 3 2027")
+            return cleaned
+        if until <= timezone.localdate():
+            self.add_error("day", "The date you pause until must be in the future")
+            return cleaned
+        cleaned["until"] = until
+        return cleaned
+
+
+class VettingDecisionForm(forms.Form):
+    APPROVE = "approve"
+    REJECT = "reject"
+
+    decision = forms.ChoiceField(
+        label="Your decision",
+        choices=[(APPROVE, "Approve this mentor"), (REJECT, "Do not approve")],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select whether to approve this mentor"},
+    )
+    reason = forms.CharField(
+        label="Reason",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Required if you do not approve. The mentor sees this in their email.",
+    )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if cleaned.get("decision") == self.REJECT and not cleaned.get("reason", "").strip():
+            self.add_error("reason", "Enter the reason for not approving this mentor")
+        return cleaned
+
+
+# --- Taxonomy -----------------------------------------------------------------------------------------------
+
+
+class ServiceAreaForm(forms.Form):
+    name = forms.CharField(
+        label="Name of the service area",
+        max_length=100,
+        help_text="For example, 'Housing support'. Use sentence case.",
+        error_messages={"required": "Enter the name of the service area"},
+    )
+
+
+class SupportTopicForm(forms.Form):
+    name = forms.CharField(
+        label="Name of the topic",
+        max_length=100,
+        help_text="For example, 'Digital services'. Use sentence case.",
+        error_messages={"required": "Enter the name of the topic"},
+    )
+    short_name = forms.CharField(
+        label="Short name (optional)",
+        max_length=40,
+        required=False,
+        help_text="Used in matching explanations, for example 'digital'. Leave blank to use the name.",
+    )

@@ -7,7 +7,43 @@ app_name = "accounts"
 urlpatterns = [
     path("dashboard/", views.dashboard, name="dashboard"),
     path("welcome/", views.onboarding, name="onboarding"),
-    path("mentors/", views.mentor_directory, name="mentor_directory"),
+    # Mutuals and their members
     path("mutuals/", views.mutual_directory, name="mutual_directory"),
+    path("mutuals/new/", views.mutual_create, name="mutual_create"),
+    path("mutuals/<slug:slug>/", views.mutual_detail, name="mutual_detail"),
+    path("mutuals/<slug:slug>/edit/", views.mutual_edit, name="mutual_edit"),
+    path("mutuals/<slug:slug>/members/", views.mutual_members, name="mutual_members"),
+    path("mutuals/<slug:slug>/members/leave/", views.membership_leave, name="membership_leave"),
+    path(
+        "mutuals/<slug:slug>/invitations/<int:invitation_id>/withdraw/",
+        views.invitation_revoke,
+        name="invitation_revoke",
+    ),
+    path("invitations/<slug:token>/", views.invitation_accept, name="invitation_accept"),
+    # Mentors
+    path("mentors/", views.mentor_directory, name="mentor_directory"),
+    path("mentors/<int:profile_id>/", views.mentor_detail, name="mentor_detail"),
+    path("mentor-profile/", views.mentor_profile, name="mentor_profile"),
+    path("mentor-profile/new/", views.mentor_profile_create, name="mentor_profile_create"),
+    path("mentor-profile/edit/", views.mentor_profile_edit, name="mentor_profile_edit"),
+    path("mentor-profile/pause/", views.mentor_pause, name="mentor_pause"),
+    path("mentor-profile/resume/", views.mentor_resume, name="mentor_resume"),
+    # Programme team
     path("programme/vetting/", views.vetting_queue, name="vetting_queue"),
+    path("programme/vetting/<int:profile_id>/", views.vetting_detail, name="vetting_detail"),
+    path("programme/lists/", views.taxonomy, name="taxonomy"),
+    path("programme/lists/service-areas/new/", views.service_area_add, name="service_area_add"),
+    path("programme/lists/topics/new/", views.topic_add, name="topic_add"),
+    path(
+        "programme/lists/<slug:kind>/<int:term_id>/withdraw/",
+        views.taxonomy_set_active,
+        {"active": False},
+        name="taxonomy_deactivate",
+    ),
+    path(
+        "programme/lists/<slug:kind>/<int:term_id>/reinstate/",
+        views.taxonomy_set_active,
+        {"active": True},
+        name="taxonomy_reactivate",
+    ),
 ]

@@ -1,9 +1,393 @@
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+"""Pages for people and organisations: the dashboard, onboarding, mutuals, invitations, mentor profiles, the
+directories, and the programme team's vetting queue and lists.
+
+Views are thin: a form parses the input, one service or selector does the work. Role checks are decorators
+(accounts/decorators.py); objects come from scoped selectors, so someone else's object is a 404.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.dateformat import format as date_format
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from accounts import dashboard as dashboard_sections
+from accounts import selectors, services
+from accounts.decorators import mutual_member_or_programme_team_required, programme_team_required
+from accounts.filters import MentorFilter, MutualFilter
+from accounts.forms import (
+    InvitationForm,
+    MentorPauseForm,
+    MentorProfileForm,
+    MutualForm,
+    OnboardingForm,
+    ServiceAreaForm,
+    SupportTopicForm,
+    VettingDecisionForm,
+    YesNoForm,
+)
+from accounts.models import ServiceArea, SupportTopic, TaxonomyTerm, User
+from accounts.pagination import paginate
+
+GET_AND_POST = ["GET", "POST"]
 
 
-def dashboard(request: HttpRequest) -> HttpResponse:
-    return render(request, "pages/home.html")
+class AuthenticatedRequest(HttpRequest):
+    """What a view behind login_required receives."""
+
+    user: User
 
 
-onboarding = mentor_directory = mutual_directory = vetting_queue = dashboard
+def _posted(request: HttpRequest) -> Any:
+    """The POST data on a POST (even an empty one, so that it is validated), otherwise None."""
+    return request.POST if request.method == "POST" else None
+
+
+# --- Dashboard and onboarding -------------------------------------------------------------------------------
+
+
+@require_GET
+@login_required
+def dashboard(request: AuthenticatedRequest) -> HttpResponse:
+    user = request.user
+    context = {
+        "mutuals": list(selectors.mutuals_for(user)),
+        "mentor_profile": selectors.mentor_profile_of(user),
+        "pending_vetting_count": selectors.vetting_queue().count() if user.is_programme_team else None,
+        "sections": dashboard_sections.sections_for(user),
+    }
+    return render(request, "accounts/dashboard.html", context)
+
+
+@require_http_methods(GET_AND_POST)
+@login_required
+def onboarding(request: AuthenticatedRequest) -> HttpResponse:
+    mentor_profile = selectors.mentor_profile_of(request.user)
+    form = OnboardingForm(_posted(request), has_mentor_profile=mentor_profile is not None)
+    if form.is_valid():
+        if form.cleaned_data["path"] == OnboardingForm.MENTOR:
+            return redirect("accounts:mentor_profile_create")
+        return redirect("accounts:mutual_create")
+    context = {"form": form, "mentor_profile": mentor_profile, "mutuals": list(selectors.mutuals_for(request.user))}
+    return render(request, "accounts/onboarding.html", context)
+
+
+# --- Mutuals ------------------------------------------------------------------------------------------------
+
+
+@require_http_methods(GET_AND_POST)
+@login_required
+def mutual_create(request: AuthenticatedRequest) -> HttpResponse:
+    form = MutualForm(_posted(request))
+    if form.is_valid():
+        mutual = services.mutual_create(user=request.user, data=form.cleaned_data)
+        messages.success(request, f"You have created the profile for {mutual.name}.")
+        return redirect("accounts:mutual_detail", slug=mutual.slug)
+    return render(request, "accounts/mutual_form.html", {"form": form, "mutual": None})
+
+
+@require_GET
+@login_required
+def mutual_detail(request: AuthenticatedRequest, slug: str) -> HttpResponse:
+    mutual = selectors.mutual_for_member(request.user, slug)
+    context = {
+        "mutual": mutual,
+        "memberships": list(selectors.members_of(mutual)),
+        "has_mentor_profile": selectors.mentor_profile_of(request.user) is not None,
+    }
+    return render(request, "accounts/mutual_detail.html", context)
+
+
+@require_http_methods(GET_AND_POST)
+@login_required
+def mutual_edit(request: AuthenticatedRequest, slug: str) -> HttpResponse:
+    mutual = selectors.mutual_for_member(request.user, slug)
+    form = MutualForm(_posted(request), instance=mutual)
+    if form.is_valid():
+        mutual = services.mutual_update(mutual=mutual, data=form.cleaned_data)
+        messages.success(request, f"You have updated the profile for {mutual.name}.")
+        return redirect("accounts:mutual_detail", slug=mutual.slug)
+    return render(request, "accounts/mutual_form.html", {"form": form, "mutual": mutual})
+
+
+@require_http_methods(GET_AND_POST)
+@login_required
+def mutual_members(request: AuthenticatedRequest, slug: str) -> HttpResponse:
+    mutual = selectors.mutual_for_member(request.user, slug)
+    form = InvitationForm(_posted(request))
+    if form.is_valid():
+        try:
+            invitation = services.invitation_send(
+                mutual=mutual, invited_by=request.user, email=form.cleaned_data["email"]
+            )
+        except services.AccountsError as error:
+            form.add_error("email", str(error))
+        else:
+            messages.success(request, f"We have emailed an invitation to {invitation.email}.")
+            return redirect("accounts:mutual_members", slug=mutual.slug)
+    context = {
+        "mutual": mutual,
+        "memberships": list(selectors.members_of(mutual)),
+        "invitations": list(selectors.invitations_waiting(mutual)),
+        "form": form,
+    }
+    return render(request, "accounts/mutual_members.html", context)
+
+
+@require_POST
+@login_required
+def invitation_revoke(request: AuthenticatedRequest, slug: str, invitation_id: int) -> HttpResponse:
+    mutual = selectors.mutual_for_member(request.user, slug)
+    invitation = selectors.invitation_of_mutual(mutual, invitation_id)
+    try:
+        services.invitation_revoke(invitation=invitation, revoked_by=request.user)
+    except services.AccountsError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, f"You have withdrawn the invitation to {invitation.email}.")
+    return redirect("accounts:mutual_members", slug=mutual.slug)
+
+
+@require_http_methods(GET_AND_POST)
+@login_required
+def membership_leave(request: AuthenticatedRequest, slug: str) -> HttpResponse:
+    mutual = selectors.mutual_for_member(request.user, slug)
+    form = YesNoForm(_posted(request), question=f"Are you sure you want to leave {mutual.name}?")
+    if form.is_valid():
+        if not form.confirmed:
+            return redirect("accounts:mutual_detail", slug=mutual.slug)
+        try:
+            services.membership_leave(mutual=mutual, user=request.user)
+        except services.AccountsError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, f"You have left {mutual.name}.")
+            return redirect("accounts:dashboard")
+    return render(request, "accounts/membership_leave.html", {"mutual": mutual, "form": form})
+
+
+@require_http_methods(GET_AND_POST)
+@login_required
+def invitation_accept(request: AuthenticatedRequest, token: str) -> HttpResponse:
+    invitation = selectors.invitation_by_token(token)
+    problem = services.invitation_acceptance_problem(invitation=invitation, user=request.user)
+    if request.method == "POST" and problem is None:
+        try:
+            membership = services.invitation_accept(invitation=invitation, user=request.user)
+        except services.AccountsError as error:
+            problem = str(error)
+        else:
+            messages.success(request, f"You are now a member of {membership.mutual.name}.")
+            return redirect("accounts:mutual_detail", slug=membership.mutual.slug)
+    return render(request, "accounts/invitation_accept.html", {"invitation": invitation, "problem": problem})
+
+
+@require_GET
+def mutual_directory(request: HttpRequest) -> HttpResponse:
+    filterset = MutualFilter(request.GET or None, queryset=selectors.mutual_directory(request.user), request=request)
+    results = filterset.qs if filterset.is_valid() else filterset.queryset.none()
+    context = {
+        "filter": filterset,
+        "form": filterset.form,
+        "pagination": paginate(request, results),
+        "sees_everything": getattr(request.user, "is_programme_team", False),
+    }
+    return render(request, "accounts/mutual_directory.html", context)
+
+
+# --- Mentor profiles ----------------------------------------------------------------------------------------
+
+
+@require_GET
+@login_required
+def mentor_profile(request: AuthenticatedRequest) -> HttpResponse:
+    profile = selectors.mentor_profile_of(request.user)
+    if profile is None:
+        return redirect("accounts:mentor_profile_create")
+    context = {"profile": profile, "has_mutual": selectors.is_mutual_member(request.user)}
+    return render(request, "accounts/mentor_profile_detail.html", context)
+
+
+@require_http_methods(GET_AND_POST)
+@login_required
+def mentor_profile_create(request: AuthenticatedRequest) -> HttpResponse:
+    if selectors.mentor_profile_of(request.user) is not None:
+        messages.info(request, "You already have a mentor profile. You can change it here.")
+        return redirect("accounts:mentor_profile")
+    form = MentorProfileForm(_posted(request))
+    if form.is_valid():
+        try:
+            services.mentor_profile_create(user=request.user, data=form.cleaned_data)
+        except services.AccountsError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, "Thank you for volunteering. The programme team will review your profile.")
+            return redirect("accounts:mentor_profile")
+    return render(request, "accounts/mentor_profile_form.html", {"form": form, "profile": None})
+
+
+@require_http_methods(GET_AND_POST)
+@login_required
+def mentor_profile_edit(request: AuthenticatedRequest) -> HttpResponse:
+    profile = selectors.own_mentor_profile(request.user)
+    form = MentorProfileForm(_posted(request), instance=profile)
+    if form.is_valid():
+        try:
+            profile = services.mentor_profile_update(profile=profile, data=form.cleaned_data)
+        except services.AccountsError as error:
+            form.add_error("capacity", str(error))
+        else:
+            messages.success(request, "You have updated your mentor profile.")
+            return redirect("accounts:mentor_profile")
+    return render(request, "accounts/mentor_profile_form.html", {"form": form, "profile": profile})
+
+
+@require_http_methods(GET_AND_POST)
+@login_required
+def mentor_pause(request: AuthenticatedRequest) -> HttpResponse:
+    profile = selectors.own_mentor_profile(request.user)
+    form = MentorPauseForm(_posted(request))
+    if form.is_valid():
+        try:
+            profile = services.mentor_pause(profile=profile, until=form.cleaned_data["until"])
+        except services.AccountsError as error:
+            form.add_error("day", str(error))
+        else:
+            until = date_format(form.cleaned_data["until"], "j F Y")
+            messages.success(request, f"You will get no new introductions until {until}.")
+            return redirect("accounts:mentor_profile")
+    return render(request, "accounts/mentor_profile_pause.html", {"form": form, "profile": profile})
+
+
+@require_POST
+@login_required
+def mentor_resume(request: AuthenticatedRequest) -> HttpResponse:
+    profile = selectors.own_mentor_profile(request.user)
+    try:
+        services.mentor_resume(profile=profile)
+    except services.AccountsError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, "You can be introduced to mutuals again.")
+    return redirect("accounts:mentor_profile")
+
+
+@require_GET
+@mutual_member_or_programme_team_required
+def mentor_directory(request: AuthenticatedRequest) -> HttpResponse:
+    filterset = MentorFilter(request.GET or None, queryset=selectors.mentor_directory(request.user), request=request)
+    results = filterset.qs if filterset.is_valid() else filterset.queryset.none()
+    context = {"filter": filterset, "form": filterset.form, "pagination": paginate(request, results)}
+    return render(request, "accounts/mentor_directory.html", context)
+
+
+@require_GET
+@mutual_member_or_programme_team_required
+def mentor_detail(request: AuthenticatedRequest, profile_id: int) -> HttpResponse:
+    profile = selectors.mentor_in_directory(request.user, profile_id)
+    return render(request, "accounts/mentor_detail.html", {"profile": profile})
+
+
+# --- Programme team: vetting --------------------------------------------------------------------------------
+
+
+@require_GET
+@programme_team_required
+def vetting_queue(request: AuthenticatedRequest) -> HttpResponse:
+    context = {
+        "pagination": paginate(request, selectors.vetting_queue()),
+        "recently_vetted": list(selectors.recently_vetted_mentors()),
+    }
+    return render(request, "accounts/vetting_queue.html", context)
+
+
+@require_http_methods(GET_AND_POST)
+@programme_team_required
+def vetting_detail(request: AuthenticatedRequest, profile_id: int) -> HttpResponse:
+    profile = selectors.mentor_for_vetting(profile_id)
+    form = VettingDecisionForm(_posted(request))
+    if form.is_valid():
+        try:
+            if form.cleaned_data["decision"] == VettingDecisionForm.APPROVE:
+                services.mentor_approve(profile=profile, approved_by=request.user, note=form.cleaned_data["reason"])
+                outcome = "approved"
+            else:
+                services.mentor_reject(profile=profile, rejected_by=request.user, reason=form.cleaned_data["reason"])
+                outcome = "not approved"
+        except services.AccountsError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, f"{profile} has been {outcome}. We are emailing them the decision.")
+            return redirect("accounts:vetting_queue")
+    return render(request, "accounts/vetting_detail.html", {"profile": profile, "form": form})
+
+
+# --- Programme team: the lists of service areas and topics --------------------------------------------------
+
+TAXONOMY_KINDS: dict[str, type[TaxonomyTerm]] = {"service-areas": ServiceArea, "topics": SupportTopic}
+
+
+@require_GET
+@programme_team_required
+def taxonomy(request: AuthenticatedRequest) -> HttpResponse:
+    context = {
+        "service_areas": list(selectors.service_areas_for_staff()),
+        "topics": list(selectors.topics_for_staff()),
+    }
+    return render(request, "accounts/taxonomy_list.html", context)
+
+
+@require_http_methods(GET_AND_POST)
+@programme_team_required
+def service_area_add(request: AuthenticatedRequest) -> HttpResponse:
+    form = ServiceAreaForm(_posted(request))
+    if form.is_valid():
+        try:
+            area = services.service_area_add(name=form.cleaned_data["name"], added_by=request.user)
+        except services.AccountsError as error:
+            form.add_error("name", str(error))
+        else:
+            messages.success(request, f"You have added the service area {area.name}.")
+            return redirect("accounts:taxonomy")
+    return render(request, "accounts/taxonomy_term_form.html", {"form": form, "kind": "service area"})
+
+
+@require_http_methods(GET_AND_POST)
+@programme_team_required
+def topic_add(request: AuthenticatedRequest) -> HttpResponse:
+    form = SupportTopicForm(_posted(request))
+    if form.is_valid():
+        try:
+            topic = services.topic_add(
+                name=form.cleaned_data["name"], short_name=form.cleaned_data["short_name"], added_by=request.user
+            )
+        except services.AccountsError as error:
+            form.add_error("name", str(error))
+        else:
+            messages.success(request, f"You have added the topic {topic.name}.")
+            return redirect("accounts:taxonomy")
+    return render(request, "accounts/taxonomy_term_form.html", {"form": form, "kind": "support topic"})
+
+
+@require_POST
+@programme_team_required
+def taxonomy_set_active(request: AuthenticatedRequest, kind: str, term_id: int, active: bool) -> HttpResponse:
+    model = TAXONOMY_KINDS.get(kind)
+    if model is None:
+        raise Http404("No such list")
+    term = model._default_manager.filter(pk=term_id).first()
+    if term is None:
+        raise Http404("No such term")
+    try:
+        services.taxonomy_term_set_active(term=term, active=active, changed_by=request.user)
+    except services.AccountsError as error:
+        messages.error(request, str(error))
+    else:
+        verb = "offered again" if active else "withdrawn: it is no longer offered, and profiles that use it keep it"
+        messages.success(request, f"{term.name} is {verb}.")
+    return redirect("accounts:taxonomy")

@@ -1,0 +1,160 @@
+"""Reads for accounts pages, scoped to what the person may see, with the joins each page needs.
+
+Objects are always fetched through a scoped queryset, so someone else's mutual is the same 404 as a missing one.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import F, Q, QuerySet
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from accounts.models import (
+    Membership,
+    MentorProfile,
+    Mutual,
+    MutualInvitation,
+    ServiceArea,
+    SupportTopic,
+    User,
+)
+
+RECENT_DECISIONS = 20
+
+
+def is_mutual_member(user: User | AnonymousUser) -> bool:
+    return user.is_authenticated and Membership.objects.filter(user=user).exists()
+
+
+def can_see_mentor_directory(user: User | AnonymousUser) -> bool:
+    """Mentors are shown to people acting for a mutual, and to the programme team."""
+    if not user.is_authenticated:
+        return False
+    return user.is_programme_team or is_mutual_member(user)
+
+
+# --- Mutuals ------------------------------------------------------------------------------------------------
+
+
+def mutuals_for(user: User) -> QuerySet[Mutual]:
+    """The mutuals this person is a member of."""
+    return (
+        Mutual.objects.filter(memberships__user=user)
+        .select_related("region", "stage")
+        .prefetch_related("service_areas")
+        .order_by("name")
+    )
+
+
+def mutual_for_member(user: User, slug: str) -> Mutual:
+    """One of the person's own mutuals; 404 for anyone else's, as for a slug that does not exist."""
+    return get_object_or_404(mutuals_for(user), slug=slug)
+
+
+def members_of(mutual: Mutual) -> QuerySet[Membership]:
+    return Membership.objects.filter(mutual=mutual).select_related("user").order_by("joined_at")
+
+
+def invitations_waiting(mutual: Mutual) -> QuerySet[MutualInvitation]:
+    """Invitations nobody has used or withdrawn, including expired ones (so members can see what happened)."""
+    return (
+        MutualInvitation.objects.filter(mutual=mutual, accepted_at=None, revoked_at=None)
+        .select_related("invited_by")
+        .order_by("-created_at")
+    )
+
+
+def invitation_of_mutual(mutual: Mutual, invitation_id: int) -> MutualInvitation:
+    return get_object_or_404(MutualInvitation, mutual=mutual, pk=invitation_id)
+
+
+def invitation_by_token(token: str) -> MutualInvitation:
+    """The token is the secret: anyone signed in who holds it can see which mutual it is for."""
+    return get_object_or_404(MutualInvitation.objects.select_related("mutual", "invited_by"), token=token)
+
+
+def public_mutuals() -> QuerySet[Mutual]:
+    """Mutuals that consented to the public forward look of emerging mutuals."""
+    return mutual_directory_all().filter(listed_publicly=True)
+
+
+def mutual_directory_all() -> QuerySet[Mutual]:
+    return Mutual.objects.select_related("region", "stage").prefetch_related("service_areas").order_by("name")
+
+
+def mutual_directory(user: User | AnonymousUser) -> QuerySet[Mutual]:
+    """The programme team sees every mutual; everyone else only the consenting ones."""
+    if user.is_authenticated and user.is_programme_team:
+        return mutual_directory_all()
+    return public_mutuals()
+
+
+# --- Mentors ------------------------------------------------------------------------------------------------
+
+
+def _mentors_with_details() -> QuerySet[MentorProfile]:
+    return MentorProfile.objects.select_related("user", "region").prefetch_related("topics", "service_areas", "stages")
+
+
+def mentor_profile_of(user: User) -> MentorProfile | None:
+    return _mentors_with_details().prefetch_related("conflicts").filter(user=user).first()
+
+
+def own_mentor_profile(user: User) -> MentorProfile:
+    """The person's own mentor profile; 404 if they have none."""
+    return get_object_or_404(_mentors_with_details().prefetch_related("conflicts"), user=user)
+
+
+def mentor_directory(user: User | AnonymousUser) -> QuerySet[MentorProfile]:
+    """Approved mentors, for the people allowed to see them (nobody else gets any rows)."""
+    if not can_see_mentor_directory(user):
+        return MentorProfile.objects.none()
+    return _mentors_with_details().filter(status=MentorProfile.Status.APPROVED)
+
+
+def mentor_in_directory(user: User | AnonymousUser, profile_id: int) -> MentorProfile:
+    return get_object_or_404(mentor_directory(user), pk=profile_id)
+
+
+def available_mentors(queryset: QuerySet[MentorProfile], today: date | None = None) -> QuerySet[MentorProfile]:
+    """Approved, not paused and with spare capacity: the same rule as MentorProfile.is_available."""
+    today = today or timezone.localdate()
+    return queryset.filter(
+        Q(paused_until__isnull=True) | Q(paused_until__lte=today),
+        status=MentorProfile.Status.APPROVED,
+        active_mentees__lt=F("capacity"),
+    )
+
+
+# --- Programme team -----------------------------------------------------------------------------------------
+
+
+def vetting_queue() -> QuerySet[MentorProfile]:
+    """Mentors waiting for vetting, oldest first so nobody waits longest."""
+    return _mentors_with_details().filter(status=MentorProfile.Status.PENDING).order_by("created_at", "pk")
+
+
+def recently_vetted_mentors() -> QuerySet[MentorProfile]:
+    return (
+        MentorProfile.objects.exclude(status=MentorProfile.Status.PENDING)
+        .filter(vetted_at__isnull=False)
+        .select_related("user", "vetted_by")
+        .order_by("-vetted_at")[:RECENT_DECISIONS]
+    )
+
+
+def mentor_for_vetting(profile_id: int) -> MentorProfile:
+    return get_object_or_404(
+        _mentors_with_details().select_related("vetted_by").prefetch_related("conflicts"), pk=profile_id
+    )
+
+
+def service_areas_for_staff() -> QuerySet[ServiceArea]:
+    return ServiceArea.objects.order_by("-is_active", "order", "name")
+
+
+def topics_for_staff() -> QuerySet[SupportTopic]:
+    return SupportTopic.objects.order_by("-is_active", "order", "name")

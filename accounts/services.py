@@ -1,0 +1,457 @@
+"""Every write to accounts data: mutuals, memberships, invitations, mentor profiles, vetting and the taxonomy.
+
+Functions are keyword-only and atomic, check the current state first, and raise AccountsError (whose message is
+written for the person who asked) when a change is not allowed. Emails go out from Celery tasks enqueued after
+commit; matching hears about mentor changes through accounts.signals.mentor_profile_changed, also after commit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import date, timedelta
+from typing import Any, TypeVar
+
+from allauth.account.models import EmailAddress
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.db.models import Model, QuerySet
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.dateformat import format as date_format
+from django.utils.text import slugify
+
+from accounts.models import (
+    Membership,
+    MentorProfile,
+    Mutual,
+    MutualInvitation,
+    ServiceArea,
+    SupportTopic,
+    TaxonomyTerm,
+    User,
+)
+from accounts.signals import mentor_profile_changed
+
+TermT = TypeVar("TermT", bound=TaxonomyTerm)
+
+MUTUAL_FIELDS = (
+    "name",
+    "region",
+    "stage",
+    "legal_form",
+    "staff_count",
+    "parent_body",
+    "description",
+    "website",
+    "listed_publicly",
+)
+MUTUAL_MANY_FIELDS = ("service_areas",)
+MENTOR_PROFILE_FIELDS = ("headline", "bio", "organisation", "region", "format", "capacity", "conflicts_note")
+MENTOR_PROFILE_MANY_FIELDS = ("topics", "service_areas", "stages", "conflicts")
+# Unaccepted invitations are kept this long after they expire, so members can see what happened, then purged.
+INVITATION_RETENTION = timedelta(days=30)
+
+
+class AccountsError(Exception):
+    """A change the rules do not allow. The message is shown to the person who asked for it."""
+
+
+# --- Helpers shared by the services below -------------------------------------------------------------------
+
+
+def _apply(instance: Model, data: Mapping[str, Any], fields: Iterable[str]) -> list[str]:
+    """Copy the given fields from data onto instance; returns the names that were present, for update_fields."""
+    present = [name for name in fields if name in data]
+    for name in present:
+        setattr(instance, name, data[name])
+    return present
+
+
+def _set_many(instance: Model, data: Mapping[str, Any], fields: Iterable[str]) -> None:
+    for name in fields:
+        if name in data:
+            getattr(instance, name).set(data[name])
+
+
+def _site_link(view_name: str, **kwargs: Any) -> str:
+    return f"{settings.SITE_URL}{reverse(view_name, kwargs=kwargs or None)}"
+
+
+def _subject(template_name: str, context: dict[str, Any]) -> str:
+    # One line whatever names people typed: a newline in an email header is refused by Django.
+    return " ".join(render_to_string(template_name, context).split())
+
+
+def _announce_mentor_change(profile_id: int, reason: str) -> None:
+    transaction.on_commit(
+        lambda: mentor_profile_changed.send(sender=MentorProfile, profile_id=profile_id, reason=reason)
+    )
+
+
+def _free_slug(base: str, taken: set[str]) -> str:
+    if base not in taken:
+        return base
+    number = 2
+    while f"{base}-{number}" in taken:
+        number += 1
+    return f"{base}-{number}"
+
+
+# --- Mutuals and memberships --------------------------------------------------------------------------------
+
+
+# Path segments under /mutuals/ that a mutual's slug must never shadow.
+RESERVED_MUTUAL_SLUGS = {"new"}
+
+
+def _mutual_slug(name: str) -> str:
+    base = slugify(name)[:200].strip("-") or "mutual"
+    taken = set(Mutual.objects.filter(slug__startswith=base).values_list("slug", flat=True))
+    return _free_slug(base, taken | RESERVED_MUTUAL_SLUGS)
+
+
+@transaction.atomic
+def mutual_create(*, user: User, data: Mapping[str, Any]) -> Mutual:
+    """Create a mutual's profile with the person creating it as its first member."""
+    for attempt in range(3):
+        mutual = Mutual(created_by=user)
+        _apply(mutual, data, MUTUAL_FIELDS)
+        mutual.slug = _mutual_slug(mutual.name)
+        mutual.listing_consent_at = timezone.now() if mutual.listed_publicly else None
+        try:
+            # Two people naming their mutuals alike at the same moment can pick the same slug: retry.
+            with transaction.atomic():
+                mutual.save()
+            break
+        except IntegrityError:
+            if attempt == 2:
+                raise
+    _set_many(mutual, data, MUTUAL_MANY_FIELDS)
+    Membership.objects.create(mutual=mutual, user=user)
+    return mutual
+
+
+@transaction.atomic
+def mutual_update(*, mutual: Mutual, data: Mapping[str, Any]) -> Mutual:
+    """Change a mutual's profile. The slug stays as it is, so links keep working after a rename.
+
+    Consent to the public listing is time-stamped when given and the stamp cleared when it is withdrawn.
+    """
+    mutual = Mutual.objects.select_for_update().get(pk=mutual.pk)
+    had_consent = mutual.listed_publicly
+    changed = _apply(mutual, data, MUTUAL_FIELDS)
+    if mutual.listed_publicly and not had_consent:
+        mutual.listing_consent_at = timezone.now()
+    elif not mutual.listed_publicly:
+        mutual.listing_consent_at = None
+    mutual.save(update_fields=[*changed, "listing_consent_at", "updated_at"])
+    _set_many(mutual, data, MUTUAL_MANY_FIELDS)
+    return mutual
+
+
+@transaction.atomic
+def membership_leave(*, mutual: Mutual, user: User) -> None:
+    """Remove the person from the mutual. A mutual always keeps at least one member."""
+    # Lock the mutual so two last members leaving at once cannot both succeed.
+    mutual = Mutual.objects.select_for_update().get(pk=mutual.pk)
+    memberships = Membership.objects.filter(mutual=mutual)
+    if not memberships.filter(user=user).exists():
+        raise AccountsError(f"You are not a member of {mutual.name}.")
+    if memberships.count() == 1:
+        raise AccountsError(
+            f"You are the only member of {mutual.name}, so you cannot leave. "
+            "Invite a colleague first; once they have joined, you can leave."
+        )
+    memberships.filter(user=user).delete()
+
+
+# --- Invitations --------------------------------------------------------------------------------------------
+
+
+def _pending_invitations(mutual: Mutual) -> QuerySet[MutualInvitation]:
+    return MutualInvitation.objects.filter(
+        mutual=mutual, accepted_at=None, revoked_at=None, expires_at__gt=timezone.now()
+    )
+
+
+@transaction.atomic
+def invitation_send(*, mutual: Mutual, invited_by: User, email: str) -> MutualInvitation:
+    """Invite a colleague by email to join the mutual. The link expires after INVITATION_VALID_DAYS days."""
+    email = email.strip().lower()
+    if not Membership.objects.filter(mutual=mutual, user=invited_by).exists():
+        raise AccountsError(f"Only members of {mutual.name} can invite people to join it.")
+    if mutual.members.filter(email__iexact=email).exists():
+        raise AccountsError(f"{email} is already a member of {mutual.name}.")
+    if _pending_invitations(mutual).filter(email__iexact=email).exists():
+        raise AccountsError(
+            f"An invitation to {email} is already waiting. Withdraw it first if you want to send a new one."
+        )
+    invitation = MutualInvitation.objects.create(
+        mutual=mutual,
+        email=email,
+        invited_by=invited_by,
+        expires_at=timezone.now() + timedelta(days=settings.INVITATION_VALID_DAYS),
+    )
+    from accounts.tasks import send_invitation_email
+
+    transaction.on_commit(lambda: send_invitation_email.delay(invitation.pk))
+    return invitation
+
+
+def invitation_email_send(*, invitation_id: int) -> bool:
+    """Email the invitation link. Returns False (and sends nothing) if it was already sent or is no longer usable.
+
+    Not atomic on purpose: the claim must be committed before the email leaves, so that a second run (a task
+    redelivered after a worker died) finds it claimed. If sending fails the claim is released for the retry.
+    """
+    now = timezone.now()
+    claimed = MutualInvitation.objects.filter(
+        pk=invitation_id, emailed_at=None, accepted_at=None, revoked_at=None, expires_at__gt=now
+    ).update(emailed_at=now)
+    if not claimed:
+        return False
+    invitation = MutualInvitation.objects.select_related("mutual", "invited_by").get(pk=invitation_id)
+    context = {
+        "invitation": invitation,
+        "accept_url": _site_link("accounts:invitation_accept", token=invitation.token),
+        "site_name": settings.SITE_NAME,
+    }
+    try:
+        send_mail(
+            subject=_subject("accounts/email/invitation_subject.txt", context),
+            message=render_to_string("accounts/email/invitation_body.txt", context),
+            from_email=None,
+            recipient_list=[invitation.email],
+        )
+    except Exception:
+        MutualInvitation.objects.filter(pk=invitation_id).update(emailed_at=None)
+        raise
+    return True
+
+
+def invitation_acceptance_problem(*, invitation: MutualInvitation, user: User) -> str | None:
+    """Why this person cannot accept this invitation now, in words fit to show them; None if they can."""
+    mutual_name = invitation.mutual.name
+    if Membership.objects.filter(mutual_id=invitation.mutual_id, user=user).exists():
+        return f"You are already a member of {mutual_name}."
+    if invitation.revoked_at is not None:
+        return f"This invitation was withdrawn by {mutual_name}. Ask a member to send you a new one."
+    if invitation.accepted_at is not None:
+        return "This invitation has already been used. Ask a member to send you a new one."
+    if invitation.expires_at <= timezone.now():
+        expired_on = date_format(timezone.localtime(invitation.expires_at), "j F Y")
+        return f"This invitation expired on {expired_on}. Ask a member of {mutual_name} to send you a new one."
+    if not EmailAddress.objects.filter(user=user, email__iexact=invitation.email, verified=True).exists():
+        return (
+            f"This invitation was sent to {invitation.email}, but you are signed in as {user.email}. "
+            "Sign in with the address the invitation was sent to, or ask a member to invite the address you use."
+        )
+    return None
+
+
+@transaction.atomic
+def invitation_accept(*, invitation: MutualInvitation, user: User) -> Membership:
+    """Make the person a member of the invitation's mutual. Each invitation can be used once."""
+    invitation = MutualInvitation.objects.select_for_update().select_related("mutual").get(pk=invitation.pk)
+    problem = invitation_acceptance_problem(invitation=invitation, user=user)
+    if problem:
+        raise AccountsError(problem)
+    invitation.accepted_at = timezone.now()
+    invitation.accepted_by = user
+    invitation.save(update_fields=["accepted_at", "accepted_by"])
+    return Membership.objects.create(mutual=invitation.mutual, user=user)
+
+
+@transaction.atomic
+def invitation_revoke(*, invitation: MutualInvitation, revoked_by: User) -> MutualInvitation:
+    """Withdraw an invitation that has not been used, so its link stops working."""
+    invitation = MutualInvitation.objects.select_for_update().get(pk=invitation.pk)
+    if not Membership.objects.filter(mutual_id=invitation.mutual_id, user=revoked_by).exists():
+        raise AccountsError("Only members of the mutual can withdraw its invitations.")
+    if invitation.accepted_at is not None:
+        raise AccountsError(f"The invitation to {invitation.email} has already been accepted.")
+    if invitation.revoked_at is not None:
+        raise AccountsError(f"The invitation to {invitation.email} was already withdrawn.")
+    invitation.revoked_at = timezone.now()
+    invitation.save(update_fields=["revoked_at"])
+    return invitation
+
+
+def invitations_purge_expired() -> int:
+    """Delete unaccepted invitations that expired more than INVITATION_RETENTION ago. Returns how many."""
+    cutoff = timezone.now() - INVITATION_RETENTION
+    deleted, _ = MutualInvitation.objects.filter(accepted_at=None, expires_at__lt=cutoff).delete()
+    return deleted
+
+
+# --- Mentor profiles ----------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def mentor_profile_create(*, user: User, data: Mapping[str, Any]) -> MentorProfile:
+    """Volunteer as a mentor. The profile waits for vetting by the programme team before anyone sees it."""
+    if MentorProfile.objects.filter(user=user).exists():
+        raise AccountsError("You already have a mentor profile.")
+    profile = MentorProfile(user=user, status=MentorProfile.Status.PENDING)
+    _apply(profile, data, MENTOR_PROFILE_FIELDS)
+    profile.save()
+    _set_many(profile, data, MENTOR_PROFILE_MANY_FIELDS)
+    return profile
+
+
+@transaction.atomic
+def mentor_profile_update(*, profile: MentorProfile, data: Mapping[str, Any]) -> MentorProfile:
+    """Change a mentor's own profile. An approved profile stays approved; a rejected one goes back for vetting."""
+    profile = MentorProfile.objects.select_for_update().get(pk=profile.pk)
+    capacity = data.get("capacity", profile.capacity)
+    if capacity < profile.active_mentees:
+        raise AccountsError(
+            f"You are mentoring {profile.active_mentees} mutuals at the moment, "
+            f"so you cannot lower your capacity below {profile.active_mentees}."
+        )
+    # Only the edited columns are written: active_mentees belongs to the relationship services.
+    changed = _apply(profile, data, MENTOR_PROFILE_FIELDS)
+    if profile.status == MentorProfile.Status.REJECTED:
+        profile.status = MentorProfile.Status.PENDING
+        profile.vetted_by = None
+        profile.vetted_at = None
+        profile.decision_emailed_at = None
+        changed += ["status", "vetted_by", "vetted_at", "decision_emailed_at"]
+    profile.save(update_fields=[*changed, "updated_at"])
+    _set_many(profile, data, MENTOR_PROFILE_MANY_FIELDS)
+    _announce_mentor_change(profile.pk, "edited")
+    return profile
+
+
+@transaction.atomic
+def mentor_pause(*, profile: MentorProfile, until: date) -> MentorProfile:
+    """Stop new introductions until the given date (which must be in the future)."""
+    if until <= timezone.localdate():
+        raise AccountsError("The date you pause until must be in the future.")
+    profile = MentorProfile.objects.select_for_update().get(pk=profile.pk)
+    profile.paused_until = until
+    profile.save(update_fields=["paused_until", "updated_at"])
+    _announce_mentor_change(profile.pk, "paused")
+    return profile
+
+
+@transaction.atomic
+def mentor_resume(*, profile: MentorProfile) -> MentorProfile:
+    """End a pause now, so the mentor can be introduced again."""
+    profile = MentorProfile.objects.select_for_update().get(pk=profile.pk)
+    if profile.paused_until is None:
+        raise AccountsError("Your introductions are not paused.")
+    profile.paused_until = None
+    profile.save(update_fields=["paused_until", "updated_at"])
+    _announce_mentor_change(profile.pk, "resumed")
+    return profile
+
+
+def _vetting_decision(
+    profile: MentorProfile, staff_member: User, status: MentorProfile.Status, reason: str
+) -> MentorProfile:
+    if not staff_member.is_programme_team:
+        raise AccountsError("Only the programme team can vet mentors.")
+    profile = MentorProfile.objects.select_for_update().get(pk=profile.pk)
+    if profile.status != MentorProfile.Status.PENDING:
+        raise AccountsError(f"{profile} has already been vetted ({profile.get_status_display().lower()}).")
+    profile.status = status
+    profile.status_reason = reason
+    profile.vetted_by = staff_member
+    profile.vetted_at = timezone.now()
+    profile.decision_emailed_at = None
+    profile.save(update_fields=["status", "status_reason", "vetted_by", "vetted_at", "decision_emailed_at"])
+    from accounts.tasks import send_vetting_decision
+
+    transaction.on_commit(lambda: send_vetting_decision.delay(profile.pk))
+    return profile
+
+
+@transaction.atomic
+def mentor_approve(*, profile: MentorProfile, approved_by: User, note: str = "") -> MentorProfile:
+    """Approve a pending mentor: they can now be found and matched. They are told by email."""
+    profile = _vetting_decision(profile, approved_by, MentorProfile.Status.APPROVED, note.strip())
+    _announce_mentor_change(profile.pk, "approved")
+    return profile
+
+
+@transaction.atomic
+def mentor_reject(*, profile: MentorProfile, rejected_by: User, reason: str) -> MentorProfile:
+    """Turn down a pending mentor, with a reason they are told by email."""
+    reason = reason.strip()
+    if not reason:
+        raise AccountsError("Give the reason for not approving this mentor.")
+    return _vetting_decision(profile, rejected_by, MentorProfile.Status.REJECTED, reason)
+
+
+def vetting_decision_email_send(*, profile_id: int) -> bool:
+    """Tell the mentor the vetting decision. Returns False (and sends nothing) if it was already sent.
+
+    Not atomic on purpose: the claim is committed before the email leaves (see invitation_email_send).
+    """
+    decided = (MentorProfile.Status.APPROVED, MentorProfile.Status.REJECTED)
+    claimed = MentorProfile.objects.filter(pk=profile_id, decision_emailed_at=None, status__in=decided).update(
+        decision_emailed_at=timezone.now()
+    )
+    if not claimed:
+        return False
+    profile = MentorProfile.objects.select_related("user").get(pk=profile_id)
+    context = {
+        "profile": profile,
+        "approved": profile.status == MentorProfile.Status.APPROVED,
+        "profile_url": _site_link("accounts:mentor_profile"),
+        "site_name": settings.SITE_NAME,
+    }
+    try:
+        send_mail(
+            subject=_subject("accounts/email/vetting_decision_subject.txt", context),
+            message=render_to_string("accounts/email/vetting_decision_body.txt", context),
+            from_email=None,
+            recipient_list=[profile.user.email],
+        )
+    except Exception:
+        MentorProfile.objects.filter(pk=profile_id).update(decision_emailed_at=None)
+        raise
+    return True
+
+
+# --- Taxonomy -----------------------------------------------------------------------------------------------
+
+
+def _new_term(model: type[TermT], name: str, added_by: User, **extra: Any) -> TermT:
+    if not added_by.is_programme_team:
+        raise AccountsError("Only the programme team can change the lists.")
+    name = " ".join(name.split())
+    if not name:
+        raise AccountsError("Enter a name.")
+    if model._default_manager.filter(name__iexact=name).exists():
+        raise AccountsError(f"{name} is already on the list.")
+    base = slugify(name)[:90].strip("-") or model.__name__.lower()
+    taken = set(model._default_manager.filter(slug__startswith=base).values_list("slug", flat=True))
+    return model._default_manager.create(name=name, slug=_free_slug(base, taken), **extra)
+
+
+@transaction.atomic
+def service_area_add(*, name: str, added_by: User) -> ServiceArea:
+    """Add a service area to the list that mutuals and mentors choose from."""
+    return _new_term(ServiceArea, name, added_by)
+
+
+@transaction.atomic
+def topic_add(*, name: str, short_name: str = "", added_by: User) -> SupportTopic:
+    """Add a support topic; the short name is used in matching explanations."""
+    return _new_term(SupportTopic, name, added_by, short_name=" ".join(short_name.split()))
+
+
+@transaction.atomic
+def taxonomy_term_set_active(*, term: TaxonomyTerm, active: bool, changed_by: User) -> TaxonomyTerm:
+    """Stop offering a term (or offer it again). Profiles that already use it keep it."""
+    if not changed_by.is_programme_team:
+        raise AccountsError("Only the programme team can change the lists.")
+    if term.is_active == active:
+        raise AccountsError(f"{term.name} is already {'offered' if active else 'withdrawn'}.")
+    term.is_active = active
+    term.save(update_fields=["is_active"])
+    return term
