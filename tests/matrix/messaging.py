@@ -1,0 +1,106 @@
+"""Permission matrix entries for the messaging app (relationships, conversations, moderation, personal data).
+
+Access rules:
+- a relationship's pages are for its parties (the mentor, Bob, and the members of the mutual, Alice); everyone
+  else, programme staff included, gets 404 as for an id that does not exist: staff never read messages;
+- the programme team's relationship facts and moderation pages are 404 for everyone else;
+- the conversations list, notices, email settings and personal data pages are each person's own.
+
+POST data is empty wherever a form would change something, so allowed personas see the form again with errors
+(200). The few POST-only actions (mark notices read, agree a goal) change nothing later cells depend on.
+"""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+from typing import Any
+
+from messaging.models import Notice, Relationship
+from tests.matrix import LOGIN, REDIRECT, Route, expect, signed_in
+from tests.messaging.factories import CheckInFactory, GoalFactory, MessageFactory, MessageReportFactory
+
+
+def build(world: SimpleNamespace) -> None:
+    # matching's builder may already have started this pair's relationship: reuse it rather than break the
+    # one-open-relationship constraint.
+    relationship = Relationship.objects.filter(
+        mentor=world.mentor_profile, mutual=world.mutual, status__in=Relationship.OPEN_STATUSES
+    ).first()
+    if relationship is None:
+        relationship = Relationship.objects.create(mentor=world.mentor_profile, mutual=world.mutual)
+    world.relationship = relationship
+    world.member_message = MessageFactory(relationship=relationship, author=world.member, body="Hello Bob")
+    world.mentor_message = MessageFactory(relationship=relationship, author=world.mentor, body="Hello Alice")
+    world.goal = GoalFactory(relationship=relationship, created_by=world.mentor)
+    world.check_in = CheckInFactory(relationship=relationship, logged_by=world.member)
+    world.report = MessageReportFactory(message=world.mentor_message, reported_by=world.member)
+    world.member_notice = Notice.objects.create(
+        user=world.member, kind=Notice.Kind.MESSAGE, text="New messages", url="/relationships/"
+    )
+
+
+PARTIES = expect(404, anonymous=LOGIN, member=200, mentor=200)
+PARTIES_REDIRECT = expect(404, anonymous=LOGIN, member=REDIRECT, mentor=REDIRECT)
+STAFF_ONLY = expect(404, anonymous=LOGIN, staff=200)
+
+
+def _relationship(world: SimpleNamespace) -> dict[str, Any]:
+    return {"pk": world.relationship.pk}
+
+
+def _report(world: SimpleNamespace) -> dict[str, Any]:
+    return {"pk": world.report.pk}
+
+
+def _party_route(name: str, post: bool = True, **extra: Any) -> Route:
+    return Route(name, get=PARTIES, post=PARTIES if post else None, kwargs=extra.pop("kwargs", _relationship), **extra)
+
+
+ROUTES = [
+    # Each person's own pages
+    Route("messaging:inbox", get=signed_in()),
+    Route("messaging:notice_list", get=signed_in()),
+    Route("messaging:notice_read_all", get=None, post=signed_in(REDIRECT)),
+    Route(
+        "messaging:notice_read",
+        get=None,
+        post=expect(404, anonymous=LOGIN, member=REDIRECT),
+        kwargs=lambda w: {"pk": w.member_notice.pk},
+    ),
+    Route("messaging:notification_settings", get=signed_in(), post=signed_in(200)),
+    Route("messaging:personal_data", get=signed_in()),
+    Route("messaging:personal_data_download", get=signed_in()),
+    Route("messaging:account_delete", get=signed_in(), post=signed_in(200)),
+    # A relationship's parties
+    _party_route("messaging:relationship_detail", post=False),
+    _party_route("messaging:conversation"),
+    _party_route(
+        "messaging:message_report",
+        kwargs=lambda w: {"pk": w.relationship.pk, "message_pk": w.mentor_message.pk},
+    ),
+    _party_route("messaging:relationship_pause"),
+    # The relationship is active, so resuming is refused and the form comes back with the reason.
+    _party_route("messaging:relationship_resume"),
+    _party_route("messaging:relationship_complete"),
+    _party_route("messaging:relationship_end"),
+    _party_route("messaging:relationship_rematch"),
+    _party_route("messaging:feedback_give"),
+    _party_route("messaging:goal_create"),
+    _party_route("messaging:goal_update", kwargs=lambda w: {"pk": w.relationship.pk, "goal_pk": w.goal.pk}),
+    Route(
+        "messaging:goal_agree",
+        get=None,
+        post=PARTIES_REDIRECT,
+        kwargs=lambda w: {"pk": w.relationship.pk, "goal_pk": w.goal.pk},
+    ),
+    _party_route("messaging:check_in_list", post=False),
+    _party_route("messaging:check_in_create"),
+    # Programme team
+    Route("messaging:staff_relationship_list", get=STAFF_ONLY),
+    Route("messaging:staff_relationship_detail", get=STAFF_ONLY, kwargs=_relationship),
+    Route("messaging:moderation_report_list", get=STAFF_ONLY),
+    Route("messaging:moderation_report_detail", get=STAFF_ONLY, kwargs=_report),
+    Route("messaging:moderation_message_hide", get=STAFF_ONLY, post=STAFF_ONLY, kwargs=_report),
+    Route("messaging:moderation_account_suspend", get=STAFF_ONLY, post=STAFF_ONLY, kwargs=_report),
+    Route("messaging:moderation_report_dismiss", get=STAFF_ONLY, post=STAFF_ONLY, kwargs=_report),
+]
