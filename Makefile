@@ -1,18 +1,27 @@
 # The README's two commands: `make run` and `make test`. Everything else is a helper for them.
+#
+#   make run      create .venv, install dependencies and assets, migrate, seed demo data if empty, serve :$(PORT)
+#   make test     the whole test suite (pytest); PYTEST_ARGS passes extra arguments
+#   make lint     ruff check, ruff format --check, mypy
+#   make bench    the matching engine benchmark at 10,000 x 10,000 (BENCH_ARGS overrides)
 SHELL := /bin/bash
 PYTHON ?= python3.11
 VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
+PYTEST_ARGS ?=
+BENCH_ARGS ?= --requests 10000 --mentors 10000
 export DJANGO_SETTINGS_MODULE := config.settings
 
 .PHONY: run test lint format install assets migrate seed worker beat bench check-deploy clean
 
 $(VENV)/.installed: pyproject.toml
-	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is required ($(PYTHON) not found)"; exit 1; }
-	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev]'
+	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is required ($(PYTHON) not found; set PYTHON=...)"; exit 1; }
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	@$(PY) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))' \
+		|| { echo "$(VENV) is not Python 3.11: remove it (make clean) and try again"; exit 1; }
+	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev]'
 	touch $@
 
 install: $(VENV)/.installed
@@ -29,13 +38,15 @@ assets: static/dist/css/app.css
 migrate: install
 	DEBUG=$${DEBUG:-1} $(PY) manage.py migrate --noinput
 
+seed: migrate
+	DEBUG=$${DEBUG:-1} $(PY) manage.py seed_demo
+
 run: install assets migrate
 	DEBUG=$${DEBUG:-1} $(PY) manage.py seed_demo --if-empty
-	@echo "Serving http://127.0.0.1:$(PORT)/"
-	DEBUG=$${DEBUG:-1} scripts/run-local.sh $(PORT)
+	DEBUG=$${DEBUG:-1} PORT=$(PORT) scripts/run-local.sh
 
 test: install assets
-	TESTING=1 $(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest $(PYTEST_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check .
@@ -46,8 +57,21 @@ format: install
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
+# A worker and beat on their own, for when the dev server runs elsewhere (needs REDIS_URL).
+worker: install
+	DEBUG=$${DEBUG:-1} $(VENV)/bin/celery -A config worker --loglevel=INFO
+
+beat: install
+	DEBUG=$${DEBUG:-1} $(VENV)/bin/celery -A config beat --loglevel=INFO --schedule "$${TMPDIR:-/tmp}/mutuals-celerybeat-schedule"
+
 bench: install
-	$(PY) -m bench.matching --requests 10000 --mentors 10000
+	$(PY) -m bench.matching $(BENCH_ARGS)
+
+# The deployment checklist with production-like settings: must print no warnings.
+check-deploy: install
+	DEBUG=0 SECRET_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(64))') \
+		ALLOWED_HOSTS=mutuals.example CSRF_TRUSTED_ORIGINS=https://mutuals.example SITE_URL=https://mutuals.example \
+		$(PY) manage.py check --deploy --fail-level WARNING
 
 clean:
 	rm -rf $(VENV) node_modules static/dist staticfiles
