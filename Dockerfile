@@ -1,0 +1,43 @@
+# syntax=docker/dockerfile:1
+# The web, worker and beat image. Build: `docker compose build`; see docker-compose.yml and the README.
+
+# --- Front-end assets: GOV.UK Frontend compiled from the npm package -----------------------------------------
+FROM node:20-bookworm-slim AS assets
+WORKDIR /build
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund --loglevel=error
+COPY scripts/build-assets.mjs scripts/
+COPY frontend/ frontend/
+RUN npm run build
+
+# --- The application --------------------------------------------------------------------------------------
+FROM python:3.11-slim-bookworm AS app
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_NO_CACHE_DIR=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1
+WORKDIR /app
+
+RUN groupadd --system --gid 10001 app \
+    && useradd --system --uid 10001 --gid app --home-dir /app --shell /usr/sbin/nologin app
+
+# Dependencies first, from pyproject.toml's pinned list, so code changes do not reinstall them.
+# The code itself runs from /app (not installed), so templates and static files sit next to it.
+COPY pyproject.toml ./
+RUN python -c "import tomllib; print('\n'.join(tomllib.load(open('pyproject.toml', 'rb'))['project']['dependencies']))" \
+        > /tmp/requirements.txt \
+    && pip install -r /tmp/requirements.txt \
+    && rm /tmp/requirements.txt
+
+COPY . .
+COPY --from=assets /build/static/dist static/dist
+
+# Hashed, compressed static files for whitenoise. The key only lets settings load for this step; it is not kept.
+RUN DEBUG=0 SECRET_KEY=collectstatic-only-not-a-real-secret-key-0123456789abcdefghij \
+    python manage.py collectstatic --noinput --verbosity 0 \
+    && mkdir -p /app/media \
+    && chown app:app /app/media
+
+USER app
+EXPOSE 8000
+CMD ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000", "--access-logfile", "-", "--timeout", "60"]
