@@ -5,9 +5,9 @@ from django.http import HttpRequest
 
 
 def platform(request: HttpRequest) -> dict[str, object]:
-    """Values every page needs: the service name and the signed-in person's roles for the navigation."""
+    """Values every page needs: the service name, a contact address, and the signed-in person's roles."""
     user = request.user
-    context: dict[str, object] = {"SITE_NAME": settings.SITE_NAME}
+    context: dict[str, object] = {"SITE_NAME": settings.SITE_NAME, "SUPPORT_EMAIL": settings.SUPPORT_EMAIL}
     if user.is_authenticated:
         context["is_programme_team"] = getattr(user, "is_programme_team", False)
     return context

@@ -7,9 +7,9 @@ app_name = "pages"
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("about/", TemplateView.as_view(template_name="pages/about.html"), name="about"),
+    path("about/", views.about, name="about"),
     path("accessibility/", TemplateView.as_view(template_name="pages/accessibility.html"), name="accessibility"),
     path("privacy/", TemplateView.as_view(template_name="pages/privacy.html"), name="privacy"),
-    path("cookies/", TemplateView.as_view(template_name="pages/cookies.html"), name="cookies"),
+    path("cookies/", views.cookies, name="cookies"),
     path("healthz", views.healthz, name="healthz"),
 ]

@@ -1,0 +1,172 @@
+"""The public pages: home routes each audience, about, accessibility, privacy, cookies, and the 404 and 500 pages."""
+
+from __future__ import annotations
+
+from unittest import mock
+
+import pytest
+from django.conf import settings
+from django.test import Client
+from django.urls import reverse
+
+from accounts.models import SupportTopic, User
+from tests.markup import assert_well_formed_page
+
+pytestmark = pytest.mark.django_db
+
+PAGES = [
+    ("pages:home", "Mentoring and ambassadors for public service mutuals", None),
+    ("pages:about", "About public service mutuals", None),
+    ("pages:accessibility", f"Accessibility statement for {settings.SITE_NAME}", "Accessibility statement"),
+    ("pages:privacy", "Privacy notice", None),
+    ("pages:cookies", "Cookies", None),
+]
+
+
+@pytest.mark.parametrize(("url_name", "h1", "title"), PAGES)
+@pytest.mark.parametrize("persona", ["anonymous", "outsider", "staff"])
+def test_public_pages_render_for_everyone(
+    persona_client, url_name: str, h1: str, title: str | None, persona: str
+) -> None:  # type: ignore[no-untyped-def]
+    response = persona_client(persona).get(reverse(url_name))
+    assert response.status_code == 200
+    page = assert_well_formed_page(response.content)
+    assert page.h1s == [h1]
+    assert page.title == f"{title or h1} \N{EN DASH} {settings.SITE_NAME}"
+
+
+class TestHome:
+    def test_signed_out_visitors_are_routed_by_audience(self, client: Client) -> None:
+        html = client.get(reverse("pages:home")).content.decode()
+        for heading in (
+            "Get a mentor for your mutual",
+            "Volunteer as a mentor",
+            "The ambassadors programme",
+            "Programme team",
+        ):
+            assert f'<h2 class="govuk-heading-m">{heading}</h2>' in html
+        assert f'href="{reverse("account_signup")}"' in html
+        assert f'href="{reverse("account_login")}"' in html
+        assert f'href="{reverse("ambassadors:directory")}"' in html
+        assert f'href="{reverse("ambassadors:apply_start")}"' in html
+        assert "Go to your dashboard" not in html
+
+    def test_signed_in_people_are_sent_to_their_dashboard(self, client: Client, member: User) -> None:
+        client.force_login(member)
+        html = client.get(reverse("pages:home")).content.decode()
+        assert "Go to your dashboard" in html
+        assert f'href="{reverse("accounts:dashboard")}"' in html
+        assert f'href="{reverse("account_signup")}"' not in html
+        assert "Go to the programme team pages" not in html
+
+    def test_programme_staff_get_a_link_to_their_pages(self, client: Client, staff: User) -> None:
+        client.force_login(staff)
+        html = client.get(reverse("pages:home")).content.decode()
+        assert f'href="{reverse("accounts:vetting_queue")}"' in html
+
+
+class TestAbout:
+    def test_lists_the_active_support_topics_from_the_taxonomy(self, client: Client) -> None:
+        withdrawn = SupportTopic.objects.get(slug="tax")
+        withdrawn.is_active = False
+        withdrawn.save()
+        SupportTopic.objects.create(name="Digital services", slug="digital-services")
+        html = client.get(reverse("pages:about")).content.decode()
+        assert "<li>TUPE and employment</li>" in html
+        assert "<li>Digital services</li>" in html
+        assert "<li>Tax</li>" not in html
+
+    def test_explains_what_a_mutual_is_and_the_five_stages(self, client: Client) -> None:
+        html = client.get(reverse("pages:about")).content.decode()
+        assert "high degree of control by its employees" in html
+        stages = html.split('<ol class="govuk-list govuk-list--number">', 1)[1].split("</ol>", 1)[0]
+        assert stages.count("<li>") == 5
+        assert "ambassadors programme" in html
+
+
+class TestAccessibilityStatement:
+    def test_has_the_statutory_sections(self, client: Client) -> None:
+        html = client.get(reverse("pages:accessibility")).content.decode()
+        for phrase in (
+            "Web Content Accessibility Guidelines version 2.2",
+            "partially compliant",
+            "axe-core",
+            "headless Chromium",
+            "Reporting accessibility problems",
+            "Equality and Human Rights Commission",
+            "Equality Advisory and Support Service",
+            "2.2.1",
+            f"mailto:{settings.SUPPORT_EMAIL}",
+        ):
+            assert phrase in html, phrase
+
+
+class TestPrivacyNotice:
+    def test_covers_what_we_hold_basis_retention_rights_and_self_service(self, client: Client) -> None:
+        html = client.get(reverse("pages:privacy")).content.decode()
+        for phrase in ("What we hold", "lawful basis", "How long we keep it", "Your rights", "ico.org.uk"):
+            assert phrase in html, phrase
+        assert f'href="{reverse("messaging:personal_data")}"' in html
+        assert f'href="{reverse("messaging:account_delete")}"' in html
+
+
+class TestCookies:
+    def test_lists_the_session_limits_from_settings(self, client: Client) -> None:
+        html = client.get(reverse("pages:cookies")).content.decode()
+        assert "60 minutes after your last activity, and 12 hours after you sign in at the latest" in html
+        assert '<td class="govuk-table__cell">sessionid</td>' in html
+        assert '<td class="govuk-table__cell">csrftoken</td>' in html
+
+    def test_follows_the_settings_if_they_change(self, client: Client, settings) -> None:  # type: ignore[no-untyped-def]
+        settings.SESSION_COOKIE_AGE = 30 * 60
+        settings.CSRF_COOKIE_AGE = None
+        html = client.get(reverse("pages:cookies")).content.decode()
+        assert "30 minutes after your last activity" in html
+        assert "When you close your browser" in html
+
+    def test_every_cookie_the_service_sets_is_listed(self, client: Client, outsider: User) -> None:
+        from tests.accounts.auth_helpers import PASSWORD
+
+        client.get(reverse("account_login"))
+        client.post(reverse("account_login"), {"login": outsider.email, "password": PASSWORD}, follow=True)
+        client.post(reverse("account_change_password"), {"oldpassword": PASSWORD, "password1": "x"})
+        set_by_us = set(client.cookies.keys())
+        assert {"sessionid", "csrftoken"} <= set_by_us
+        html = client.get(reverse("pages:cookies")).content.decode()
+        for name in set_by_us:
+            assert f'<td class="govuk-table__cell">{name}</td>' in html, f"cookie {name} is not on the cookies page"
+
+
+class TestErrorPages:
+    def test_404_is_a_govuk_page(self, client: Client) -> None:
+        response = client.get("/no-such-page/")
+        assert response.status_code == 404
+        page = assert_well_formed_page(response.content)
+        assert page.h1s == ["Page not found"]
+
+    def test_500_is_a_styled_govuk_page(self, settings) -> None:  # type: ignore[no-untyped-def]
+        settings.ROOT_URLCONF = "tests.pages.broken_site"
+        response = Client(raise_request_exception=False).get("/broken/")
+        assert response.status_code == 500
+        page = assert_well_formed_page(response.content)
+        assert page.h1s == ["Sorry, there is a problem with the service"]
+        html = response.content.decode()
+        assert f'<link rel="stylesheet" href="{settings.STATIC_URL}dist/css/app.css">' in html
+        assert "something went wrong deep inside" not in html
+
+    def test_500_renders_when_a_context_processor_is_what_failed(self, settings) -> None:  # type: ignore[no-untyped-def]
+        settings.ROOT_URLCONF = "tests.pages.broken_site"
+        engine = settings.TEMPLATES[0]
+        processors = [*engine["OPTIONS"]["context_processors"], "tests.pages.broken_site.broken_context_processor"]
+        settings.TEMPLATES = [{**engine, "OPTIONS": {**engine["OPTIONS"], "context_processors": processors}}]
+        response = Client(raise_request_exception=False).get(reverse("pages:home"))
+        assert response.status_code == 500
+        assert b"Sorry, there is a problem with the service" in response.content
+
+    def test_500_falls_back_to_plain_text_if_its_own_template_fails(self, settings) -> None:  # type: ignore[no-untyped-def]
+        settings.ROOT_URLCONF = "tests.pages.broken_site"
+        with mock.patch("pages.views.loader.get_template", side_effect=OSError("template storage gone")):
+            response = Client(raise_request_exception=False).get("/broken/")
+        assert response.status_code == 500
+        assert response["Content-Type"].startswith("text/plain")
+        assert b"Sorry, there is a problem with the service" in response.content
