@@ -1,9 +1,14 @@
-"""Mentoring requests, and (added by the matching work) suggestions, introductions, runs and weights."""
+"""Mentoring requests, suggestions, introductions, match runs, weights and batch proposals.
+
+Workflows live in matching/services.py; the scoring itself is the pure engine in matching/engine.py.
+"""
 
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import Q
 
 
 class MentoringRequest(models.Model):
@@ -28,9 +33,7 @@ class MentoringRequest(models.Model):
         FLEXIBLE = "flexible", "No fixed timescale"
 
     mutual = models.ForeignKey("accounts.Mutual", on_delete=models.CASCADE, related_name="mentoring_requests")
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     title = models.CharField(max_length=150, help_text="A short summary, for example 'Help with TUPE transfer'.")
     topics = models.ManyToManyField("accounts.SupportTopic", related_name="mentoring_requests")
     service_area = models.ForeignKey("accounts.ServiceArea", on_delete=models.PROTECT, related_name="+")
@@ -38,11 +41,302 @@ class MentoringRequest(models.Model):
     urgency = models.CharField("how soon", max_length=20, choices=Urgency.choices, default=Urgency.QUARTER)
     description = models.TextField(max_length=4000)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.OPEN, db_index=True)
+    # Why the request is in the staff queue (set with status NEEDS_ATTENTION), and how staff closed it.
+    attention_reason = models.CharField(max_length=300, blank=True)
+    closed_note = models.TextField(max_length=2000, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    closed_at = models.DateTimeField(null=True, blank=True)
+    suggestions_refreshed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    # Requests the engine ranks mentors for; the others keep the suggestions they had.
+    MATCHABLE_STATUSES = (Status.OPEN,)
+    EDITABLE_STATUSES = (Status.OPEN,)
+    WITHDRAWABLE_STATUSES = (Status.OPEN, Status.INTRODUCED, Status.NEEDS_ATTENTION)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["mutual", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.mutual})"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == self.Status.OPEN
+
+
+class MatchingWeights(models.Model):
+    """One version of the scoring weights. Rows are never edited: the newest row is the current version."""
+
+    service_area = models.FloatField(validators=[MinValueValidator(0.0), MaxValueValidator(1.0)])
+    topics = models.FloatField(validators=[MinValueValidator(0.0), MaxValueValidator(1.0)])
+    region = models.FloatField(validators=[MinValueValidator(0.0), MaxValueValidator(1.0)])
+    stage = models.FloatField(validators=[MinValueValidator(0.0), MaxValueValidator(1.0)])
+    capacity = models.FloatField(validators=[MinValueValidator(0.0), MaxValueValidator(1.0)])
+    note = models.CharField(max_length=300, blank=True, help_text="Why the weights changed.")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = "matching weights version"
+        verbose_name_plural = "matching weights versions"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(service_area__gte=0, service_area__lte=1)
+                & Q(topics__gte=0, topics__lte=1)
+                & Q(region__gte=0, region__lte=1)
+                & Q(stage__gte=0, stage__lte=1)
+                & Q(capacity__gte=0, capacity__lte=1),
+                name="matching_weights_between_0_and_1",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Weights version {self.pk}"
+
+    def as_dict(self) -> dict[str, float]:
+        return {
+            "service_area": self.service_area,
+            "topics": self.topics,
+            "region": self.region,
+            "stage": self.stage,
+            "capacity": self.capacity,
+        }
+
+
+class MatchRun(models.Model):
+    """One computation of suggestions (or of a batch proposal): who or what started it, what it used, how it went."""
+
+    class Kind(models.TextChoices):
+        REQUEST = "request", "One request"
+        MENTOR = "mentor", "One mentor's requests"
+        FULL = "full", "Full rematch"
+        BATCH = "batch", "Batch proposal"
+
+    class Source(models.TextChoices):
+        USER = "user", "A person"
+        BEAT = "beat", "Nightly schedule"
+        COMMAND = "command", "Command line"
+        AUTOMATIC = "automatic", "Automatic (a request or mentor changed)"
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Running"
+        SUCCEEDED = "succeeded", "Succeeded"
+        FAILED = "failed", "Failed"
+
+    PHASES = ("load", "score", "explain", "assign", "persist")
+
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    source = models.CharField(max_length=20, choices=Source.choices, default=Source.AUTOMATIC)
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    request = models.ForeignKey(
+        MentoringRequest, on_delete=models.SET_NULL, null=True, blank=True, related_name="match_runs"
+    )
+    mentor = models.ForeignKey(
+        "accounts.MentorProfile", on_delete=models.SET_NULL, null=True, blank=True, related_name="match_runs"
+    )
+    weights = models.JSONField(default=dict, blank=True, help_text="The weights the run used.")
+    weights_version = models.ForeignKey(
+        MatchingWeights, on_delete=models.SET_NULL, null=True, blank=True, related_name="runs"
+    )
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.QUEUED, db_index=True)
+    phase = models.CharField(max_length=20, blank=True, help_text="The phase a running run is in.")
+    request_count = models.PositiveIntegerField(default=0)
+    mentor_count = models.PositiveIntegerField(default=0)
+    suggestion_count = models.PositiveIntegerField(default=0)
+    # The optimal assignment over the run's requests: how many could be introduced at once, and its total score.
+    assigned_count = models.PositiveIntegerField(null=True, blank=True)
+    assignment_total_score = models.FloatField(null=True, blank=True)
+    timings = models.JSONField(default=dict, blank=True, help_text="Seconds per phase.")
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["kind", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} run {self.pk}"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (self.Status.SUCCEEDED, self.Status.FAILED)
+
+    @property
+    def duration_seconds(self) -> float | None:
+        if self.started_at is None or self.finished_at is None:
+            return None
+        return (self.finished_at - self.started_at).total_seconds()
+
+
+class Suggestion(models.Model):
+    """A mentor the engine ranked for a request. One row per pair, kept when it drops out of the ranking.
+
+    state CURRENT rows are the latest ranking (rank 1 is best); STALE rows are pairs an earlier run suggested.
+    declined_at is set when the mentor declined (or never answered) an introduction for this request: the pair is
+    excluded from every later run, so a declined pair stays declined.
+    """
+
+    class State(models.TextChoices):
+        CURRENT = "current", "Current"
+        STALE = "stale", "No longer suggested"
+
+    request = models.ForeignKey(MentoringRequest, on_delete=models.CASCADE, related_name="suggestions")
+    mentor = models.ForeignKey("accounts.MentorProfile", on_delete=models.CASCADE, related_name="suggestions")
+    state = models.CharField(max_length=10, choices=State.choices, default=State.CURRENT)
+    rank = models.PositiveSmallIntegerField(null=True, blank=True)
+    score = models.FloatField()
+    components = models.JSONField(default=dict, help_text="Each scoring component, 0 to 1, before weighting.")
+    reasons = models.JSONField(default=list, help_text="Plain-language reasons shown to the mutual and mentor.")
+    run = models.ForeignKey(MatchRun, on_delete=models.SET_NULL, null=True, blank=True, related_name="suggestions")
+    declined_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        ordering = ["-created_at"]
+        ordering = ["request", "rank"]
+        constraints = [models.UniqueConstraint(fields=["request", "mentor"], name="one_suggestion_per_pair")]
+        indexes = [
+            models.Index(fields=["request", "state", "rank"]),
+            models.Index(fields=["mentor", "state"]),
+        ]
 
     def __str__(self) -> str:
-        return f"{self.title} ({self.mutual})"
+        return f"{self.mentor} for {self.request}"
+
+
+class Introduction(models.Model):
+    """A request put to one mentor. The mutual's choices wait QUEUED and are sent one at a time, in order."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Waiting its turn"
+        PENDING = "pending", "Waiting for the mentor"
+        ACCEPTED = "accepted", "Accepted"
+        DECLINED = "declined", "Declined"
+        EXPIRED = "expired", "No reply in time"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    class Source(models.TextChoices):
+        MUTUAL = "mutual", "The mutual's choice"
+        STAFF = "staff", "Introduced by the programme team"
+        BATCH = "batch", "Batch proposal"
+
+    OPEN_STATUSES = (Status.QUEUED, Status.PENDING)
+    # An introduction in these states rules the pair out of later suggestions for the same request.
+    EXCLUDING_STATUSES = (Status.DECLINED, Status.EXPIRED)
+
+    request = models.ForeignKey(MentoringRequest, on_delete=models.CASCADE, related_name="introductions")
+    mentor = models.ForeignKey("accounts.MentorProfile", on_delete=models.CASCADE, related_name="introductions")
+    preference = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(3)], help_text="1 is first choice."
+    )
+    source = models.CharField(max_length=10, choices=Source.choices, default=Source.MUTUAL)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED, db_index=True)
+    score = models.FloatField(null=True, blank=True)
+    reasons = models.JSONField(default=list, blank=True, help_text="Why this mentor was suggested, when it was sent.")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    responded_at = models.DateTimeField(null=True, blank=True)
+    decline_reason = models.TextField(max_length=2000, blank=True)
+    note = models.CharField(max_length=300, blank=True, help_text="Why it was withdrawn or skipped.")
+    # Claimed with a checked update by the email task, so a redelivered task sends nothing.
+    emailed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["request", "preference", "created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["request", "mentor"], name="one_introduction_per_pair"),
+            models.UniqueConstraint(
+                fields=["request"], condition=Q(status="pending"), name="one_pending_introduction_per_request"
+            ),
+            models.CheckConstraint(
+                condition=Q(preference__isnull=True) | Q(preference__gte=1, preference__lte=3),
+                name="introduction_preference_1_to_3",
+            ),
+        ]
+        indexes = [models.Index(fields=["mentor", "status"])]
+
+    def __str__(self) -> str:
+        return f"Introduction of {self.mentor} to {self.request.mutual}"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == self.Status.PENDING
+
+
+class BatchProposal(models.Model):
+    """Staff's draft of introductions for many open requests at once, from the optimal global assignment."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PUBLISHED = "published", "Published"
+        DISCARDED = "discarded", "Discarded"
+
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True)
+    run = models.ForeignKey(MatchRun, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    request_count = models.PositiveIntegerField(default=0, help_text="Open requests considered.")
+    total_score = models.FloatField(default=0.0)
+    greedy_total_score = models.FloatField(default=0.0, help_text="What best-pairs-first would have scored.")
+    greedy_assigned = models.PositiveIntegerField(default=0)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Batch proposal {self.pk}"
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == self.Status.DRAFT
+
+
+class ProposedPair(models.Model):
+    """One request-mentor pair in a batch proposal. Staff may remove pairs while the proposal is a draft."""
+
+    class Outcome(models.TextChoices):
+        PROPOSED = "proposed", "Proposed"
+        REMOVED = "removed", "Removed"
+        INTRODUCED = "introduced", "Introduced"
+        SKIPPED = "skipped", "Skipped when published"
+
+    proposal = models.ForeignKey(BatchProposal, on_delete=models.CASCADE, related_name="pairs")
+    request = models.ForeignKey(MentoringRequest, on_delete=models.CASCADE, related_name="+")
+    mentor = models.ForeignKey("accounts.MentorProfile", on_delete=models.CASCADE, related_name="+")
+    score = models.FloatField()
+    components = models.JSONField(default=dict)
+    reasons = models.JSONField(default=list)
+    outcome = models.CharField(max_length=10, choices=Outcome.choices, default=Outcome.PROPOSED)
+    outcome_note = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["proposal", "-score", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["proposal", "request"], name="one_pair_per_request_in_a_proposal")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.mentor} for {self.request}"

@@ -1,0 +1,431 @@
+"""Encodes profiles from the database into the engine's arrays, in a few bulk queries.
+
+Many-to-many fields are read straight from their through tables with values_list and scattered into boolean
+matrices with NumPy, so loading costs a handful of queries whatever the number of mentors or requests.
+
+The static part of the mentor table (who is approved, their topics, areas, stages, region, format, capacity) is
+cached in the process and reused while a cheap fingerprint query says nothing changed: refreshing one request then
+costs a few small queries instead of re-encoding every mentor. Load and pauses change often, so they are read fresh
+every time (only the mentors with a non-zero load or a pause date in the future).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+from django.core.cache import cache
+from django.db import connection
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from accounts.models import MentorProfile, Mutual, Region, ServiceArea, Stage, SupportTopic
+from matching import engine
+from matching.models import Introduction, MentoringRequest, Suggestion
+from messaging.models import Relationship
+
+FORMAT_CODES: dict[str, int] = {
+    MentorProfile.Format.REMOTE: engine.REMOTE,
+    MentorProfile.Format.IN_PERSON: engine.IN_PERSON,
+    MentorProfile.Format.EITHER: engine.EITHER,
+}
+# The request's Format has the same values ("remote", "in_person", "either") as the mentor's.
+REQUEST_FORMAT_CODES: dict[str, int] = {
+    MentoringRequest.Format.REMOTE: engine.REMOTE,
+    MentoringRequest.Format.IN_PERSON: engine.IN_PERSON,
+    MentoringRequest.Format.EITHER: engine.EITHER,
+}
+# Bumped (in the shared cache) when a mentor profile changes, so every process drops its cached mentor table.
+MENTOR_TABLE_GENERATION_KEY = "matching:mentor-table-generation"
+
+
+@dataclass(frozen=True)
+class Columns:
+    """Maps database ids of one taxonomy list to array columns: column[id] is the column, -1 if unknown."""
+
+    ids: np.ndarray
+    column: np.ndarray
+
+    @classmethod
+    def build(cls, ids: Iterable[int]) -> Columns:
+        id_array = np.fromiter(ids, dtype=np.int64)
+        column = np.full(int(id_array.max(initial=0)) + 1, -1, dtype=np.int64)
+        column[id_array] = np.arange(len(id_array), dtype=np.int64)
+        return cls(ids=id_array, column=column)
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def of(self, ids: np.ndarray) -> np.ndarray:
+        """Columns of the given ids (-1 for ids added since the table was built)."""
+        inside = ids < len(self.column)
+        result = np.full(len(ids), -1, dtype=np.int64)
+        result[inside] = self.column[ids[inside]]
+        return result
+
+
+@dataclass(frozen=True)
+class TaxonomyIndex:
+    taxonomy: engine.Taxonomy
+    service_areas: Columns
+    topics: Columns
+    stages: Columns
+    regions: Columns
+
+
+def load_taxonomy() -> TaxonomyIndex:
+    """Every taxonomy term, inactive ones included: old requests and profiles may still use them."""
+    areas = list(ServiceArea.objects.order_by("order", "name", "id").values_list("id", "name"))
+    topics = list(SupportTopic.objects.order_by("order", "name", "id").values_list("id", "name", "short_name"))
+    stages = list(Stage.objects.order_by("order", "name", "id").values_list("id", "name"))
+    regions = list(Region.objects.order_by("order", "name", "id").values_list("id", "name"))
+    region_columns = Columns.build(row[0] for row in regions)
+    adjacency = np.zeros((len(regions), len(regions)), dtype=bool)
+    pairs = _pairs(Region.neighbours.through.objects.values_list("from_region_id", "to_region_id"))
+    if len(pairs):
+        adjacency[region_columns.of(pairs[:, 0]), region_columns.of(pairs[:, 1])] = True
+        adjacency |= adjacency.T
+    np.fill_diagonal(adjacency, False)
+    taxonomy = engine.Taxonomy(
+        service_areas=tuple(name.lower() for _, name in areas),
+        topics=tuple(short_name or name for _, name, short_name in topics),
+        stages=tuple(name.lower() for _, name in stages),
+        regions=tuple(name for _, name in regions),
+        region_adjacency=adjacency,
+    )
+    return TaxonomyIndex(
+        taxonomy=taxonomy,
+        service_areas=Columns.build(row[0] for row in areas),
+        topics=Columns.build(row[0] for row in topics),
+        stages=Columns.build(row[0] for row in stages),
+        regions=region_columns,
+    )
+
+
+def _pairs(rows: Iterable[tuple[int, int]]) -> np.ndarray:
+    """(N, 2) int64 array from an iterable of id pairs."""
+    flat = np.fromiter((value for row in rows for value in row), dtype=np.int64)
+    return flat.reshape(-1, 2)
+
+
+def _scatter(shape: tuple[int, int], row_ids: np.ndarray, pairs: np.ndarray, columns: Columns) -> np.ndarray:
+    """Boolean matrix with True at (row of pairs[:, 0], column of pairs[:, 1]); row_ids must be sorted."""
+    matrix = np.zeros(shape, dtype=bool)
+    if len(pairs) == 0:
+        return matrix
+    rows = np.searchsorted(row_ids, pairs[:, 0])
+    rows = np.minimum(rows, len(row_ids) - 1)
+    cols = columns.of(pairs[:, 1])
+    keep = (row_ids[rows] == pairs[:, 0]) & (cols >= 0)
+    matrix[rows[keep], cols[keep]] = True
+    return matrix
+
+
+# --- Mentors --------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MentorTable:
+    """The approved mentors' static attributes, rows sorted by id ascending."""
+
+    index: TaxonomyIndex
+    ids: np.ndarray
+    service_areas: np.ndarray
+    topics: np.ndarray
+    stages: np.ndarray
+    region: np.ndarray
+    format: np.ndarray
+    capacity: np.ndarray
+    fingerprint: tuple[object, ...]
+
+    def rows_of(self, mentor_ids: np.ndarray) -> np.ndarray:
+        """Row of each mentor id, -1 for mentors not in the table (not approved)."""
+        if len(self.ids) == 0:
+            return np.full(len(mentor_ids), -1, dtype=np.int64)
+        rows = np.minimum(np.searchsorted(self.ids, mentor_ids), len(self.ids) - 1)
+        return np.where(self.ids[rows] == mentor_ids, rows, -1).astype(np.int64)
+
+
+_cache_lock = threading.Lock()
+_cached_table: MentorTable | None = None
+
+
+def mentor_table_fingerprint() -> tuple[object, ...]:
+    """Changes whenever an approved mentor, their many-to-many rows or the taxonomy change. One query."""
+    # Table names come from the models, never from input; the one value is a parameter.
+    profile = MentorProfile._meta.db_table
+    tables = [
+        field.through._meta.db_table
+        for field in (MentorProfile.topics, MentorProfile.service_areas, MentorProfile.stages)
+    ]
+    terms = [model._meta.db_table for model in (ServiceArea, SupportTopic, Stage, Region)]
+    parts = [
+        f"(SELECT MAX(updated_at) FROM {profile})",  # noqa: S608
+        f"(SELECT COUNT(*) FROM {profile} WHERE status = %s)",  # noqa: S608
+    ]
+    parts += [f"(SELECT MAX(id) FROM {table}), (SELECT COUNT(*) FROM {table})" for table in tables]  # noqa: S608
+    parts += [f"(SELECT MAX(id) FROM {table})" for table in terms]  # noqa: S608
+    sql = "SELECT " + ", ".join(parts)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [MentorProfile.Status.APPROVED])
+        row = cursor.fetchone()
+    return (cache.get(MENTOR_TABLE_GENERATION_KEY, 0), connection.alias, *row)
+
+
+def forget_mentor_table() -> None:
+    """Drop the cached mentor table in every process (through the shared cache) and in this one."""
+    global _cached_table
+    try:
+        cache.incr(MENTOR_TABLE_GENERATION_KEY)
+    except ValueError:
+        cache.set(MENTOR_TABLE_GENERATION_KEY, 1, timeout=None)
+    with _cache_lock:
+        _cached_table = None
+
+
+def mentor_table() -> MentorTable:
+    """The cached table if nothing changed since it was built, otherwise a freshly encoded one."""
+    global _cached_table
+    fingerprint = mentor_table_fingerprint()
+    with _cache_lock:
+        table = _cached_table
+    if table is not None and table.fingerprint == fingerprint:
+        return table
+    table = encode_mentor_table(fingerprint)
+    with _cache_lock:
+        _cached_table = table
+    return table
+
+
+def encode_mentor_table(fingerprint: tuple[object, ...] = ()) -> MentorTable:
+    index = load_taxonomy()
+    approved = MentorProfile.objects.filter(status=MentorProfile.Status.APPROVED)
+    rows = list(approved.order_by("id").values_list("id", "region_id", "format", "capacity"))
+    ids = np.fromiter((row[0] for row in rows), dtype=np.int64, count=len(rows))
+    region = index.regions.of(np.fromiter((row[1] for row in rows), dtype=np.int64, count=len(rows)))
+    format_codes = np.fromiter(
+        (FORMAT_CODES.get(row[2], engine.EITHER) for row in rows), dtype=np.int8, count=len(rows)
+    )
+    capacity = np.fromiter((row[3] for row in rows), dtype=np.int32, count=len(rows))
+
+    def through(field: object, target: str) -> np.ndarray:
+        model = field.through  # type: ignore[attr-defined]
+        query = model.objects.filter(mentorprofile__status=MentorProfile.Status.APPROVED)
+        return _pairs(query.values_list("mentorprofile_id", f"{target}_id"))
+
+    count = len(ids)
+    return MentorTable(
+        index=index,
+        ids=ids,
+        service_areas=_scatter(
+            (count, len(index.service_areas)),
+            ids,
+            through(MentorProfile.service_areas, "servicearea"),
+            index.service_areas,
+        ),
+        topics=_scatter((count, len(index.topics)), ids, through(MentorProfile.topics, "supporttopic"), index.topics),
+        stages=_scatter((count, len(index.stages)), ids, through(MentorProfile.stages, "stage"), index.stages),
+        region=region.astype(np.int32),
+        format=format_codes,
+        capacity=capacity,
+        fingerprint=fingerprint,
+    )
+
+
+def mentor_arrays(table: MentorTable, *, today: date | None = None) -> engine.MentorArrays:
+    """The engine's view of the mentors now: the static table plus current pauses and load.
+
+    Load is active mentees plus introductions waiting for an answer: a pending introduction holds a place.
+    """
+    today = today or timezone.localdate()
+    count = len(table.ids)
+    load = np.zeros(count, dtype=np.int32)
+    eligible = np.ones(count, dtype=bool)
+    busy = MentorProfile.objects.filter(status=MentorProfile.Status.APPROVED).filter(
+        Q(active_mentees__gt=0) | Q(paused_until__gt=today)
+    )
+    rows = list(busy.values_list("id", "active_mentees", "paused_until"))
+    if rows:
+        mentor_rows = table.rows_of(np.fromiter((row[0] for row in rows), dtype=np.int64, count=len(rows)))
+        active = np.fromiter((row[1] for row in rows), dtype=np.int32, count=len(rows))
+        paused = np.fromiter((row[2] is not None and row[2] > today for row in rows), dtype=bool, count=len(rows))
+        known = mentor_rows >= 0
+        load[mentor_rows[known]] += active[known]
+        eligible[mentor_rows[known & paused]] = False
+    pending = list(
+        Introduction.objects.filter(status=Introduction.Status.PENDING)
+        .values("mentor_id")
+        .annotate(count=Count("id"))
+        .values_list("mentor_id", "count")
+    )
+    if pending:
+        pairs = _pairs(pending)
+        mentor_rows = table.rows_of(pairs[:, 0])
+        known = mentor_rows >= 0
+        np.add.at(load, mentor_rows[known], pairs[known, 1].astype(np.int32))
+    return engine.MentorArrays(
+        ids=table.ids,
+        service_areas=table.service_areas,
+        topics=table.topics,
+        stages=table.stages,
+        region=table.region,
+        format=table.format,
+        capacity=table.capacity,
+        load=load,
+        eligible=eligible,
+    )
+
+
+def mentor_subset(mentors: engine.MentorArrays, row: int) -> engine.MentorArrays:
+    """One mentor's row as a table of its own (row 0)."""
+    part = slice(row, row + 1)
+    return engine.MentorArrays(
+        ids=mentors.ids[part],
+        service_areas=mentors.service_areas[part],
+        topics=mentors.topics[part],
+        stages=mentors.stages[part],
+        region=mentors.region[part],
+        format=mentors.format[part],
+        capacity=mentors.capacity[part],
+        load=mentors.load[part],
+        eligible=mentors.eligible[part],
+    )
+
+
+# --- Requests ---------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RequestBatch:
+    """Requests encoded for the engine, with the pairs each must never be suggested."""
+
+    arrays: engine.RequestArrays
+    mutual_ids: np.ndarray
+    excluded_pairs: np.ndarray  # int64 (P, 2) of (request row, mentor row)
+
+    def __len__(self) -> int:
+        return len(self.arrays.ids)
+
+
+def load_requests(requests: QuerySet[MentoringRequest], table: MentorTable) -> RequestBatch:
+    """Encode the given requests (any queryset of MentoringRequest) against the mentor table's columns."""
+    index = table.index
+    rows = list(
+        requests.order_by("id").values_list(
+            "id", "mutual_id", "service_area_id", "format", "mutual__stage_id", "mutual__region_id"
+        )
+    )
+    count = len(rows)
+    ids = np.fromiter((row[0] for row in rows), dtype=np.int64, count=count)
+    mutual_ids = np.fromiter((row[1] for row in rows), dtype=np.int64, count=count)
+    areas = np.fromiter((row[2] for row in rows), dtype=np.int64, count=count)
+    service_areas = np.zeros((count, len(index.service_areas)), dtype=bool)
+    area_columns = index.service_areas.of(areas)
+    known = area_columns >= 0
+    service_areas[np.arange(count)[known], area_columns[known]] = True
+    stage = index.stages.of(np.fromiter((row[4] for row in rows), dtype=np.int64, count=count)).astype(np.int32)
+    region = index.regions.of(np.fromiter((row[5] for row in rows), dtype=np.int64, count=count)).astype(np.int32)
+    format_codes = np.fromiter(
+        (REQUEST_FORMAT_CODES.get(row[3], engine.EITHER) for row in rows), dtype=np.int8, count=count
+    )
+    request_ids = requests.values("id")
+    topic_pairs = _pairs(
+        MentoringRequest.topics.through.objects.filter(mentoringrequest_id__in=request_ids).values_list(
+            "mentoringrequest_id", "supporttopic_id"
+        )
+    )
+    arrays = engine.RequestArrays(
+        ids=ids,
+        service_areas=service_areas,
+        topics=_scatter((count, len(index.topics)), ids, topic_pairs, index.topics),
+        stage=stage,
+        region=region,
+        format=format_codes,
+    )
+    excluded = excluded_pairs(ids, mutual_ids, requests, table)
+    return RequestBatch(arrays=arrays, mutual_ids=mutual_ids, excluded_pairs=excluded)
+
+
+def excluded_pairs(
+    request_ids: np.ndarray, mutual_ids: np.ndarray, requests: QuerySet[MentoringRequest], table: MentorTable
+) -> np.ndarray:
+    """(request row, mentor row) pairs that must never be suggested.
+
+    Declared conflicts of interest with the mutual; any relationship, past or present, between the mentor and the
+    mutual (they already worked together); and introductions for the request that were declined or went unanswered.
+    """
+    mutuals = Mutual.objects.filter(id__in=requests.values("mutual_id"))
+    by_mutual = [
+        _pairs(
+            MentorProfile.conflicts.through.objects.filter(mutual__in=mutuals).values_list(
+                "mutual_id", "mentorprofile_id"
+            )
+        ),
+        _pairs(Relationship.objects.filter(mutual__in=mutuals).values_list("mutual_id", "mentor_id")),
+    ]
+    by_request = [
+        _pairs(
+            Introduction.objects.filter(
+                request__in=requests.values("id"), status__in=Introduction.EXCLUDING_STATUSES
+            ).values_list("request_id", "mentor_id")
+        ),
+        _pairs(
+            Suggestion.objects.filter(request__in=requests.values("id"), declined_at__isnull=False).values_list(
+                "request_id", "mentor_id"
+            )
+        ),
+    ]
+    pieces = [_mutual_pairs_to_rows(np.concatenate(by_mutual), mutual_ids, table)]
+    request_pairs = np.concatenate(by_request)
+    if len(request_pairs) and len(request_ids):
+        request_rows = np.minimum(np.searchsorted(request_ids, request_pairs[:, 0]), len(request_ids) - 1)
+        mentor_rows = table.rows_of(request_pairs[:, 1])
+        keep = (request_ids[request_rows] == request_pairs[:, 0]) & (mentor_rows >= 0)
+        pieces.append(np.stack([request_rows[keep], mentor_rows[keep]], axis=1))
+    pairs = np.concatenate(pieces).astype(np.int64)
+    return np.unique(pairs, axis=0) if len(pairs) else np.empty((0, 2), dtype=np.int64)
+
+
+def _mutual_pairs_to_rows(pairs: np.ndarray, mutual_ids: np.ndarray, table: MentorTable) -> np.ndarray:
+    """(mutual id, mentor id) pairs to (request row, mentor row) for every request of that mutual."""
+    if len(pairs) == 0 or len(mutual_ids) == 0:
+        return np.empty((0, 2), dtype=np.int64)
+    mentor_rows = table.rows_of(pairs[:, 1])
+    pairs, mentor_rows = pairs[mentor_rows >= 0], mentor_rows[mentor_rows >= 0]
+    order = np.argsort(mutual_ids, kind="stable")
+    sorted_mutuals = mutual_ids[order]
+    start = np.searchsorted(sorted_mutuals, pairs[:, 0], side="left")
+    stop = np.searchsorted(sorted_mutuals, pairs[:, 0], side="right")
+    repeats = stop - start
+    if repeats.sum() == 0:
+        return np.empty((0, 2), dtype=np.int64)
+    # Each pair expands to one row per request of its mutual (a mutual may have several open requests).
+    pair_index = np.repeat(np.arange(len(pairs)), repeats)
+    offsets = np.arange(repeats.sum()) - np.repeat(np.cumsum(repeats) - repeats, repeats)
+    request_rows = order[start[pair_index] + offsets]
+    return np.stack([request_rows, mentor_rows[pair_index]], axis=1).astype(np.int64)
+
+
+def request_subset(batch: RequestBatch, rows: np.ndarray) -> RequestBatch:
+    """The given request rows of a batch, with their excluded pairs renumbered to match."""
+    arrays = batch.arrays
+    renumber = np.full(len(arrays.ids), -1, dtype=np.int64)
+    renumber[rows] = np.arange(len(rows), dtype=np.int64)
+    pairs = batch.excluded_pairs
+    kept = pairs[renumber[pairs[:, 0]] >= 0] if len(pairs) else pairs
+    excluded = np.stack([renumber[kept[:, 0]], kept[:, 1]], axis=1) if len(kept) else np.empty((0, 2), dtype=np.int64)
+    return RequestBatch(
+        arrays=engine.RequestArrays(
+            ids=arrays.ids[rows],
+            service_areas=arrays.service_areas[rows],
+            topics=arrays.topics[rows],
+            stage=arrays.stage[rows],
+            region=arrays.region[rows],
+            format=arrays.format[rows],
+        ),
+        mutual_ids=batch.mutual_ids[rows],
+        excluded_pairs=excluded,
+    )

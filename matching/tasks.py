@@ -1,0 +1,48 @@
+"""Celery tasks for matching: thin, take ids, call a service, and are safe to run twice.
+
+A refresh recomputes from the current data, so running it again gives the same suggestions. A queued full run is
+claimed with a checked update, so a redelivered task finds nothing to claim. An introduction email is claimed the
+same way through `emailed_at`.
+"""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from matching import services
+from matching.models import MatchRun
+
+
+@shared_task
+def refresh_request(request_id: int) -> int | None:
+    """Recompute one request's suggestions (after it was submitted, edited or reopened)."""
+    run = services.suggestions_refresh_for_request(request_id=request_id)
+    return run.pk if run else None
+
+
+@shared_task
+def refresh_mentor(profile_id: int) -> int:
+    """Recompute the requests a mentor could enter or must leave (approved, edited, paused, resumed, now busier)."""
+    return services.suggestions_refresh_for_mentor(profile_id=profile_id).pk
+
+
+@shared_task
+def rematch_full(run_id: int | None = None) -> int | None:
+    """A full rematch: a run staff queued (by id), or the nightly one from beat (no id)."""
+    if run_id is None:
+        return services.rematch_full(source=MatchRun.Source.BEAT).pk
+    run = services.match_run_claim(run_id=run_id)
+    if run is None:
+        return None  # already claimed by an earlier delivery of this task
+    return services.rematch_full(run=run).pk
+
+
+@shared_task
+def expire_introductions() -> int:
+    """Hourly: introductions with no answer in time move on to the mutual's next choice."""
+    return services.introductions_expire()
+
+
+@shared_task
+def send_introduction_email(introduction_id: int) -> bool:
+    return services.introduction_email_send(introduction_id=introduction_id)
