@@ -23,7 +23,8 @@ from allauth.account.internal.userkit import user_id_to_str
 from allauth.mfa.utils import is_mfa_enabled
 from django.conf import settings
 from django.test import Client
-from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, Response, sync_playwright
+from django.urls import reverse
+from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Locator, Page, Response, sync_playwright
 
 from accounts.models import User
 from tests.conftest import skip_or_fail
@@ -122,6 +123,8 @@ def _browser_test_settings(settings: Any) -> None:
     # Hashing passwords at full strength costs a third of a second per user; these tests create dozens of users.
     # The real sign-in form is still exercised: it verifies against whatever hasher stored the password.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Emailed links are https outside DEBUG; the live server speaks plain http.
+    settings.ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http"
 
 
 @pytest.fixture
@@ -228,6 +231,30 @@ def login_as(context: BrowserContext, user: User) -> None:
             }
         ]
     )
+
+
+def sign_in(page: Page, email: str, password: str) -> None:
+    """Sign in through the real form (axe-checked) and wait for wherever it leads."""
+    visit(page, reverse("account_login"))
+    assert_accessible(page, "sign-in page")
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Password", exact=True).fill(password)
+    follow(page, page.get_by_role("button", name="Sign in"))
+
+
+def follow(page: Page, target: Locator, status: int = 200) -> Response:
+    """Click a link or submit button, wait for the page it leads to (after redirects) and check its status."""
+    with page.expect_navigation(wait_until="load") as navigation:
+        target.click()
+    response = navigation.value
+    assert response is not None
+    assert response.status == status, f"expected HTTP {status}, got {response.status} at {response.url}"
+    return response
+
+
+def path_of(page: Page) -> str:
+    """The current URL without the live server's origin: "/mentors/?region=london"."""
+    return page.url.removeprefix(page.context.live_server_url)  # type: ignore[attr-defined]
 
 
 def visit(page: Page, path: str, status: int = 200) -> Response:

@@ -14,7 +14,7 @@ from django.urls import reverse
 from playwright.sync_api import Page, expect
 
 from accounts.models import User
-from tests.browser.conftest import assert_accessible, visit
+from tests.browser.conftest import assert_accessible, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -27,15 +27,6 @@ def current_totp_code(user: User) -> str:
     secret = decrypt(authenticator.data["secret"])
     period = getattr(settings, "MFA_TOTP_PERIOD", 30)
     return format_hotp_value(hotp_value(secret, int(time.time()) // period))
-
-
-def sign_in(page: Page, email: str, password: str) -> None:
-    visit(page, reverse("account_login"))
-    assert_accessible(page, "sign-in page")
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password", exact=True).fill(password)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_load_state("load")
 
 
 def test_a_member_signs_in_with_the_form(page: Page, member: User) -> None:
