@@ -36,15 +36,18 @@ def server_error(request: HttpRequest) -> HttpResponse:
     return HttpResponse(body, status=500)
 
 
+@require_safe
 def home(request: HttpRequest) -> HttpResponse:
     return render(request, "pages/home.html")
 
 
+@require_safe
 def about(request: HttpRequest) -> HttpResponse:
     topics = SupportTopic.objects.filter(is_active=True).order_by("order", "name")
     return render(request, "pages/about.html", {"topics": topics})
 
 
+@require_safe
 def cookies(request: HttpRequest) -> HttpResponse:
     """The cookies table, read from the settings that set them so the page cannot drift from what we do."""
     context = {
