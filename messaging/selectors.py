@@ -112,7 +112,7 @@ def inbox_for(user: User) -> QuerySet[Relationship]:
 
 @dataclass(frozen=True)
 class MessagePage:
-    """One page of a conversation, oldest first, with keyset links to older and newer pages."""
+    """One page of a conversation, newest first, with keyset links to older and newer pages."""
 
     messages: list[Message]
     older_before: int | None  # pass as ?before= to see older messages
@@ -134,8 +134,8 @@ def message_page(relationship: Relationship, before: int | None = None) -> Messa
     page_query = queryset.filter(id__lt=before) if before is not None else queryset
     newest_first = list(page_query.order_by("-id")[: MESSAGES_PER_PAGE + 1])
     has_older = len(newest_first) > MESSAGES_PER_PAGE
-    messages = list(reversed(newest_first[:MESSAGES_PER_PAGE]))
-    older_before = messages[0].pk if has_older and messages else None
+    messages = newest_first[:MESSAGES_PER_PAGE]
+    older_before = messages[-1].pk if has_older else None
     has_newer = False
     newer_before: int | None = None
     if before is not None:

@@ -1,0 +1,144 @@
+"""Stored XSS: every payload sent as a message is stored as typed and rendered as inert, escaped text.
+
+Server-side checks of the markup on every page that shows message text. The headless-browser test (no script
+runs) reuses XSS_PAYLOADS from tests/messaging/xss_payloads.py.
+"""
+
+from __future__ import annotations
+
+from html.parser import HTMLParser
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from accounts.models import User
+from messaging.models import Message, MessageReport, Relationship
+from tests.messaging.xss_payloads import XSS_PAYLOADS
+
+SAFE_HREF_PREFIXES = ("/", "#", "?", "http://", "https://")
+# Inside <main>, where message text is shown, none of these may appear.
+FORBIDDEN_TAGS = {"iframe", "object", "embed", "math", "style", "base", "meta", "link", "frame", "template"}
+
+
+class _Markup(HTMLParser):
+    """Collects what could run: tags, event-handler attributes, link targets, and each message's text."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.problems: list[str] = []
+        self.message_texts: list[str] = []
+        self._in_message_text = 0
+        self._text: list[str] = []
+        self._in_main = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        attributes = dict(attrs)
+        if tag == "main":
+            self._in_main = True
+        if self._in_main:
+            self._check(tag, attrs, attributes)
+        if "app-long-text" in (attributes.get("class") or "") and self._in_message_text == 0:
+            self._in_message_text = 1
+            self._text = []
+        elif self._in_message_text and tag != "br":
+            self._in_message_text += 1
+        if tag == "br" and self._in_message_text:
+            self._text.append("\n")
+
+    def _check(self, tag: str, attrs: list[tuple[str, str | None]], attributes: dict[str, str | None]) -> None:
+        for name, value in attrs:
+            if name.lower().startswith("on") or name.lower() == "style":
+                self.problems.append(f"<{tag} {name}={value!r}>")
+        if tag in FORBIDDEN_TAGS or tag in {"script", "img", "body", "html", "head"}:
+            self.problems.append(f"<{tag} {attrs}>")
+        if tag == "svg" and "govuk-pagination__icon" not in (attributes.get("class") or ""):
+            self.problems.append(f"<svg {attrs}>")
+        if tag == "a" and "href" in attributes:
+            href = (attributes["href"] or "").strip()
+            if not href.lower().startswith(SAFE_HREF_PREFIXES):
+                self.problems.append(f'<a href="{href}">')
+            if href.lower().startswith(("http://", "https://")) and "nofollow" not in (attributes.get("rel") or ""):
+                self.problems.append(f'<a href="{href}"> without rel="nofollow noopener"')
+        if tag == "form" and not (attributes.get("action") or "/").startswith("/"):
+            self.problems.append(f"<form action={attributes.get('action')!r}>")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "main":
+            self._in_main = False
+        if self._in_message_text:
+            self._in_message_text -= 1
+            if self._in_message_text == 0:
+                self.message_texts.append("".join(self._text))
+
+    def handle_data(self, data: str) -> None:
+        if self._in_message_text:
+            self._text.append(data)
+
+
+def _read(html: str) -> _Markup:
+    parser = _Markup()
+    parser.feed(html)
+    parser.close()
+    return parser
+
+
+@pytest.fixture
+def sent(relationship: Relationship, member: User) -> list[Message]:
+    client = Client()
+    client.force_login(member)
+    url = reverse("messaging:conversation", kwargs={"pk": relationship.pk})
+    for payload in XSS_PAYLOADS:
+        response = client.post(url, {"body": payload})
+        assert response.status_code == 302, payload
+    return list(Message.objects.filter(relationship=relationship).order_by("id"))
+
+
+def test_payloads_are_stored_exactly_as_typed(sent: list[Message]) -> None:
+    assert [message.body for message in sent] == [payload.strip() for payload in XSS_PAYLOADS]
+
+
+def test_the_conversation_renders_every_payload_as_text(
+    sent: list[Message], relationship: Relationship, persona_client
+) -> None:  # type: ignore[no-untyped-def]
+    response = persona_client("mentor").get(reverse("messaging:conversation", kwargs={"pk": relationship.pk}))
+    assert response.status_code == 200
+    markup = _read(response.content.decode())
+    assert markup.problems == []
+    # Newest first; the text a reader sees is exactly what was typed.
+    assert list(reversed(markup.message_texts)) == [payload.strip() for payload in XSS_PAYLOADS]
+    html = response.content.decode()
+    assert "<script>window.__xss" not in html
+    assert "<svg onload" not in html
+    assert "&lt;script&gt;window.__xss = 1&lt;/script&gt;" in html
+
+
+def test_the_inbox_report_and_moderation_pages_render_payloads_as_text(
+    sent: list[Message], relationship: Relationship, member: User, persona_client
+) -> None:  # type: ignore[no-untyped-def]
+    inbox = persona_client("mentor").get(reverse("messaging:inbox"))
+    assert _read(inbox.content.decode()).problems == []
+    for message in sent:
+        report_page = persona_client("mentor").get(
+            reverse("messaging:message_report", kwargs={"pk": relationship.pk, "message_pk": message.pk})
+        )
+        assert report_page.status_code == 200
+        assert _read(report_page.content.decode()).problems == [], message.body
+        report = MessageReport.objects.create(message=message, reported_by=relationship.mentor.user, reason="spam")
+        staff_page = persona_client("staff").get(
+            reverse("messaging:moderation_report_detail", kwargs={"pk": report.pk})
+        )
+        assert staff_page.status_code == 200
+        markup = _read(staff_page.content.decode())
+        assert markup.problems == [], message.body
+        assert message.body in markup.message_texts
+
+
+def test_a_payload_in_a_goal_or_check_in_is_escaped_too(relationship: Relationship, member: User, persona_client):  # type: ignore[no-untyped-def]
+    client = persona_client("member")
+    payload = XSS_PAYLOADS[2]
+    client.post(reverse("messaging:goal_create", kwargs={"pk": relationship.pk}), {"title": payload})
+    response = persona_client("mentor").get(reverse("messaging:relationship_detail", kwargs={"pk": relationship.pk}))
+    assert relationship.goals.get().title == payload
+    assert _read(response.content.decode()).problems == []
+    assert "&lt;img src=x onerror=&quot;window.__xss=1&quot;&gt;" in response.content.decode()
