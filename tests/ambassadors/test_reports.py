@@ -1,0 +1,182 @@
+"""Programme reporting, the CSV export's formula neutralisation, and query budgets of the list pages."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from accounts.models import User
+from ambassadors.models import EmergingProject, EngagementInvitation
+from ambassadors.reporting import neutralise_cell
+from ambassadors.selectors import programme_report
+from tests.ambassadors.factories import (
+    AmbassadorFactory,
+    ApplicationFactory,
+    CohortFactory,
+    EngagementFactory,
+    EngagementInvitationFactory,
+    EngagementRequestFactory,
+)
+from tests.factories import region, service_area
+
+
+def _client(user: User) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.mark.django_db
+def test_report_counts_requested_held_declined_and_reached() -> None:
+    cohort = CohortFactory(name="Spring cohort")
+    alex = AmbassadorFactory(cohort=cohort, user__full_name="Alex")
+    blair = AmbassadorFactory(cohort=cohort, user__full_name="Blair")
+    EngagementFactory(ambassador=alex, attendees=30)
+    EngagementFactory(
+        ambassador=alex, attendees=12, request__region=region("london"), request__service_area=service_area("probation")
+    )
+    EngagementInvitationFactory(ambassador=blair, status=EngagementInvitation.Status.DECLINED)
+    EngagementInvitationFactory(ambassador=blair)  # pending
+    EngagementInvitationFactory(ambassador=blair, status=EngagementInvitation.Status.CANCELLED)  # not counted
+    report = programme_report()
+    by_cohort = {row.label: row for row in report.by_cohort}
+    spring = by_cohort["Spring cohort"]
+    assert (spring.requested, spring.held, spring.declined, spring.reached) == (4, 2, 1, 42)
+    by_ambassador = {row.label: row for row in report.by_ambassador}
+    assert (by_ambassador["Alex (Spring cohort)"].held, by_ambassador["Alex (Spring cohort)"].reached) == (2, 42)
+    blair_row = by_ambassador["Blair (Spring cohort)"]
+    assert (blair_row.requested, blair_row.held, blair_row.declined, blair_row.reached) == (2, 0, 1, 0)
+    by_place = {row.label: row for row in report.by_region_and_service_area}
+    london = by_place["London: Probation"]
+    assert (london.requested, london.held, london.reached) == (1, 1, 12)
+    north_west = by_place["North West: Adult social care"]
+    assert (north_west.requested, north_west.held, north_west.declined, north_west.reached) == (4, 1, 1, 30)
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("=cmd|' /C calc'!A0", "'=cmd|' /C calc'!A0"),
+        ("+1", "'+1"),
+        ("-1", "'-1"),
+        ("@SUM(A1:A2)", "'@SUM(A1:A2)"),
+        ("\t=1+1", "'\t=1+1"),
+        ("\r=1+1", "'\r=1+1"),
+        ("Plain name", "Plain name"),
+        (5, 5),
+    ],
+)
+def test_neutralise_cell(value: object, expected: object) -> None:
+    assert neutralise_cell(value) == expected
+
+
+@pytest.mark.django_db
+def test_csv_export_neutralises_formula_payloads(staff: User) -> None:
+    payloads = ["=cmd|' /C calc'!A0", "+1", "-1", "@SUM(A1:A2)", '\t=HYPERLINK("x")']
+    cohort = CohortFactory(name="=1+2")
+    for payload in payloads:
+        AmbassadorFactory(cohort=cohort, user__full_name=payload)
+    response = _client(staff).get(reverse("ambassadors:reports_csv"))
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")
+    assert "attachment" in response["Content-Disposition"]
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert rows[0] == ["Breakdown", "Name", "Engagements requested", "Held", "Declined", "People reached"]
+    cells = [cell for row in rows[1:] for cell in row]
+    for cell in cells:
+        assert not cell.startswith(("=", "+", "-", "@", "\t", "\r")), cell
+    names = {row[1] for row in rows if row[0] == "Ambassador"}
+    for payload in payloads:
+        assert f"'{payload} (=1+2)" in names
+    assert ["Cohort", "'=1+2", "0", "0", "0", "0"] in rows
+
+
+@pytest.mark.django_db
+def test_reports_are_for_the_programme_team_only(member: User, ambassador: User) -> None:
+    for user in (member, ambassador):
+        assert _client(user).get(reverse("ambassadors:reports")).status_code == 404
+        assert _client(user).get(reverse("ambassadors:reports_csv")).status_code == 404
+    response = Client().get(reverse("ambassadors:reports_csv"))
+    assert response.status_code == 302 and "/account/login/" in response["Location"]
+
+
+# --- Query budgets: the same number of queries at 5 rows as at 50 ---------------------------------------------
+
+
+def _directory_rows(count: int) -> None:
+    cohort = CohortFactory()
+    for _ in range(count):
+        AmbassadorFactory(cohort=cohort)
+
+
+def _pipeline_rows(count: int) -> None:
+    cohort = CohortFactory()
+    for _ in range(count):
+        ApplicationFactory(cohort=cohort)
+
+
+def _report_rows(count: int) -> None:
+    for index in range(count):
+        cohort = CohortFactory()
+        ambassador = AmbassadorFactory(cohort=cohort)
+        EngagementFactory(ambassador=ambassador, request__region=region(["london", "north-west"][index % 2]))
+        EngagementInvitationFactory(ambassador=ambassador, status=EngagementInvitation.Status.DECLINED)
+
+
+def _requests_rows(count: int, user: User) -> None:
+    for _ in range(count):
+        EngagementRequestFactory(requested_by=user)
+
+
+def _emerging_rows(count: int, user: User) -> None:
+    for index in range(count):
+        EmergingProject.objects.create(
+            name=f"Project {index}",
+            region=region(),
+            service_area=service_area(),
+            added_by=user,
+            source_engagement=EngagementFactory(),
+        )
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("rows", [5, 50])
+@pytest.mark.parametrize("page", ["directory", "pipeline", "reports", "request_list", "emerging_projects"])
+def test_query_budget(page: str, rows: int, staff: User, django_assert_max_num_queries) -> None:  # type: ignore[no-untyped-def]
+    builders = {
+        "directory": lambda: _directory_rows(rows),
+        "pipeline": lambda: _pipeline_rows(rows),
+        "reports": lambda: _report_rows(rows),
+        "request_list": lambda: _requests_rows(rows, staff),
+        "emerging_projects": lambda: _emerging_rows(rows, staff),
+    }
+    builders[page]()
+    client = _client(staff)
+    url = reverse(f"ambassadors:{page}")
+    client.get(url)  # warm up session and MFA lookups
+    with django_assert_max_num_queries(16):
+        response = client.get(url)
+    assert response.status_code == 200
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("page", ["directory", "pipeline", "reports"])
+def test_query_count_is_the_same_for_5_and_50_rows(page: str, staff: User) -> None:
+    builders = {"directory": _directory_rows, "pipeline": _pipeline_rows, "reports": _report_rows}
+    client = _client(staff)
+    url = reverse(f"ambassadors:{page}")
+    counts = []
+    for added in (5, 45):
+        builders[page](added)
+        client.get(url)
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+        assert response.status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
