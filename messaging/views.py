@@ -15,7 +15,7 @@ from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core.serializers.json import DjangoJSONEncoder
 from django.forms import Form
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -33,6 +33,11 @@ from messaging.services import RelationshipError
 def _user(request: HttpRequest) -> User:
     assert isinstance(request.user, User)
     return request.user
+
+
+def _posted(request: HttpRequest) -> QueryDict | None:
+    """Form data for a POST (even an empty one, so it is validated and shows errors), None for a GET."""
+    return request.POST if request.method == "POST" else None
 
 
 def _relationship(request: HttpRequest, pk: int) -> Relationship:
@@ -82,7 +87,7 @@ def notice_read_all(request: HttpRequest) -> HttpResponse:
 def notification_settings(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     initial = {"email_notifications": "yes" if user.email_notifications else "no"}
-    form = forms.NotificationSettingsForm(request.POST or None, initial=initial)
+    form = forms.NotificationSettingsForm(_posted(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         user.email_notifications = form.cleaned_data["email_notifications"]
         user.save(update_fields=["email_notifications"])
@@ -118,7 +123,7 @@ def relationship_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def conversation(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     relationship = _relationship(request, pk)
-    form = forms.MessageForm(request.POST or None)
+    form = forms.MessageForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             services.message_send(relationship=relationship, author=user, body=form.cleaned_data["body"])
@@ -148,7 +153,7 @@ def message_report(request: HttpRequest, pk: int, message_pk: int) -> HttpRespon
     user = _user(request)
     relationship = _relationship(request, pk)
     message = selectors.message_in(relationship, message_pk)
-    form = forms.ReportForm(request.POST or None)
+    form = forms.ReportForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             services.message_report(message=message, user=user, **form.cleaned_data)
@@ -175,7 +180,7 @@ def _lifecycle(
     """Shared shape of pause, resume, complete and end: a confirmation form, one service, back to the page."""
     user = _user(request)
     relationship = _relationship(request, pk)
-    form = form_class(request.POST or None, **(form_kwargs or {}))
+    form = form_class(_posted(request), **(form_kwargs or {}))
     if request.method == "POST" and form.is_valid():
         try:
             action(relationship=relationship, user=user, data=form.cleaned_data)
@@ -262,7 +267,7 @@ def relationship_rematch(request: HttpRequest, pk: int) -> HttpResponse:
     """After an early end, a member of the mutual asks for a new mentor."""
     user = _user(request)
     relationship = _relationship(request, pk)
-    form = forms.ConfirmForm(request.POST or None, label="Yes, find us a new mentor")
+    form = forms.ConfirmForm(_posted(request), label="Yes, find us a new mentor")
     if request.method == "POST" and form.is_valid():
         try:
             services.relationship_request_reopen(relationship=relationship, user=user)
@@ -284,7 +289,7 @@ def relationship_rematch(request: HttpRequest, pk: int) -> HttpResponse:
 def feedback_give(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     relationship = _relationship(request, pk)
-    form = forms.FeedbackForm(request.POST or None)
+    form = forms.FeedbackForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             services.feedback_give(relationship=relationship, user=user, **form.cleaned_data)
@@ -309,7 +314,7 @@ def feedback_give(request: HttpRequest, pk: int) -> HttpResponse:
 def goal_create(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     relationship = _relationship(request, pk)
-    form = forms.GoalForm(request.POST or None)
+    form = forms.GoalForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             services.goal_create(relationship=relationship, user=user, **form.cleaned_data)
@@ -333,7 +338,7 @@ def goal_update(request: HttpRequest, pk: int, goal_pk: int) -> HttpResponse:
         "status": goal.status,
         "topics": list(goal.topics.all()),
     }
-    form = forms.GoalUpdateForm(request.POST or None, initial=initial)
+    form = forms.GoalUpdateForm(_posted(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             services.goal_update(goal=goal, user=user, **form.cleaned_data)
@@ -373,7 +378,7 @@ def check_in_list(request: HttpRequest, pk: int) -> HttpResponse:
 def check_in_create(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     relationship = _relationship(request, pk)
-    form = forms.CheckInForm(request.POST or None)
+    form = forms.CheckInForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -435,7 +440,7 @@ def moderation_report_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _moderate(request: HttpRequest, pk: int, action: Any, success: str, title: str) -> HttpResponse:
     report = selectors.report_for_staff(pk)
-    form = forms.ModerationNoteForm(request.POST or None)
+    form = forms.ModerationNoteForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             action(report=report, actor=_user(request), note=form.cleaned_data["note"])
@@ -494,7 +499,7 @@ def personal_data_download(request: HttpRequest) -> HttpResponse:
 @login_required
 def account_delete(request: HttpRequest) -> HttpResponse:
     user = _user(request)
-    form = forms.AccountDeleteForm(request.POST or None, user=user)
+    form = forms.AccountDeleteForm(_posted(request), user=user)
     if request.method == "POST" and form.is_valid():
         try:
             privacy.account_delete(user=user)
