@@ -407,3 +407,16 @@ def test_invitation_reply_needs_a_csrf_token(
     assert response.status_code == 403
     invitation.refresh_from_db()
     assert invitation.status == EngagementInvitation.Status.PENDING
+
+
+@pytest.mark.django_db
+def test_invite_needs_a_csrf_token(
+    talk_request: EngagementRequest, member: User, ambassador_record: Ambassador
+) -> None:
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(member)
+    response = client.post(
+        reverse("ambassadors:request_detail", args=[talk_request.pk]), {"ambassador": ambassador_record.pk}
+    )
+    assert response.status_code == 403
+    assert not EngagementInvitation.objects.exists()

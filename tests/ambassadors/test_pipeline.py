@@ -317,3 +317,16 @@ def test_staff_create_a_cohort_and_bad_dates_are_refused(staff: User) -> None:
     assert response.status_code == 302
     cohort = Cohort.objects.get(name="2027 cohort")
     assert cohort.capacity == 20 and not cohort.is_open_for_applications()
+
+
+@pytest.mark.django_db
+def test_bulk_move_needs_a_csrf_token(staff: User) -> None:
+    application = ApplicationFactory(status=Status.SUBMITTED)
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(staff)
+    response = client.post(
+        reverse("ambassadors:pipeline"), {"applications": [application.pk], "to_status": Status.SHORTLISTED}
+    )
+    assert response.status_code == 403
+    application.refresh_from_db()
+    assert application.status == Status.SUBMITTED
