@@ -1,0 +1,149 @@
+"""Moderation: a party reports a message; staff see that message and its report only, hide it or suspend its
+author, and every step is recorded with who and when."""
+
+from __future__ import annotations
+
+from django.test import Client
+from django.urls import reverse
+
+from accounts.models import User
+from messaging.models import Message, MessageReport, ModerationAction, Notice, Relationship
+from tests.messaging.factories import MessageFactory
+
+
+def _client(user: User) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def _report(relationship: Relationship, reporter: User, message: Message) -> object:
+    return _client(reporter).post(
+        reverse("messaging:message_report", kwargs={"pk": relationship.pk, "message_pk": message.pk}),
+        {"reason": "abusive", "details": "Insulting"},
+    )
+
+
+def test_a_party_reports_a_message_and_staff_are_told(
+    relationship: Relationship, member: User, mentor: User, staff: User
+) -> None:
+    message = MessageFactory(relationship=relationship, author=mentor, body="You are useless")
+    response = _report(relationship, member, message)
+    assert response.status_code == 302
+    report = MessageReport.objects.get()
+    assert (report.message, report.reported_by, report.reason) == (message, member, "abusive")
+    assert Notice.objects.filter(user=staff, kind=Notice.Kind.MODERATION).count() == 1
+    # Once per person per message, and never your own message.
+    assert _report(relationship, member, message).status_code == 200
+    own = MessageFactory(relationship=relationship, author=member)
+    response = _report(relationship, member, own)
+    assert response.status_code == 200
+    assert b"cannot report your own message" in response.content
+    assert MessageReport.objects.count() == 1
+
+
+def test_a_report_needs_a_reason(relationship: Relationship, member: User, mentor: User) -> None:
+    message = MessageFactory(relationship=relationship, author=mentor)
+    response = _client(member).post(
+        reverse("messaging:message_report", kwargs={"pk": relationship.pk, "message_pk": message.pk}), {}
+    )
+    assert response.status_code == 200
+    assert b"Choose why you are reporting this message" in response.content
+    assert not MessageReport.objects.exists()
+
+
+def test_staff_see_the_reported_message_but_not_the_rest_of_the_conversation(
+    relationship: Relationship, member: User, mentor: User, staff: User
+) -> None:
+    MessageFactory(relationship=relationship, author=member, body="Private: our pension deficit")
+    reported = MessageFactory(relationship=relationship, author=mentor, body="You are useless")
+    _report(relationship, member, reported)
+    report = MessageReport.objects.get()
+    client = _client(staff)
+    listing = client.get(reverse("messaging:moderation_report_list"))
+    assert listing.status_code == 200
+    assert b"pension deficit" not in listing.content
+    detail = client.get(reverse("messaging:moderation_report_detail", kwargs={"pk": report.pk}))
+    assert detail.status_code == 200
+    assert b"You are useless" in detail.content
+    assert b"Insulting" in detail.content
+    assert b"pension deficit" not in detail.content
+    assert client.get(reverse("messaging:conversation", kwargs={"pk": relationship.pk})).status_code == 404
+
+
+def test_staff_hide_a_message_with_a_recorded_reason(
+    relationship: Relationship, member: User, mentor: User, staff: User
+) -> None:
+    reported = MessageFactory(relationship=relationship, author=mentor, body="You are useless")
+    _report(relationship, member, reported)
+    report = MessageReport.objects.get()
+    url = reverse("messaging:moderation_message_hide", kwargs={"pk": report.pk})
+    response = _client(staff).post(url, {"note": ""})
+    assert response.status_code == 200
+    assert b"Enter why you are doing this" in response.content
+    reported.refresh_from_db()
+    assert reported.hidden_at is None
+
+    assert _client(staff).post(url, {"note": "Abusive language"}).status_code == 302
+    reported.refresh_from_db()
+    assert reported.hidden_by == staff
+    report.refresh_from_db()
+    assert report.resolved_by == staff
+    action = ModerationAction.objects.get()
+    assert (action.actor, action.action, action.target_message, action.target_user, action.note) == (
+        staff,
+        ModerationAction.Action.HIDE_MESSAGE,
+        reported,
+        mentor,
+        "Abusive language",
+    )
+    assert action.created_at is not None
+    conversation = _client(member).get(reverse("messaging:conversation", kwargs={"pk": relationship.pk}))
+    assert b"You are useless" not in conversation.content
+    assert b"This message was hidden by the programme team" in conversation.content
+
+
+def test_staff_suspend_the_author(relationship: Relationship, member: User, mentor: User, staff: User) -> None:
+    reported = MessageFactory(relationship=relationship, author=mentor, body="Spam spam spam")
+    _report(relationship, member, reported)
+    report = MessageReport.objects.get()
+    response = _client(staff).post(
+        reverse("messaging:moderation_account_suspend", kwargs={"pk": report.pk}), {"note": "Repeated spam"}
+    )
+    assert response.status_code == 302
+    mentor.refresh_from_db()
+    assert mentor.is_active is False
+    assert ModerationAction.objects.get().action == ModerationAction.Action.SUSPEND_ACCOUNT
+    # A suspended person is signed out: their next request is treated as anonymous.
+    client = Client()
+    client.force_login(mentor)
+    assert client.get(reverse("messaging:inbox")).status_code == 302
+
+
+def test_staff_close_a_report_without_action(
+    relationship: Relationship, member: User, mentor: User, staff: User
+) -> None:
+    reported = MessageFactory(relationship=relationship, author=mentor, body="Fine really")
+    _report(relationship, member, reported)
+    report = MessageReport.objects.get()
+    url = reverse("messaging:moderation_report_dismiss", kwargs={"pk": report.pk})
+    assert _client(staff).post(url, {"note": "Not abusive"}).status_code == 302
+    response = _client(staff).post(url, {"note": "Again"})
+    assert response.status_code == 200
+    assert b"already been dealt with" in response.content
+    assert ModerationAction.objects.count() == 1
+    reported.refresh_from_db()
+    assert reported.hidden_at is None
+
+
+def test_parties_cannot_moderate(relationship: Relationship, member: User, mentor: User) -> None:
+    reported = MessageFactory(relationship=relationship, author=mentor)
+    _report(relationship, member, reported)
+    report = MessageReport.objects.get()
+    for name in ("moderation_message_hide", "moderation_account_suspend", "moderation_report_dismiss"):
+        response = _client(member).post(reverse(f"messaging:{name}", kwargs={"pk": report.pk}), {"note": "x"})
+        assert response.status_code == 404
+    reported.refresh_from_db()
+    mentor.refresh_from_db()
+    assert reported.hidden_at is None and mentor.is_active
+    assert not ModerationAction.objects.exists()
