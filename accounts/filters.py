@@ -35,7 +35,8 @@ def _every_word_somewhere(queryset: QuerySet[Any], value: str, fields: list[str]
 
 def _checkboxes(field_name: str, queryset: QuerySet[Any], label: str) -> django_filters.ModelMultipleChoiceFilter:
     return django_filters.ModelMultipleChoiceFilter(
-        field_name=field_name,
+        # The choice's slug is both what the URL carries and what is compared (to_field_name picks the value).
+        field_name=f"{field_name}__slug",
         queryset=queryset,
         to_field_name="slug",
         label=label,

@@ -134,7 +134,11 @@ def available_mentors(queryset: QuerySet[MentorProfile], today: date | None = No
 
 def vetting_queue() -> QuerySet[MentorProfile]:
     """Mentors waiting for vetting, oldest first so nobody waits longest."""
-    return _mentors_with_details().filter(status=MentorProfile.Status.PENDING).order_by("created_at", "pk")
+    return (
+        MentorProfile.objects.filter(status=MentorProfile.Status.PENDING)
+        .select_related("user", "region")
+        .order_by("created_at", "pk")
+    )
 
 
 def recently_vetted_mentors() -> QuerySet[MentorProfile]:

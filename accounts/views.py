@@ -11,10 +11,12 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.dateformat import format as date_format
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_filters import FilterSet
 
 from accounts import dashboard as dashboard_sections
 from accounts import selectors, services
@@ -46,6 +48,13 @@ class AuthenticatedRequest(HttpRequest):
 def _posted(request: HttpRequest) -> Any:
     """The POST data on a POST (even an empty one, so that it is validated), otherwise None."""
     return request.POST if request.method == "POST" else None
+
+
+def _filtered(filterset: FilterSet) -> QuerySet[Any]:
+    """The filtered rows; none while the filters have errors (the error summary says which)."""
+    if filterset.is_bound and not filterset.is_valid():
+        return filterset.queryset.none()
+    return filterset.qs
 
 
 # --- Dashboard and onboarding -------------------------------------------------------------------------------
@@ -190,7 +199,7 @@ def invitation_accept(request: AuthenticatedRequest, token: str) -> HttpResponse
 @require_GET
 def mutual_directory(request: HttpRequest) -> HttpResponse:
     filterset = MutualFilter(request.GET or None, queryset=selectors.mutual_directory(request.user), request=request)
-    results = filterset.qs if filterset.is_valid() else filterset.queryset.none()
+    results = _filtered(filterset)
     context = {
         "filter": filterset,
         "form": filterset.form,
@@ -281,7 +290,7 @@ def mentor_resume(request: AuthenticatedRequest) -> HttpResponse:
 @mutual_member_or_programme_team_required
 def mentor_directory(request: AuthenticatedRequest) -> HttpResponse:
     filterset = MentorFilter(request.GET or None, queryset=selectors.mentor_directory(request.user), request=request)
-    results = filterset.qs if filterset.is_valid() else filterset.queryset.none()
+    results = _filtered(filterset)
     context = {"filter": filterset, "form": filterset.form, "pagination": paginate(request, results)}
     return render(request, "accounts/mentor_directory.html", context)
 

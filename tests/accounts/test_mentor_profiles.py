@@ -309,9 +309,11 @@ class TestSignal:
     def test_a_rolled_back_change_is_never_announced(
         self, mentor_profile: MentorProfile, django_capture_on_commit_callbacks, announcements
     ) -> None:  # type: ignore[no-untyped-def]
-        with django_capture_on_commit_callbacks(execute=True) as callbacks:
-            with pytest.raises(services.AccountsError):
-                services.mentor_resume(profile=mentor_profile)  # not paused: refused
+        with (
+            django_capture_on_commit_callbacks(execute=True) as callbacks,
+            pytest.raises(services.AccountsError),
+        ):
+            services.mentor_resume(profile=mentor_profile)  # not paused: refused
 
         assert callbacks == []
         assert announcements == []

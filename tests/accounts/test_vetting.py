@@ -52,7 +52,7 @@ def vetting_url(profile: MentorProfile) -> str:
 
 class TestQueue:
     def test_pending_mentors_are_listed_oldest_first(self, staff: User, mentor_profile: MentorProfile) -> None:
-        newer = MentorProfileFactory(user__full_name="Newer Mentor", status=MentorProfile.Status.PENDING)
+        MentorProfileFactory(user__full_name="Newer Mentor", status=MentorProfile.Status.PENDING)
         older = MentorProfileFactory(user__full_name="Older Mentor", status=MentorProfile.Status.PENDING)
         MentorProfile.objects.filter(pk=older.pk).update(created_at=timezone.now() - timedelta(days=5))
 
