@@ -215,6 +215,19 @@ class TestChangeEmail:
         outsider.refresh_from_db()
         assert outsider.email == "charlie@example.org", "the address only changes once the new one is confirmed"
 
+    def test_changing_the_address_asks_for_the_password_first_then_carries_on(
+        self, client: Client, outsider: User
+    ) -> None:
+        client.force_login(outsider)
+        response = client.post(reverse("account_email"), {"action_add": "", "email": "charlie.new@example.org"})
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("account_reauthenticate"))
+        assert not EmailAddress.objects.filter(email="charlie.new@example.org").exists()
+
+        resumed = client.post(response["Location"], {"password": PASSWORD})
+        assert resumed.status_code == 302
+        assert EmailAddress.objects.filter(user=outsider, email="charlie.new@example.org", verified=False).exists()
+
     def test_cancel_the_change(self, client: Client, outsider: User) -> None:
         client.force_login(outsider)
         reauthenticate(client)
