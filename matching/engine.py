@@ -23,6 +23,7 @@ How `score_top_k` stays fast and small (R requests x M mentors):
 
 from __future__ import annotations
 
+import functools
 import math
 import os
 from collections.abc import Callable, Sequence
@@ -32,6 +33,7 @@ from itertools import repeat
 
 import numpy as np
 import numpy.typing as npt
+from threadpoolctl import ThreadpoolController
 
 COMPONENTS = ("service_area", "topics", "region", "stage", "capacity")
 REMOTE, IN_PERSON, EITHER = 0, 1, 2  # format codes (mentor's and request's)
@@ -455,6 +457,11 @@ def _score_block(block_spec: _Block, k: int, encoded: _Encoded, out_units: IntAr
     out_ranks[request_rows, :top] = np.take_along_axis(candidate_ranks, picked, axis=1)
 
 
+@functools.cache
+def _blas_controller() -> ThreadpoolController:
+    return ThreadpoolController()
+
+
 def default_workers() -> int:
     """Threads for scoring blocks: the CPUs this process may use, at most 2 (measured best on 2 cores)."""
     try:
@@ -495,13 +502,15 @@ def score_top_k(
     out_ranks = np.zeros((request_count, k), dtype=np.int64)
     if encoded.candidate_rows.shape[0] > 0 and blocks:
         thread_count = min(workers or default_workers(), len(blocks))
-        if thread_count <= 1:
-            for block in blocks:
-                _score_block(block, k, encoded, out_units, out_ranks)
-        else:
-            with ThreadPoolExecutor(max_workers=thread_count) as pool:
-                for _ in pool.map(lambda block: _score_block(block, k, encoded, out_units, out_ranks), blocks):
-                    pass
+        # One BLAS thread: our threads already use the cores, and idle OpenBLAS threads spin and take them.
+        with _blas_controller().limit(limits=1, user_api="blas"):
+            if thread_count <= 1:
+                for block in blocks:
+                    _score_block(block, k, encoded, out_units, out_ranks)
+            else:
+                with ThreadPoolExecutor(max_workers=thread_count) as pool:
+                    for _ in pool.map(lambda block: _score_block(block, k, encoded, out_units, out_ranks), blocks):
+                        pass
 
     feasible = out_units >= 0
     mentor_rows = np.full((request_count, k), -1, dtype=np.int64)
@@ -567,6 +576,8 @@ def _topics_reason(labels: Sequence[str], requested: int) -> str:
     covered = len(labels)
     if requested == 1:
         return f"Covers your topic: {labels[0]}"
+    if requested == 2 and covered == 2:
+        return f"Covers both of your topics: {', '.join(labels)}"
     if covered == requested:
         return f"Covers all {requested} of your topics: {', '.join(labels)}"
     return f"Covers {covered} of your {requested} topics: {', '.join(labels)}"
@@ -747,33 +758,73 @@ def _assignment(request_count: int, request_rows: IntArray, mentor_rows: IntArra
     )
 
 
+def _settle_uncontested(request_rows: IntArray, mentor_rows: IntArray, spare: IntArray) -> tuple[BoolArray, BoolArray]:
+    """Shrink the flow problem without changing its optimum. Pairs arrive grouped by request, best first.
+
+    A mentor is uncontested when their spare capacity covers every request that lists them. If a request's best
+    uncontested candidate is its first choice, some optimal assignment gives it that mentor (moving it there
+    breaks no capacity and loses no score), so it is settled outside the flow; its candidates after its first
+    uncontested one are never needed. Dropping pairs makes more mentors uncontested, so repeat until stable.
+    Returns (settled pairs, pairs left for the flow)."""
+    pair_count = request_rows.shape[0]
+    live = np.ones(pair_count, dtype=bool)
+    settled = np.zeros(pair_count, dtype=bool)
+    if pair_count == 0:
+        return settled, live
+    # Position of each pair within its request's list, and the index of each request's first pair.
+    first_pair = np.flatnonzero(np.r_[True, request_rows[1:] != request_rows[:-1]])
+    request_group = np.cumsum(np.r_[False, request_rows[1:] != request_rows[:-1]])
+    position = np.arange(pair_count) - first_pair[request_group]
+    for _ in range(8):
+        demand = np.bincount(mentor_rows[live], minlength=spare.shape[0])
+        uncontested = live & (spare[mentor_rows] >= demand[mentor_rows])
+        if not uncontested.any():
+            break
+        first_uncontested = np.full(first_pair.shape[0], pair_count, dtype=np.int64)
+        np.minimum.at(first_uncontested, request_group[uncontested], position[uncontested])
+        drop = live & (position > first_uncontested[request_group])
+        settle = uncontested & (position == 0)
+        if not drop.any() and not settle.any():
+            break
+        # A settled request leaves the flow with all its pairs; its mentor keeps room for the others (uncontested).
+        leaving = np.isin(request_group, request_group[settle])
+        settled |= settle
+        live &= ~drop & ~leaving
+        spare = spare - np.bincount(mentor_rows[settle], minlength=spare.shape[0])
+    return settled, live
+
+
 def assign_optimal(topk: TopK, spare_capacity: np.ndarray) -> Assignment:
     """Each request to at most one of its top-k mentors, no mentor beyond `spare_capacity` (int, one per mentor
-    row), maximising the total score; among assignments with that total, as many requests as possible.
+    row), maximising the total score. A request is left unassigned only when none of its candidates has room left.
 
-    A min-cost flow (OR-Tools SimpleMinCostFlow): source -> request (1) -> mentor (1, cost -score) -> sink (spare),
-    plus request -> sink at cost 0 so every request can stay unassigned and the flow is always feasible. The cost of
-    a pair is -(units * (R + 1) + 1): the +1 makes assigning a zero-score pair better than leaving the request
-    unassigned, and the factor keeps it from ever outweighing one unit of score. So a request is left unassigned
-    only when none of its candidates has capacity left.
+    A min-cost flow (OR-Tools SimpleMinCostFlow): request (supply 1) -> mentor (capacity 1, cost -units) -> sink
+    (capacity = spare), plus request -> sink at cost 0, so that any request can stay unassigned and the flow is
+    always feasible. With every score above 0, leaving a request out while a candidate has room cannot be optimal.
+    If some pair scores exactly 0, costs become -(units * (R + 1) + 1): one more assignment then always beats none,
+    and never outweighs one unit of score.
     """
     from ortools.graph.python import min_cost_flow  # imported here: a heavy module only assignment needs
 
     request_count = topk.mentor_rows.shape[0]
     request_rows, mentor_rows, units = _candidate_pairs(topk, spare_capacity)
-    if request_rows.shape[0] == 0:
-        return _assignment(request_count, request_rows, mentor_rows, units)
-    requests_used, request_node = np.unique(request_rows, return_inverse=True)
-    mentors_used, mentor_index = np.unique(mentor_rows, return_inverse=True)
+    spare_all = np.maximum(np.asarray(spare_capacity, dtype=np.int64), 0)
+    settled, live = _settle_uncontested(request_rows, mentor_rows, spare_all)
+    if not live.any():
+        return _assignment(request_count, request_rows[settled], mentor_rows[settled], units[settled])
+    flow_requests, flow_mentors, flow_units = request_rows[live], mentor_rows[live], units[live]
+    requests_used, request_node = np.unique(flow_requests, return_inverse=True)
+    mentors_used, mentor_index = np.unique(flow_mentors, return_inverse=True)
     request_total, mentor_total = requests_used.shape[0], mentors_used.shape[0]
     # Nodes: requests 0..Rn-1, mentors Rn..Rn+Mn-1, sink Rn+Mn. Requests carry the supply (no source node needed).
     sink = request_total + mentor_total
-    spare = np.asarray(spare_capacity, dtype=np.int64)[mentors_used]
-    pair_cost = -(units * (request_total + 1) + 1)
+    room = spare_all[mentors_used] - np.bincount(mentor_rows[settled], minlength=spare_all.shape[0])[mentors_used]
+    zero_scores = bool((flow_units == 0).any())
+    pair_cost = -(flow_units * (request_total + 1) + 1) if zero_scores else -flow_units
     tails = np.concatenate([request_node, request_total + np.arange(mentor_total), np.arange(request_total)])
     heads = np.concatenate([request_total + mentor_index, np.full(mentor_total, sink), np.full(request_total, sink)])
     capacities = np.concatenate(
-        [np.ones(request_rows.shape[0], dtype=np.int64), np.minimum(spare, request_total), np.ones(request_total)]
+        [np.ones(flow_requests.shape[0], dtype=np.int64), np.minimum(room, request_total), np.ones(request_total)]
     )
     costs = np.concatenate([pair_cost, np.zeros(mentor_total + request_total, dtype=np.int64)])
     flow = min_cost_flow.SimpleMinCostFlow()
@@ -787,7 +838,9 @@ def assign_optimal(topk: TopK, spare_capacity: np.ndarray) -> Assignment:
     status = flow.solve()
     if status != flow.OPTIMAL:
         raise RuntimeError(f"The min-cost flow solver stopped with status {status}.")
-    used = flow.flows(np.asarray(arcs, dtype=np.int32)[: request_rows.shape[0]]) > 0
+    used = np.zeros(request_rows.shape[0], dtype=bool)
+    used[np.flatnonzero(live)] = flow.flows(np.asarray(arcs, dtype=np.int32)[: flow_requests.shape[0]]) > 0
+    used |= settled
     return _assignment(request_count, request_rows[used], mentor_rows[used], units[used])
 
 

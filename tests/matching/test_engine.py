@@ -373,7 +373,9 @@ def test_assignment_of_engine_suggestions_end_to_end() -> None:
         Mentor(id=2, capacity=1),
         Mentor(id=3, topics=("tax",), capacity=1),
     )
-    requests = request_arrays(FIRE_TUPE_NORTH_WEST, Request(id=2), Request(id=3, topics=("tax",)))
+    requests = request_arrays(
+        FIRE_TUPE_NORTH_WEST, Request(id=2, areas=("adult-social-care",)), Request(id=3, topics=("tax",))
+    )
     topk = rank(requests, mentors)
 
     optimal = engine.assign_optimal(topk, mentors.spare_capacity)
