@@ -1,0 +1,40 @@
+"""The matching benchmark still runs and reports every figure (at a tiny size; timings are not asserted)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from bench import matching as benchmark
+
+
+def test_benchmark_json_has_every_figure(capsys: pytest.CaptureFixture[str]) -> None:
+    exit_code = benchmark.main(
+        ["--requests", "200", "--mentors", "200", "--json", "--repeat", "1", "--loop-sample", "20"]
+    )
+
+    assert exit_code == 0
+    report = json.loads(capsys.readouterr().out)
+    phases = {"score_top_k", "explain", "assign_optimal", "assign_greedy", "compute_total"}
+    assert set(report["seconds_best"]) == phases
+    assert set(report["seconds_median"]) == phases
+    assert {"total_score", "assigned"} <= set(report["optimal"])
+    assert {"total_score", "assigned"} <= set(report["greedy"])
+    assert report["optimal"]["total_score"] >= report["greedy"]["total_score"]
+    assert set(report["memory"]) == {"tracemalloc_peak_mb", "rss_peak_above_start_mb"}
+    assert report["python_loop"]["extrapolated"] is True
+    assert report["python_loop"]["requests_timed"] == 20
+    assert report["python_loop"]["agrees_with_engine"] is True
+    assert "speedup" in report["python_loop"]
+    assert "one_request_seconds" in report
+    assert report["suggestions"] > 0
+    assert "db" not in report
+
+
+def test_benchmark_text_output(capsys: pytest.CaptureFixture[str]) -> None:
+    assert benchmark.main(["--requests", "30", "--mentors", "40", "--repeat", "1", "--loop-sample", "30"]) == 0
+    output = capsys.readouterr().out
+    assert "score + top k" in output
+    assert "measured on 30 requests" in output
+    assert "same results: yes" in output
