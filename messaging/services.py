@@ -65,7 +65,15 @@ def _require_party(relationship: Relationship, user: User) -> None:
         raise RelationshipError("You are not part of this mentoring relationship.")
 
 
+def _refresh_status(relationship: Relationship) -> None:
+    """Re-read the status under a row lock: the caller's copy may be stale, and a close must not interleave."""
+    relationship.status = (
+        Relationship.objects.select_for_update().values_list("status", flat=True).get(pk=relationship.pk)
+    )
+
+
 def _require_open(relationship: Relationship, action: str) -> None:
+    _refresh_status(relationship)
     if not relationship.is_open:
         raise RelationshipError(
             f"This relationship is {relationship.get_status_display().lower()}, so you cannot {action}."
@@ -255,9 +263,13 @@ def _free_mentor_capacity(relationship: Relationship) -> None:
         # As matching does when it raises the count: load is not part of the profile's "updated" time.
         profile.save(update_fields=["active_mentees"])
     profile_id = profile.pk
-    transaction.on_commit(
-        lambda: mentor_profile_changed.send(sender=MentorProfile, profile_id=profile_id, reason="capacity_freed")
-    )
+
+    def announce() -> None:
+        # Not when the profile went in the same transaction (its owner deleted their account).
+        if MentorProfile.objects.filter(pk=profile_id).exists():
+            mentor_profile_changed.send(sender=MentorProfile, profile_id=profile_id, reason="capacity_freed")
+
+    transaction.on_commit(announce)
 
 
 def _relationship_url(relationship: Relationship) -> str:
@@ -518,6 +530,7 @@ def feedback_give(
 ) -> Feedback:
     """One party's closing feedback. Once per person per relationship, after it has closed."""
     _require_party(relationship, user)
+    _refresh_status(relationship)
     if not relationship.is_closed:
         raise RelationshipError("You can give feedback once the relationship has been completed or ended.")
     if not 1 <= rating <= 5:
