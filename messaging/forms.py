@@ -38,6 +38,10 @@ class ConfirmForm(forms.Form):
             self.fields["confirm"].label = label
 
 
+class ResumeForm(forms.Form):
+    """Nothing to fill in: the button is the confirmation."""
+
+
 class PauseForm(forms.Form):
     note = forms.CharField(
         label="Why are you pausing?",

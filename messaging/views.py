@@ -208,10 +208,6 @@ def relationship_pause(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-class ResumeForm(Form):
-    """Nothing to fill in: the button is the confirmation."""
-
-
 @require_http_methods(["GET", "POST"])
 @login_required
 def relationship_resume(request: HttpRequest, pk: int) -> HttpResponse:
@@ -221,7 +217,7 @@ def relationship_resume(request: HttpRequest, pk: int) -> HttpResponse:
     return _lifecycle(
         request,
         pk,
-        form_class=ResumeForm,
+        form_class=forms.ResumeForm,
         template="messaging/relationship_resume.html",
         action=resume,
         success="The relationship has resumed.",
