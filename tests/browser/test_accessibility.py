@@ -12,6 +12,7 @@ from types import SimpleNamespace
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 from playwright.sync_api import BrowserContext
+from playwright.sync_api import Error as PlaywrightError
 
 from tests.browser.conftest import accessibility_problems, login_as
 from tests.browser.pages import ALLAUTH_NOT_VISITED, EXTRA_PAGES, build_world, pages_for
@@ -34,7 +35,13 @@ def test_every_page_is_accessible(
     lines: list[str] = []
     for entry in pages:
         url = entry.url(world)
-        response = page.goto(url, wait_until="load")
+        try:
+            response = page.goto(url, wait_until="load")
+        except PlaywrightError as error:
+            hint = " (a download: list it in NOT_HTML in tests/browser/pages.py)" if "Download" in str(error) else ""
+            problems.append(f"[{persona}] {entry.label} {url}: could not open it: {error.message}{hint}")
+            lines.append(f"  {entry.label:<45} {url:<50} NOT OPENED")
+            continue
         status = response.status if response else None
         if status != entry.status:
             problems.append(f"[{persona}] {entry.label} {url}: expected HTTP {entry.status}, got {status} ({page.url})")
