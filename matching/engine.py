@@ -568,12 +568,18 @@ def _join(labels: Sequence[str]) -> str:
     return f"{', '.join(labels[:-1])} and {labels[-1]}"
 
 
+# The builders below return "" when there is nothing to say (profiles edited since the pair was scored); the
+# explanation functions leave empty sentences out.
+
+
 def _areas_reason(labels: Sequence[str]) -> str:
-    return f"Works in {_join(labels)}"
+    return f"Works in {_join(labels)}" if labels else ""
 
 
 def _topics_reason(labels: Sequence[str], requested: int) -> str:
     covered = len(labels)
+    if covered == 0:
+        return ""
     if requested == 1:
         return f"Covers your topic: {labels[0]}"
     if requested == 2 and covered == 2:
@@ -610,7 +616,7 @@ def explain(
     taxonomy: Taxonomy,
 ) -> list[str]:
     """Plain-language reasons for one suggested pair, in COMPONENTS order; a component at 0 gives no reason."""
-    reasons: list[str] = []
+    reasons: list[str | None] = []
     if components[0] > 0:
         shared = np.flatnonzero(requests.service_areas[request_row] & mentors.service_areas[mentor_row])
         reasons.append(_areas_reason([taxonomy.service_areas[index] for index in shared]))
@@ -619,16 +625,15 @@ def explain(
         covered = np.flatnonzero(requested & mentors.topics[mentor_row])
         reasons.append(_topics_reason([taxonomy.topics[index] for index in covered], int(requested.sum())))
     if components[2] > 0:
-        region_reason = _region_reason(
-            round(float(components[2]) * 10), taxonomy.regions[int(mentors.region[mentor_row])]
+        reasons.append(
+            _region_reason(round(float(components[2]) * 10), taxonomy.regions[int(mentors.region[mentor_row])])
         )
-        if region_reason:
-            reasons.append(region_reason)
     if components[3] > 0:
         reasons.append(_stage_reason(taxonomy.stages[int(requests.stage[request_row])]))
-    if components[4] > 0:
-        reasons.append(_capacity_reason(int(mentors.capacity[mentor_row]) - int(mentors.load[mentor_row])))
-    return reasons
+    spare = int(mentors.capacity[mentor_row]) - int(mentors.load[mentor_row])
+    if components[4] > 0 and spare > 0:
+        reasons.append(_capacity_reason(spare))
+    return [reason for reason in reasons if reason]
 
 
 def _groups(bits: np.ndarray, counts: np.ndarray) -> tuple[IntArray, IntArray]:

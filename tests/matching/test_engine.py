@@ -87,6 +87,20 @@ def test_explanations_say_why_in_plain_language() -> None:
         assert one == reasons[0][slot]
 
 
+def test_explanations_after_the_mentor_changed_leave_out_what_is_no_longer_true() -> None:
+    requests = request_arrays(FIRE_TUPE_NORTH_WEST)
+    topk = rank(requests, mentor_arrays(Mentor(id=1, areas=("fire-and-rescue",))))
+    # Since the suggestion was scored the mentor filled up and dropped TUPE and fire and rescue.
+    changed = mentor_arrays(Mentor(id=1, areas=("probation",), topics=("tax",), load=2))
+
+    reasons = engine.explain_top_k(topk, requests, changed, TAXONOMY)
+    one = engine.explain(0, 0, topk.components[0, 0], requests, changed, TAXONOMY)
+
+    expected = ["Also in the North West", "Has helped mutuals at your stage: recently spun out"]
+    assert reasons == [[expected]]
+    assert one == expected
+
+
 @pytest.mark.parametrize(
     ("requested", "mentor_topics", "sentence"),
     [
