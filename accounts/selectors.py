@@ -100,6 +100,12 @@ def _mentors_with_details() -> QuerySet[MentorProfile]:
 
 
 def mentor_profile_of(user: User) -> MentorProfile | None:
+    """The person's mentor profile without its lists: enough for its status."""
+    return MentorProfile.objects.filter(user=user).first()
+
+
+def mentor_profile_in_full_of(user: User) -> MentorProfile | None:
+    """The person's mentor profile with everything its page shows."""
     return _mentors_with_details().prefetch_related("conflicts").filter(user=user).first()
 
 

@@ -215,7 +215,7 @@ def mutual_directory(request: HttpRequest) -> HttpResponse:
 @require_GET
 @login_required
 def mentor_profile(request: AuthenticatedRequest) -> HttpResponse:
-    profile = selectors.mentor_profile_of(request.user)
+    profile = selectors.mentor_profile_in_full_of(request.user)
     if profile is None:
         return redirect("accounts:mentor_profile_create")
     context = {"profile": profile, "has_mutual": selectors.is_mutual_member(request.user)}

@@ -14,28 +14,10 @@ from django.utils import timezone
 from accounts import services
 from accounts.models import MentorProfile, Mutual, User
 from accounts.signals import mentor_profile_changed
-from tests.accounts.helpers import HOSTILE_TEXT, assert_escaped, assert_form_error
-from tests.factories import region, service_area, stage, topic
+from tests.accounts.helpers import HOSTILE_TEXT, assert_escaped, assert_form_error, profile_form_data
+from tests.factories import region, topic
 
 pytestmark = pytest.mark.django_db
-
-
-def profile_form_data(**overrides: object) -> dict[str, object]:
-    data: dict[str, object] = {
-        "headline": "Finance director who led a community health spin-out",
-        "bio": "Twenty years in NHS finance; took a 400-person service out of the trust.",
-        "organisation": "Brightwater Health CIC",
-        "topics": [topic("finance-and-investment").pk, topic("pensions").pk],
-        "service_areas": [service_area("community-health").pk],
-        "stages": [stage("recently-spun-out").pk],
-        "region": region("south-west").pk,
-        "format": MentorProfile.Format.REMOTE,
-        "capacity": "3",
-        "conflicts": [],
-        "conflicts_note": "",
-    }
-    data.update(overrides)
-    return data
 
 
 def signed_in(user: User) -> Client:

@@ -8,26 +8,10 @@ from django.urls import reverse
 
 from accounts import services
 from accounts.models import Membership, Mutual, User
-from tests.accounts.helpers import HOSTILE_TEXT, assert_escaped, assert_form_error
+from tests.accounts.helpers import HOSTILE_TEXT, assert_escaped, assert_form_error, mutual_form_data
 from tests.factories import MutualFactory, region, service_area, stage
 
 pytestmark = pytest.mark.django_db
-
-
-def mutual_form_data(**overrides: object) -> dict[str, object]:
-    data: dict[str, object] = {
-        "name": "Northgate Youth Mutual",
-        "service_areas": [service_area("youth-services").pk, service_area("social-work").pk],
-        "region": region("north-east").pk,
-        "stage": stage("exploring").pk,
-        "legal_form": Mutual.LegalForm.CIC_GUARANTEE,
-        "staff_count": "45",
-        "parent_body": "Northgate City Council",
-        "description": "Youth workers planning to spin out.",
-        "website": "northgate-youth.example.org",
-    }
-    data.update(overrides)
-    return data
 
 
 def mutual_service_data(name: str) -> dict[str, object]:

@@ -1,0 +1,159 @@
+"""Every state-changing POST needs the CSRF token, and no GET of an accounts page changes anything."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import (
+    Membership,
+    MentorProfile,
+    Mutual,
+    MutualInvitation,
+    ServiceArea,
+    Stage,
+    SupportTopic,
+    User,
+)
+from tests.accounts.helpers import mutual_form_data, profile_form_data
+from tests.factories import MembershipFactory, UserFactory
+from tests.matrix import accounts as accounts_matrix
+from tests.matrix import expect
+
+pytestmark = pytest.mark.django_db
+
+
+def snapshot() -> dict[str, list[dict[str, Any]]]:
+    """Every row an accounts page could change, with its many-to-many links."""
+    return {
+        "mutuals": list(Mutual.objects.order_by("pk").values()),
+        "mutual_areas": list(Mutual.service_areas.through.objects.order_by("pk").values()),
+        "memberships": list(Membership.objects.order_by("pk").values()),
+        "invitations": list(MutualInvitation.objects.order_by("pk").values()),
+        "mentors": list(MentorProfile.objects.order_by("pk").values()),
+        "mentor_topics": list(MentorProfile.topics.through.objects.order_by("pk").values()),
+        "service_areas": list(ServiceArea.objects.order_by("pk").values()),
+        "topics": list(SupportTopic.objects.order_by("pk").values()),
+        "stages": list(Stage.objects.order_by("pk").values()),
+        "users": list(User.objects.order_by("pk").values("pk", "email", "full_name", "is_programme_team")),
+    }
+
+
+@pytest.fixture
+def world(personas: SimpleNamespace) -> SimpleNamespace:
+    world = SimpleNamespace(**vars(personas))
+    accounts_matrix.build(world)
+    MembershipFactory(mutual=world.mutual)  # so that Alice could leave
+    world.invitee = UserFactory(email="new.colleague@example.org")  # the address world.invitation was sent to
+    return world
+
+
+@dataclass(frozen=True)
+class Post:
+    who: str  # an attribute of world: the person allowed to make this change
+    url_name: str
+    kwargs: Callable[[SimpleNamespace], dict[str, Any]] = lambda world: {}
+    data: Callable[[SimpleNamespace], dict[str, Any]] = lambda world: {}
+    prepare: Callable[[SimpleNamespace], None] = lambda world: None
+
+    def url(self, world: SimpleNamespace) -> str:
+        return reverse(self.url_name, kwargs=self.kwargs(world))
+
+
+def _pause_mentor(world: SimpleNamespace) -> None:
+    MentorProfile.objects.filter(pk=world.mentor_profile.pk).update(
+        paused_until=timezone.localdate() + timedelta(days=5)
+    )
+
+
+def _future() -> dict[str, Any]:
+    until = timezone.localdate() + timedelta(days=40)
+    return {"day": until.day, "month": until.month, "year": until.year}
+
+
+MUTUAL = {"kwargs": lambda w: {"slug": w.mutual.slug}}
+
+# Valid requests that change data when the CSRF token is present.
+CHANGES = [
+    Post("outsider", "accounts:mutual_create", data=lambda w: mutual_form_data()),
+    Post("member", "accounts:mutual_edit", data=lambda w: mutual_form_data(name="Changed"), **MUTUAL),
+    Post("member", "accounts:mutual_members", data=lambda w: {"email": "colleague@example.org"}, **MUTUAL),
+    Post("member", "accounts:membership_leave", data=lambda w: {"answer": "yes"}, **MUTUAL),
+    Post(
+        "member",
+        "accounts:invitation_revoke",
+        kwargs=lambda w: {"slug": w.mutual.slug, "invitation_id": w.revocable_invitation.pk},
+    ),
+    Post("invitee", "accounts:invitation_accept", kwargs=lambda w: {"token": w.invitation.token}),
+    Post("outsider", "accounts:mentor_profile_create", data=lambda w: profile_form_data()),
+    Post("mentor", "accounts:mentor_profile_edit", data=lambda w: profile_form_data(headline="Changed")),
+    Post("mentor", "accounts:mentor_pause", data=lambda w: _future()),
+    Post("mentor", "accounts:mentor_resume", prepare=_pause_mentor),
+    Post(
+        "staff",
+        "accounts:vetting_detail",
+        kwargs=lambda w: {"profile_id": w.pending_mentor.pk},
+        data=lambda w: {"decision": "approve"},
+    ),
+    Post("staff", "accounts:service_area_add", data=lambda w: {"name": "Housing support"}),
+    Post("staff", "accounts:topic_add", data=lambda w: {"name": "Digital services"}),
+    Post(
+        "staff",
+        "accounts:taxonomy_deactivate",
+        kwargs=lambda w: {"kind": "service-areas", "term_id": w.matrix_service_area.pk},
+    ),
+    Post(
+        "staff",
+        "accounts:taxonomy_reactivate",
+        kwargs=lambda w: {"kind": "topics", "term_id": w.matrix_topic.pk},
+    ),
+]
+
+
+@pytest.mark.parametrize("change", CHANGES, ids=lambda change: change.url_name)
+def test_a_post_without_the_csrf_token_is_refused(world: SimpleNamespace, change: Post) -> None:
+    change.prepare(world)
+    strict = Client(enforce_csrf_checks=True)
+    strict.force_login(getattr(world, change.who))
+    before = snapshot()
+
+    response = strict.post(change.url(world), change.data(world))
+
+    assert response.status_code == 403
+    assert snapshot() == before
+
+    # The same request with the token goes through, so the refusal above was the CSRF check and nothing else.
+    relaxed = Client()
+    relaxed.force_login(getattr(world, change.who))
+    accepted = relaxed.post(change.url(world), change.data(world))
+    assert accepted.status_code == 302
+    assert snapshot() != before
+
+
+def test_every_accounts_post_route_is_covered_here() -> None:
+    posting = {route.name for route in accounts_matrix.ROUTES if route.post is not None}
+    covered = {change.url_name for change in CHANGES}
+
+    assert posting - covered == {"accounts:onboarding"}  # it only redirects: nothing to change
+
+
+@pytest.mark.parametrize("route", accounts_matrix.ROUTES, ids=lambda route: route.name)
+def test_no_get_changes_anything(world: SimpleNamespace, route: Any) -> None:
+    url = reverse(route.name, kwargs=route.kwargs(world)) + route.query
+    before = snapshot()
+
+    for persona in expect(0):
+        client = Client()
+        if persona != "anonymous":
+            client.force_login(getattr(world, persona))
+        client.get(url)
+
+    assert snapshot() == before
