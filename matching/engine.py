@@ -6,8 +6,8 @@ services, ambassador engagements, the benchmark) encode their rows into `Request
 Scores are fixed point. Each weighted component is rounded down to whole units of 1 / SCALE (see
 `component_units`), so a score is an exact integer number of units: every way of computing it (any block size, any
 summation order inside BLAS, the one-pair-at-a-time reference in `matching.engine_reference`) gives the same
-number, ties are real ties, and ties are broken by the lower mentor id. A score differs from
-sum(w_i * c_i) / sum(w) by less than 2e-5.
+number, ties are real ties, and ties are broken by the lower mentor id. A score is at most (7 + topics) units
+below sum(w_i * c_i) / sum(w): about 2e-5 with the programme's 14 topics.
 
 How `score_top_k` stays fast and small (R requests x M mentors):
 - Requests are scored in blocks of requests that share a region and format, so a pair's score (except whether the
@@ -40,8 +40,8 @@ REMOTE, IN_PERSON, EITHER = 0, 1, 2  # format codes (mentor's and request's)
 FORMATS = (REMOTE, IN_PERSON, EITHER)
 
 SCALE = 1_000_000  # score units per 1.0 of score
-REGION_SAME, REGION_NEIGHBOUR, REGION_REMOTE = 1.0, 0.6, 0.3  # region component values
-# Region component values as tenths, so that their units are computed with integer arithmetic.
+# The region component (same region 1, neighbouring 0.6, remote for both 0.3) in tenths, so that its units are
+# computed with integer arithmetic.
 _REGION_TENTHS = {"same": 10, "neighbour": 6, "remote": 3}
 
 STRONG_MATCH, GOOD_MATCH = 0.75, 0.5
