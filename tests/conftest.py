@@ -5,6 +5,7 @@ The outsider is a signed-up, verified person with no role: they must see nothing
 
 from __future__ import annotations
 
+import importlib
 import os
 import shutil
 from collections.abc import Callable
@@ -54,6 +55,32 @@ def _eager_celery(settings) -> None:  # type: ignore[no-untyped-def]
 
     app.conf.task_always_eager = True
     app.conf.task_eager_propagates = True
+
+
+def is_transactional(item: pytest.Item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    fixtures = getattr(item, "fixturenames", ())
+    return bool(marker and marker.kwargs.get("transaction")) or bool(
+        {"transactional_db", "live_server"} & set(fixtures)
+    )
+
+
+@pytest.fixture(autouse=True)
+def _taxonomy_after_flush(request: pytest.FixtureRequest) -> None:
+    """Transactional tests empty every table when they end, including the taxonomy the data migration seeded.
+
+    Put it back before each of them (serialized rollback cannot be mixed safely with transactional tests that do not
+    use it: their flush recreates content types, which the serialized copy then collides with).
+    """
+    if not is_transactional(request.node):
+        return
+    request.getfixturevalue("transactional_db")
+    from django.apps import apps
+
+    from accounts.models import Region
+
+    if not Region.objects.exists():
+        importlib.import_module("accounts.migrations.0002_seed_taxonomy").load(apps, None)
 
 
 @pytest.fixture(autouse=True)
