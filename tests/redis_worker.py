@@ -8,8 +8,8 @@ Registered in tests/conftest.py (`pytest_plugins = ["tests.redis_worker"]`). Usa
         wait_for(lambda: not MutualInvitation.objects.filter(pk=old.pk).exists())
 
 - The worker runs in a thread of the test process with its own database connection, so the fixture brings
-  `transactional_db` (rows must be committed for the worker to see them, and the worker's writes are committed),
-  with serialized rollback so that the taxonomy seeded by migrations is there at the start of the test.
+  `transactional_db` (rows must be committed for the worker to see them, and the worker's writes are committed).
+  tests/conftest.py puts back the taxonomy that the flush after each transactional test removes.
 - Redis is the one at REDIS_URL (environment, then settings), or redis://127.0.0.1:6379/15 locally: a database
   number a development worker does not use. If it does not answer, the test is skipped, or fails when
   REQUIRE_SERVICES=1 (as in CI).
@@ -91,9 +91,7 @@ def _delete_queue(url: str, queue: str) -> None:
 
 
 @pytest.fixture
-def celery_redis_worker(
-    django_db_serialized_rollback: None, transactional_db: None, monkeypatch: pytest.MonkeyPatch
-) -> Iterator[RedisWorker]:
+def celery_redis_worker(transactional_db: None, monkeypatch: pytest.MonkeyPatch) -> Iterator[RedisWorker]:
     from config.celery import app
     from tests.conftest import skip_or_fail
 
