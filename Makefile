@@ -3,7 +3,7 @@
 #   make run      create .venv, install dependencies and assets, migrate, seed demo data if empty, serve :$(PORT)
 #   make test     the whole test suite (pytest); PYTEST_ARGS passes extra arguments
 #   make lint     ruff check, ruff format --check, mypy
-#   make bench    the matching engine benchmark at 10,000 x 10,000 (BENCH_ARGS overrides)
+#   make bench    the matching engine at 10,000 x 10,000 (BENCH_ARGS overrides) and the conversation pages
 SHELL := /bin/bash
 PYTHON ?= python3.11
 VENV := .venv
@@ -64,8 +64,10 @@ worker: install
 beat: install
 	DEBUG=$${DEBUG:-1} $(VENV)/bin/celery -A config beat --loglevel=INFO --schedule "$${TMPDIR:-/tmp}/mutuals-celerybeat-schedule"
 
-bench: install
-	$(PY) -m bench.matching $(BENCH_ARGS)
+# Benchmarks print figures (see bench/README.md); the messaging one seeds and renders pages in the configured database.
+bench: migrate
+	DEBUG=$${DEBUG:-1} $(PY) -m bench.matching $(BENCH_ARGS)
+	DEBUG=$${DEBUG:-1} $(PY) -m bench.messaging
 
 # The deployment checklist with production-like settings: must print no warnings.
 check-deploy: install
