@@ -1,0 +1,192 @@
+"""Every state-changing messaging POST needs the CSRF token, and no GET changes anything except one person's own
+read marker (reading the newest page of a conversation is reading it)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import User
+from matching.models import MentoringRequest
+from messaging import services
+from messaging.models import (
+    CheckIn,
+    ConversationState,
+    Feedback,
+    Goal,
+    Message,
+    MessageReport,
+    ModerationAction,
+    Notice,
+    Nudge,
+    Relationship,
+)
+from tests.matching.factories import MentoringRequestFactory
+from tests.matrix import accounts as accounts_matrix
+from tests.matrix import expect
+from tests.matrix import messaging as messaging_matrix
+
+pytestmark = pytest.mark.django_db
+
+PASSWORD = "correct-horse-battery-staple"
+
+
+def snapshot(*, with_read_markers: bool = True) -> dict[str, list[dict[str, Any]]]:
+    """Every row a messaging page could change."""
+    rows = {
+        "relationships": list(Relationship.objects.order_by("pk").values()),
+        "messages": list(Message.objects.order_by("pk").values()),
+        "goals": list(Goal.objects.order_by("pk").values()),
+        "check_ins": list(CheckIn.objects.order_by("pk").values()),
+        "feedback": list(Feedback.objects.order_by("pk").values()),
+        "reports": list(MessageReport.objects.order_by("pk").values()),
+        "moderation": list(ModerationAction.objects.order_by("pk").values()),
+        "notices": list(Notice.objects.order_by("pk").values()),
+        "nudges": list(Nudge.objects.order_by("pk").values()),
+        "requests": list(MentoringRequest.objects.order_by("pk").values("pk", "status")),
+        "users": list(User.objects.order_by("pk").values("pk", "is_active", "email_notifications")),
+    }
+    if with_read_markers:
+        rows["read_markers"] = list(ConversationState.objects.order_by("pk").values())
+    return rows
+
+
+@pytest.fixture
+def world(personas: SimpleNamespace) -> SimpleNamespace:
+    world = SimpleNamespace(**vars(personas))
+    accounts_matrix.build(world)
+    messaging_matrix.build(world)
+    return world
+
+
+@dataclass(frozen=True)
+class Post:
+    who: str
+    url_name: str
+    kwargs: Callable[[SimpleNamespace], dict[str, Any]] = lambda world: {"pk": world.relationship.pk}
+    data: Callable[[SimpleNamespace], dict[str, Any]] = lambda world: {}
+    prepare: Callable[[SimpleNamespace], None] = lambda world: None
+
+    def url(self, world: SimpleNamespace) -> str:
+        return reverse(self.url_name, kwargs=self.kwargs(world))
+
+
+def _pause(world: SimpleNamespace) -> None:
+    services.relationship_pause(relationship=world.relationship, user=world.member)
+
+
+def _complete(world: SimpleNamespace) -> None:
+    services.relationship_complete(relationship=world.relationship, user=world.member)
+
+
+def _end_with_a_request(world: SimpleNamespace) -> None:
+    request = MentoringRequestFactory(
+        mutual=world.mutual, created_by=world.member, status=MentoringRequest.Status.MATCHED
+    )
+    Relationship.objects.filter(pk=world.relationship.pk).update(request=request)
+    world.relationship.refresh_from_db()
+    services.relationship_end_early(relationship=world.relationship, user=world.member, reason="Not a fit")
+
+
+def _today() -> dict[str, Any]:
+    today = timezone.localdate()
+    return {"met_on_day": today.day, "met_on_month": today.month, "met_on_year": today.year}
+
+
+REPORT = {"kwargs": lambda w: {"pk": w.report.pk}, "data": lambda w: {"note": "Recorded reason"}}
+
+CHANGES = [
+    Post("member", "messaging:notice_read_all", kwargs=lambda w: {}),
+    Post("member", "messaging:notice_read", kwargs=lambda w: {"pk": w.member_notice.pk}),
+    Post(
+        "member", "messaging:notification_settings", kwargs=lambda w: {}, data=lambda w: {"email_notifications": "no"}
+    ),
+    Post("outsider", "messaging:account_delete", kwargs=lambda w: {}, data=lambda w: {"password": PASSWORD}),
+    Post("member", "messaging:conversation", data=lambda w: {"body": "Hello"}),
+    Post(
+        "mentor",
+        "messaging:message_report",
+        kwargs=lambda w: {"pk": w.relationship.pk, "message_pk": w.member_message.pk},
+        data=lambda w: {"reason": "spam"},
+    ),
+    Post("member", "messaging:relationship_pause", data=lambda w: {"note": "Busy month"}),
+    Post("member", "messaging:relationship_resume", prepare=_pause),
+    Post("member", "messaging:relationship_complete", data=lambda w: {"confirm": "on"}),
+    Post("member", "messaging:relationship_end", data=lambda w: {"reason": "Not a fit"}),
+    Post("member", "messaging:relationship_rematch", data=lambda w: {"confirm": "on"}, prepare=_end_with_a_request),
+    Post(
+        "member",
+        "messaging:feedback_give",
+        data=lambda w: {"rating": "5", "goal_progress": "all", "would_recommend": "yes"},
+        prepare=_complete,
+    ),
+    Post("member", "messaging:goal_create", data=lambda w: {"title": "A new goal"}),
+    Post(
+        "member",
+        "messaging:goal_update",
+        kwargs=lambda w: {"pk": w.relationship.pk, "goal_pk": w.goal.pk},
+        data=lambda w: {"title": "Changed", "status": "in_progress"},
+    ),
+    Post("member", "messaging:goal_agree", kwargs=lambda w: {"pk": w.relationship.pk, "goal_pk": w.goal.pk}),
+    Post(
+        "member",
+        "messaging:check_in_create",
+        data=lambda w: {**_today(), "duration_minutes": "30", "format": "remote"},
+    ),
+    Post("staff", "messaging:moderation_message_hide", **REPORT),
+    Post("staff", "messaging:moderation_account_suspend", **REPORT),
+    Post("staff", "messaging:moderation_report_dismiss", **REPORT),
+]
+
+
+@pytest.mark.parametrize("change", CHANGES, ids=lambda change: change.url_name)
+def test_a_post_without_the_csrf_token_is_refused(world: SimpleNamespace, change: Post) -> None:
+    change.prepare(world)
+    strict = Client(enforce_csrf_checks=True)
+    strict.force_login(getattr(world, change.who))
+    before = snapshot()
+
+    response = strict.post(change.url(world), change.data(world))
+
+    assert response.status_code == 403
+    assert snapshot() == before
+
+    # The same request with the token goes through, so the refusal above was the CSRF check and nothing else.
+    relaxed = Client()
+    relaxed.force_login(getattr(world, change.who))
+    accepted = relaxed.post(change.url(world), change.data(world))
+    assert accepted.status_code == 302
+    assert snapshot() != before
+
+
+def test_every_messaging_post_route_is_covered_here() -> None:
+    posting = {route.name for route in messaging_matrix.ROUTES if route.post is not None}
+    assert posting == {change.url_name for change in CHANGES}
+
+
+@pytest.mark.parametrize("route", messaging_matrix.ROUTES, ids=lambda route: route.name)
+def test_no_get_changes_anything(world: SimpleNamespace, route: Any) -> None:
+    url = reverse(route.name, kwargs=route.kwargs(world)) + route.query
+    reads = route.name == "messaging:conversation"
+    before = snapshot(with_read_markers=not reads)
+    markers_before = list(ConversationState.objects.values_list("user_id", "last_read_message_id"))
+
+    for persona in expect(0):
+        client = Client()
+        if persona != "anonymous":
+            client.force_login(getattr(world, persona))
+        client.get(url)
+
+    assert snapshot(with_read_markers=not reads) == before
+    if reads:
+        # Only the parties' own read markers moved, to the newest message.
+        newest = Message.objects.filter(relationship=world.relationship).latest("id").pk
+        markers = set(ConversationState.objects.values_list("user_id", "last_read_message_id"))
+        assert markers - set(markers_before) == {(world.member.pk, newest), (world.mentor.pk, newest)}
