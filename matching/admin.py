@@ -25,7 +25,7 @@ class MentoringRequestAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     search_fields = ["title", "description", "mutual__name"]
     raw_id_fields = ["mutual", "created_by", "closed_by"]
     filter_horizontal = ["topics"]
-    readonly_fields = ["created_at", "updated_at", "suggestions_refreshed_at"]
+    readonly_fields = ["created_at", "updated_at", "first_ranked_at"]
     date_hierarchy = "created_at"
 
 

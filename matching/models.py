@@ -48,7 +48,8 @@ class MentoringRequest(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     closed_at = models.DateTimeField(null=True, blank=True)
-    suggestions_refreshed_at = models.DateTimeField(null=True, blank=True)
+    # When the engine first ranked mentors for it: until then its page says suggestions are on their way.
+    first_ranked_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -211,6 +212,9 @@ class Suggestion(models.Model):
         indexes = [
             models.Index(fields=["request", "state", "rank"]),
             models.Index(fields=["mentor", "state"]),
+            models.Index(
+                fields=["request"], condition=Q(declined_at__isnull=False), name="matching_suggestion_declined"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -28,7 +28,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import MentorProfile, Mutual, ServiceArea, SupportTopic, User
-from matching import engine, loading
+from matching import engine, loading, persistence
 from matching.models import (
     BatchProposal,
     Introduction,
@@ -45,7 +45,9 @@ logger = logging.getLogger(__name__)
 
 SUGGESTIONS_PER_REQUEST = 10
 MAX_PREFERENCES = 3
-# Rows per INSERT when writing suggestions: large enough to be fast, small enough for SQLite's variable limit.
+# Up to this many requests, a run checks which are still open by id; above it, it reads every open id once.
+SMALL_BATCH = 1000
+# Rows per INSERT for proposed pairs: large enough to be fast, small enough for SQLite's variable limit.
 PERSIST_BATCH_SIZE = 2000
 
 
@@ -630,63 +632,39 @@ def _rank(
 
 
 def _persist(clock: PhaseClock, run: MatchRun, ranking: Ranking) -> int:
-    """Store the ranking in one transaction: upsert the suggested pairs, mark the rest of those requests stale.
+    """Store the ranking in one transaction; returns the number of suggestions it holds.
 
-    Only requests still open when writing are touched (a mutual may have chosen its mentors meanwhile). Pairs are
-    written in (request, mentor) order so concurrent runs lock rows in the same order.
+    Only requests still open when writing are touched: a mutual may have chosen its mentors meanwhile, and the
+    suggestions they chose from must stay as they were.
     """
     with clock.phase("persist"):
         request_ids = ranking.batch.arrays.ids
-        topk = ranking.topk
         mentor_ids = ranking.mentors.ids
+        topk = ranking.topk
         now = timezone.now()
         with transaction.atomic():
-            still_open: set[int] = set()
-            for chunk in _chunks(request_ids.tolist()):
-                still_open.update(
-                    MentoringRequest.objects.filter(
-                        id__in=chunk, status__in=MentoringRequest.MATCHABLE_STATUSES
-                    ).values_list("id", flat=True)
-                )
+            matchable = MentoringRequest.objects.filter(status__in=MentoringRequest.MATCHABLE_STATUSES)
+            if len(request_ids) <= SMALL_BATCH:
+                matchable = matchable.filter(id__in=request_ids.tolist())
+            open_now = np.array(matchable.values_list("id", flat=True), dtype=np.int64)
+            still_open = request_ids[np.isin(request_ids, open_now)]
             rows, ranks = np.nonzero(topk.mentor_rows >= 0)
-            components = topk.components.astype(float)
-            scores = topk.scores.astype(float)
-            suggestions = []
-            for row, rank in zip(rows.tolist(), ranks.tolist(), strict=True):
-                request_id = int(request_ids[row])
-                if request_id not in still_open:
-                    continue
-                suggestions.append(
-                    Suggestion(
-                        request_id=request_id,
-                        mentor_id=int(mentor_ids[topk.mentor_rows[row, rank]]),
-                        state=Suggestion.State.CURRENT,
-                        rank=rank + 1,
-                        score=round(scores[row, rank], 4),
-                        components={
-                            name: round(value, 4)
-                            for name, value in zip(engine.COMPONENTS, components[row, rank].tolist(), strict=True)
-                        },
-                        reasons=ranking.reasons[row][rank],
-                        run=run,
-                        created_at=now,
-                        updated_at=now,
-                    )
-                )
-            suggestions.sort(key=lambda suggestion: (suggestion.request_id, suggestion.mentor_id))
-            Suggestion.objects.bulk_create(
-                suggestions,
-                batch_size=PERSIST_BATCH_SIZE,
-                update_conflicts=True,
-                unique_fields=["request", "mentor"],
-                update_fields=["state", "rank", "score", "components", "reasons", "run", "updated_at"],
+            pair_request_ids = request_ids[rows]
+            keep = np.isin(pair_request_ids, still_open)
+            rows, ranks, pair_request_ids = rows[keep], ranks[keep], pair_request_ids[keep]
+            ranked = persistence.Ranked(
+                request_ids=pair_request_ids.tolist(),
+                mentor_ids=mentor_ids[topk.mentor_rows[rows, ranks]].tolist(),
+                ranks=(ranks + 1).tolist(),
+                scores=np.round(topk.scores[rows, ranks].astype(np.float64), 4).tolist(),
+                components=list(map(tuple, np.round(topk.components[rows, ranks].astype(np.float64), 4).tolist())),
+                reasons=[ranking.reasons[row][rank] for row, rank in zip(rows.tolist(), ranks.tolist(), strict=True)],
             )
-            for chunk in _chunks(sorted(still_open)):
-                Suggestion.objects.filter(request_id__in=chunk, state=Suggestion.State.CURRENT).exclude(run=run).update(
-                    state=Suggestion.State.STALE, rank=None, updated_at=now
-                )
-                MentoringRequest.objects.filter(id__in=chunk).update(suggestions_refreshed_at=now)
-        return len(suggestions)
+            scope = sorted(still_open.tolist())
+            persistence.store(run=run, scope=scope, ranked=ranked, now=now)
+            for chunk in _chunks(scope):
+                MentoringRequest.objects.filter(id__in=chunk, first_ranked_at__isnull=True).update(first_ranked_at=now)
+        return len(ranked)
 
 
 def _chunks(values: list[int], size: int = 5000) -> Iterator[list[int]]:

@@ -28,3 +28,17 @@ class MentoringRequestFactory(factory.django.DjangoModelFactory):
     def topics(obj: MentoringRequest, create: bool, extracted: list[SupportTopic] | None, **kwargs: object) -> None:
         if create:
             obj.topics.set(extracted or [topic()])
+
+
+def rank(request: MentoringRequest) -> list[int]:
+    """Compute the request's suggestions now (as the task would) and return the suggested mentor ids, best first."""
+    from matching import services
+    from matching.models import Suggestion
+
+    run = services.suggestions_refresh_for_request(request_id=request.pk)
+    assert run is None or run.status == "succeeded", run.error if run else ""
+    return list(
+        Suggestion.objects.filter(request=request, state=Suggestion.State.CURRENT)
+        .order_by("rank")
+        .values_list("mentor_id", flat=True)
+    )

@@ -43,7 +43,7 @@ class Command(BaseCommand):
             runs.append(services.suggestions_refresh_for_mentor(profile_id=mentor, source=source))
         else:
             unranked = MentoringRequest.objects.filter(
-                status__in=MentoringRequest.MATCHABLE_STATUSES, suggestions_refreshed_at__isnull=True
+                status__in=MentoringRequest.MATCHABLE_STATUSES, first_ranked_at__isnull=True
             ).values_list("id", flat=True)
             for request_id in list(unranked):
                 refreshed = services.suggestions_refresh_for_request(request_id=request_id, source=source)
