@@ -52,6 +52,8 @@ MENTOR_PROFILE_FIELDS = ("headline", "bio", "organisation", "region", "format", 
 MENTOR_PROFILE_MANY_FIELDS = ("topics", "service_areas", "stages", "conflicts")
 # Unaccepted invitations are kept this long after they expire, so members can see what happened, then purged.
 INVITATION_RETENTION = timedelta(days=30)
+# Invitations are emails we send to any address a member types: cap them so the service cannot be used to spam.
+INVITATIONS_PER_DAY = 20
 
 
 class AccountsError(Exception):
@@ -184,6 +186,11 @@ def invitation_send(*, mutual: Mutual, invited_by: User, email: str) -> MutualIn
         raise AccountsError(f"Only members of {mutual.name} can invite people to join it.")
     if mutual.members.filter(email__iexact=email).exists():
         raise AccountsError(f"{email} is already a member of {mutual.name}.")
+    sent_today = MutualInvitation.objects.filter(mutual=mutual, created_at__gt=timezone.now() - timedelta(days=1))
+    if sent_today.count() >= INVITATIONS_PER_DAY:
+        raise AccountsError(
+            f"{mutual.name} has sent {INVITATIONS_PER_DAY} invitations in the last 24 hours. Try again tomorrow."
+        )
     if _pending_invitations(mutual).filter(email__iexact=email).exists():
         raise AccountsError(
             f"An invitation to {email} is already waiting. Withdraw it first if you want to send a new one."

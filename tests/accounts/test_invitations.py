@@ -114,6 +114,16 @@ class TestSend:
         assert_form_error(response, "An invitation to waiting@example.org is already waiting")
         assert MutualInvitation.objects.count() == 1
 
+    def test_a_mutual_can_send_only_so_many_invitations_a_day(self, member: User, mutual: Mutual) -> None:
+        MutualInvitationFactory.create_batch(services.INVITATIONS_PER_DAY, mutual=mutual)
+
+        response = signed_in(member).post(
+            reverse("accounts:mutual_members", kwargs={"slug": mutual.slug}), {"email": "one.more@example.org"}
+        )
+
+        assert_form_error(response, "Try again tomorrow")
+        assert not MutualInvitation.objects.filter(email="one.more@example.org").exists()
+
     def test_members_page_lists_members_and_waiting_invitations(self, member: User, mutual: Mutual) -> None:
         MutualInvitationFactory(mutual=mutual, email="waiting@example.org")
         MutualInvitationFactory(mutual=mutual, email="gone@example.org", revoked_at=timezone.now())
