@@ -13,6 +13,7 @@ import pytest
 from allauth.account.models import EmailAddress
 from django.apps import apps
 from django.core.management import CommandError, call_command
+from django.db import transaction
 from django.test import Client
 from django.urls import reverse
 
@@ -79,9 +80,19 @@ def snapshot() -> list[tuple[object, ...]]:
     return sorted(mutuals) + sorted(mentors)
 
 
-def wipe() -> None:
-    Mutual.objects.all().delete()
-    User.objects.all().delete()
+class Undo(Exception):
+    pass
+
+
+def seeded_snapshot(**options: Any) -> list[tuple[object, ...]]:
+    """Seeds, takes a snapshot, then rolls the seed back (to a savepoint), so the next seed starts from empty."""
+    try:
+        with transaction.atomic():
+            seed(**options)
+            taken = snapshot()
+            raise Undo
+    except Undo:
+        return taken
 
 
 def test_running_twice_creates_nothing_new() -> None:
@@ -108,17 +119,14 @@ def test_a_larger_size_adds_only_the_missing_rows() -> None:
 
 
 def test_the_same_seed_gives_the_same_data_and_another_seed_does_not() -> None:
-    seed(size=40, seed=5)
-    first = snapshot()
-    wipe()
-    seed(size=40, seed=5)
-    again = snapshot()
-    wipe()
-    seed(size=40, seed=6)
-    other = snapshot()
+    first = seeded_snapshot(size=40, seed=5)
+    again = seeded_snapshot(size=40, seed=5)
+    other = seeded_snapshot(size=40, seed=6)
 
+    assert len(first) == 80
     assert first == again
     assert first != other
+    assert not Mutual.objects.exists()  # each snapshot really started from an empty database
 
 
 def test_size_200_covers_the_taxonomy_and_every_kind_of_mentor() -> None:
@@ -222,8 +230,9 @@ def fake_app(monkeypatch: pytest.MonkeyPatch) -> types.SimpleNamespace:
 
 
 def test_other_apps_demo_seed_is_called_after_accounts(fake_app: types.SimpleNamespace) -> None:
-    output = seed(size=12, seed=9)
-    wipe()
+    with transaction.atomic():
+        output = seed(size=12, seed=9)
+        transaction.set_rollback(True)
     seed(size=12, seed=9)
 
     first, second = fake_app.calls
