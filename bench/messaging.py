@@ -73,7 +73,7 @@ class Seed:
             user=self.user(name),
             headline="Benchmark mentor",
             bio="Seeded by bench.messaging",
-            region=Region.objects.order_by("order").first(),
+            region=Region.objects.order_by("order")[0],
             capacity=5,
             status=MentorProfile.Status.APPROVED,
         )

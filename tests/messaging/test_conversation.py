@@ -198,3 +198,15 @@ def test_hidden_messages_show_a_placeholder(relationship: Relationship, member: 
     response = _client(member).get(_conversation(relationship))
     assert b"Something rude" not in response.content
     assert b"This message was hidden by the programme team" in response.content
+
+
+def test_the_header_counts_cost_one_query(
+    relationship: Relationship, member: User, mentor: User, django_assert_num_queries
+) -> None:  # type: ignore[no-untyped-def]
+    for number in range(5):
+        services.message_send(relationship=relationship, author=mentor, body=f"Message {number}")
+    second = RelationshipFactory(mutual=relationship.mutual)
+    MessageFactory(relationship=second, author=second.mentor.user)
+    with django_assert_num_queries(1):
+        counts = selectors.header_counts(member)
+    assert counts == {"unread_messages": 6, "unread_notices": 0}
