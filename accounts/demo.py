@@ -49,7 +49,7 @@ DEMO_LOGINS = [
     DemoLogin(STAFF_EMAIL, "programme team (sets up MFA at first sign-in), Django admin"),
     DemoLogin(MUTUAL_EMAIL, "member of Pennine Care Partnership"),
     DemoLogin(MENTOR_EMAIL, "approved mentor"),
-    DemoLogin(AMBASSADOR_EMAIL, "ambassador (once the ambassadors app seeds it)"),
+    DemoLogin(AMBASSADOR_EMAIL, "ambassador (appointed by the ambassadors app's demo data)"),
 ]
 DEMO_MUTUAL_NAME = "Pennine Care Partnership"
 
