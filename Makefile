@@ -51,7 +51,7 @@ test: install assets
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(VENV)/bin/mypy .
+	DEBUG=$${DEBUG:-1} $(VENV)/bin/mypy .
 
 format: install
 	$(VENV)/bin/ruff format .
