@@ -48,10 +48,13 @@ run: install assets migrate
 test: install assets
 	$(PY) -m pytest $(PYTEST_ARGS)
 
+# All three run even when one fails, so one pass shows every problem.
 lint: install
-	$(VENV)/bin/ruff check .
-	$(VENV)/bin/ruff format --check .
-	DEBUG=$${DEBUG:-1} $(VENV)/bin/mypy .
+	@status=0; \
+	$(VENV)/bin/ruff check . || status=1; \
+	$(VENV)/bin/ruff format --check . || status=1; \
+	DEBUG=$${DEBUG:-1} $(VENV)/bin/mypy . || status=1; \
+	exit $$status
 
 format: install
 	$(VENV)/bin/ruff format .
