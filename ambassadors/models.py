@@ -328,7 +328,10 @@ class Engagement(models.Model):
     """What happened: logged after an accepted request has been held."""
 
     request = models.OneToOneField(EngagementRequest, on_delete=models.CASCADE, related_name="engagement")
-    ambassador = models.ForeignKey(Ambassador, on_delete=models.PROTECT, related_name="engagements")
+    # Kept (without its ambassador) when the ambassador's account is deleted, so the programme's totals stand.
+    ambassador = models.ForeignKey(
+        Ambassador, on_delete=models.SET_NULL, null=True, blank=True, related_name="engagements"
+    )
     held_on = models.DateField("date held")
     attendees = models.PositiveIntegerField("number of people who attended", validators=[MaxValueValidator(100_000)])
     outcome = models.TextField(max_length=4000)

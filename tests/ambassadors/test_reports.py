@@ -180,3 +180,13 @@ def test_query_count_is_the_same_for_5_and_50_rows(page: str, staff: User) -> No
         assert response.status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+@pytest.mark.django_db
+def test_deleting_an_ambassadors_account_keeps_the_programme_totals() -> None:
+    engagement = EngagementFactory(attendees=25)
+    engagement.ambassador.user.delete()
+    engagement.refresh_from_db()
+    assert engagement.ambassador is None
+    rows = {row.label: row for row in programme_report().by_region_and_service_area}
+    assert rows["North West: Adult social care"].reached == 25
