@@ -167,6 +167,7 @@ def account_delete(*, user: User) -> None:
     memberships, mentor profile and notices with it; what they wrote stays, attributed to "Former user".
     """
     user = User.objects.select_for_update().get(pk=user.pk)
+    # The names other people's notices may carry for them (services write display_name, which is the full name).
     names = {name for name in (user.full_name, user.email) if name}
     emails = set(EmailAddress.objects.filter(user=user).values_list("email", flat=True)) | {user.email}
 

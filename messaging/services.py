@@ -7,10 +7,10 @@ Emails go out from Celery tasks enqueued after commit.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -38,8 +38,6 @@ from messaging.models import (
     Nudge,
     Relationship,
 )
-
-logger = logging.getLogger(__name__)
 
 # At most one email per conversation per recipient in any window of this length.
 NOTIFICATION_WINDOW = timedelta(minutes=15)
@@ -137,22 +135,19 @@ def message_send(*, relationship: Relationship, author: User, body: str) -> Mess
 
     from messaging.tasks import notify_unread_messages
 
-    recipient_ids = [party.pk for party in selectors.parties_of(relationship) if party.pk != author.pk]
-    for recipient_id in recipient_ids:
-        transaction.on_commit(
-            lambda recipient_id=recipient_id: notify_unread_messages.delay(relationship.pk, recipient_id)  # type: ignore[misc]
-        )
+    for party in selectors.parties_of(relationship):
+        if party.pk != author.pk:
+            transaction.on_commit(partial(notify_unread_messages.delay, relationship.pk, party.pk))
     return message
 
 
 def conversation_mark_read(*, relationship: Relationship, user: User, up_to_message_id: int) -> None:
     """Move the person's read marker forward to `up_to_message_id` (never backwards)."""
-    state, created = ConversationState.objects.get_or_create(
-        relationship=relationship, user=user, defaults={"last_read_message_id": up_to_message_id}
-    )
     now = timezone.now()
+    state, created = ConversationState.objects.get_or_create(
+        relationship=relationship, user=user, defaults={"last_read_message_id": up_to_message_id, "last_read_at": now}
+    )
     if created:
-        ConversationState.objects.filter(pk=state.pk).update(last_read_at=now)
         return
     ConversationState.objects.filter(pk=state.pk, last_read_message_id__lt=up_to_message_id).update(
         last_read_message_id=up_to_message_id, last_read_at=now
@@ -272,6 +267,10 @@ def _free_mentor_capacity(relationship: Relationship) -> None:
     transaction.on_commit(announce)
 
 
+def _pair(relationship: Relationship) -> str:
+    return f"{relationship.mentor_name} and {relationship.mutual}"
+
+
 def _relationship_url(relationship: Relationship) -> str:
     return reverse("messaging:relationship_detail", kwargs={"pk": relationship.pk})
 
@@ -290,7 +289,7 @@ def relationship_pause(*, relationship: Relationship, user: User, note: str = ""
         relationship,
         user,
         Notice.Kind.RELATIONSHIP,
-        f"{user} paused the mentoring relationship between {relationship.mentor_name} and {relationship.mutual}"
+        f"{user.display_name} paused the mentoring relationship between {_pair(relationship)}"
         + (f": {note.strip()}" if note.strip() else "."),
         _relationship_url(relationship),
     )
@@ -311,7 +310,7 @@ def relationship_resume(*, relationship: Relationship, user: User) -> Relationsh
         relationship,
         user,
         Notice.Kind.RELATIONSHIP,
-        f"{user} resumed the mentoring relationship between {relationship.mentor_name} and {relationship.mutual}.",
+        f"{user.display_name} resumed the mentoring relationship between {_pair(relationship)}.",
         _relationship_url(relationship),
     )
     return relationship
@@ -340,7 +339,8 @@ def relationship_complete(*, relationship: Relationship, user: User) -> Relation
         relationship,
         user,
         Notice.Kind.RELATIONSHIP,
-        f"{user} marked the mentoring relationship with {relationship.mutual} as completed. Tell us how it went.",
+        f"{user.display_name} marked the mentoring relationship between {_pair(relationship)} as completed. "
+        "Tell us how it went.",
         reverse("messaging:feedback_give", kwargs={"pk": relationship.pk}),
     )
     return relationship
@@ -358,7 +358,7 @@ def relationship_end_early(*, relationship: Relationship, user: User | None, rea
     if user is not None:
         _require_party(relationship, user)
     relationship = _close(relationship, user, Relationship.Status.ENDED_EARLY, reason)
-    actor = str(user) if user is not None else "The programme"
+    actor = user.display_name if user is not None else "The programme"
     _notify_others(
         relationship,
         user,
@@ -395,7 +395,7 @@ def relationship_request_reopen(*, relationship: Relationship, user: User) -> Re
     try:
         matching_services.request_reopen(
             request=relationship.request,
-            reason=f"Reopened by {user} after the relationship with {relationship.mentor_name} ended early.",
+            reason=f"Reopened by {user.display_name} after the relationship with {relationship.mentor_name} ended.",
         )
     except matching_services.MatchingError as error:
         raise RelationshipError(str(error)) from error
@@ -432,7 +432,7 @@ def goal_create(
         relationship,
         user,
         Notice.Kind.RELATIONSHIP,
-        f"{user} proposed a goal: {goal.title}",
+        f"{user.display_name} proposed a goal: {goal.title}",
         _relationship_url(relationship),
     )
     return goal
@@ -509,7 +509,7 @@ def check_in_create(
         relationship,
         user,
         Notice.Kind.RELATIONSHIP,
-        f"{user} logged a check-in on {met_on:%-d %B %Y}.",
+        f"{user.display_name} logged a check-in on {met_on:%-d %B %Y}.",
         reverse("messaging:check_in_list", kwargs={"pk": relationship.pk}),
     )
     return check_in
