@@ -285,8 +285,11 @@ def relationship_rematch(request: HttpRequest, pk: int) -> HttpResponse:
 def feedback_give(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     relationship = _relationship(request, pk)
-    form = forms.FeedbackForm(_posted(request))
-    if request.method == "POST" and form.is_valid():
+    feedback_given = selectors.has_given_feedback(user, relationship)
+    # The form is only shown (and so only validated) once the relationship has closed and before it is answered.
+    open_for_feedback = relationship.is_closed and not feedback_given
+    form = forms.FeedbackForm(_posted(request) if open_for_feedback else None)
+    if request.method == "POST" and open_for_feedback and form.is_valid():
         try:
             services.feedback_give(relationship=relationship, user=user, **form.cleaned_data)
         except RelationshipError as error:
@@ -294,11 +297,7 @@ def feedback_give(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, "Thank you for your feedback.")
             return redirect("messaging:relationship_detail", pk=relationship.pk)
-    context = {
-        "relationship": relationship,
-        "form": form,
-        "feedback_given": selectors.has_given_feedback(user, relationship),
-    }
+    context = {"relationship": relationship, "form": form, "feedback_given": feedback_given}
     return render(request, "messaging/feedback_form.html", context)
 
 
