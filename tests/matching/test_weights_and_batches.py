@@ -1,0 +1,244 @@
+"""Weights (validated, versioned, previewed) and batch proposals (optimal assignment, review, publish)."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from accounts.models import MentorProfile, Mutual, User
+from matching import engine, services
+from matching.models import BatchProposal, Introduction, MatchingWeights, MatchRun, MentoringRequest, ProposedPair
+from matching.ranking import weights_preview
+from matching.selectors import weights_current
+from tests.factories import MentorProfileFactory, MutualFactory, region, service_area, topic
+from tests.matching.factories import MentoringRequestFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def client_for(user: User) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+WEIGHTS = {"service_area": "0.2", "topics": "0.5", "region": "0.1", "stage": "0", "capacity": "0.2"}
+
+
+# --- Weights ------------------------------------------------------------------------------------------------
+
+
+def test_the_defaults_apply_until_staff_save_a_version(staff: User) -> None:
+    assert weights_current() == (engine.Weights(), None)
+    first = services.weights_save(user=staff, weights=engine.Weights(topics=0.9), note="Topics matter most")
+    second = services.weights_save(user=staff, weights=engine.Weights(region=0.5))
+    weights, version = weights_current()
+    assert version == second
+    assert weights == engine.Weights(region=0.5)
+    first.refresh_from_db()
+    assert (first.created_by, first.note, first.topics) == (staff, "Topics matter most", 0.9)  # history kept
+
+
+@pytest.mark.parametrize(
+    "weights",
+    [
+        engine.Weights(0, 0, 0, 0, 0),
+        engine.Weights(topics=1.5),
+        engine.Weights(region=-0.1),
+        engine.Weights(stage=float("nan")),
+    ],
+)
+def test_invalid_weights_are_refused(staff: User, weights: engine.Weights) -> None:
+    with pytest.raises(services.MatchingError):
+        services.weights_save(user=staff, weights=weights)
+    assert not MatchingWeights.objects.exists()
+
+
+def test_saving_weights_from_the_page(staff: User) -> None:
+    client = client_for(staff)
+    response = client.post(reverse("matching:weights"), {**WEIGHTS, "note": "More on topics", "action": "save"})
+    assert response.status_code == 302
+    version = MatchingWeights.objects.get()
+    assert (version.topics, version.stage, version.note, version.created_by) == (0.5, 0.0, "More on topics", staff)
+    page = client.get(reverse("matching:weights")).content.decode()
+    assert "More on topics" in page and "Sam Staff" in page
+
+
+@pytest.mark.parametrize(
+    "overrides, message",
+    [
+        ({"topics": "1.2"}, "Topics must be 1 or less"),
+        ({"region": "-1"}, "Region must be 0 or more"),
+        ({"stage": "lots"}, "Stage must be a number between 0 and 1"),
+        ({"stage": "nan"}, "Stage must be a number between 0 and 1"),
+        ({"capacity": ""}, "Enter a weight for capacity"),
+        (
+            {"service_area": "0", "topics": "0", "region": "0", "stage": "0", "capacity": "0"},
+            "At least one weight must be more than 0",
+        ),
+    ],
+)
+def test_bad_weights_show_errors_and_save_nothing(staff: User, overrides: dict[str, str], message: str) -> None:
+    response = client_for(staff).post(reverse("matching:weights"), {**WEIGHTS, **overrides, "action": "save"})
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "govuk-error-summary" in body
+    assert message in body
+    assert not MatchingWeights.objects.exists()
+
+
+@pytest.fixture
+def fire_request() -> MentoringRequest:
+    fire = MutualFactory(service_areas=[service_area("fire-and-rescue")], region=region("north-west"))
+    return MentoringRequestFactory(mutual=fire, service_area=service_area("fire-and-rescue"), topics=[topic()])
+
+
+def test_preview_shows_how_the_top_suggestions_would_change(fire_request: MentoringRequest, staff: User) -> None:
+    fire_expert = MentorProfileFactory(
+        user__full_name="Fiona Fire", service_areas=[service_area("fire-and-rescue")], region=region("london")
+    )
+    neighbour = MentorProfileFactory(user__full_name="Nina Near", region=region("north-west"))
+    # Region only: the mentor in the North West first. Service area only: the fire expert first.
+    services.weights_save(user=staff, weights=engine.Weights(0, 0, 1, 0, 0))
+    rows = weights_preview(engine.Weights(1, 0, 0, 0, 0))
+    assert [row.request for row in rows] == [fire_request]
+    entries = rows[0].proposed
+    assert [(entry.mentor.pk, entry.rank, entry.previous_rank, entry.movement) for entry in entries] == [
+        (fire_expert.pk, 1, 2, "up"),
+        (neighbour.pk, 2, 1, "down"),
+    ]
+    assert rows[0].changed
+    # The page shows the same, and saves nothing.
+    response = client_for(staff).post(
+        reverse("matching:weights"),
+        {"service_area": "1", "topics": "0", "region": "0", "stage": "0", "capacity": "0", "action": "preview"},
+    )
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "Up from 2" in body and "Down from 1" in body and "Fiona Fire" in body
+    assert MatchingWeights.objects.count() == 1
+
+
+def test_preview_without_open_requests(staff: User) -> None:
+    assert weights_preview(engine.Weights()) == []
+
+
+# --- Batch proposals ----------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def batch_world(mutual: Mutual) -> dict[str, object]:
+    """Two open requests and two mentors with one place each: both requests can be served at once."""
+    wanted = MentoringRequestFactory(mutual=mutual, topics=[topic(), topic("pensions")])
+    narrow = MentoringRequestFactory(topics=[topic()])
+    both = MentorProfileFactory(capacity=1, topics=[topic(), topic("pensions")], user__full_name="Bea Both")
+    only_planning = MentorProfileFactory(
+        capacity=1, topics=[topic()], region=region("london"), format=MentorProfile.Format.REMOTE
+    )
+    return {"wanted": wanted, "narrow": narrow, "both": both, "only_planning": only_planning}
+
+
+def test_batch_proposal_uses_the_optimal_assignment(staff: User, batch_world: dict[str, object]) -> None:
+    proposal = services.batch_propose(user=staff)
+    pairs = {(pair.request_id, pair.mentor_id) for pair in proposal.pairs.all()}
+    assert len(pairs) == 2
+    assert proposal.status == BatchProposal.Status.DRAFT
+    assert proposal.request_count == 2
+    assert proposal.total_score >= proposal.greedy_total_score
+    assert all(pair.reasons for pair in proposal.pairs.all())
+    assert proposal.run.kind == MatchRun.Kind.BATCH and proposal.run.status == MatchRun.Status.SUCCEEDED
+    assert not Introduction.objects.exists()  # nothing is sent while it is a draft
+
+
+def test_requests_with_introductions_are_left_out_of_a_batch(
+    staff: User, member: User, batch_world: dict[str, object]
+) -> None:
+    wanted = batch_world["wanted"]
+    MentoringRequest.objects.filter(pk=wanted.pk).update(status=MentoringRequest.Status.INTRODUCED)
+    proposal = services.batch_propose(user=staff)
+    assert proposal.request_count == 1
+    assert [pair.request_id for pair in proposal.pairs.all()] == [batch_world["narrow"].pk]
+
+
+def test_remove_a_pair_then_publish_sends_the_rest(
+    staff: User, batch_world: dict[str, object], django_capture_on_commit_callbacks
+) -> None:
+    from django.core import mail
+
+    proposal = services.batch_propose(user=staff)
+    removed = proposal.pairs.get(request=batch_world["narrow"])
+    client = client_for(staff)
+    response = client.post(reverse("matching:batch_remove_pair", kwargs={"pk": proposal.pk}), {"pair": removed.pk})
+    assert response.status_code == 302
+    removed.refresh_from_db()
+    assert removed.outcome == ProposedPair.Outcome.REMOVED
+    page = client.get(reverse("matching:batch_detail", kwargs={"pk": proposal.pk}))
+    assert [pair.pk for pair in page.context["proposed"]] == [proposal.pairs.get(request=batch_world["wanted"]).pk]
+    assert client.post(reverse("matching:batch_publish", kwargs={"pk": proposal.pk}), {}).status_code == 200
+    assert not Introduction.objects.exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("matching:batch_publish", kwargs={"pk": proposal.pk}), {"publish-confirm": "on"})
+    assert response.status_code == 302
+    proposal.refresh_from_db()
+    assert (proposal.status, proposal.decided_by) == (BatchProposal.Status.PUBLISHED, staff)
+    introduction = Introduction.objects.get()
+    assert (introduction.request, introduction.source, introduction.status) == (
+        batch_world["wanted"],
+        Introduction.Source.BATCH,
+        Introduction.Status.PENDING,
+    )
+    assert len(mail.outbox) == 1
+    batch_world["narrow"].refresh_from_db()
+    assert batch_world["narrow"].status == MentoringRequest.Status.OPEN
+    # Published: no more changes.
+    with pytest.raises(services.MatchingError):
+        services.batch_remove_pair(proposal=proposal, pair_id=removed.pk, user=staff)
+    with pytest.raises(services.MatchingError):
+        services.batch_publish(proposal=proposal, user=staff)
+
+
+def test_publishing_skips_pairs_that_no_longer_work(staff: User, batch_world: dict[str, object]) -> None:
+    proposal = services.batch_propose(user=staff)
+    MentoringRequest.objects.filter(pk=batch_world["narrow"].pk).update(status=MentoringRequest.Status.WITHDRAWN)
+    wanted_pair = proposal.pairs.get(request=batch_world["wanted"])
+    MentorProfile.objects.filter(pk=wanted_pair.mentor_id).update(active_mentees=1)
+    services.batch_publish(proposal=proposal, user=staff)
+    outcomes = dict(proposal.pairs.values_list("request_id", "outcome_note"))
+    assert outcomes == {
+        batch_world["narrow"].pk: "The request is no longer open.",
+        batch_world["wanted"].pk: "The mentor has no room left.",
+    }
+    assert not Introduction.objects.exists()
+
+
+def test_removing_a_pair_that_is_not_in_the_draft_shows_an_error(staff: User, batch_world: dict[str, object]) -> None:
+    proposal = services.batch_propose(user=staff)
+    other = BatchProposal.objects.create(created_by=staff)
+    stranger = ProposedPair.objects.create(
+        proposal=other, request=batch_world["narrow"], mentor=batch_world["both"], score=0.5
+    )
+    response = client_for(staff).post(
+        reverse("matching:batch_remove_pair", kwargs={"pk": proposal.pk}), {"pair": stranger.pk}
+    )
+    assert response.status_code == 200
+    assert "Choose a pair that is still in the proposal" in response.content.decode()
+    assert proposal.pairs.filter(outcome=ProposedPair.Outcome.PROPOSED).count() == 2
+
+
+def test_discarding_a_draft(staff: User, batch_world: dict[str, object]) -> None:
+    proposal = services.batch_propose(user=staff)
+    client = client_for(staff)
+    url = reverse("matching:batch_discard", kwargs={"pk": proposal.pk})
+    assert client.post(url, {}).status_code == 200
+    assert client.post(url, {"discard-confirm": "on"}).status_code == 302
+    proposal.refresh_from_db()
+    assert proposal.status == BatchProposal.Status.DISCARDED
+    assert not Introduction.objects.exists()
+
+
+def test_creating_a_batch_from_the_page(staff: User, batch_world: dict[str, object]) -> None:
+    response = client_for(staff).post(reverse("matching:batch_create"))
+    proposal = BatchProposal.objects.get()
+    assert response["Location"] == reverse("matching:batch_detail", kwargs={"pk": proposal.pk})
+    assert proposal.created_by == staff
