@@ -140,6 +140,7 @@ def _new_context(browser: Browser, base_url: str, **options: Any) -> BrowserCont
     context.set_default_timeout(ACTION_TIMEOUT_MS)
     context.on("page", _watch)
     context.live_server_url = base_url  # type: ignore[attr-defined]  # Playwright keeps base_url private
+    context.java_script_enabled = options.get("java_script_enabled", True)  # type: ignore[attr-defined]
     return context
 
 
@@ -311,6 +312,9 @@ def describe_violations(violations: list[dict[str, Any]]) -> str:
 def accessibility_problems(page: Page, name: str) -> list[str]:
     """axe-core's serious and critical violations on the current page, plus anything the page reported by itself
     (a JavaScript error, a CSP refusal, a missing asset). Records the page in the session ledger."""
+    # With JavaScript off, page.evaluate never returns: fail at once instead of hanging. Server-rendered markup is
+    # the same either way, so no-JavaScript tests leave axe-core to the sweep.
+    assert page.context.java_script_enabled, "axe-core cannot run in a context with JavaScript off"  # type: ignore[attr-defined]
     page.wait_for_load_state("load")
     violations = axe_violations(page)
     blocking = [v for v in violations if v["impact"] in BLOCKING_IMPACTS]
