@@ -62,16 +62,6 @@ class EndEarlyForm(forms.Form):
     )
 
 
-def _active_topics() -> forms.ModelMultipleChoiceField:
-    return forms.ModelMultipleChoiceField(
-        label="Support topics",
-        queryset=SupportTopic.objects.filter(is_active=True).order_by("order", "name"),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        help_text="Select all that apply.",
-    )
-
-
 class GoalForm(forms.Form):
     title = forms.CharField(
         label="Goal",
@@ -82,7 +72,13 @@ class GoalForm(forms.Form):
     description = forms.CharField(
         label="More detail (optional)", max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
-    topics = _active_topics()
+    topics = forms.ModelMultipleChoiceField(
+        label="Support topics",
+        queryset=SupportTopic.objects.filter(is_active=True).order_by("order", "name"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Select all that apply.",
+    )
 
 
 class GoalUpdateForm(GoalForm):
@@ -92,11 +88,6 @@ class GoalUpdateForm(GoalForm):
         widget=forms.RadioSelect,
         error_messages={"required": "Choose the goal's status"},
     )
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        # Topics retired since the goal was set stay selectable on it.
-        self.fields["topics"] = _active_topics()
 
 
 class CheckInForm(forms.Form):
