@@ -42,6 +42,12 @@ class BrowserPage:
     query: Callable[[World], str] | str = ""
     path: str | None = None  # a literal path instead of a URL name (the 404 page)
     status: int = 200  # the status of the final response, after redirects
+    # Text the page must show, so that axe-core checks the page with its content (results, suggestions), not an
+    # empty state.
+    must_show: Callable[[World], str] | str | None = None
+
+    def text_to_find(self, world: World) -> str | None:
+        return self.must_show(world) if callable(self.must_show) else self.must_show
 
     def url(self, world: World) -> str:
         if self.path is not None:
@@ -63,6 +69,34 @@ EXTRA_PAGES: list[BrowserPage] = [
         BrowserPage("accounts:dashboard", persona, "accounts:dashboard")
         for persona in ("mentor", "ambassador", "outsider")
     ],
+    # Directories with filters applied (the matrix opens them unfiltered); Bob and Alice's mutual match these.
+    BrowserPage(
+        "mentor directory, filtered",
+        "member",
+        "accounts:mentor_directory",
+        query="?service_area=adult-social-care&region=north-west&topic=business-planning&available=on",
+        must_show=lambda world: world.mentor.full_name,
+    ),
+    BrowserPage(
+        "mentor directory, filtered",
+        "staff",
+        "accounts:mentor_directory",
+        query="?q=care&region=north-west&region=north-east&stage=developing",
+    ),
+    BrowserPage("mentor directory, search too long", "member", "accounts:mentor_directory", query="?q=" + "x" * 300),
+    BrowserPage(
+        "mutual directory, filtered",
+        "anonymous",
+        "accounts:mutual_directory",
+        query="?region=north-west&service_area=adult-social-care&stage=developing",
+    ),
+    BrowserPage(
+        "mutual directory, filtered",
+        "staff",
+        "accounts:mutual_directory",
+        query="?region=north-west&service_area=adult-social-care&stage=developing",
+        must_show=lambda world: world.mutual.name,
+    ),
     BrowserPage("404 page", "anonymous", path="/no-such-page/", status=404),
     BrowserPage("404 page", "member", path="/no-such-page/", status=404),
     # allauth, restyled in GOV.UK Frontend
@@ -90,6 +124,14 @@ EXTRA_PAGES: list[BrowserPage] = [
     BrowserPage("mfa_generate_recovery_codes", "staff", "mfa_generate_recovery_codes"),
     BrowserPage("mfa_view_recovery_codes", "staff", "mfa_view_recovery_codes"),
 ]
+
+# Matrix pages that must show something, so their full state is what axe-core checks.
+MUST_SHOW: dict[tuple[str, str], Callable[[World], str]] = {
+    ("matching:request_detail", "member"): lambda world: world.mentor.full_name,  # a suggested mentor
+    ("matching:request_choose", "member"): lambda world: world.mentor.full_name,
+    ("accounts:vetting_queue", "staff"): lambda world: world.pending_mentor.user.full_name,
+    ("matching:batch_detail", "staff"): lambda world: world.mentor.full_name,
+}
 
 ALLAUTH_NOT_VISITED: dict[str, str] = {
     "account_confirm_email": "needs a fresh emailed key: opened with axe by test_journey.py",
@@ -140,7 +182,8 @@ def matrix_pages() -> list[BrowserPage]:
             allowed = ["member", "staff"]
         query = route.query
         for persona in allowed:
-            pages.append(BrowserPage(route.name, persona, route.name, route.kwargs, query))
+            must_show = MUST_SHOW.get((route.name, persona))
+            pages.append(BrowserPage(route.name, persona, route.name, route.kwargs, query, must_show=must_show))
     return pages
 
 

@@ -15,7 +15,7 @@ from playwright.sync_api import BrowserContext
 from playwright.sync_api import Error as PlaywrightError
 
 from tests.browser.conftest import accessibility_problems, login_as
-from tests.browser.pages import ALLAUTH_NOT_VISITED, EXTRA_PAGES, build_world, pages_for
+from tests.browser.pages import ALLAUTH_NOT_VISITED, EXTRA_PAGES, MUST_SHOW, all_pages, build_world, pages_for
 from tests.matrix import PERSONAS
 
 pytestmark = pytest.mark.browser
@@ -47,10 +47,14 @@ def test_every_page_is_accessible(
             problems.append(f"[{persona}] {entry.label} {url}: expected HTTP {entry.status}, got {status} ({page.url})")
             lines.append(f"  {entry.label:<45} {url:<50} HTTP {status}  (not checked)")
             continue
+        expected_text = entry.text_to_find(world)
+        if expected_text and expected_text not in page.locator("main").inner_text():
+            problems.append(f"[{persona}] {entry.label} {url}: does not show {expected_text!r}")
         found = accessibility_problems(page, f"{entry.label} as {persona}")
         problems += found
         landed = page.url.removeprefix(context.live_server_url)  # type: ignore[attr-defined]
         where = url if landed == url else f"{url} -> {landed}"
+        where = where if len(where) <= 100 else where[:97] + "..."
         lines.append(f"  {entry.label:<45} {where:<50} {'PROBLEMS' if found else 'ok'}")
     with capsys.disabled():
         print(f"\naxe-core as {persona}: {len(pages)} pages\n" + "\n".join(lines))
@@ -76,3 +80,6 @@ def test_every_allauth_page_is_visited_or_explained() -> None:
     assert not missing, f"allauth pages neither visited nor explained in tests/browser/pages.py: {missing}"
     stale = sorted((visited | set(ALLAUTH_NOT_VISITED)) - _url_names() - {None})
     assert not stale, f"tests/browser/pages.py lists URL names that do not exist: {stale}"
+    swept = {(entry.url_name, entry.persona) for entry in all_pages()}
+    unused = sorted(set(MUST_SHOW) - swept)
+    assert not unused, f"MUST_SHOW names pages the sweep does not open: {unused}"
