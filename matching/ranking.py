@@ -52,6 +52,10 @@ def eligible_mentors(
         excluded = batch.excluded_pairs[batch.excluded_pairs[:, 1] == row]
         excluded[:, 1] = 0
         batch = loading.RequestBatch(arrays=batch.arrays, mutual_ids=batch.mutual_ids, excluded_pairs=excluded)
+    else:
+        batch, mentors = loading.candidates_only(batch, mentors)
+        if len(mentors.ids) == 0:
+            return []
     k = len(mentors.ids) if limit is None else min(limit, len(mentors.ids))
     topk = engine.score_top_k(
         batch.arrays, mentors, table.index.taxonomy, weights, k=k, excluded_pairs=batch.excluded_pairs
@@ -125,6 +129,7 @@ def weights_preview(
     table = loading.mentor_table()
     mentors = loading.mentor_arrays(table)
     batch = loading.load_requests(MentoringRequest.objects.filter(pk__in=[r.pk for r in sample]), table)
+    batch, mentors = loading.candidates_only(batch, mentors)
     taxonomy = table.index.taxonomy
     before = engine.score_top_k(batch.arrays, mentors, taxonomy, current, k=top, excluded_pairs=batch.excluded_pairs)
     after = engine.score_top_k(batch.arrays, mentors, taxonomy, proposed, k=top, excluded_pairs=batch.excluded_pairs)

@@ -645,8 +645,11 @@ def _persist(clock: PhaseClock, run: MatchRun, ranking: Ranking) -> int:
         with transaction.atomic():
             matchable = MentoringRequest.objects.filter(status__in=MentoringRequest.MATCHABLE_STATUSES)
             if len(request_ids) <= SMALL_BATCH:
-                matchable = matchable.filter(id__in=request_ids.tolist())
-            open_now = np.array(matchable.values_list("id", flat=True), dtype=np.int64)
+                # Few requests: lock them, so a mutual choosing its mentors waits for the new ranking.
+                matchable = matchable.filter(id__in=request_ids.tolist()).select_for_update()
+            states = list(matchable.values_list("id", "first_ranked_at"))
+            open_now = np.array([request_id for request_id, _ in states], dtype=np.int64)
+            never_ranked = [request_id for request_id, ranked_at in states if ranked_at is None]
             still_open = request_ids[np.isin(request_ids, open_now)]
             rows, ranks = np.nonzero(topk.mentor_rows >= 0)
             pair_request_ids = request_ids[rows]
@@ -662,8 +665,8 @@ def _persist(clock: PhaseClock, run: MatchRun, ranking: Ranking) -> int:
             )
             scope = sorted(still_open.tolist())
             persistence.store(run=run, scope=scope, ranked=ranked, now=now)
-            for chunk in _chunks(scope):
-                MentoringRequest.objects.filter(id__in=chunk, first_ranked_at__isnull=True).update(first_ranked_at=now)
+            for chunk in _chunks(sorted(set(never_ranked) & set(scope))):
+                MentoringRequest.objects.filter(id__in=chunk).update(first_ranked_at=now)
         return len(ranked)
 
 
@@ -687,7 +690,8 @@ def suggestions_refresh_for_request(
             table = loading.mentor_table()
             mentors = loading.mentor_arrays(table)
             batch = loading.load_requests(MentoringRequest.objects.filter(pk=request_id), table)
-        ranking = _rank(clock, batch, mentors, table.index.taxonomy, weights)
+            batch, candidates = loading.candidates_only(batch, mentors)
+        ranking = _rank(clock, batch, candidates, table.index.taxonomy, weights)
         stored = _persist(clock, run, ranking)
         return {"request_count": len(batch), "mentor_count": len(mentors.ids), "suggestion_count": stored}
 
