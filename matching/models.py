@@ -194,14 +194,34 @@ class Suggestion(models.Model):
         CURRENT = "current", "Current"
         STALE = "stale", "No longer suggested"
 
-    request = models.ForeignKey(MentoringRequest, on_delete=models.CASCADE, related_name="suggestions")
-    mentor = models.ForeignKey("accounts.MentorProfile", on_delete=models.CASCADE, related_name="suggestions")
+    # A full rematch writes about 100,000 rows in one transaction, so this derived table carries little write
+    # overhead: few indexes (the unique (request, mentor) index serves lookups by request), and no database-level
+    # foreign key checks, which PostgreSQL would run for every row at commit. Django still cascades deletes.
+    request = models.ForeignKey(
+        MentoringRequest,
+        on_delete=models.CASCADE,
+        related_name="suggestions",
+        db_index=False,
+        db_constraint=False,
+    )
+    mentor = models.ForeignKey(
+        "accounts.MentorProfile", on_delete=models.CASCADE, related_name="suggestions", db_constraint=False
+    )
     state = models.CharField(max_length=10, choices=State.choices, default=State.CURRENT)
     rank = models.PositiveSmallIntegerField(null=True, blank=True)
     score = models.FloatField()
     components = models.JSONField(default=dict, help_text="Each scoring component, 0 to 1, before weighting.")
     reasons = models.JSONField(default=list, help_text="Plain-language reasons shown to the mutual and mentor.")
-    run = models.ForeignKey(MatchRun, on_delete=models.SET_NULL, null=True, blank=True, related_name="suggestions")
+    run = models.ForeignKey(
+        MatchRun,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="suggestions",
+        db_index=False,
+        db_constraint=False,
+        help_text="The run that last changed this row.",
+    )
     declined_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -210,8 +230,6 @@ class Suggestion(models.Model):
         ordering = ["request", "rank"]
         constraints = [models.UniqueConstraint(fields=["request", "mentor"], name="one_suggestion_per_pair")]
         indexes = [
-            models.Index(fields=["request", "state", "rank"]),
-            models.Index(fields=["mentor", "state"]),
             models.Index(
                 fields=["request"], condition=Q(declined_at__isnull=False), name="matching_suggestion_declined"
             ),

@@ -170,6 +170,8 @@ def _store_with_copy(*, run: MatchRun, scope: Sequence[int], ranked: Ranked, now
           AND NOT EXISTS (SELECT 1 FROM {staging} AS t WHERE t.request_id = s.request_id AND t.mentor_id = s.mentor_id)
     """  # noqa: S608
     with connection.cursor() as cursor:
+        # Suggestions can always be recomputed: committing without waiting for the WAL flush is a safe trade.
+        cursor.execute("SET LOCAL synchronous_commit TO OFF")
         cursor.execute(
             f"CREATE TEMPORARY TABLE IF NOT EXISTS {staging} (request_id bigint NOT NULL, mentor_id bigint NOT NULL, "
             "rank smallint NOT NULL, score double precision NOT NULL, components jsonb NOT NULL, "
