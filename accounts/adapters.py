@@ -10,9 +10,11 @@ from django.urls import reverse
 class AccountAdapter(DefaultAccountAdapter):
     def get_login_redirect_url(self, request: HttpRequest) -> str:
         user = request.user
-        if user.is_authenticated and not (user.memberships.exists() or hasattr(user, "mentor_profile")):
-            if not getattr(user, "is_programme_team", False):
-                return reverse("accounts:onboarding")
+        has_role = user.is_authenticated and (
+            getattr(user, "is_programme_team", False) or user.memberships.exists() or hasattr(user, "mentor_profile")
+        )
+        if user.is_authenticated and not has_role:
+            return reverse("accounts:onboarding")
         return super().get_login_redirect_url(request)
 
     def clean_email(self, email: str) -> str:

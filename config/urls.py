@@ -1,11 +1,11 @@
 from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import URLPattern, URLResolver, include, path
 
 admin.site.site_header = "Mutuals mentoring: administration"
 admin.site.site_title = "Mutuals mentoring admin"
 
-urlpatterns = [
+urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("pages.urls")),
     path("account/", include("allauth.urls")),
     path("", include("accounts.urls")),

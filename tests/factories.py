@@ -6,7 +6,7 @@ import factory
 from allauth.account.models import EmailAddress
 from django.utils.text import slugify
 
-from accounts.models import MentorProfile, Membership, Mutual, Region, ServiceArea, Stage, SupportTopic, User
+from accounts.models import Membership, MentorProfile, Mutual, Region, ServiceArea, Stage, SupportTopic, User
 
 
 def region(slug: str = "north-west") -> Region:
@@ -37,7 +37,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     password = factory.PostGenerationMethodCall("set_password", "correct-horse-battery-staple")
 
     @factory.post_generation
-    def verified(obj: User, create: bool, extracted: bool | None, **kwargs: object) -> None:  # noqa: N805
+    def verified(obj: User, create: bool, extracted: bool | None, **kwargs: object) -> None:
         obj.save()
         if create and extracted is not False:
             EmailAddress.objects.create(user=obj, email=obj.email, verified=True, primary=True)
@@ -55,7 +55,7 @@ class MutualFactory(factory.django.DjangoModelFactory):
     description = "An employee-led social care service spinning out of the council."
 
     @factory.post_generation
-    def service_areas(obj: Mutual, create: bool, extracted: list[ServiceArea] | None, **kwargs: object) -> None:  # noqa: N805
+    def service_areas(obj: Mutual, create: bool, extracted: list[ServiceArea] | None, **kwargs: object) -> None:
         if create:
             obj.service_areas.set(extracted or [service_area()])
 
@@ -83,11 +83,11 @@ class MentorProfileFactory(factory.django.DjangoModelFactory):
     status = MentorProfile.Status.APPROVED
 
     @factory.post_generation
-    def topics(obj: MentorProfile, create: bool, extracted: list[SupportTopic] | None, **kwargs: object) -> None:  # noqa: N805
+    def topics(obj: MentorProfile, create: bool, extracted: list[SupportTopic] | None, **kwargs: object) -> None:
         if create:
             obj.topics.set(extracted or [topic()])
 
     @factory.post_generation
-    def service_areas(obj: MentorProfile, create: bool, extracted: list[ServiceArea] | None, **kwargs: object) -> None:  # noqa: N805
+    def service_areas(obj: MentorProfile, create: bool, extracted: list[ServiceArea] | None, **kwargs: object) -> None:
         if create:
             obj.service_areas.set(extracted or [service_area()])
