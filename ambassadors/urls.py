@@ -8,6 +8,7 @@ urlpatterns = [
     # Public
     path("", views.directory, name="directory"),
     path("<int:pk>/", views.profile, name="profile"),
+    path("<int:pk>/photo/", views.photo, name="photo"),
     # Applying and nominating
     path("apply/", views.apply_start, name="apply_start"),
     path("cohorts/<int:cohort_pk>/apply/", views.application_create, name="application_create"),

@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
@@ -77,6 +77,23 @@ def directory(request: HttpRequest) -> HttpResponse:
 def profile(request: HttpRequest, pk: int) -> HttpResponse:
     ambassador = get_object_or_404(selectors.directory_ambassadors(), pk=pk)
     return render(request, "ambassadors/ambassador_detail.html", {"ambassador": ambassador})
+
+
+@require_GET
+def photo(request: HttpRequest, pk: int) -> FileResponse:
+    """A listed ambassador's photo, served by the application so it works wherever the site runs.
+
+    Uploaded files are never served from MEDIA_URL in production; only photos that passed the upload checks
+    (re-encoded JPEG or PNG) of ambassadors in the public directory are reachable, by id.
+    """
+    ambassador = get_object_or_404(selectors.directory_ambassadors(), pk=pk)
+    if not ambassador.photo:
+        raise Http404("No photo")
+    content_type = "image/png" if ambassador.photo.name.lower().endswith(".png") else "image/jpeg"
+    response = FileResponse(ambassador.photo.open("rb"), content_type=content_type)
+    response["Cache-Control"] = "public, max-age=3600"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 # --- Applying and nominating -------------------------------------------------------------------------------

@@ -185,3 +185,31 @@ def test_others_cannot_stand_an_ambassador_down(member: User, ambassador: User) 
         assert response.status_code == 404
     target.refresh_from_db()
     assert target.is_active
+
+
+@pytest.mark.django_db
+def test_a_listed_ambassadors_photo_is_served_to_anyone(ambassador: User, ambassador_record: Ambassador) -> None:
+    upload = SimpleUploadedFile("me.png", _image_bytes("PNG"), content_type="image/png")
+    _client(ambassador).post(reverse("ambassadors:profile_edit"), _profile_data(photo=upload))
+    url = reverse("ambassadors:photo", args=[ambassador_record.pk])
+
+    profile_page = Client().get(reverse("ambassadors:profile", args=[ambassador_record.pk]))
+    assert url in profile_page.content.decode()
+    response = Client().get(url)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "image/png"
+    with Image.open(io.BytesIO(b"".join(response.streaming_content))) as served:
+        assert served.format == "PNG"
+
+
+@pytest.mark.django_db
+def test_a_stood_down_ambassadors_photo_is_not_served(
+    ambassador: User, ambassador_record: Ambassador, staff: User
+) -> None:
+    upload = SimpleUploadedFile("me.png", _image_bytes("PNG"), content_type="image/png")
+    _client(ambassador).post(reverse("ambassadors:profile_edit"), _profile_data(photo=upload))
+    _client(staff).post(reverse("ambassadors:stand_down", args=[ambassador_record.pk]), {"reason": "Moved on"})
+    ambassador_record.refresh_from_db()
+    assert ambassador_record.photo  # kept for the record, but no longer public
+
+    assert Client().get(reverse("ambassadors:photo", args=[ambassador_record.pk])).status_code == 404
