@@ -120,7 +120,7 @@ def _rows(rows: QuerySet[Any, tuple[int, ...]] | list[tuple[int, ...]], width: i
 
 
 def _pairs(rows: QuerySet[Any, tuple[int, int]] | list[tuple[int, int]]) -> np.ndarray:
-    return _rows(rows, width=2)
+    return _rows(rows, width=2)  # type: ignore[arg-type]
 
 
 def _scatter(shape: tuple[int, int], row_ids: np.ndarray, pairs: np.ndarray, columns: Columns) -> np.ndarray:
@@ -329,11 +329,21 @@ class RequestBatch:
 def load_requests(requests: QuerySet[MentoringRequest], table: MentorTable) -> RequestBatch:
     """Encode the given requests (any queryset of MentoringRequest) against the mentor table's columns."""
     index = table.index
-    rows = list(
-        requests.order_by("id").values_list(
-            "id", "mutual_id", "service_area_id", "format", "mutual__stage_id", "mutual__region_id"
-        )
+    # One query: a row per (request, topic), ordered by request.
+    query = requests.order_by("id", "topics").values_list(
+        "id", "mutual_id", "service_area_id", "format", "mutual__stage_id", "mutual__region_id", "topics"
     )
+    sql, params = query.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        joined = cursor.fetchall()
+    rows: list[tuple[Any, ...]] = []
+    topic_pairs_list: list[tuple[int, int]] = []
+    for row in joined:
+        if not rows or rows[-1][0] != row[0]:
+            rows.append(row)
+        if row[6] is not None:
+            topic_pairs_list.append((row[0], row[6]))
     count = len(rows)
     ids = np.fromiter((row[0] for row in rows), dtype=np.int64, count=count)
     mutual_ids = np.fromiter((row[1] for row in rows), dtype=np.int64, count=count)
@@ -347,12 +357,7 @@ def load_requests(requests: QuerySet[MentoringRequest], table: MentorTable) -> R
     format_codes = np.fromiter(
         (REQUEST_FORMAT_CODES.get(row[3], engine.EITHER) for row in rows), dtype=np.int8, count=count
     )
-    request_ids = requests.values("id")
-    topic_pairs = _pairs(
-        MentoringRequest.topics.through.objects.filter(mentoringrequest_id__in=request_ids).values_list(
-            "mentoringrequest_id", "supporttopic_id"
-        )
-    )
+    topic_pairs = _pairs(topic_pairs_list)
     arrays = engine.RequestArrays(
         ids=ids,
         service_areas=service_areas,
