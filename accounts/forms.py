@@ -10,12 +10,15 @@ from allauth.account.forms import SignupForm as AllauthSignupForm
 from django import forms
 from django.db import models
 from django.db.models import Q, QuerySet
+from django.db.models.functions import Lower
 from django.http import HttpRequest
 from django.utils import timezone
 
 from accounts.models import MentorProfile, Mutual, Region, ServiceArea, Stage, SupportTopic, User
 
 ModelT = TypeVar("ModelT", bound=models.Model)
+
+MAX_CONFLICTS = 50
 
 
 def _choice(form: forms.BaseForm, name: str) -> forms.ChoiceField:
@@ -180,6 +183,13 @@ class MentorProfileForm(forms.ModelForm):  # type: ignore[type-arg]
         error_messages={"required": "Select how many mutuals you could mentor at the same time"},
     )
 
+    conflicts = forms.CharField(
+        label="Mutuals you have a conflict of interest with (optional)",
+        help_text="You will not be matched with these mutuals. Enter each mutual's name on its own line.",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
     class Meta:
         model = MentorProfile
         fields = [
@@ -192,7 +202,6 @@ class MentorProfileForm(forms.ModelForm):  # type: ignore[type-arg]
             "region",
             "format",
             "capacity",
-            "conflicts",
             "conflicts_note",
         ]
         labels = {
@@ -204,7 +213,6 @@ class MentorProfileForm(forms.ModelForm):  # type: ignore[type-arg]
             "stages": "Which stages of a mutual's journey do you know well? (optional)",
             "region": "Region",
             "format": "How can you meet?",
-            "conflicts": "Mutuals you have a conflict of interest with (optional)",
             "conflicts_note": "Other conflicts of interest (optional)",
         }
         help_texts = {
@@ -212,10 +220,6 @@ class MentorProfileForm(forms.ModelForm):  # type: ignore[type-arg]
             "topics": "Select all that apply.",
             "service_areas": "Select all that apply.",
             "region": "Where you are based. It matters for meeting in person.",
-            "conflicts": (
-                "You will not be matched with these mutuals. To choose more than one, hold Ctrl (or Cmd on a Mac) "
-                "while you select."
-            ),
             "conflicts_note": "For example, a council you advise, or a mutual not yet on this service.",
         }
         widgets = {
@@ -224,7 +228,6 @@ class MentorProfileForm(forms.ModelForm):  # type: ignore[type-arg]
             "service_areas": forms.CheckboxSelectMultiple,
             "stages": forms.CheckboxSelectMultiple,
             "format": forms.RadioSelect,
-            "conflicts": forms.SelectMultiple(attrs={"size": 8}),
             "conflicts_note": forms.Textarea(attrs={"rows": 3}),
         }
         error_messages = {
@@ -245,7 +248,30 @@ class MentorProfileForm(forms.ModelForm):  # type: ignore[type-arg]
         _model_choice(self, "region").queryset = Region.objects.filter(is_active=True)
         _model_choice(self, "region").empty_label = "Choose a region"
         _choice(self, "format").choices = MentorProfile.Format.choices
-        _model_choice(self, "conflicts").queryset = Mutual.objects.order_by("name").only("pk", "name")
+        if instance is not None and not self.is_bound:
+            self.initial["conflicts"] = "\n".join(instance.conflicts.order_by("name").values_list("name", flat=True))
+
+    def clean_conflicts(self) -> list[Mutual]:
+        """Names typed one per line, matched to mutuals on the service regardless of case.
+
+        A text box rather than a list of every mutual: at national scale that list would be thousands long.
+        """
+        lines = [line.strip() for line in self.cleaned_data.get("conflicts", "").splitlines() if line.strip()]
+        wanted = {line.lower(): line for line in lines}
+        if len(wanted) > MAX_CONFLICTS:
+            raise forms.ValidationError(f"Enter at most {MAX_CONFLICTS} mutuals")
+        found: dict[str, Mutual] = {}
+        if wanted:
+            matches = Mutual.objects.annotate(lower_name=Lower("name")).filter(lower_name__in=list(wanted))
+            for mutual in matches.only("pk", "name").order_by("pk"):
+                found.setdefault(mutual.name.lower(), mutual)
+        missing = [name for key, name in wanted.items() if key not in found]
+        if missing:
+            raise forms.ValidationError(
+                "We could not find " + ", ".join(f'"{name}"' for name in missing) + " on this service. Check the "
+                "spelling against the mutuals directory, or describe the conflict in the box below instead"
+            )
+        return list(found.values())
 
 
 class MentorPauseForm(forms.Form):

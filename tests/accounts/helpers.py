@@ -55,7 +55,7 @@ def profile_form_data(**overrides: object) -> dict[str, object]:
         "region": region("south-west").pk,
         "format": MentorProfile.Format.REMOTE,
         "capacity": "3",
-        "conflicts": [],
+        "conflicts": "",
         "conflicts_note": "",
     }
     data.update(overrides)

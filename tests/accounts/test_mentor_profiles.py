@@ -43,7 +43,9 @@ class TestCreate:
     def test_volunteering_creates_a_pending_profile(self, outsider: User, other_mutual: Mutual) -> None:
         response = signed_in(outsider).post(
             reverse("accounts:mentor_profile_create"),
-            profile_form_data(conflicts=[other_mutual.pk], conflicts_note="I chair a trust board."),
+            profile_form_data(
+                conflicts=f"  {other_mutual.name.upper()}  \n\n", conflicts_note="I chair a trust board."
+            ),
         )
 
         assert response.status_code == 302
@@ -79,7 +81,7 @@ class TestCreate:
             ({"capacity": "two"}, "Select a valid choice"),
             ({"headline": "x" * 151}, "at most 150 characters"),
             ({"bio": "x" * 4001}, "at most 4000 characters"),
-            ({"conflicts": ["999999"]}, "Select a valid choice"),
+            ({"conflicts": "Nowhere Mutual"}, "We could not find &quot;Nowhere Mutual&quot;"),
             ({"headline": "nul\x00byte"}, "Null characters are not allowed"),
         ],
     )
@@ -134,6 +136,18 @@ class TestEdit:
         mentor_profile.refresh_from_db()
         assert mentor_profile.capacity == 4
         assert mentor_profile.active_mentees == 2
+
+    def test_declared_conflicts_are_shown_by_name_and_kept_on_edit(
+        self, mentor_profile: MentorProfile, other_mutual: Mutual
+    ) -> None:
+        mentor_profile.conflicts.set([other_mutual])
+        client = signed_in(mentor_profile.user)
+
+        page = client.get(reverse("accounts:mentor_profile_edit")).content.decode()
+        assert f">\n{other_mutual.name}</textarea>" in page or f">{other_mutual.name}</textarea>" in page
+
+        client.post(reverse("accounts:mentor_profile_edit"), profile_form_data(conflicts=""))
+        assert not mentor_profile.conflicts.exists()  # clearing the box removes the conflict
 
     def test_capacity_cannot_go_below_the_current_mentees(self, mentor_profile: MentorProfile) -> None:
         MentorProfile.objects.filter(pk=mentor_profile.pk).update(active_mentees=2, capacity=3)
