@@ -87,6 +87,18 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
 # --- Browser ----------------------------------------------------------------------------------------------
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Browser tests run last (in their own order), after pytest-django's ordering of everything else.
+
+    The session's Playwright keeps an event loop running in the main thread from the first browser test to the end
+    of the session (see `browser`). Nothing else should run in a thread with a running loop, so nothing else runs
+    after the first browser test.
+    """
+    items[:] = [item for item in items if not item.get_closest_marker("browser")] + [
+        item for item in items if item.get_closest_marker("browser")
+    ]
+
+
 @pytest.fixture(scope="session")
 def browser(chromium_path: str | None) -> Iterator[Browser]:
     if not chromium_path:
