@@ -50,6 +50,8 @@ class MentoringRequest(models.Model):
     closed_at = models.DateTimeField(null=True, blank=True)
     # When the engine first ranked mentors for it: until then its page says suggestions are on their way.
     first_ranked_at = models.DateTimeField(null=True, blank=True)
+    # Digest of its current ranking, kept by matching.persistence so that unchanged rankings are not rewritten.
+    ranking_digest = models.CharField(max_length=32, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -1,6 +1,8 @@
 """Writes a computed ranking into the suggestions table, in bulk, keeping history.
 
-Both paths below give the same result, run inside the caller's transaction, and write only what changed:
+Most nightly runs change few rankings, so each request keeps a digest of its current ranking (and the number of
+its current rows, checked too): only requests whose digest or count differ are written at all. For those, both
+paths below give the same result, run inside the caller's transaction, and write only what changed:
 - a pair ranked now is made CURRENT with its new rank, score, components and reasons, inserted if new; a row that is
   already identical is not rewritten, so `run` names the run that last changed it;
 - a CURRENT pair of the same requests that is no longer ranked becomes STALE (rank cleared); its row, and
@@ -14,6 +16,7 @@ differences with bulk_create.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -21,9 +24,10 @@ from datetime import datetime
 from typing import Any
 
 from django.db import connection
+from django.db.models import Count
 
 from matching import engine
-from matching.models import MatchRun, Suggestion
+from matching.models import MatchRun, MentoringRequest, Suggestion
 
 # Below this many rows the portable path is as fast and avoids creating a temporary table.
 COPY_THRESHOLD = 2000
@@ -45,12 +49,89 @@ class Ranked:
     def __len__(self) -> int:
         return len(self.request_ids)
 
+    def subset(self, positions: Sequence[int]) -> Ranked:
+        return Ranked(
+            request_ids=[self.request_ids[i] for i in positions],
+            mentor_ids=[self.mentor_ids[i] for i in positions],
+            ranks=[self.ranks[i] for i in positions],
+            scores=[self.scores[i] for i in positions],
+            components=[self.components[i] for i in positions],
+            reasons=[self.reasons[i] for i in positions],
+        )
+
 
 def store(*, run: MatchRun, scope: Sequence[int], ranked: Ranked, now: datetime) -> int:
-    """Make `ranked` the current suggestions of the requests in `scope`. Returns how many rows were written."""
-    if connection.vendor == "postgresql" and len(ranked) >= COPY_THRESHOLD:
-        return _store_with_copy(run=run, scope=scope, ranked=ranked, now=now)
-    return _store_portable(run=run, scope=scope, ranked=ranked, now=now)
+    """Make `ranked` the current suggestions of the requests in `scope`. Returns how many rows were written.
+
+    Each request's pairs must come in rank order (the digest is taken in that order).
+    """
+    lines = _copy_lines(ranked)
+    digests = _digests(scope, ranked.request_ids, lines)
+    stored = _stored_state(scope)
+    counts: dict[int, int] = {}
+    for request_id in ranked.request_ids:
+        counts[request_id] = counts.get(request_id, 0) + 1
+    changed = [
+        request_id for request_id in scope if stored.get(request_id) != (digests[request_id], counts.get(request_id, 0))
+    ]
+    if not changed:
+        return 0
+    wanted = set(changed)
+    positions = [position for position, request_id in enumerate(ranked.request_ids) if request_id in wanted]
+    part = ranked.subset(positions) if len(positions) < len(ranked) else ranked
+    if connection.vendor == "postgresql" and len(part) >= COPY_THRESHOLD:
+        text = "".join(lines[position] for position in positions)
+        written = _store_with_copy(run=run, scope=changed, ranked=part, text=text, now=now)
+    else:
+        written = _store_portable(run=run, scope=changed, ranked=part, now=now)
+    _save_digests({request_id: digests[request_id] for request_id in changed})
+    return written
+
+
+def _digests(scope: Sequence[int], request_ids: list[int], lines: list[str]) -> dict[int, str]:
+    """A digest of each request's ranking (its rows' text, in order); requests with no pairs get the empty one."""
+    hashers: dict[int, Any] = {}
+    for request_id, line in zip(request_ids, lines, strict=True):
+        hasher = hashers.get(request_id)
+        if hasher is None:
+            hasher = hashers[request_id] = hashlib.blake2b(digest_size=16)
+        hasher.update(line.encode())
+    empty = hashlib.blake2b(digest_size=16).hexdigest()
+    return {request_id: hashers[request_id].hexdigest() if request_id in hashers else empty for request_id in scope}
+
+
+def _stored_state(scope: Sequence[int]) -> dict[int, tuple[str, int]]:
+    """(digest, number of current rows) of each request in scope, as stored."""
+    digests: dict[int, str] = {}
+    counts: dict[int, int] = {}
+    for chunk in _chunks(scope):
+        digests.update(MentoringRequest.objects.filter(id__in=chunk).values_list("id", "ranking_digest"))
+        counts.update(
+            Suggestion.objects.filter(request_id__in=chunk, state=Suggestion.State.CURRENT)
+            .order_by()
+            .values("request_id")
+            .annotate(count=Count("id"))
+            .values_list("request_id", "count")
+        )
+    return {request_id: (digest, counts.get(request_id, 0)) for request_id, digest in digests.items()}
+
+
+def _save_digests(digests: dict[int, str]) -> None:
+    if connection.vendor == "postgresql":
+        table = MentoringRequest._meta.db_table
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {table} AS r SET ranking_digest = v.digest "  # noqa: S608 - the model's table name
+                "FROM unnest(%s::bigint[], %s::text[]) AS v(id, digest) WHERE r.id = v.id",
+                [list(digests), list(digests.values())],
+            )
+        return
+    by_digest: dict[str, list[int]] = {}
+    for request_id, digest in digests.items():
+        by_digest.setdefault(digest, []).append(request_id)
+    for digest, request_ids in by_digest.items():
+        for chunk in _chunks(request_ids):
+            MentoringRequest.objects.filter(id__in=chunk).update(ranking_digest=digest)
 
 
 def components_dict(values: tuple[float, ...]) -> dict[str, float]:
@@ -114,9 +195,10 @@ def _store_portable(*, run: MatchRun, scope: Sequence[int], ranked: Ranked, now:
     return len(changed) + len(stale)
 
 
-def _copy_text(ranked: Ranked) -> str:
-    """The rows in COPY's text format. JSON is encoded once per distinct value: components and reasons repeat a
-    lot across 100,000 pairs. json.dumps escapes control characters, so only the backslash needs escaping."""
+def _copy_lines(ranked: Ranked) -> list[str]:
+    """Each pair as a line of COPY's text format (also what the digests are made of). JSON is encoded once per
+    distinct value: components and reasons repeat a lot across 100,000 pairs. json.dumps escapes control
+    characters, so only the backslash needs escaping."""
     components_json: dict[tuple[float, ...], str] = {}
     reasons_json: dict[tuple[str, ...], str] = {}
 
@@ -133,7 +215,7 @@ def _copy_text(ranked: Ranked) -> str:
             text = reasons_json[key] = json.dumps(reasons).replace("\\", "\\\\")
         return text
 
-    lines = [
+    return [
         f"{request_id}\t{mentor_id}\t{rank}\t{score!r}\t{encode_components(values)}\t{encode_reasons(reasons)}\n"
         for request_id, mentor_id, rank, score, values, reasons in zip(
             ranked.request_ids,
@@ -145,10 +227,9 @@ def _copy_text(ranked: Ranked) -> str:
             strict=True,
         )
     ]
-    return "".join(lines)
 
 
-def _store_with_copy(*, run: MatchRun, scope: Sequence[int], ranked: Ranked, now: datetime) -> int:
+def _store_with_copy(*, run: MatchRun, scope: Sequence[int], ranked: Ranked, text: str, now: datetime) -> int:
     table = Suggestion._meta.db_table
     staging = "matching_suggestion_staging"
     current, stale = Suggestion.State.CURRENT.value, Suggestion.State.STALE.value
@@ -181,7 +262,7 @@ def _store_with_copy(*, run: MatchRun, scope: Sequence[int], ranked: Ranked, now
         with cursor.copy(
             f"COPY {staging} (request_id, mentor_id, rank, score, components, reasons) FROM STDIN"
         ) as copy:
-            copy.write(_copy_text(ranked))
+            copy.write(text)
         # Statistics on the keys only (cheap) let the planner pick a hash anti-join for the stale marking below.
         cursor.execute(f"ANALYZE {staging} (request_id, mentor_id)")
         cursor.execute(upsert, [current, run.pk, now, now])

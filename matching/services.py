@@ -22,7 +22,7 @@ import numpy as np
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import Count, Min
+from django.db.models import BooleanField, Count, ExpressionWrapper, Min, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -647,9 +647,11 @@ def _persist(clock: PhaseClock, run: MatchRun, ranking: Ranking) -> int:
             if len(request_ids) <= SMALL_BATCH:
                 # Few requests: lock them, so a mutual choosing its mentors waits for the new ranking.
                 matchable = matchable.filter(id__in=request_ids.tolist()).select_for_update()
-            states = list(matchable.values_list("id", "first_ranked_at"))
+            states = list(
+                matchable.values_list("id", ExpressionWrapper(Q(first_ranked_at__isnull=True), BooleanField()))
+            )
             open_now = np.array([request_id for request_id, _ in states], dtype=np.int64)
-            never_ranked = [request_id for request_id, ranked_at in states if ranked_at is None]
+            never_ranked = [request_id for request_id, unranked in states if unranked]
             still_open = request_ids[np.isin(request_ids, open_now)]
             rows, ranks = np.nonzero(topk.mentor_rows >= 0)
             pair_request_ids = request_ids[rows]

@@ -25,7 +25,8 @@ AWKWARD = ["back\\slash \\N", "tab\there", "new\nline", 'a "quote"', "Żółć �
 def _copy(**kwargs: Any) -> int:
     if connection.vendor != "postgresql":
         skip_or_fail("The COPY path needs PostgreSQL: set DATABASE_URL to a PostgreSQL database")
-    return persistence._store_with_copy(**kwargs)
+    text = "".join(persistence._copy_lines(kwargs["ranked"]))
+    return persistence._store_with_copy(text=text, **kwargs)
 
 
 @pytest.fixture(params=["portable", "copy"])
@@ -108,7 +109,29 @@ def test_store_chooses_copy_for_large_writes_on_postgresql(monkeypatch: pytest.M
     run = MatchRun.objects.create(kind=MatchRun.Kind.FULL)
     request = MentoringRequestFactory()
     mentor = MentorProfileFactory()
-    persistence.store(run=run, scope=[], ranked=ranked([(request, mentor, 1, 0.5, [])]), now=timezone.now())
-    persistence.store(run=run, scope=[], ranked=ranked([(request, mentor, 1, 0.5, [])] * 2), now=timezone.now())
+    other = MentorProfileFactory()
+    one = ranked([(request, mentor, 1, 0.5, [])])
+    two = ranked([(request, mentor, 1, 0.5, []), (request, other, 2, 0.4, [])])
+    persistence.store(run=run, scope=[request.pk], ranked=one, now=timezone.now())
+    persistence.store(run=run, scope=[request.pk], ranked=two, now=timezone.now())
     expected_large = "copy" if connection.vendor == "postgresql" else "portable"
     assert calls == ["portable", expected_large]
+
+
+def test_an_unchanged_ranking_is_skipped_by_its_digest_and_missing_rows_are_noticed() -> None:
+    request = MentoringRequestFactory()
+    first, second = MentorProfileFactory(), MentorProfileFactory()
+    ranking = ranked([(request, first, 1, 0.9, ["Works in adult social care"]), (request, second, 2, 0.7, [])])
+    run = MatchRun.objects.create(kind=MatchRun.Kind.FULL)
+    assert persistence.store(run=run, scope=[request.pk], ranked=ranking, now=timezone.now()) == 2
+    request.refresh_from_db()
+    assert len(request.ranking_digest) == 32
+    assert persistence.store(run=run, scope=[request.pk], ranked=ranking, now=timezone.now()) == 0
+    # A row deleted behind the digest's back (say by hand) changes the count, so the ranking is written again.
+    Suggestion.objects.filter(mentor=second).delete()
+    assert persistence.store(run=run, scope=[request.pk], ranked=ranking, now=timezone.now()) == 1
+    assert Suggestion.objects.filter(request=request, state="current").count() == 2
+    # No pairs at all: the current ones go stale.
+    empty = ranked([])
+    assert persistence.store(run=run, scope=[request.pk], ranked=empty, now=timezone.now()) == 2
+    assert not Suggestion.objects.filter(request=request, state="current").exists()
