@@ -1,0 +1,11 @@
+from __future__ import annotations
+
+from django import template
+
+register = template.Library()
+
+
+@register.filter
+def attribute(obj: object, name: str) -> object:
+    """{{ row|attribute:"mutuals" }}: read a column of a report row by name."""
+    return getattr(obj, name)
