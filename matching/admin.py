@@ -6,6 +6,7 @@ Workflows (sending, accepting, publishing) belong to the services and pages, so 
 from __future__ import annotations
 
 from django.contrib import admin
+from django.http import HttpRequest
 
 from matching.models import (
     BatchProposal,
@@ -38,6 +39,13 @@ class SuggestionAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     readonly_fields = ["created_at", "updated_at"]
     list_select_related = ["request__mutual", "mentor__user"]
 
+    # Suggestions are computed: an edit by hand would be overwritten, or skipped by the ranking digest.
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
 
 @admin.register(Introduction)
 class IntroductionAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
@@ -63,7 +71,7 @@ class MatchingWeightsAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     raw_id_fields = ["created_by"]
     readonly_fields = ["created_at"]
 
-    def has_change_permission(self, request: object, obj: object = None) -> bool:
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
         # Versions are a history: a change is a new version, saved from the weights page.
         return False
 

@@ -490,3 +490,17 @@ def test_dashboard_sections(member: User, mentor: User, staff: User, introductio
     outsider_page = client_for(UserFactory()).get(reverse("accounts:dashboard")).content.decode()
     assert "Your requests for a mentor" not in outsider_page
     assert "Introductions waiting for you" not in outsider_page
+
+
+def test_the_admin_lists_every_matching_model(introduction: Introduction) -> None:
+    superuser = UserFactory(is_staff=True, is_superuser=True, is_programme_team=True)
+    from tests.conftest import enable_mfa
+
+    enable_mfa(superuser)
+    client = client_for(superuser)
+    for model in ("mentoringrequest", "suggestion", "introduction", "matchrun", "matchingweights", "batchproposal"):
+        assert client.get(f"/django-admin/matching/{model}/").status_code == 200, model
+    suggestion = introduction.request.suggestions.first()
+    page = client.get(f"/django-admin/matching/suggestion/{suggestion.pk}/change/")
+    assert page.status_code == 200
+    assert 'name="rank"' not in page.content.decode()  # computed rows are read-only
