@@ -104,16 +104,22 @@ def _stored_state(scope: Sequence[int]) -> dict[int, tuple[str, int]]:
     """(digest, number of current rows) of each request in scope, as stored."""
     digests: dict[int, str] = {}
     counts: dict[int, int] = {}
-    for chunk in _chunks(scope):
-        digests.update(MentoringRequest.objects.filter(id__in=chunk).values_list("id", "ranking_digest"))
+    current = Suggestion.objects.filter(state=Suggestion.State.CURRENT).order_by().values("request_id")
+    if len(scope) > CHUNK:
+        # A full run: every open request is in scope, so select them by status rather than by 10,000 ids.
+        open_requests = MentoringRequest.objects.filter(status__in=MentoringRequest.MATCHABLE_STATUSES)
+        digests.update(open_requests.values_list("id", "ranking_digest"))
         counts.update(
-            Suggestion.objects.filter(request_id__in=chunk, state=Suggestion.State.CURRENT)
-            .order_by()
-            .values("request_id")
+            current.filter(request__status__in=MentoringRequest.MATCHABLE_STATUSES)
             .annotate(count=Count("id"))
             .values_list("request_id", "count")
         )
-    return {request_id: (digest, counts.get(request_id, 0)) for request_id, digest in digests.items()}
+    else:
+        digests.update(MentoringRequest.objects.filter(id__in=scope).values_list("id", "ranking_digest"))
+        counts.update(
+            current.filter(request_id__in=scope).annotate(count=Count("id")).values_list("request_id", "count")
+        )
+    return {request_id: (digests.get(request_id, ""), counts.get(request_id, 0)) for request_id in scope}
 
 
 def _save_digests(digests: dict[int, str]) -> None:
