@@ -167,11 +167,11 @@ _cached_table: MentorTable | None = None
 
 
 def mentor_table_fingerprint() -> tuple[object, ...]:
-    """Changes whenever the cached table may be out of date. One query of index lookups, plus the shared counter.
+    """Changes whenever the cached table may be out of date: one query, plus the shared counter.
 
-    The accounts services save the profile (bumping updated_at) on every edit, pause and resume, and send
-    mentor_profile_changed, which bumps the counter; approval changes the count of approved mentors; new
-    many-to-many rows and new taxonomy terms raise a MAX(id).
+    The accounts services send mentor_profile_changed after every approval, edit, pause and resume, which bumps
+    the counter. Changes made elsewhere (the admin, a shell) are caught too: saving a profile bumps its
+    updated_at, and new many-to-many rows and new taxonomy terms raise a MAX(id).
     """
     profile = MentorProfile._meta.db_table
     tables = [
@@ -179,14 +179,11 @@ def mentor_table_fingerprint() -> tuple[object, ...]:
         for field in (MentorProfile.topics, MentorProfile.service_areas, MentorProfile.stages)
     ]
     tables += [model._meta.db_table for model in (ServiceArea, SupportTopic, Stage, Region)]
-    # Table names come from the models, never from input; the one value is a parameter.
-    parts = [
-        f"(SELECT MAX(updated_at) FROM {profile})",  # noqa: S608
-        f"(SELECT COUNT(*) FROM {profile} WHERE status = %s)",  # noqa: S608
-    ]
+    # Table names come from the models, never from input.
+    parts = [f"(SELECT MAX(updated_at) FROM {profile})"]  # noqa: S608
     parts += [f"(SELECT MAX(id) FROM {table})" for table in tables]  # noqa: S608
     with connection.cursor() as cursor:
-        cursor.execute("SELECT " + ", ".join(parts), [MentorProfile.Status.APPROVED])
+        cursor.execute("SELECT " + ", ".join(parts))
         row = cursor.fetchone()
     return (cache.get(MENTOR_TABLE_GENERATION_KEY, 0), connection.alias, *row)
 

@@ -561,7 +561,9 @@ def _run_begin(
     run: MatchRun | None = None,
     request: MentoringRequest | None = None,
     mentor_id: int | None = None,
+    save: bool = True,
 ) -> tuple[MatchRun, engine.Weights]:
+    """Start recording a run. save=False leaves the row to be written with the run's results (see below)."""
     weights, version = weights_current()
     if run is None:
         run = MatchRun(kind=kind, source=source, started_by=started_by, request=request, mentor_id=mentor_id)
@@ -569,18 +571,23 @@ def _run_begin(
     run.started_at = timezone.now()
     run.weights = {name: float(value) for name, value in zip(engine.COMPONENTS, weights.as_array(), strict=True)}
     run.weights_version = version
-    run.save()
+    if save:
+        run.save()
     return run, weights
 
 
 def _run_fail(run: MatchRun, clock: PhaseClock, error: BaseException) -> None:
     logger.exception("Match run %s failed", run.pk)
+    if not MatchRun.objects.filter(pk=run.pk).exists():
+        # The row was to be written with the results, in the transaction that failed: write it now.
+        run.pk = None
+        run._state.adding = True
     run.status = MatchRun.Status.FAILED
     run.phase = ""
     run.timings = clock.timings
     run.error = "".join(traceback.format_exception_only(type(error), error)).strip()[:4000]
     run.finished_at = timezone.now()
-    run.save(update_fields=["status", "phase", "timings", "error", "finished_at"])
+    run.save()
 
 
 def _run_succeed(run: MatchRun, clock: PhaseClock, **counts: Any) -> None:
@@ -684,20 +691,31 @@ def suggestions_refresh_for_request(
     request = MentoringRequest.objects.filter(pk=request_id, status__in=MentoringRequest.MATCHABLE_STATUSES).first()
     if request is None:
         return None
-    run, weights = _run_begin(kind=MatchRun.Kind.REQUEST, source=source, started_by=started_by, request=request)
+    # A refresh takes milliseconds: its run row is written with its results, in the same (one) transaction.
+    run, weights = _run_begin(
+        kind=MatchRun.Kind.REQUEST, source=source, started_by=started_by, request=request, save=False
+    )
     clock = PhaseClock(run=run, report_progress=False)
-
-    def work() -> dict[str, Any]:
+    try:
         with clock.phase("load"):
             table = loading.mentor_table()
             mentors = loading.mentor_arrays(table)
             batch = loading.load_requests(MentoringRequest.objects.filter(pk=request_id), table)
             batch, candidates = loading.candidates_only(batch, mentors)
         ranking = _rank(clock, batch, candidates, table.index.taxonomy, weights)
-        stored = _persist(clock, run, ranking)
-        return {"request_count": len(batch), "mentor_count": len(mentors.ids), "suggestion_count": stored}
-
-    return _execute(run, clock, work)
+        with transaction.atomic():
+            run.save()
+            stored = _persist(clock, run, ranking)
+            _run_succeed(
+                run,
+                clock,
+                request_count=len(batch),
+                mentor_count=len(mentors.ids),
+                suggestion_count=stored,
+            )
+    except Exception as error:
+        _run_fail(run, clock, error)
+    return run
 
 
 def suggestions_refresh_for_mentor(
