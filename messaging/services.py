@@ -55,7 +55,11 @@ def _site_link(view_name: str, **kwargs: Any) -> str:
 
 def _lock(relationship: Relationship) -> Relationship:
     """The relationship re-read under a row lock, so two parties changing its status at once cannot both win."""
-    return Relationship.objects.select_for_update().select_related("mentor__user", "mutual").get(pk=relationship.pk)
+    return (
+        Relationship.objects.select_for_update(of=("self",))
+        .select_related("mentor__user", "mutual")
+        .get(pk=relationship.pk)
+    )
 
 
 def _require_party(relationship: Relationship, user: User) -> None:
@@ -466,7 +470,7 @@ def goal_agree(*, goal: Goal, user: User) -> Goal:
     relationship = goal.relationship
     _require_party(relationship, user)
     _require_open(relationship, "agree goals")
-    goal = Goal.objects.select_for_update().select_related("created_by").get(pk=goal.pk)
+    goal = Goal.objects.select_for_update(of=("self",)).select_related("created_by").get(pk=goal.pk)
     if goal.agreed_at is not None:
         raise RelationshipError("This goal has already been agreed.")
     if goal.created_by_id is not None and _same_side(relationship, goal.created_by_id, user.pk):
