@@ -58,6 +58,7 @@ class PageRecord:
     url: str
     blocking: int
     minor: int
+    minor_rules: tuple[str, ...] = ()
 
 
 @dataclass
@@ -82,6 +83,13 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
     )
     for record in failing:
         terminalreporter.write_line(f"  {record.name}: {record.blocking} serious/critical ({record.url})")
+    # Moderate and minor findings do not fail the run; they are listed so they can be looked at.
+    advisory: dict[str, list[str]] = {}
+    for record in LEDGER.records:
+        for rule in record.minor_rules:
+            advisory.setdefault(rule, []).append(record.name)
+    for rule, names in sorted(advisory.items()):
+        terminalreporter.write_line(f"  advisory {rule}: {len(names)} page views, e.g. {names[0]}")
 
 
 # --- Browser ----------------------------------------------------------------------------------------------
@@ -334,7 +342,8 @@ def accessibility_problems(page: Page, name: str) -> list[str]:
     page.wait_for_load_state("load")
     violations = axe_violations(page)
     blocking = [v for v in violations if v["impact"] in BLOCKING_IMPACTS]
-    LEDGER.records.append(PageRecord(name, page.url, len(blocking), len(violations) - len(blocking)))
+    minor_rules = tuple(sorted(f"{v['id']} ({v['impact']})" for v in violations if v not in blocking))
+    LEDGER.records.append(PageRecord(name, page.url, len(blocking), len(minor_rules), minor_rules))
     problems = []
     if blocking:
         heading = f"axe-core: serious or critical violations on {name} ({page.url}):"
