@@ -486,7 +486,7 @@ def score_top_k(
 
     excluded_pairs: int64 (P, 2) of (request_row, mentor_row) that must never be suggested: conflicts of interest,
     declined pairs, pairs that already worked together. Requests are scored at most `block_rows` at a time (each
-    block also holds requests of one region and format), so memory is about 6 bytes x block_rows x M per worker,
+    block also holds requests of one region and format), so memory is about 7 bytes x block_rows x M per worker,
     never R x M. `workers` threads score blocks in parallel (default: up to 2).
     """
     if k < 1:
