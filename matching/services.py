@@ -103,6 +103,7 @@ def request_update(
 ) -> MentoringRequest:
     """Edit an open request; its suggestions are recomputed after commit."""
     request = MentoringRequest.objects.select_for_update().get(pk=request.pk)
+    _require_member(request, user)
     if request.status not in MentoringRequest.EDITABLE_STATUSES:
         raise MatchingError("Only an open request can be changed.")
     if not topics:
@@ -118,10 +119,16 @@ def request_update(
     return request
 
 
+def _require_member(request: MentoringRequest, user: User) -> None:
+    if not request.mutual.memberships.filter(user=user).exists():
+        raise MatchingError("Only members of the mutual can change its requests.")
+
+
 @transaction.atomic
 def request_withdraw(*, request: MentoringRequest, user: User, reason: str = "") -> MentoringRequest:
     """The mutual no longer needs a mentor. Introductions still waiting are withdrawn and the mentor told."""
     request = MentoringRequest.objects.select_for_update().get(pk=request.pk)
+    _require_member(request, user)
     if request.status not in MentoringRequest.WITHDRAWABLE_STATUSES:
         raise MatchingError("This request can no longer be withdrawn.")
     pending = list(request.introductions.filter(status=Introduction.Status.PENDING).select_related("mentor__user"))
@@ -208,8 +215,7 @@ def request_record_no_match(*, request: MentoringRequest, user: User, note: str)
 def preferences_choose(*, request: MentoringRequest, user: User, mentor_ids: Sequence[int]) -> list[Introduction]:
     """The mutual picks up to three of the current suggestions, in order. The first is introduced at once."""
     request = MentoringRequest.objects.select_for_update().get(pk=request.pk)
-    if not request.mutual.memberships.filter(user=user).exists():
-        raise MatchingError("Only members of the mutual can choose its mentors.")
+    _require_member(request, user)
     if request.status != MentoringRequest.Status.OPEN:
         raise MatchingError("Mentors can only be chosen for an open request.")
     if not 1 <= len(mentor_ids) <= MAX_PREFERENCES:

@@ -207,6 +207,8 @@ def test_only_members_choose_and_only_for_an_open_request(
 ) -> None:
     with pytest.raises(services.MatchingError, match="members"):
         services.preferences_choose(request=open_request, user=outsider, mentor_ids=[mentors[0].pk])
+    with pytest.raises(services.MatchingError, match="members"):
+        services.request_withdraw(request=open_request, user=outsider, reason="Not mine")
     choose(open_request, member, mentors[:1])
     with pytest.raises(services.MatchingError, match="open request"):
         choose(open_request, member, mentors[1:2])
