@@ -89,7 +89,7 @@ def photo(request: HttpRequest, pk: int) -> FileResponse:
     ambassador = get_object_or_404(selectors.directory_ambassadors(), pk=pk)
     if not ambassador.photo:
         raise Http404("No photo")
-    content_type = "image/png" if ambassador.photo.name.lower().endswith(".png") else "image/jpeg"
+    content_type = "image/png" if (ambassador.photo.name or "").lower().endswith(".png") else "image/jpeg"
     response = FileResponse(ambassador.photo.open("rb"), content_type=content_type)
     response["Cache-Control"] = "public, max-age=3600"
     response["X-Content-Type-Options"] = "nosniff"
