@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Count, QuerySet, Value
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from accounts.models import MentorProfile, Region, ServiceArea, Stage, SupportTopic
@@ -260,21 +260,17 @@ def mentor_arrays(table: MentorTable, *, today: date | None = None) -> engine.Me
     load = np.zeros(count, dtype=np.int32)
     # A pause ending today is over. Pause dates are part of the cached table (changing one saves the profile).
     eligible = table.paused_until <= today.toordinal()
-    # Active mentees and pending introductions, per mentor, in one round trip.
-    # order_by(): a compound query's parts must not be ordered (the models' default orderings would apply).
-    busy = (
-        MentorProfile.objects.filter(status=MentorProfile.Status.APPROVED, active_mentees__gt=0)
-        .order_by()
-        .values_list("id", "active_mentees")
+    # Active mentees and pending introductions, per mentor, in one round trip. Hand-written SQL: this runs on
+    # every refresh, and compiling the equivalent ORM union costs more than the query.
+    profiles, introductions = MentorProfile._meta.db_table, Introduction._meta.db_table
+    load_sql = (
+        f"SELECT id, active_mentees FROM {profiles} WHERE status = %s AND active_mentees > 0 "  # noqa: S608
+        f"UNION ALL SELECT mentor_id, COUNT(*) FROM {introductions} WHERE status = %s GROUP BY mentor_id"
     )
-    pending = (
-        Introduction.objects.filter(status=Introduction.Status.PENDING)
-        .order_by()
-        .values("mentor_id")
-        .annotate(count=Count("id"))
-        .values_list("mentor_id", "count")
-    )
-    pairs = _pairs(busy.union(pending, all=True))
+    with connection.cursor() as cursor:
+        cursor.execute(load_sql, [MentorProfile.Status.APPROVED, Introduction.Status.PENDING])
+        busy = cursor.fetchall()
+    pairs = _pairs(busy)
     if len(pairs):
         mentor_rows = table.rows_of(pairs[:, 0])
         known = mentor_rows >= 0
@@ -375,32 +371,29 @@ def excluded_pairs(
     Declared conflicts of interest with the mutual; any relationship, past or present, between the mentor and the
     mutual (they already worked together); and introductions for the request that were declined or went unanswered.
     """
-    mutuals = requests.values("mutual_id")
-    request_ids_query = requests.values("id")
     # One round trip: (0, mutual id, mentor id) rows exclude the pair for every request of that mutual,
-    # (1, request id, mentor id) rows for that request only.
-    union = (
-        MentorProfile.conflicts.through.objects.filter(mutual_id__in=mutuals)
-        .order_by()
-        .values_list(Value(0), "mutual_id", "mentorprofile_id")
-        .union(
-            Relationship.objects.filter(mutual_id__in=mutuals)
-            .order_by()
-            .values_list(Value(0), "mutual_id", "mentor_id"),
-            Introduction.objects.filter(request_id__in=request_ids_query, status__in=Introduction.EXCLUDING_STATUSES)
-            .order_by()
-            .values_list(Value(1), "request_id", "mentor_id"),
-            Suggestion.objects.filter(request_id__in=request_ids_query, declined_at__isnull=False)
-            .order_by()
-            .values_list(Value(1), "request_id", "mentor_id"),
-            all=True,
-        )
-    )
-    triples = _rows(union, width=3)
-    by_mutual = [triples[triples[:, 0] == 0][:, 1:]]
-    by_request = [triples[triples[:, 0] == 1][:, 1:]]
-    pieces = [_mutual_pairs_to_rows(np.concatenate(by_mutual), mutual_ids, table)]
-    request_pairs = np.concatenate(by_request)
+    # (1, request id, mentor id) rows for that request only. Hand-written for the same reason as the load query;
+    # table names come from the models, and the requests' own SQL and every value are parameters.
+    chosen, chosen_params = requests.order_by().values("id").query.sql_with_params()
+    conflicts = MentorProfile.conflicts.through._meta.db_table
+    requests_table, relationships = MentoringRequest._meta.db_table, Relationship._meta.db_table
+    introductions, suggestions = Introduction._meta.db_table, Suggestion._meta.db_table
+    of_mutuals = f"IN (SELECT r.mutual_id FROM {requests_table} r WHERE r.id IN ({chosen}))"  # noqa: S608
+    parts = [
+        f"SELECT 0, c.mutual_id, c.mentorprofile_id FROM {conflicts} c WHERE c.mutual_id {of_mutuals}",  # noqa: S608
+        f"SELECT 0, x.mutual_id, x.mentor_id FROM {relationships} x WHERE x.mutual_id {of_mutuals}",  # noqa: S608
+        f"SELECT 1, i.request_id, i.mentor_id FROM {introductions} i "  # noqa: S608
+        f"WHERE i.request_id IN ({chosen}) AND i.status IN (%s, %s)",
+        f"SELECT 1, s.request_id, s.mentor_id FROM {suggestions} s "  # noqa: S608
+        f"WHERE s.request_id IN ({chosen}) AND s.declined_at IS NOT NULL",
+    ]
+    sql = " UNION ALL ".join(parts)
+    params = [*chosen_params, *chosen_params, *chosen_params, *Introduction.EXCLUDING_STATUSES, *chosen_params]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        triples = _rows(cursor.fetchall(), width=3)
+    pieces = [_mutual_pairs_to_rows(triples[triples[:, 0] == 0][:, 1:], mutual_ids, table)]
+    request_pairs = triples[triples[:, 0] == 1][:, 1:]
     if len(request_pairs) and len(request_ids):
         request_rows = np.minimum(np.searchsorted(request_ids, request_pairs[:, 0]), len(request_ids) - 1)
         mentor_rows = table.rows_of(request_pairs[:, 1])
