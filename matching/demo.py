@@ -6,8 +6,7 @@ nothing. Requests are written with bulk_create (topics through their through mod
 
 About nine in ten mutuals ask for a mentor and about one in ten of those asks twice, so a demo of size N has about
 N open requests (the matching benchmark runs `rematch --full` over N requests and N mentors).
-Finally the demo mentor (MENTOR_EMAIL) is sent an introduction from the demo mutual when the engine suggests them,
-so the mentor login has something to answer.
+Finally the demo mentor (MENTOR_EMAIL) is sent an introduction, so the mentor login has something to answer.
 """
 
 from __future__ import annotations
@@ -197,22 +196,22 @@ def _plan(
 
 
 def _introduce_demo_mentor(stdout: OutputWrapper) -> None:
-    """If the engine suggests the demo mentor for one of the demo mutual's requests, the mutual chooses them."""
+    """The demo mentor gets an introduction to answer: from the demo mutual if the engine suggests them there,
+    otherwise from the mutual that ranks them highest."""
     mentor = MentorProfile.objects.filter(user__email=MENTOR_EMAIL).first()
-    member = User.objects.filter(email=MUTUAL_EMAIL).first()
-    if mentor is None or member is None:
+    if mentor is None:
         return
+    suggestions = Suggestion.objects.filter(
+        mentor=mentor, state=Suggestion.State.CURRENT, request__status=MentoringRequest.Status.OPEN
+    ).select_related("request")
     suggestion = (
-        Suggestion.objects.filter(
-            mentor=mentor,
-            state=Suggestion.State.CURRENT,
-            request__status=MentoringRequest.Status.OPEN,
-            request__mutual__memberships__user=member,
-        )
-        .select_related("request")
-        .first()
+        suggestions.filter(request__mutual__memberships__user__email=MUTUAL_EMAIL).first()
+        or suggestions.order_by("rank", "request_id").first()
     )
     if suggestion is None:
         return
+    member = User.objects.filter(memberships__mutual_id=suggestion.request.mutual_id).order_by("id").first()
+    if member is None:
+        return
     services.preferences_choose(request=suggestion.request, user=member, mentor_ids=[mentor.pk])
-    stdout.write(f"matching: {MUTUAL_EMAIL} chose {MENTOR_EMAIL} as mentor: an introduction is waiting for them")
+    stdout.write(f"matching: {member.email} chose {MENTOR_EMAIL} as mentor: an introduction is waiting for them")

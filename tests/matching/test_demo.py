@@ -10,7 +10,7 @@ from django.core.management.base import OutputWrapper
 
 from accounts import demo as accounts_demo
 from matching import demo
-from matching.models import MatchRun, MentoringRequest, Suggestion
+from matching.models import Introduction, MatchRun, MentoringRequest, Suggestion
 
 pytestmark = pytest.mark.django_db
 
@@ -31,6 +31,10 @@ def test_demo_requests_are_ranked_and_a_second_seed_adds_nothing() -> None:
     assert Suggestion.objects.filter(state=Suggestion.State.CURRENT).count() > requests.count()
     assert MatchRun.objects.filter(kind=MatchRun.Kind.FULL, status=MatchRun.Status.SUCCEEDED).count() == 1
     assert "open mentoring requests" in output
+    # The demo mentor has an introduction to answer.
+    assert Introduction.objects.filter(
+        mentor__user__email=accounts_demo.MENTOR_EMAIL, status=Introduction.Status.PENDING
+    ).exists()
     titles = sorted(requests.values_list("title", flat=True))
     assert seed(30).startswith("matching: 0 open mentoring requests")
     assert sorted(MentoringRequest.objects.values_list("title", flat=True)) == titles
