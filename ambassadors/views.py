@@ -7,7 +7,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -15,6 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.models import User
+from accounts.pagination import paginate
 from ambassadors import selectors, services
 from ambassadors.decorators import ambassador_required, programme_team_required
 from ambassadors.filters import AmbassadorDirectoryFilter, ApplicationFilter
@@ -46,14 +46,10 @@ def _user(request: HttpRequest) -> User:
     return user
 
 
-def _page(request: HttpRequest, queryset: QuerySet[Any], size: int) -> Page[Any]:
-    return Paginator(queryset, size).get_page(request.GET.get("page"))
-
-
-def _query_without_page(request: HttpRequest) -> str:
-    query = request.GET.copy()
-    query.pop("page", None)
-    return query.urlencode()
+def _paged(request: HttpRequest, queryset: QuerySet[Any], size: int) -> dict[str, Any]:
+    """Template context for a paginated list: `page` for the rows, `pagination` for includes/pagination.html."""
+    pagination = paginate(request, queryset, size)
+    return {"page": pagination.page, "pagination": pagination}
 
 
 # --- Public directory --------------------------------------------------------------------------------------
@@ -67,8 +63,7 @@ def directory(request: HttpRequest) -> HttpResponse:
         "ambassadors/ambassador_list.html",
         {
             "filter": filterset,
-            "page": _page(request, filterset.qs, DIRECTORY_PAGE_SIZE),
-            "query": _query_without_page(request),
+            **_paged(request, filterset.qs, DIRECTORY_PAGE_SIZE),
         },
     )
 
@@ -248,8 +243,7 @@ def pipeline(request: HttpRequest) -> HttpResponse:
         {
             "filter": filterset,
             "form": bulk_form,
-            "page": _page(request, filterset.qs, LIST_PAGE_SIZE),
-            "query": _query_without_page(request),
+            **_paged(request, filterset.qs, LIST_PAGE_SIZE),
             "cohorts": selectors.cohorts_with_counts(),
         },
     )
@@ -423,7 +417,7 @@ def request_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "ambassadors/engagementrequest_list.html",
-        {"page": _page(request, requests, LIST_PAGE_SIZE), "query": _query_without_page(request)},
+        _paged(request, requests, LIST_PAGE_SIZE),
     )
 
 
@@ -532,9 +526,8 @@ def emerging_projects(request: HttpRequest) -> HttpResponse:
         request,
         "ambassadors/emergingproject_list.html",
         {
-            "page": _page(request, selectors.emerging_projects(), LIST_PAGE_SIZE),
+            **_paged(request, selectors.emerging_projects(), LIST_PAGE_SIZE),
             "engagements": selectors.engagements_for_staff().exclude(new_project="")[:20],
-            "query": _query_without_page(request),
         },
     )
 

@@ -213,3 +213,18 @@ def test_a_stood_down_ambassadors_photo_is_not_served(
     assert ambassador_record.photo  # kept for the record, but no longer public
 
     assert Client().get(reverse("ambassadors:photo", args=[ambassador_record.pk])).status_code == 404
+
+
+@pytest.mark.django_db
+def test_directory_pages_keep_the_filters() -> None:
+    fire = service_area("fire-and-rescue")
+    AmbassadorFactory.create_batch(30, service_areas=[fire])
+    client = Client()
+
+    first = client.get(reverse("ambassadors:directory"), {"service_area": fire.pk}).content.decode()
+    assert "30 ambassadors" in first
+    assert f"?service_area={fire.pk}&amp;page=2" in first  # the next-page link keeps the filter
+
+    second = client.get(reverse("ambassadors:directory"), {"service_area": fire.pk, "page": 2})
+    assert second.status_code == 200
+    assert len(second.context["page"].object_list) == 6
