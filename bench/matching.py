@@ -65,8 +65,8 @@ def _run_pipeline(data: SyntheticData, k: int, workers: int | None, block_rows: 
             ),
         ),
         ("explain", lambda: engine.explain_top_k(results["score_top_k"], data.requests, data.mentors, data.taxonomy)),
-        ("assign_optimal", lambda: engine.assign_optimal(results["score_top_k"], spare)),
-        ("assign_greedy", lambda: engine.assign_greedy(results["score_top_k"], spare)),
+        ("assign_optimal", lambda: engine.assign_optimal(results["score_top_k"], spare, data.mutual_ids)),
+        ("assign_greedy", lambda: engine.assign_greedy(results["score_top_k"], spare, data.mutual_ids)),
     )
     for phase, compute in phases:
         cpu_start, wall_start = time.process_time(), time.perf_counter()

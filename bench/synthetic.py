@@ -21,6 +21,7 @@ class SyntheticData:
     mentors: MentorArrays
     taxonomy: Taxonomy
     excluded_pairs: np.ndarray  # int64 (P, 2) of (request row, mentor row)
+    mutual_ids: np.ndarray  # int64 (R,) the mutual that raised each request
 
 
 def programme_taxonomy() -> Taxonomy:
@@ -97,4 +98,23 @@ def synthetic_data(request_count: int, mentor_count: int, seed: int = 0) -> Synt
     excluded = np.column_stack(
         [rng.integers(0, max(request_count, 1), pair_count), rng.integers(0, max(mentor_count, 1), pair_count)]
     ).astype(np.int64)
-    return SyntheticData(requests=requests, mentors=mentors, taxonomy=taxonomy, excluded_pairs=excluded)
+    return SyntheticData(
+        requests=requests,
+        mentors=mentors,
+        taxonomy=taxonomy,
+        excluded_pairs=excluded,
+        mutual_ids=_mutuals(np.random.default_rng(seed + 1), requests),
+    )
+
+
+def _mutuals(rng: np.random.Generator, requests: RequestArrays) -> np.ndarray:
+    """Most mutuals have one open request, some two or three; a mutual's requests share its region and service
+    area, so they tend to want the same mentors (what the one-mentor-per-mutual rule of the assignment is about).
+    Drawn from their own generator, so the profiles are the same with or without them."""
+    count = len(requests)
+    sizes = rng.choice([1, 2, 3], size=count, p=[0.6, 0.3, 0.1])
+    labels = np.repeat(np.arange(count, dtype=np.int64), sizes)[:count]
+    by_place = np.lexsort((requests.service_areas.argmax(axis=1), requests.region))
+    mutual_ids = np.empty(count, dtype=np.int64)
+    mutual_ids[by_place] = labels
+    return mutual_ids

@@ -356,6 +356,23 @@ def test_optimal_assignment_beats_greedy_when_greedy_takes_the_contested_mentor(
     assert greedy.assigned == 1
 
 
+def test_one_mentor_is_never_proposed_for_two_requests_of_the_same_mutual() -> None:
+    # Both requests come from one mutual; mentor 0 is the best for each and has room for two.
+    topk = topk_of([[(0, 0.9), (1, 0.3)], [(0, 0.8), (1, 0.4)]])
+    spare = np.array([2, 1])
+
+    ungrouped = engine.assign_optimal(topk, spare)
+    optimal = engine.assign_optimal(topk, spare, np.array([7, 7]))
+    greedy = engine.assign_greedy(topk, spare, np.array([7, 7]))
+
+    assert ungrouped.mentor_rows.tolist() == [0, 0]
+    assert optimal.mentor_rows.tolist() == [0, 1]
+    assert optimal.total_score == pytest.approx(1.3)
+    assert greedy.mentor_rows.tolist() == [0, 1]
+    # Requests of different mutuals may share the mentor.
+    assert engine.assign_optimal(topk, spare, np.array([7, 8])).mentor_rows.tolist() == [0, 0]
+
+
 def test_assignment_respects_the_spare_capacity_given() -> None:
     topk = topk_of([[(0, 0.9)], [(0, 0.8)], [(0, 0.7), (1, 0.1)], [(2, 0.5)]])
     spare = np.array([2, 1, 0])  # mentor 2 has filled up since the suggestions were scored

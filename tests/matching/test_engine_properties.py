@@ -124,9 +124,10 @@ def ranked_candidates(draw: st.DrawFn) -> tuple[TopK, np.ndarray]:
     return TopK(mentor_rows=mentor_rows, scores=scores, components=components), spare
 
 
-def check_assignment(assignment: Assignment, topk: TopK, spare: np.ndarray) -> None:
-    """Capacities kept, one mentor at most per request, from its own candidates; no request left out while one of
-    its candidates still has room; totals consistent."""
+def check_assignment(assignment: Assignment, topk: TopK, spare: np.ndarray, groups: np.ndarray | None = None) -> None:
+    """Capacities kept, one mentor at most per request, from its own candidates, and (with groups) never two
+    requests of one group; no request left out while one of its candidates still has room (and is still free for
+    its group); totals consistent."""
     assigned = assignment.mentor_rows
     for row, mentor_row in enumerate(assigned.tolist()):
         if mentor_row >= 0:
@@ -137,16 +138,22 @@ def check_assignment(assignment: Assignment, topk: TopK, spare: np.ndarray) -> N
             assert assignment.scores[row] == 0
     used = np.bincount(assigned[assigned >= 0], minlength=spare.shape[0])
     assert (used <= np.maximum(spare, 0)).all()
+    group_of = np.zeros(assigned.shape[0], dtype=np.int64) if groups is None else groups
+    pairs = [(int(group_of[row]), mentor) for row, mentor in enumerate(assigned.tolist()) if mentor >= 0]
+    if groups is not None:
+        assert len(pairs) == len(set(pairs))
     left = spare - used
     for row, mentor_row in enumerate(assigned.tolist()):
         if mentor_row < 0:
             candidates = topk.mentor_rows[row][topk.mentor_rows[row] >= 0]
-            assert (left[candidates] <= 0).all()
+            for candidate in candidates.tolist():
+                free_for_group = groups is None or (int(group_of[row]), candidate) not in pairs
+                assert left[candidate] <= 0 or not free_for_group
     assert assignment.assigned == int((assigned >= 0).sum())
     assert round(assignment.total_score * engine.SCALE) == int(units_of(assignment.scores).sum())
 
 
-def best_total_by_brute_force(topk: TopK, spare: np.ndarray) -> int:
+def best_total_by_brute_force(topk: TopK, spare: np.ndarray, groups: np.ndarray | None = None) -> int:
     units = units_of(topk.scores)
     options = [
         [None, *[(int(m), int(u)) for m, u in zip(topk.mentor_rows[row], units[row], strict=True) if m >= 0]]
@@ -155,8 +162,13 @@ def best_total_by_brute_force(topk: TopK, spare: np.ndarray) -> int:
     best = 0
     for choice in itertools.product(*options):
         taken = [pick[0] for pick in choice if pick is not None]
-        if all(taken.count(mentor) <= spare[mentor] for mentor in set(taken)):
-            best = max(best, sum(pick[1] for pick in choice if pick is not None))
+        if not all(taken.count(mentor) <= spare[mentor] for mentor in set(taken)):
+            continue
+        if groups is not None:
+            keys = [(int(groups[row]), pick[0]) for row, pick in enumerate(choice) if pick is not None]
+            if len(keys) != len(set(keys)):
+                continue
+        best = max(best, sum(pick[1] for pick in choice if pick is not None))
     return best
 
 
@@ -173,6 +185,25 @@ def test_optimal_assignment_is_optimal_feasible_and_never_worse_than_greedy(draw
     optimal_units = int(units_of(optimal.scores).sum())
     assert optimal_units >= int(units_of(greedy.scores).sum())
     assert optimal_units == best_total_by_brute_force(topk, spare)
+
+
+@settings(max_examples=150, deadline=None)
+@given(ranked_candidates(), st.data())
+def test_grouped_assignment_never_gives_one_mentor_two_requests_of_a_group(
+    drawn: tuple[TopK, np.ndarray], data: st.DataObject
+) -> None:
+    topk, spare = drawn
+    request_count = topk.mentor_rows.shape[0]
+    groups = np.array(data.draw(st.lists(st.integers(0, 2), min_size=request_count, max_size=request_count)))
+
+    optimal = engine.assign_optimal(topk, spare, groups)
+    greedy = engine.assign_greedy(topk, spare, groups)
+
+    check_assignment(optimal, topk, spare, groups)
+    check_assignment(greedy, topk, spare, groups)
+    optimal_units = int(units_of(optimal.scores).sum())
+    assert optimal_units >= int(units_of(greedy.scores).sum())
+    assert optimal_units == best_total_by_brute_force(topk, spare, groups)
 
 
 @PROPERTY_SETTINGS
