@@ -96,6 +96,13 @@ def match_runs() -> QuerySet[MatchRun]:
     return MatchRun.objects.select_related("started_by", "request__mutual", "mentor__user", "weights_version")
 
 
+def batch_proposal_of_run(run: MatchRun) -> BatchProposal | None:
+    """The draft a batch run produced, if it has finished and produced one."""
+    if run.kind != MatchRun.Kind.BATCH:
+        return None
+    return BatchProposal.objects.filter(run=run).order_by("id").first()
+
+
 def batch_proposals() -> QuerySet[BatchProposal]:
     return (
         BatchProposal.objects.select_related("created_by", "decided_by")

@@ -811,7 +811,7 @@ def rematch_full(
             batch = loading.load_requests(open_requests, table)
         ranking = _rank(clock, batch, mentors, table.index.taxonomy, weights)
         with clock.phase("assign"):
-            assignment = engine.assign_optimal(ranking.topk, _spare_capacity(mentors))
+            assignment = engine.assign_optimal(ranking.topk, _spare_capacity(mentors), batch.mutual_ids)
         stored = _persist(clock, run, ranking)
         return {
             "request_count": len(batch),
@@ -828,12 +828,33 @@ def match_run_queue(*, user: User) -> MatchRun:
     """Staff ask for a full run: it is recorded as queued now and run by a worker after commit."""
     from matching import tasks
 
+    return _queue_run(kind=MatchRun.Kind.FULL, user=user, task=tasks.rematch_full)
+
+
+def batch_queue(*, user: User) -> MatchRun:
+    """Staff ask for a batch proposal: recorded as a queued run now, computed by a worker after commit, so the page
+    answers at once whatever the number of requests. While one is queued or running, asking again returns it."""
+    from matching import tasks
+
+    return _queue_run(kind=MatchRun.Kind.BATCH, user=user, task=tasks.batch_propose)
+
+
+def _queue_run(*, kind: str, user: User, task: Any) -> MatchRun:
     with transaction.atomic():
+        if kind == MatchRun.Kind.BATCH:
+            unfinished = (
+                MatchRun.objects.select_for_update()
+                .filter(kind=kind, status__in=[MatchRun.Status.QUEUED, MatchRun.Status.RUNNING])
+                .order_by("created_at", "id")
+                .first()
+            )
+            if unfinished is not None:
+                return unfinished
         run = MatchRun.objects.create(
-            kind=MatchRun.Kind.FULL, source=MatchRun.Source.USER, started_by=user, status=MatchRun.Status.QUEUED
+            kind=kind, source=MatchRun.Source.USER, started_by=user, status=MatchRun.Status.QUEUED
         )
         run_id = run.pk
-        transaction.on_commit(lambda: tasks.rematch_full.delay(run_id))
+        transaction.on_commit(lambda: task.delay(run_id))
     return run
 
 
@@ -853,9 +874,12 @@ def _spare_capacity(mentors: engine.MentorArrays) -> np.ndarray:
 # --- Batch proposals --------------------------------------------------------------------------------------------
 
 
-def batch_propose(*, user: User) -> BatchProposal:
-    """A draft of introductions for every open request, from the optimal capacity-respecting assignment."""
-    run, weights = _run_begin(kind=MatchRun.Kind.BATCH, source=MatchRun.Source.USER, started_by=user)
+def batch_propose(*, user: User | None, run: MatchRun | None = None) -> BatchProposal:
+    """A draft of introductions for every open request, from the optimal capacity-respecting assignment in which no
+    mentor is proposed to two requests of the same mutual. `run` is a queued run claimed by a worker (see
+    batch_queue); without it, a new run is recorded. Raises MatchingError when the computation fails (the run is
+    then marked failed with the error)."""
+    run, weights = _run_begin(kind=MatchRun.Kind.BATCH, source=MatchRun.Source.USER, started_by=user, run=run)
     clock = PhaseClock(run=run, report_progress=False)
     created: list[BatchProposal] = []
 
@@ -874,8 +898,8 @@ def batch_propose(*, user: User) -> BatchProposal:
             )
         with clock.phase("assign"):
             spare = _spare_capacity(mentors)
-            optimal = engine.assign_optimal(topk, spare)
-            greedy = engine.assign_greedy(topk, spare)
+            optimal = engine.assign_optimal(topk, spare, batch.mutual_ids)
+            greedy = engine.assign_greedy(topk, spare, batch.mutual_ids)
         with clock.phase("explain"):
             pairs = []
             for row in np.nonzero(optimal.mentor_rows >= 0)[0].tolist():

@@ -1,8 +1,8 @@
 """Celery tasks for matching: thin, take ids, call a service, and are safe to run twice.
 
-A refresh recomputes from the current data, so running it again gives the same suggestions. A queued full run is
-claimed with a checked update, so a redelivered task finds nothing to claim. An introduction email is claimed the
-same way through `emailed_at`.
+A refresh recomputes from the current data, so running it again gives the same suggestions. A queued full run or
+batch proposal is claimed with a checked update, so a redelivered task finds nothing to claim. An introduction
+email is claimed the same way through `emailed_at`.
 """
 
 from __future__ import annotations
@@ -35,6 +35,18 @@ def rematch_full(run_id: int | None = None) -> int | None:
     if run is None:
         return None  # already claimed by an earlier delivery of this task
     return services.rematch_full(run=run).pk
+
+
+@shared_task
+def batch_propose(run_id: int) -> int | None:
+    """A batch proposal staff asked for: computed once per queued run; the run records a failure."""
+    run = services.match_run_claim(run_id=run_id)
+    if run is None:
+        return None  # already claimed by an earlier delivery of this task
+    try:
+        return services.batch_propose(user=run.started_by, run=run).pk
+    except services.MatchingError:
+        return None  # the run is marked failed, with the error, for the page that shows it
 
 
 @shared_task

@@ -388,6 +388,7 @@ def run_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         "phases": phases,
         "weights_used": weights_used,
         "refresh_seconds": None if run.is_finished else RUN_REFRESH_SECONDS,
+        "proposal": selectors.batch_proposal_of_run(run),
     }
     return render(request, "matching/matchrun_detail.html", context)
 
@@ -434,13 +435,9 @@ def batch_list(request: AuthenticatedRequest) -> HttpResponse:
 @require_POST
 @programme_team_required
 def batch_create(request: AuthenticatedRequest) -> HttpResponse:
-    try:
-        proposal = services.batch_propose(user=request.user)
-    except services.MatchingError as error:
-        messages.error(request, str(error))
-        return redirect("matching:batch_list")
-    messages.success(request, "A draft batch proposal is ready for review.")
-    return redirect("matching:batch_detail", pk=proposal.pk)
+    run = services.batch_queue(user=request.user)
+    messages.success(request, "The batch proposal is being prepared. This page shows when the draft is ready.")
+    return redirect("matching:run_detail", pk=run.pk)
 
 
 def _batch_page(

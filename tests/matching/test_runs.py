@@ -166,7 +166,7 @@ def test_a_run_failing_halfway_through_writing_rolls_back_what_it_wrote(
 def test_full_rematch_records_counts_timings_weights_and_the_assignment(
     open_request: MentoringRequest, mentor_profile: MentorProfile, staff: User
 ) -> None:
-    MentoringRequestFactory(mutual=open_request.mutual)
+    elsewhere = MentoringRequestFactory()  # another mutual's
     MentoringRequestFactory(status=MentoringRequest.Status.MATCHED)  # not ranked
     services.weights_save(user=staff, weights=engine.Weights(topics=0.9))
     run = services.rematch_full()
@@ -183,6 +183,10 @@ def test_full_rematch_records_counts_timings_weights_and_the_assignment(
     assert run.weights_version is not None
     assert run.assigned_count == 2  # Bob has two places
     assert run.started_at <= run.finished_at
+    # Two requests of one mutual: Bob has room for both, but the assignment gives him only one of them.
+    MentoringRequest.objects.filter(pk=elsewhere.pk).update(status=MentoringRequest.Status.WITHDRAWN)
+    MentoringRequestFactory(mutual=open_request.mutual)
+    assert services.rematch_full().assigned_count == 1
 
 
 def test_refreshing_a_mentor_reranks_the_requests_they_enter_or_leave(

@@ -7,7 +7,7 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts.models import MentorProfile, Mutual, User
-from matching import engine, services
+from matching import engine, services, tasks
 from matching.models import BatchProposal, Introduction, MatchingWeights, MatchRun, MentoringRequest, ProposedPair
 from matching.ranking import weights_preview
 from matching.selectors import weights_current
@@ -237,8 +237,67 @@ def test_discarding_a_draft(staff: User, batch_world: dict[str, object]) -> None
     assert not Introduction.objects.exists()
 
 
-def test_creating_a_batch_from_the_page(staff: User, batch_world: dict[str, object]) -> None:
-    response = client_for(staff).post(reverse("matching:batch_create"))
+def test_creating_a_batch_from_the_page_queues_it_for_a_worker(
+    staff: User, batch_world: dict[str, object], django_capture_on_commit_callbacks
+) -> None:
+    client = client_for(staff)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        response = client.post(reverse("matching:batch_create"))
+    run = MatchRun.objects.get(kind=MatchRun.Kind.BATCH)
+    assert response["Location"] == reverse("matching:run_detail", kwargs={"pk": run.pk})
+    assert (run.status, run.started_by) == (MatchRun.Status.QUEUED, staff)
+    assert not BatchProposal.objects.exists()  # the page answered before any computing
+    waiting = client.get(response["Location"]).content.decode()
+    assert "reloads itself" in waiting and "Review batch proposal" not in waiting
+    # Asking again while it waits gives the same run, not a second computation.
+    with django_capture_on_commit_callbacks(execute=False) as again:
+        assert client.post(reverse("matching:batch_create"))["Location"] == response["Location"]
+    assert not again and MatchRun.objects.filter(kind=MatchRun.Kind.BATCH).count() == 1
+
+    callbacks[0]()  # the worker runs it
+
     proposal = BatchProposal.objects.get()
-    assert response["Location"] == reverse("matching:batch_detail", kwargs={"pk": proposal.pk})
-    assert proposal.created_by == staff
+    run.refresh_from_db()
+    assert (run.status, proposal.run, proposal.created_by) == (MatchRun.Status.SUCCEEDED, run, staff)
+    assert proposal.pairs.count() == 2
+    ready = client.get(response["Location"]).content.decode()
+    assert f'href="{reverse("matching:batch_detail", kwargs={"pk": proposal.pk})}"' in ready
+    assert "Pairs proposed" in ready
+    assert tasks.batch_propose.delay(run.pk).get() is None  # a redelivered task finds nothing to claim
+    assert BatchProposal.objects.count() == 1
+
+
+def test_a_batch_that_fails_in_the_worker_is_shown_failed_with_no_draft(
+    staff: User, batch_world: dict[str, object], django_capture_on_commit_callbacks, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("solver stopped")
+
+    monkeypatch.setattr(engine, "assign_optimal", broken)
+    client = client_for(staff)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("matching:batch_create"))
+    run = MatchRun.objects.get(kind=MatchRun.Kind.BATCH)
+    assert run.status == MatchRun.Status.FAILED
+    assert not BatchProposal.objects.exists() and not ProposedPair.objects.exists()
+    page = client.get(response["Location"]).content.decode()
+    assert "solver stopped" in page and "Review batch proposal" not in page
+    # A new batch can be asked for once the failed one has finished.
+    with django_capture_on_commit_callbacks(execute=False):
+        client.post(reverse("matching:batch_create"))
+    assert MatchRun.objects.filter(kind=MatchRun.Kind.BATCH).count() == 2
+
+
+def test_a_batch_never_proposes_one_mentor_for_two_requests_of_the_same_mutual(staff: User, mutual: Mutual) -> None:
+    # Both requests would rather have Bea, who has room for two; only one of them may be introduced to her.
+    first = MentoringRequestFactory(mutual=mutual, topics=[topic(), topic("pensions")])
+    second = MentoringRequestFactory(mutual=mutual, topics=[topic(), topic("pensions")])
+    bea = MentorProfileFactory(capacity=2, topics=[topic(), topic("pensions")], user__full_name="Bea Both")
+    other = MentorProfileFactory(capacity=1, topics=[topic()], user__full_name="Omar Other")
+
+    proposal = services.batch_propose(user=staff)
+
+    pairs = dict(proposal.pairs.values_list("request_id", "mentor_id"))
+    assert sorted(pairs) == sorted([first.pk, second.pk])
+    assert sorted(pairs.values()) == sorted([bea.pk, other.pk])
+    assert proposal.greedy_assigned == 2
