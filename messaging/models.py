@@ -295,6 +295,8 @@ class ModerationAction(models.Model):
         HIDE_MESSAGE = "hide_message", "Hid a message"
         SUSPEND_ACCOUNT = "suspend_account", "Suspended an account"
         DISMISS_REPORT = "dismiss_report", "Closed a report without action"
+        RESTORE_MESSAGE = "restore_message", "Showed a hidden message again"
+        REINSTATE_ACCOUNT = "reinstate_account", "Lifted an account suspension"
 
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     action = models.CharField(max_length=30, choices=Action.choices)

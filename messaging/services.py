@@ -736,6 +736,63 @@ def account_suspend(*, report: MessageReport, actor: User, note: str) -> User:
 
 
 @transaction.atomic
+def message_restore(*, report: MessageReport, actor: User, note: str) -> Message:
+    """Undo a hide: the message shows to both sides again. The report stays closed; the log records why."""
+    _require_staff(actor)
+    message = Message.objects.select_for_update().get(pk=report.message_id)
+    if message.hidden_at is None:
+        raise RelationshipError("This message is not hidden.")
+    message.hidden_at = None
+    message.hidden_by = None
+    message.save(update_fields=["hidden_at", "hidden_by"])
+    ModerationAction.objects.create(
+        actor=actor,
+        action=ModerationAction.Action.RESTORE_MESSAGE,
+        report=report,
+        target_message=message,
+        target_user_id=message.author_id,
+        note=note,
+    )
+    return message
+
+
+@transaction.atomic
+def account_reinstate(*, report: MessageReport, actor: User, note: str) -> User:
+    """Lift a suspension made through moderation: the author can sign in again.
+
+    Only an account whose latest suspend-or-reinstate step is a suspension can be reinstated here, so this never
+    re-opens an account that was switched off for another reason (in the admin, say)."""
+    _require_staff(actor)
+    author_id = report.message.author_id
+    if author_id is None:
+        raise RelationshipError("The author of this message has deleted their account.")
+    target = User.objects.select_for_update().get(pk=author_id)
+    if target.is_active:
+        raise RelationshipError("This account is not suspended.")
+    last = (
+        ModerationAction.objects.filter(
+            target_user=target,
+            action__in=[ModerationAction.Action.SUSPEND_ACCOUNT, ModerationAction.Action.REINSTATE_ACCOUNT],
+        )
+        .order_by("-created_at", "-id")
+        .first()
+    )
+    if last is None or last.action != ModerationAction.Action.SUSPEND_ACCOUNT:
+        raise RelationshipError("This account was not suspended through moderation, so it cannot be reinstated here.")
+    target.is_active = True
+    target.save(update_fields=["is_active"])
+    ModerationAction.objects.create(
+        actor=actor,
+        action=ModerationAction.Action.REINSTATE_ACCOUNT,
+        report=report,
+        target_message_id=report.message_id,
+        target_user=target,
+        note=note,
+    )
+    return target
+
+
+@transaction.atomic
 def report_dismiss(*, report: MessageReport, actor: User, note: str) -> MessageReport:
     """Close a report without acting on the message."""
     _require_staff(actor)

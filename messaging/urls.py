@@ -34,4 +34,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("programme/reports/<int:pk>/hide/", views.moderation_message_hide, name="moderation_message_hide"),
     path("programme/reports/<int:pk>/suspend/", views.moderation_account_suspend, name="moderation_account_suspend"),
     path("programme/reports/<int:pk>/dismiss/", views.moderation_report_dismiss, name="moderation_report_dismiss"),
+    path("programme/reports/<int:pk>/restore/", views.moderation_message_restore, name="moderation_message_restore"),
+    path(
+        "programme/reports/<int:pk>/reinstate/", views.moderation_account_reinstate, name="moderation_account_reinstate"
+    ),
 ]

@@ -433,7 +433,9 @@ def moderation_report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _moderate(request: HttpRequest, pk: int, action: Any, success: str, title: str) -> HttpResponse:
+def _moderate(
+    request: HttpRequest, pk: int, action: Any, success: str, title: str, *, warning: bool = True
+) -> HttpResponse:
     report = selectors.report_for_staff(pk)
     form = forms.ModerationNoteForm(_posted(request))
     if request.method == "POST" and form.is_valid():
@@ -445,7 +447,9 @@ def _moderate(request: HttpRequest, pk: int, action: Any, success: str, title: s
             messages.success(request, success)
             return redirect("messaging:moderation_report_detail", pk=report.pk)
     return render(
-        request, "messaging/moderation_action_form.html", {"report": report, "form": form, "action_title": title}
+        request,
+        "messaging/moderation_action_form.html",
+        {"report": report, "form": form, "action_title": title, "warning": warning},
     )
 
 
@@ -465,6 +469,22 @@ def moderation_account_suspend(request: HttpRequest, pk: int) -> HttpResponse:
 @programme_team_required
 def moderation_report_dismiss(request: HttpRequest, pk: int) -> HttpResponse:
     return _moderate(request, pk, services.report_dismiss, "The report is closed.", "Close this report")
+
+
+@require_http_methods(["GET", "POST"])
+@programme_team_required
+def moderation_message_restore(request: HttpRequest, pk: int) -> HttpResponse:
+    return _moderate(
+        request, pk, services.message_restore, "The message shows again.", "Show this message again", warning=False
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@programme_team_required
+def moderation_account_reinstate(request: HttpRequest, pk: int) -> HttpResponse:
+    return _moderate(
+        request, pk, services.account_reinstate, "The author can sign in again.", "Lift the suspension", warning=False
+    )
 
 
 # --- Personal data ------------------------------------------------------------------------------------------

@@ -103,4 +103,6 @@ ROUTES = [
     Route("messaging:moderation_message_hide", get=STAFF_ONLY, post=STAFF_ONLY, kwargs=_report),
     Route("messaging:moderation_account_suspend", get=STAFF_ONLY, post=STAFF_ONLY, kwargs=_report),
     Route("messaging:moderation_report_dismiss", get=STAFF_ONLY, post=STAFF_ONLY, kwargs=_report),
+    Route("messaging:moderation_message_restore", get=STAFF_ONLY, post=STAFF_ONLY, kwargs=_report),
+    Route("messaging:moderation_account_reinstate", get=STAFF_ONLY, post=STAFF_ONLY, kwargs=_report),
 ]

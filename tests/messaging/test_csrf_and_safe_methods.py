@@ -95,6 +95,14 @@ def _end_with_a_request(world: SimpleNamespace) -> None:
     services.relationship_end_early(relationship=world.relationship, user=world.member, reason="Not a fit")
 
 
+def _hide(world: SimpleNamespace) -> None:
+    services.message_hide(report=world.report, actor=world.staff, note="Hidden first")
+
+
+def _suspend(world: SimpleNamespace) -> None:
+    services.account_suspend(report=world.report, actor=world.staff, note="Suspended first")
+
+
 def _today() -> dict[str, Any]:
     today = timezone.localdate()
     return {"met_on_day": today.day, "met_on_month": today.month, "met_on_year": today.year}
@@ -143,6 +151,8 @@ CHANGES = [
     Post("staff", "messaging:moderation_message_hide", **REPORT),
     Post("staff", "messaging:moderation_account_suspend", **REPORT),
     Post("staff", "messaging:moderation_report_dismiss", **REPORT),
+    Post("staff", "messaging:moderation_message_restore", prepare=_hide, **REPORT),
+    Post("staff", "messaging:moderation_account_reinstate", prepare=_suspend, **REPORT),
 ]
 
 

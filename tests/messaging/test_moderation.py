@@ -140,10 +140,89 @@ def test_parties_cannot_moderate(relationship: Relationship, member: User, mento
     reported = MessageFactory(relationship=relationship, author=mentor)
     _report(relationship, member, reported)
     report = MessageReport.objects.get()
-    for name in ("moderation_message_hide", "moderation_account_suspend", "moderation_report_dismiss"):
+    for name in (
+        "moderation_message_hide",
+        "moderation_account_suspend",
+        "moderation_report_dismiss",
+        "moderation_message_restore",
+        "moderation_account_reinstate",
+    ):
         response = _client(member).post(reverse(f"messaging:{name}", kwargs={"pk": report.pk}), {"note": "x"})
         assert response.status_code == 404
     reported.refresh_from_db()
     mentor.refresh_from_db()
     assert reported.hidden_at is None and mentor.is_active
+    assert not ModerationAction.objects.exists()
+
+
+def test_staff_show_a_hidden_message_again(relationship: Relationship, member: User, mentor: User, staff: User) -> None:
+    reported = MessageFactory(relationship=relationship, author=mentor, body="Read in the wrong tone")
+    _report(relationship, member, reported)
+    report = MessageReport.objects.get()
+    staff_client = _client(staff)
+    staff_client.post(reverse("messaging:moderation_message_hide", kwargs={"pk": report.pk}), {"note": "Rude"})
+    restore = reverse("messaging:moderation_message_restore", kwargs={"pk": report.pk})
+    assert (
+        restore
+        in staff_client.get(reverse("messaging:moderation_report_detail", kwargs={"pk": report.pk})).content.decode()
+    )
+
+    refused = staff_client.post(restore, {"note": ""})
+    assert refused.status_code == 200 and b"Enter why you are doing this" in refused.content
+    assert staff_client.post(restore, {"note": "Misread: it was a quote"}).status_code == 302
+
+    reported.refresh_from_db()
+    assert (reported.hidden_at, reported.hidden_by) == (None, None)
+    conversation = _client(member).get(reverse("messaging:conversation", kwargs={"pk": relationship.pk}))
+    assert b"Read in the wrong tone" in conversation.content
+    assert list(ModerationAction.objects.order_by("id").values_list("action", "note")) == [
+        (ModerationAction.Action.HIDE_MESSAGE, "Rude"),
+        (ModerationAction.Action.RESTORE_MESSAGE, "Misread: it was a quote"),
+    ]
+    again = staff_client.post(restore, {"note": "Twice"})
+    assert again.status_code == 200 and b"This message is not hidden" in again.content
+    assert ModerationAction.objects.count() == 2
+
+
+def test_staff_lift_a_suspension(relationship: Relationship, member: User, mentor: User, staff: User) -> None:
+    reported = MessageFactory(relationship=relationship, author=mentor, body="Spam spam spam")
+    _report(relationship, member, reported)
+    report = MessageReport.objects.get()
+    staff_client = _client(staff)
+    staff_client.post(reverse("messaging:moderation_account_suspend", kwargs={"pk": report.pk}), {"note": "Spam"})
+    reinstate = reverse("messaging:moderation_account_reinstate", kwargs={"pk": report.pk})
+    assert (
+        reinstate
+        in staff_client.get(reverse("messaging:moderation_report_detail", kwargs={"pk": report.pk})).content.decode()
+    )
+
+    assert staff_client.post(reinstate, {"note": "Account was hacked; password reset"}).status_code == 302
+
+    mentor.refresh_from_db()
+    assert mentor.is_active
+    assert _client(mentor).get(reverse("messaging:inbox")).status_code == 200
+    assert ModerationAction.objects.order_by("-id").values_list("action", "target_user")[0] == (
+        ModerationAction.Action.REINSTATE_ACCOUNT,
+        mentor.pk,
+    )
+    again = staff_client.post(reinstate, {"note": "Twice"})
+    assert again.status_code == 200 and b"This account is not suspended" in again.content
+
+
+def test_an_account_switched_off_elsewhere_is_not_reinstated_from_a_report(
+    relationship: Relationship, member: User, mentor: User, staff: User
+) -> None:
+    reported = MessageFactory(relationship=relationship, author=mentor)
+    _report(relationship, member, reported)
+    report = MessageReport.objects.get()
+    User.objects.filter(pk=mentor.pk).update(is_active=False)  # e.g. in the admin
+
+    response = _client(staff).post(
+        reverse("messaging:moderation_account_reinstate", kwargs={"pk": report.pk}), {"note": "Let them back"}
+    )
+
+    assert response.status_code == 200
+    assert b"was not suspended through moderation" in response.content
+    mentor.refresh_from_db()
+    assert not mentor.is_active
     assert not ModerationAction.objects.exists()
