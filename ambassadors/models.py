@@ -6,12 +6,17 @@ Workflows live in ambassadors/services.py; these models hold fields, invariants 
 from __future__ import annotations
 
 import secrets
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+
+if TYPE_CHECKING:
+    from django.contrib.auth.base_user import AbstractBaseUser
+    from django.contrib.auth.models import AnonymousUser
 
 
 class Cohort(models.Model):
@@ -174,6 +179,17 @@ class Nomination(models.Model):
 
     def __str__(self) -> str:
         return f"Nomination of {self.nominee_name} for {self.cohort}"
+
+    def is_for(self, user: AbstractBaseUser | AnonymousUser) -> bool:
+        """The link is emailed to the nominee: only an account with that (verified) address may apply with it."""
+        email = getattr(user, "email", "") or ""
+        return bool(email) and email.casefold() == self.nominee_email.casefold()
+
+    @property
+    def masked_nominee_email(self) -> str:
+        """Enough of the address for the nominee to recognise it, not enough to learn it: "n•••@example.org"."""
+        local, _, domain = self.nominee_email.partition("@")
+        return f"{local[:1]}\u2022\u2022\u2022@{domain}"
 
 
 class Format(models.TextChoices):

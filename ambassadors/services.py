@@ -112,13 +112,15 @@ def application_submit(
     nomination: Nomination | None = None,
 ) -> Application:
     """Create a submitted application. Refused when the cohort is closed, when the person already has a live
-    application for it, or when the nomination has already been used."""
+    application for it, or when the nomination has already been used or was sent to someone else."""
     if not cohort.is_open_for_applications():
         raise AmbassadorsError(f"Applications for {cohort.name} are closed.")
     if nomination is not None:
         nomination = Nomination.objects.select_for_update().get(pk=nomination.pk)
         if nomination.completed_at is not None:
             raise AmbassadorsError("This nomination has already been used to apply.")
+        if not nomination.is_for(applicant):
+            raise AmbassadorsError("This nomination was sent to a different email address.")
     if Application.objects.filter(cohort=cohort, applicant=applicant, status__in=Application.LIVE_STATUSES).exists():
         raise AmbassadorsError(f"You already have an application for {cohort.name}.")
     try:

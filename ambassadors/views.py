@@ -159,6 +159,9 @@ def nomination_accept(request: HttpRequest, token: str) -> HttpResponse:
     nomination = get_object_or_404(
         Nomination.objects.select_related("cohort", "nominated_by").filter(completed_at=None), token=token
     )
+    if not nomination.is_for(request.user):
+        # Whoever holds a forwarded link learns only the cohort, and how the nominee can use it.
+        return render(request, "ambassadors/nomination_elsewhere.html", {"nomination": nomination})
     form = ApplicationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

@@ -292,32 +292,60 @@ def test_self_nomination_and_duplicates_are_refused(member: User, cohort: Cohort
 
 @pytest.mark.django_db
 def test_a_used_nomination_cannot_be_used_again(outsider: User, cohort: Cohort) -> None:
-    nomination = NominationFactory(cohort=cohort)
+    nomination = NominationFactory(cohort=cohort, nominee_email=outsider.email)
     application = services.application_submit(
         cohort=cohort,
         applicant=outsider,
         nomination=nomination,
-        organisation="Org",
-        motivation="M",
-        experience="E",
-        service_areas=[service_area()],
-        region=region(),
-        topics=[topic()],
-        time_commitment=Application.TimeCommitment.MONTHLY,
-        engagements_per_quarter=2,
+        **_submit_kwargs(),
     )
     assert application.nomination == nomination
     with pytest.raises(AmbassadorsError, match="already been used"):
         services.application_submit(
             cohort=cohort,
-            applicant=UserFactory(),
+            applicant=outsider,
             nomination=nomination,
-            organisation="Org",
-            motivation="M",
-            experience="E",
-            service_areas=[service_area()],
-            region=region(),
-            topics=[topic()],
-            time_commitment=Application.TimeCommitment.MONTHLY,
-            engagements_per_quarter=2,
+            **_submit_kwargs(),
         )
+
+
+@pytest.mark.django_db
+def test_a_forwarded_nomination_link_does_not_work_for_someone_else(
+    outsider: User, member: User, cohort: Cohort
+) -> None:
+    nomination = NominationFactory(cohort=cohort, nominated_by=member, nominee_email="nina@example.org")
+    link = reverse("ambassadors:nomination_accept", args=[nomination.token])
+    client = _client(outsider)
+
+    page = client.get(link)
+    posted = client.post(link, _application_data())
+
+    text = page.content.decode()
+    assert page.status_code == 200
+    assert "sent to a different email address" in text
+    assert "n\u2022\u2022\u2022@example.org" in text and "nina@example.org" not in text
+    assert nomination.reason not in text  # what the nominator wrote is for the nominee
+    assert reverse("ambassadors:application_create", args=[cohort.pk]) in text
+    assert posted.status_code == 200 and "sent to a different email address" in posted.content.decode()
+    assert not Application.objects.filter(applicant=outsider).exists()
+    nomination.refresh_from_db()
+    assert nomination.completed_at is None
+    # The service refuses it too, whatever calls it.
+    with pytest.raises(AmbassadorsError, match="different email address"):
+        services.application_submit(cohort=cohort, applicant=outsider, nomination=nomination, **_submit_kwargs())
+    # The nominee, signed in with the address (in any case), can still use it.
+    nina = UserFactory(email="Nina@Example.org")
+    assert "nominated you" in _client(nina).get(link).content.decode()
+
+
+def _submit_kwargs() -> dict[str, object]:
+    return {
+        "organisation": "Org",
+        "motivation": "M",
+        "experience": "E",
+        "service_areas": [service_area()],
+        "region": region(),
+        "topics": [topic()],
+        "time_commitment": Application.TimeCommitment.MONTHLY,
+        "engagements_per_quarter": 2,
+    }
