@@ -6,13 +6,32 @@ import time
 from collections.abc import Callable
 from urllib.parse import urlencode
 
-from django.conf import settings
-from django.contrib.auth import logout
+from django.contrib.auth import SESSION_KEY, logout
+from django.contrib.sessions.middleware import SessionMiddleware
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.cache import patch_vary_headers
 
-SESSION_STARTED_KEY = "session_started_at"
+from accounts.session_limits import LAST_ACTIVE_KEY, SESSION_STARTED_KEY, absolute_seconds_left, extends_session
+
+
+class IdleSessionMiddleware(SessionMiddleware):
+    """Django's SessionMiddleware (SESSION_SAVE_EVERY_REQUEST: each response restarts the idle limit), except that:
+
+    - a signed-in session records when that last happened (LAST_ACTIVE_KEY), so the time left can be read later;
+    - a request whose view is marked `does_not_extend_session` (the time-out warning's status check) is not saved,
+      so the session's expiry, in the database and in the cookie, stays where it was.
+    """
+
+    def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
+        if not extends_session(request):
+            patch_vary_headers(response, ("Cookie",))
+            return response
+        # Only signed-in sessions: stamping an anonymous or expired one would create a session for nobody.
+        if SESSION_KEY in request.session:
+            request.session[LAST_ACTIVE_KEY] = time.time()
+        return super().process_response(request, response)
 
 
 class AbsoluteSessionLimitMiddleware:
@@ -23,22 +42,29 @@ class AbsoluteSessionLimitMiddleware:
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
-        self.limit = settings.SESSION_ABSOLUTE_LIMIT.total_seconds()
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if request.user.is_authenticated:
-            now = time.time()
-            started = request.session.get(SESSION_STARTED_KEY)
-            if started is None:
-                request.session[SESSION_STARTED_KEY] = now
-            elif now - float(started) > self.limit:
+            if SESSION_STARTED_KEY not in request.session:
+                request.session[SESSION_STARTED_KEY] = time.time()
+            elif absolute_seconds_left(request.session, time.time()) < 0:
                 logout(request)
                 return redirect(f"{reverse('account_login')}?{urlencode({'next': request.get_full_path()})}")
         return self.get_response(request)
 
 
-# Pages a programme team member without MFA may still reach: setting MFA up, signing out, the public pages.
-MFA_EXEMPT_PREFIXES = ("/account/", "/static/", "/healthz", "/about", "/accessibility", "/privacy", "/cookies")
+# Pages a programme team member without MFA may still reach: setting MFA up, signing out, the public pages, and the
+# session time-out warning's requests (made from the MFA setup pages too).
+MFA_EXEMPT_PREFIXES = (
+    "/account/",
+    "/session/",
+    "/static/",
+    "/healthz",
+    "/about",
+    "/accessibility",
+    "/privacy",
+    "/cookies",
+)
 
 
 class ProgrammeTeamMFAMiddleware:

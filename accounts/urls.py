@@ -28,6 +28,9 @@ urlpatterns = [
     path("mentor-profile/edit/", views.mentor_profile_edit, name="mentor_profile_edit"),
     path("mentor-profile/pause/", views.mentor_pause, name="mentor_pause"),
     path("mentor-profile/resume/", views.mentor_resume, name="mentor_resume"),
+    # The session time-out warning
+    path("session/time-left/", views.session_status, name="session_status"),
+    path("session/stay-signed-in/", views.session_extend, name="session_extend"),
     # Programme team
     path("programme/vetting/", views.vetting_queue, name="vetting_queue"),
     path("programme/vetting/<int:profile_id>/", views.vetting_detail, name="vetting_detail"),

@@ -1,5 +1,5 @@
 """Pages for people and organisations: the dashboard, onboarding, mutuals, invitations, mentor profiles, the
-directories, and the programme team's vetting queue and lists.
+directories, the programme team's vetting queue and lists, and the two JSON endpoints of the session time-out warning.
 
 Views are thin: a form parses the input, one service or selector does the work. Role checks are decorators
 (accounts/decorators.py); objects come from scoped selectors, so someone else's object is a 404.
@@ -12,9 +12,10 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.dateformat import format as date_format
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_filters import FilterSet
 
@@ -35,6 +36,7 @@ from accounts.forms import (
 )
 from accounts.models import ServiceArea, SupportTopic, TaxonomyTerm, User
 from accounts.pagination import paginate
+from accounts.session_limits import does_not_extend_session, time_left
 
 GET_AND_POST = ["GET", "POST"]
 
@@ -400,3 +402,23 @@ def taxonomy_set_active(request: AuthenticatedRequest, kind: str, term_id: int, 
         verb = "offered again" if active else "withdrawn: it is no longer offered, and profiles that use it keep it"
         messages.success(request, f"{term.name} is {verb}.")
     return redirect("accounts:taxonomy")
+
+
+# --- Session time-out warning (static/js/session-timeout.js) ------------------------------------------------
+
+
+@require_GET
+@does_not_extend_session
+@never_cache
+@login_required
+def session_status(request: HttpRequest) -> JsonResponse:
+    """How long the session has left. Asking is not activity: the idle limit is not restarted."""
+    return JsonResponse(time_left(request.session, renewed=False).as_dict())
+
+
+@require_POST
+@never_cache
+@login_required
+def session_extend(request: HttpRequest) -> JsonResponse:
+    """The "Stay signed in" button. Like any request it restarts the idle limit; it answers how long is left now."""
+    return JsonResponse(time_left(request.session, renewed=True).as_dict())

@@ -93,7 +93,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    "accounts.middleware.IdleSessionMiddleware",  # SessionMiddleware that a status check does not extend
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -240,9 +240,11 @@ MFA_ADAPTER = "allauth.mfa.adapter.DefaultMFAAdapter"
 
 # --- Sessions and security --------------------------------------------------------------------------------
 
-SESSION_COOKIE_AGE = 60 * 60  # idle limit: refreshed on every request
+SESSION_COOKIE_AGE = 60 * 60  # idle limit: refreshed on every request but the time-out warning's status check
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_ABSOLUTE_LIMIT = timedelta(hours=12)  # enforced by accounts.middleware.AbsoluteSessionLimitMiddleware
+# Signed-in pages warn this long before either limit ends the session (static/js/session-timeout.js; WCAG 2.2.1).
+SESSION_WARNING_SECONDS = 2 * 60
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True

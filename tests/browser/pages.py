@@ -142,7 +142,13 @@ ALLAUTH_NOT_VISITED: dict[str, str] = {
 }
 
 # Routes in the matrix whose 200 is not an HTML page: JSON, CSV and file downloads.
-NOT_HTML = {"pages:healthz", "messaging:personal_data_download", "ambassadors:reports_csv", "programme:report_csv"}
+NOT_HTML = {
+    "pages:healthz",
+    "accounts:session_status",
+    "messaging:personal_data_download",
+    "ambassadors:reports_csv",
+    "programme:report_csv",
+}
 
 
 def matrix_modules() -> list[Any]:

@@ -4,7 +4,8 @@ Access rules (see accounts/decorators.py):
 - anonymous visitors are sent to sign in, except on the public mutuals directory;
 - a mutual's own pages are for its members: everyone else gets 404, as for a slug that does not exist;
 - the mentor directory is for mutual members and the programme team: others get a 403 page that explains why;
-- programme team tools (vetting, lists) are 404 for everyone else.
+- programme team tools (vetting, lists) are 404 for everyone else;
+- the session time-out warning's endpoints answer anyone signed in.
 
 POST data is empty or invalid wherever a form would change something, so allowed personas see the form again
 with errors (200) and the world stays as the other modules expect it.
@@ -101,6 +102,9 @@ ROUTES = [
     Route("accounts:mentor_pause", get=MENTOR_ONLY, post=MENTOR_ONLY),
     # Bob is not paused, so resuming changes nothing and redirects with a message.
     Route("accounts:mentor_resume", get=None, post=expect(404, anonymous=LOGIN, mentor=REDIRECT)),
+    # The session time-out warning's JSON: how long is left (GET only), and "stay signed in" (POST only).
+    Route("accounts:session_status", get=signed_in()),
+    Route("accounts:session_extend", get=None, post=signed_in()),
     # Programme team
     Route("accounts:vetting_queue", get=STAFF_ONLY),
     Route(

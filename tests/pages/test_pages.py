@@ -100,6 +100,18 @@ class TestAccessibilityStatement:
         ):
             assert phrase in html, phrase
 
+    def test_describes_the_session_limits_and_warnings_as_they_are_set(self, client: Client) -> None:
+        # The statement's figures are written out: this fails if the settings move away from them.
+        html = client.get(reverse("pages:accessibility")).content.decode()
+        idle_minutes = settings.SESSION_COOKIE_AGE // 60
+        absolute_hours = int(settings.SESSION_ABSOLUTE_LIMIT.total_seconds() // 3600)
+        warning_minutes = settings.SESSION_WARNING_SECONDS // 60
+        assert f"after {idle_minutes} minutes without activity" in html
+        assert f"{warning_minutes} minutes before you would be signed out for inactivity" in html
+        assert "you can choose to stay signed in, as many times as you need" in html
+        assert f"The {absolute_hours}-hour limit cannot be extended" in html
+        assert "without a warning" not in html
+
 
 class TestPrivacyNotice:
     def test_covers_what_we_hold_basis_retention_rights_and_self_service(self, client: Client) -> None:
