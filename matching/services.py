@@ -141,6 +141,7 @@ def request_withdraw(*, request: MentoringRequest, user: User, reason: str = "")
     request.closed_at = timezone.now()
     request.save()
     for introduction in pending:
+        _enqueue_refresh_mentor(introduction.mentor_id)  # the place the introduction held is free again
         _notify(
             introduction.mentor.user,
             "introduction",
@@ -325,6 +326,7 @@ def introduction_send(*, introduction: Introduction) -> Introduction:
     introduction.sent_at = now
     introduction.expires_at = now + timedelta(days=settings.INTRODUCTION_RESPONSE_DAYS)
     introduction.save(update_fields=["status", "sent_at", "expires_at"])
+    _enqueue_refresh_mentor(introduction.mentor_id)  # a pending introduction holds one of the mentor's places
     if request.status != MentoringRequest.Status.INTRODUCED:
         MentoringRequest.objects.filter(pk=request.pk).update(
             status=MentoringRequest.Status.INTRODUCED, attention_reason="", updated_at=now
@@ -411,6 +413,7 @@ def introduction_decline(*, introduction: Introduction, user: User, reason: str)
     Suggestion.objects.filter(request_id=introduction.request_id, mentor_id=introduction.mentor_id).update(
         declined_at=now, updated_at=now
     )
+    _enqueue_refresh_mentor(introduction.mentor_id)  # the place the introduction held is free again
     request = MentoringRequest.objects.select_for_update().get(pk=introduction.request_id)
     if request.status == MentoringRequest.Status.INTRODUCED:
         _introduction_send_next(request)
@@ -442,6 +445,7 @@ def introductions_expire(*, now: datetime | None = None) -> int:
             introduction.status = Introduction.Status.EXPIRED
             introduction.note = "No reply in time."
             introduction.save(update_fields=["status", "note"])
+            _enqueue_refresh_mentor(introduction.mentor_id)
             request = MentoringRequest.objects.select_for_update().get(pk=introduction.request_id)
             if request.status == MentoringRequest.Status.INTRODUCED:
                 _introduction_send_next(request)

@@ -22,7 +22,7 @@ def refresh_request(request_id: int) -> int | None:
 
 @shared_task
 def refresh_mentor(profile_id: int) -> int:
-    """Recompute the requests a mentor could enter or must leave (approved, edited, paused, resumed, now busier)."""
+    """Recompute the requests a mentor could enter or must leave: approved, edited, paused, resumed, busier, freer."""
     return services.suggestions_refresh_for_mentor(profile_id=profile_id).pk
 
 

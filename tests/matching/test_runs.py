@@ -221,6 +221,50 @@ def test_an_approved_mentor_signal_enqueues_a_refresh_of_their_requests(
     assert MatchRun.objects.filter(kind=MatchRun.Kind.MENTOR, mentor=newcomer).count() == 1
 
 
+def test_a_mentors_place_held_by_an_introduction_leaves_and_rejoins_other_requests(
+    open_request: MentoringRequest,
+    member: User,
+    mentor_profile: MentorProfile,
+    other_mutual: Mutual,
+    django_capture_on_commit_callbacks,
+) -> None:
+    MentorProfile.objects.filter(pk=mentor_profile.pk).update(capacity=1)
+    loading.forget_mentor_table()
+    elsewhere = MentoringRequestFactory(mutual=other_mutual)
+    assert rank(open_request) == [mentor_profile.pk]
+    assert rank(elsewhere) == [mentor_profile.pk]
+
+    # Riverside's introduction holds Bob's only place: he leaves the other mutual's suggestions at once.
+    with django_capture_on_commit_callbacks(execute=True):
+        (introduction,) = services.preferences_choose(request=open_request, user=member, mentor_ids=[mentor_profile.pk])
+    assert current(elsewhere) == []
+
+    # He declines: the place is free again and he is back in their suggestions, without waiting for the night.
+    with django_capture_on_commit_callbacks(execute=True):
+        services.introduction_decline(introduction=introduction, user=mentor_profile.user, reason="Too far")
+    assert current(elsewhere) == [mentor_profile.pk]
+
+
+def test_an_expired_introduction_frees_the_mentors_place_for_other_requests(
+    open_request: MentoringRequest,
+    member: User,
+    mentor_profile: MentorProfile,
+    other_mutual: Mutual,
+    django_capture_on_commit_callbacks,
+) -> None:
+    MentorProfile.objects.filter(pk=mentor_profile.pk).update(capacity=1)
+    loading.forget_mentor_table()
+    elsewhere = MentoringRequestFactory(mutual=other_mutual)
+    rank(open_request)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.preferences_choose(request=open_request, user=member, mentor_ids=[mentor_profile.pk])
+    assert rank(elsewhere) == []
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.introductions_expire(now=timezone.now() + timedelta(days=8)) == 1
+    assert current(elsewhere) == [mentor_profile.pk]
+
+
 # --- Tasks ------------------------------------------------------------------------------------------------------
 
 
