@@ -837,23 +837,25 @@ def match_run_queue(*, user: User) -> MatchRun:
 
 def batch_queue(*, user: User) -> MatchRun:
     """Staff ask for a batch proposal: recorded as a queued run now, computed by a worker after commit, so the page
-    answers at once whatever the number of requests. While one is queued or running, asking again returns it."""
+    answers at once whatever the number of requests."""
     from matching import tasks
 
     return _queue_run(kind=MatchRun.Kind.BATCH, user=user, task=tasks.batch_propose)
 
 
 def _queue_run(*, kind: str, user: User, task: Any) -> MatchRun:
+    """Queue a staff-started run of `kind`. While one of that kind is queued or running (a second click, another
+    member of staff, the nightly rematch), that run is returned instead: running the same work twice at once only
+    makes the second wait for the first's rows."""
     with transaction.atomic():
-        if kind == MatchRun.Kind.BATCH:
-            unfinished = (
-                MatchRun.objects.select_for_update()
-                .filter(kind=kind, status__in=[MatchRun.Status.QUEUED, MatchRun.Status.RUNNING])
-                .order_by("created_at", "id")
-                .first()
-            )
-            if unfinished is not None:
-                return unfinished
+        unfinished = (
+            MatchRun.objects.select_for_update()
+            .filter(kind=kind, status__in=[MatchRun.Status.QUEUED, MatchRun.Status.RUNNING])
+            .order_by("created_at", "id")
+            .first()
+        )
+        if unfinished is not None:
+            return unfinished
         run = MatchRun.objects.create(
             kind=kind, source=MatchRun.Source.USER, started_by=user, status=MatchRun.Status.QUEUED
         )

@@ -347,6 +347,10 @@ def test_a_queued_full_run_is_claimed_once(
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         run = services.match_run_queue(user=staff)
     assert MatchRun.objects.get(pk=run.pk).status == MatchRun.Status.QUEUED
+    # Asked for again while it waits: the same run, and nothing more is sent to the worker.
+    with django_capture_on_commit_callbacks(execute=False) as again:
+        assert services.match_run_queue(user=staff) == run
+    assert not again
     callbacks[0]()  # the worker runs it
     run.refresh_from_db()
     assert run.status == MatchRun.Status.SUCCEEDED
