@@ -16,6 +16,7 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.decorators import programme_team_required
@@ -477,33 +478,33 @@ def batch_remove_pair(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return _batch_page(request, proposal, form)
 
 
-@require_POST
-@programme_team_required
-def batch_publish(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+def _batch_decide(
+    request: AuthenticatedRequest, pk: int, form: PublishForm | DiscardForm, decide: Any, done: str, then: str
+) -> HttpResponse:
+    """Publish or discard a draft once its confirmation box is ticked; a refusal re-renders the draft's page."""
     proposal = get_object_or_404(selectors.batch_proposals(), pk=pk)
-    form = PublishForm(request.POST, prefix="publish")
     if form.is_valid():
         try:
-            services.batch_publish(proposal=proposal, user=request.user)
+            decide(proposal=proposal, user=request.user)
         except services.MatchingError as error:
             form.add_error(None, str(error))
         else:
-            messages.success(request, "The proposal is published: introductions have been sent.")
-            return redirect("matching:batch_detail", pk=proposal.pk)
+            messages.success(request, done)
+            return redirect(then)
     return _batch_page(request, proposal, form)
+
+
+@require_POST
+@programme_team_required
+def batch_publish(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    form = PublishForm(request.POST, prefix="publish")
+    done = "The proposal is published: introductions have been sent."
+    return _batch_decide(request, pk, form, services.batch_publish, done, reverse("matching:batch_detail", args=[pk]))
 
 
 @require_POST
 @programme_team_required
 def batch_discard(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    proposal = get_object_or_404(selectors.batch_proposals(), pk=pk)
     form = DiscardForm(request.POST, prefix="discard")
-    if form.is_valid():
-        try:
-            services.batch_discard(proposal=proposal, user=request.user)
-        except services.MatchingError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, "The proposal has been discarded.")
-            return redirect("matching:batch_list")
-    return _batch_page(request, proposal, form)
+    done = "The proposal has been discarded."
+    return _batch_decide(request, pk, form, services.batch_discard, done, reverse("matching:batch_list"))
