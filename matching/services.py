@@ -846,11 +846,13 @@ def batch_queue(*, user: User) -> MatchRun:
 def _queue_run(*, kind: str, user: User, task: Any) -> MatchRun:
     """Queue a staff-started run of `kind`. While one of that kind is queued or running (a second click, another
     member of staff, the nightly rematch), that run is returned instead: running the same work twice at once only
-    makes the second wait for the first's rows."""
+    makes the second wait for the first's rows. A run older than the broker's redelivery window (twice the task
+    time limit) that has still not finished was lost with its worker, and does not block a new one."""
+    lost_before = timezone.now() - timedelta(seconds=2 * settings.CELERY_TASK_TIME_LIMIT)
     with transaction.atomic():
         unfinished = (
             MatchRun.objects.select_for_update()
-            .filter(kind=kind, status__in=[MatchRun.Status.QUEUED, MatchRun.Status.RUNNING])
+            .filter(kind=kind, status__in=[MatchRun.Status.QUEUED, MatchRun.Status.RUNNING], created_at__gt=lost_before)
             .order_by("created_at", "id")
             .first()
         )

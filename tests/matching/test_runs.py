@@ -351,6 +351,12 @@ def test_a_queued_full_run_is_claimed_once(
     with django_capture_on_commit_callbacks(execute=False) as again:
         assert services.match_run_queue(user=staff) == run
     assert not again
+    # A run that waited longer than a worker could have taken was lost: it does not block a new one.
+    MatchRun.objects.filter(pk=run.pk).update(created_at=timezone.now() - timedelta(hours=1))
+    with django_capture_on_commit_callbacks(execute=False):
+        assert services.match_run_queue(user=staff) != run
+    MatchRun.objects.exclude(pk=run.pk).delete()
+    MatchRun.objects.filter(pk=run.pk).update(created_at=timezone.now())
     callbacks[0]()  # the worker runs it
     run.refresh_from_db()
     assert run.status == MatchRun.Status.SUCCEEDED
