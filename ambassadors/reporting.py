@@ -8,7 +8,14 @@ from ambassadors.selectors import ProgrammeReport
 
 # A spreadsheet treats a cell starting with one of these as a formula (or a formula after a tab or carriage return).
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-HEADER: list[object] = ["Breakdown", "Name", "Engagements requested", "Held", "Declined", "People reached"]
+# The numeric columns of every breakdown: (ReportRow attribute, label), shared by the page and the CSV.
+REPORT_COLUMNS = (
+    ("requested", "Engagements requested"),
+    ("held", "Held"),
+    ("declined", "Declined"),
+    ("reached", "People reached"),
+)
+HEADER: list[object] = ["Breakdown", "Name", *(label for _, label in REPORT_COLUMNS)]
 
 
 def neutralise_cell(value: object) -> object:
@@ -31,4 +38,4 @@ def report_rows(report: ProgrammeReport) -> Iterator[list[object]]:
     )
     for breakdown, rows in sections:
         for row in rows:
-            yield [breakdown, row.label, row.requested, row.held, row.declined, row.reached]
+            yield [breakdown, row.label, *(getattr(row, name) for name, _ in REPORT_COLUMNS)]

@@ -33,7 +33,7 @@ from ambassadors.forms import (
     StandDownForm,
 )
 from ambassadors.models import Ambassador, Application, Cohort, EngagementRequest, Nomination
-from ambassadors.reporting import neutralise_row, report_rows
+from ambassadors.reporting import REPORT_COLUMNS, neutralise_row, report_rows
 from ambassadors.services import AmbassadorsError
 
 DIRECTORY_PAGE_SIZE = 24
@@ -560,7 +560,9 @@ def emerging_project_add(request: HttpRequest) -> HttpResponse:
 @programme_team_required
 @require_GET
 def reports(request: HttpRequest) -> HttpResponse:
-    return render(request, "ambassadors/report.html", {"report": selectors.programme_report()})
+    return render(
+        request, "ambassadors/report.html", {"report": selectors.programme_report(), "columns": REPORT_COLUMNS}
+    )
 
 
 @programme_team_required

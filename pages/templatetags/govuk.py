@@ -1,3 +1,5 @@
+"""Template helpers for GOV.UK Frontend components shared by every app (tables, tags, summary lists)."""
+
 from __future__ import annotations
 
 from django import template
