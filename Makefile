@@ -1,7 +1,7 @@
 # The README's two commands: `make run` and `make test`. Everything else is a helper for them.
 #
 #   make run      create .venv, install dependencies and assets, migrate, seed demo data if empty, serve :$(PORT)
-#   make test     the whole test suite (pytest); PYTEST_ARGS passes extra arguments
+#   make test     the whole test suite (pytest, two processes, then the browser tests); PYTEST_ARGS passes arguments
 #   make lint     ruff check, ruff format --check, mypy
 #   make bench    the matching engine at 10,000 x 10,000 (BENCH_ARGS overrides) and the conversation pages
 SHELL := /bin/bash
@@ -10,6 +10,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 PYTEST_ARGS ?=
+TEST_WORKERS ?= 2
 BENCH_ARGS ?= --requests 10000 --mentors 10000
 export DJANGO_SETTINGS_MODULE := config.settings
 
@@ -45,8 +46,14 @@ run: install assets migrate
 	DEBUG=$${DEBUG:-1} $(PY) manage.py seed_demo --if-empty
 	DEBUG=$${DEBUG:-1} PORT=$(PORT) scripts/run-local.sh
 
+# Two runs: everything but the browser tests in TEST_WORKERS processes (pytest-xdist; 0 runs them in this process),
+# then the headless-browser tests in one process (they share one Chromium and run last; see tests/browser/conftest.py).
+# Exit status 5 ("no tests collected", e.g. PYTEST_ARGS="-k seed" selects only one kind) is not a failure.
 test: install assets
-	$(PY) -m pytest $(PYTEST_ARGS)
+	@status=0; \
+	$(PY) -m pytest -n $(TEST_WORKERS) -m "not browser" $(PYTEST_ARGS) || { s=$$?; [ $$s -eq 5 ] || status=$$s; }; \
+	$(PY) -m pytest -m browser $(PYTEST_ARGS) || { s=$$?; [ $$s -eq 5 ] || status=$$s; }; \
+	exit $$status
 
 # All three run even when one fails, so one pass shows every problem.
 lint: install

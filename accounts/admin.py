@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.db import models
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
@@ -77,6 +78,8 @@ class MutualAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     filter_horizontal = ["service_areas"]
     readonly_fields = ["listing_consent_at", "created_by", "created_at", "updated_at"]
     inlines = [MembershipInline]
+    # A website typed without a scheme is taken as https, as in the service's own form (and Django 6's default).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
 @admin.register(Membership)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import importlib
 import os
 import shutil
+import urllib.parse
 from collections.abc import Callable
 from types import SimpleNamespace
 
@@ -47,6 +48,14 @@ def _test_settings(settings, tmp_path) -> None:  # type: ignore[no-untyped-def]
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+    # Under pytest-xdist (`make test` runs two processes), each process keeps its cache in its own Redis database:
+    # every test clears the cache (FLUSHDB), which must not wipe the rate-limit counters of a test in the other one.
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    cache = settings.CACHES["default"]
+    if worker.startswith("gw") and cache["BACKEND"].endswith("RedisCache"):
+        database = 1 + int(worker.removeprefix("gw"))
+        location = urllib.parse.urlsplit(cache["LOCATION"])._replace(path=f"/{database}").geturl()
+        settings.CACHES = {"default": {**cache, "LOCATION": location}}
 
 
 @pytest.fixture(autouse=True)

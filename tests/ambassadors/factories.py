@@ -132,6 +132,7 @@ class EngagementFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = Engagement
+        skip_postgeneration_save = True  # the hook creates another row; the engagement itself is unchanged
 
     request = factory.SubFactory(EngagementRequestFactory, status=EngagementRequest.Status.HELD)
     ambassador = factory.SubFactory(AmbassadorFactory)
