@@ -51,6 +51,16 @@ def _form_error(form: Form, error: RelationshipError) -> None:
 # --- Conversations list and notices -------------------------------------------------------------------------
 
 
+def _page_marker(raw: str) -> int | None:
+    """A message id to page before; anything that cannot be one (text, zero, negative, past the id range of the
+    database) shows the newest page rather than an empty one or an error."""
+    try:
+        before = int(raw)
+    except ValueError:
+        return None
+    return before if 0 < before < 2**63 else None
+
+
 @require_GET
 @login_required
 def inbox(request: HttpRequest) -> HttpResponse:
@@ -131,12 +141,7 @@ def conversation(request: HttpRequest, pk: int) -> HttpResponse:
             _form_error(form, error)
         else:
             return redirect("messaging:conversation", pk=relationship.pk)
-    before: int | None
-    try:
-        before = int(request.GET["before"]) if "before" in request.GET else None
-    except ValueError:
-        before = None
-    page = selectors.message_page(relationship, before=before)
+    page = selectors.message_page(relationship, before=_page_marker(request.GET.get("before", "")))
     if page.is_newest and page.messages:
         # Seeing the newest page is reading the conversation: move this person's read marker.
         services.conversation_mark_read(relationship=relationship, user=user, up_to_message_id=page.messages[0].pk)

@@ -362,6 +362,7 @@ class TestQueryBudget:
             response = client.get(reverse("accounts:mutual_directory"))
 
         assert response.status_code == 200
+        assert names_on(response).count("Listed Mutual") >= min(rows, 20)
 
     @pytest.mark.parametrize("rows", [5, 50])
     def test_vetting_queue(self, staff: User, rows: int, django_assert_max_num_queries) -> None:  # type: ignore[no-untyped-def]
@@ -373,3 +374,4 @@ class TestQueryBudget:
             response = client.get(reverse("accounts:vetting_queue"))
 
         assert response.status_code == 200
+        assert names_on(response).count("Directory Mentor") >= min(rows, 20)

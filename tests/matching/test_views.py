@@ -419,6 +419,7 @@ def test_request_list_query_budget(mutual: Mutual, member: User, rows: int, djan
     with django_assert_max_num_queries(12):
         response = client.get(reverse("matching:request_list"))
     assert response.status_code == 200
+    assert response.content.decode().count("Help with our business plan") >= min(rows, 20)
 
 
 @pytest.mark.parametrize("rows", [5, 50])
@@ -463,6 +464,9 @@ def test_staff_lists_query_budget(staff: User, rows: int, django_assert_max_num_
         with django_assert_max_num_queries(14):
             response = client.get(reverse(f"matching:{name}"))
         assert response.status_code == 200, name
+        # Each list shows its rows (up to a page of them), not an empty state.
+        body_rows = response.content.decode().split('<tbody class="govuk-table__body">', 1)[-1].count("<tr")
+        assert body_rows >= min(rows, 20), (name, body_rows)
 
 
 @pytest.mark.parametrize("rows", [5, 50])

@@ -75,10 +75,17 @@ def test_a_middle_page_links_to_the_next_newer_page(relationship: Relationship, 
 
 
 def test_nonsense_page_markers_show_the_newest_page(relationship: Relationship, member: User) -> None:
-    MessageFactory(relationship=relationship, author=member, body="Only message")
-    for before in ("abc", "-5", "99999999999"):
+    for number in range(MESSAGES_PER_PAGE + 5):
+        MessageFactory(relationship=relationship, author=member, body=f"Message {number:03d}")
+    newest = f"Message {MESSAGES_PER_PAGE + 4:03d}"
+    for before in ("abc", "-5", "0", "99999999999", "9" * 25, "1e9", ""):
         response = _client(member).get(_conversation(relationship), {"before": before})
-        assert response.status_code == 200
+        assert response.status_code == 200, before
+        page = response.context["page"]
+        assert page.messages[0].body == newest, before
+        assert len(page.messages) == MESSAGES_PER_PAGE, before
+        assert b"Newer messages" not in response.content, before
+        assert newest.encode() in response.content, before
 
 
 def test_reading_the_newest_page_marks_the_conversation_read(
