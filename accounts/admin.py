@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from accounts import services
 from accounts.models import (
     Membership,
     MentorProfile,
@@ -38,6 +39,18 @@ class UserAdmin(DjangoUserAdmin):
         ("Dates", {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "full_name", "password1", "password2")}),)
+    actions = ["reset_two_factor"]
+
+    @admin.action(description="Reset two-factor authentication (they set it up again at their next sign-in)")
+    def reset_two_factor(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        """For a person who lost their phone: staff cannot turn their own second factor off (accounts.adapters).
+        Their current sessions end, so the next thing they do is sign in and set up a new authenticator."""
+        people = [person for person in queryset if person.pk != request.user.pk]
+        for person in people:
+            services.two_factor_reset(user=person)
+        self.message_user(
+            request, f"Two-factor authentication reset for {len(people)} people. You cannot reset your own."
+        )
 
 
 class TaxonomyTermAdmin(admin.ModelAdmin):  # type: ignore[type-arg]

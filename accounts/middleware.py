@@ -1,4 +1,4 @@
-"""Session limits and the MFA requirement for programme staff."""
+"""Session limits, and the second factor for programme staff, Django staff and superusers."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import time
 from collections.abc import Callable
 from urllib.parse import urlencode
 
+from django.contrib import messages
 from django.contrib.auth import SESSION_KEY, logout
 from django.contrib.sessions.middleware import SessionMiddleware
 from django.http import HttpRequest, HttpResponse
@@ -13,6 +14,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 
+from accounts import two_factor
 from accounts.session_limits import LAST_ACTIVE_KEY, SESSION_STARTED_KEY, absolute_seconds_left, extends_session
 
 
@@ -53,7 +55,7 @@ class AbsoluteSessionLimitMiddleware:
         return self.get_response(request)
 
 
-# Pages a programme team member without MFA may still reach: setting MFA up, signing out, the public pages, and the
+# Pages a privileged person without MFA may still reach: setting MFA up, signing out, the public pages, and the
 # session time-out warning's requests (made from the MFA setup pages too).
 MFA_EXEMPT_PREFIXES = (
     "/account/",
@@ -65,24 +67,31 @@ MFA_EXEMPT_PREFIXES = (
     "/privacy",
     "/cookies",
 )
+# What a session that skipped the second factor may still fetch before it is ended: nothing but assets and probes.
+UNVERIFIED_EXEMPT_PREFIXES = ("/static/", "/healthz")
 
 
-class ProgrammeTeamMFAMiddleware:
-    """Programme staff must set up two-factor authentication before using anything else."""
+class StaffSecondFactorMiddleware:
+    """Programme staff, Django staff and superusers use two-factor authentication, in every session.
+
+    - Without an authenticator they are sent to set one up and can reach nothing else (but their account pages and
+      the public pages).
+    - With one, the session must have passed it: allauth records each step of a sign-in in the session, and a
+      sign-in that skipped the code (any path around allauth's form, such as Django admin's own login) has no "mfa"
+      record. Such a session is ended and the person sent to sign in properly.
+    """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = request.user
-        if (
-            user.is_authenticated
-            and getattr(user, "is_programme_team", False)
-            and not request.path.startswith(MFA_EXEMPT_PREFIXES)
-            and request.path != "/"
-        ):
-            from allauth.mfa.utils import is_mfa_enabled
-
-            if not is_mfa_enabled(user):
-                return redirect(f"{reverse('mfa_activate_totp')}?{urlencode({'next': request.get_full_path()})}")
+        if user.is_authenticated and two_factor.is_privileged(user):
+            if not two_factor.has_authenticator(user):
+                if not request.path.startswith(MFA_EXEMPT_PREFIXES) and request.path != "/":
+                    return redirect(f"{reverse('mfa_activate_totp')}?{urlencode({'next': request.get_full_path()})}")
+            elif not two_factor.session_passed(request) and not request.path.startswith(UNVERIFIED_EXEMPT_PREFIXES):
+                logout(request)
+                messages.info(request, "Sign in again with your password and your authentication code.")
+                return redirect(f"{reverse('account_login')}?{urlencode({'next': request.get_full_path()})}")
         return self.get_response(request)

@@ -462,3 +462,25 @@ def taxonomy_term_set_active(*, term: TaxonomyTerm, active: bool, changed_by: Us
     term.is_active = active
     term.save(update_fields=["is_active"])
     return term
+
+
+# --- Two-factor authentication ----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def two_factor_reset(*, user: User) -> int:
+    """Remove a person's authenticators (app, recovery codes, security keys) and end their sessions, so they set up a
+    new second factor at their next sign-in. For a member of staff who lost their phone: staff cannot turn it off
+    themselves. Returns the number of sessions ended."""
+    from allauth.mfa.models import Authenticator
+    from django.contrib.auth import SESSION_KEY
+    from django.contrib.sessions.models import Session
+
+    Authenticator.objects.filter(user=user).delete()
+    ended = 0
+    # Sessions are keyed by an opaque id; finding a person's means reading the live ones (rare: an admin action).
+    for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
+        if session.get_decoded().get(SESSION_KEY) == str(user.pk):
+            session.delete()
+            ended += 1
+    return ended

@@ -8,19 +8,22 @@ Views are thin: a form parses the input, one service or selector does the work. 
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
+from allauth.mfa.totp.views import DeactivateTOTPView
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.dateformat import format as date_format
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_filters import FilterSet
 
 from accounts import dashboard as dashboard_sections
-from accounts import selectors, services
+from accounts import selectors, services, two_factor
 from accounts.decorators import mutual_member_or_programme_team_required, programme_team_required
 from accounts.filters import MentorFilter, MutualFilter
 from accounts.forms import (
@@ -422,3 +425,18 @@ def session_status(request: HttpRequest) -> JsonResponse:
 def session_extend(request: HttpRequest) -> JsonResponse:
     """The "Stay signed in" button. Like any request it restarts the idle limit; it answers how long is left now."""
     return JsonResponse(time_left(request.session, renewed=True).as_dict())
+
+
+# --- Two-factor authentication ------------------------------------------------------------------------------
+
+_allauth_totp_deactivate = DeactivateTOTPView.as_view()
+
+
+@login_required
+def totp_deactivate(request: HttpRequest) -> HttpResponse:
+    """allauth's "turn off the authenticator app", after proving the second factor again (not only the password,
+    which is all an attacker with a stolen password would have). Programme staff and administrators are refused
+    by accounts.adapters.MFAAdapter while they hold the role."""
+    if two_factor.has_authenticator(request.user) and not two_factor.recently_proved_second_factor(request):
+        return redirect(f"{reverse('mfa_reauthenticate')}?{urlencode({'next': request.get_full_path()})}")
+    return _allauth_totp_deactivate(request)

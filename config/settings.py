@@ -101,7 +101,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
-    "accounts.middleware.ProgrammeTeamMFAMiddleware",
+    "accounts.middleware.StaffSecondFactorMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -236,7 +236,7 @@ ACCOUNT_RATE_LIMITS = {
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Mutuals mentoring"
-MFA_ADAPTER = "allauth.mfa.adapter.DefaultMFAAdapter"
+MFA_ADAPTER = "accounts.adapters.MFAAdapter"
 
 # --- Sessions and security --------------------------------------------------------------------------------
 

@@ -1,12 +1,20 @@
+from allauth.account.decorators import secure_admin_login
 from django.conf import settings
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path
 
+from accounts import views as account_views
+
 admin.site.site_header = "Mutuals mentoring: administration"
 admin.site.site_title = "Mutuals mentoring admin"
+# The admin has no sign-in form of its own: it sends people to the service's sign-in (allauth: rate limits and the
+# second factor). accounts.middleware.StaffSecondFactorMiddleware ends any staff session that skipped the code.
+admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("pages.urls")),
+    # Before allauth's own: turning the authenticator app off needs the second factor again (accounts/two_factor.py).
+    path("account/2fa/totp/deactivate/", account_views.totp_deactivate, name="mfa_deactivate_totp"),
     path("account/", include("allauth.urls")),
     path("", include("accounts.urls")),
     path("matching/", include("matching.urls")),

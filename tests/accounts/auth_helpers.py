@@ -34,6 +34,12 @@ def reauthenticate(client: Client) -> None:
     assert response.status_code == 302, "reauthentication with the factory password failed"
 
 
+def reauthenticate_with_code(client: Client, user: User) -> None:
+    """Prove the second factor again (allauth's "confirm it's you" with a code), as turning it off requires."""
+    response = client.post(reverse("mfa_reauthenticate"), {"code": totp_code(user)})
+    assert response.status_code == 302, "reauthentication with the current code failed"
+
+
 def links_in_last_email(to: str) -> list[str]:
     messages = [message for message in mail.outbox if to in message.to]
     assert messages, f"no email was sent to {to}"

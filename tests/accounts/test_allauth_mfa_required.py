@@ -91,6 +91,9 @@ def test_people_who_choose_mfa_are_not_told_it_is_required(client: Client, outsi
     assert b"You must set up two-factor authentication" not in response.content
 
 
+# Transactional, as in production: allauth announces the new authenticator after commit, within the request, and
+# that announcement is what counts the session as having passed the second factor.
+@pytest.mark.django_db(transaction=True)
 def test_once_set_up_staff_get_through(client: Client, staff_without_mfa: User) -> None:
     client.force_login(staff_without_mfa)
     reauthenticate(client)

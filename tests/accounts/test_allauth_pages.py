@@ -20,6 +20,7 @@ from tests.accounts.auth_helpers import (
     links_in_last_email,
     path_of,
     reauthenticate,
+    reauthenticate_with_code,
     totp_code,
     totp_code_for_secret,
 )
@@ -313,12 +314,15 @@ class TestTwoFactor:
         after = RecoveryCodes(Authenticator.objects.get(user=staff, type="recovery_codes")).get_unused_codes()
         assert set(before).isdisjoint(after)
 
-    def test_deactivation_page_warns_programme_staff(self, client: Client, staff: User) -> None:
+    def test_programme_staff_cannot_turn_two_factor_off(self, client: Client, staff: User) -> None:
         client.force_login(staff)
-        reauthenticate(client)
+        reauthenticate_with_code(client, staff)
         response = client.get(reverse("mfa_deactivate_totp"))
         assert_govuk_page(response, "Turn off your authenticator app")
-        assert b"Programme team members must use two-factor authentication" in response.content
+        assert b"Programme staff and administrators must keep two-factor authentication" in response.content
+        assert b"Turn off</button>" not in response.content
+        client.post(reverse("mfa_deactivate_totp"))
+        assert Authenticator.objects.filter(user=staff, type=Authenticator.Type.TOTP).exists()
 
     def test_sign_in_asks_for_the_code_on_a_govuk_page(self, client: Client, staff: User) -> None:
         response = client.post(reverse("account_login"), {"login": staff.email, "password": PASSWORD})
