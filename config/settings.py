@@ -174,6 +174,10 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "matching.tasks.rematch_full",
         "schedule": crontab(hour=2, minute=15),
     },
+    "recover-stale-match-runs": {
+        "task": "matching.tasks.recover_stale_runs",
+        "schedule": crontab(minute="*/2"),
+    },
     "expire-unanswered-introductions": {
         "task": "matching.tasks.expire_introductions",
         "schedule": crontab(minute=5),
@@ -325,6 +329,11 @@ USE_TZ = True
 
 INVITATION_VALID_DAYS = env_int("INVITATION_VALID_DAYS", 14)
 INTRODUCTION_RESPONSE_DAYS = env_int("INTRODUCTION_RESPONSE_DAYS", 7)
+# A running match run renews its lease this often; one silent for MATCH_RUN_LEASE_SECONDS lost its worker
+# (matching/leases.py) and is run again, or marked failed, by the recovery task.
+MATCH_RUN_HEARTBEAT_SECONDS = env_int("MATCH_RUN_HEARTBEAT_SECONDS", 10)
+MATCH_RUN_LEASE_SECONDS = env_int("MATCH_RUN_LEASE_SECONDS", 60)
+MATCH_RUN_MAX_ATTEMPTS = env_int("MATCH_RUN_MAX_ATTEMPTS", 3)
 
 LOGGING = {
     "version": 1,

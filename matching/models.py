@@ -165,10 +165,14 @@ class MatchRun(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # The lease of a running run (matching/leases.py): renewed while it computes; stale once its worker died.
+    heartbeat_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # How many times a worker started this run (a run whose worker died is started again, up to a limit).
+    attempts = models.PositiveSmallIntegerField(default=0, editable=False)
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["kind", "-created_at"])]
+        indexes = [models.Index(fields=["kind", "-created_at"]), models.Index(fields=["status", "heartbeat_at"])]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} run {self.pk}"

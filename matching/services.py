@@ -16,19 +16,20 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Any
 
 import numpy as np
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import BooleanField, Count, ExpressionWrapper, Min, Q
+from django.db.models import BooleanField, Count, ExpressionWrapper, F, Min, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import MentorProfile, Mutual, ServiceArea, SupportTopic, User
-from matching import engine, loading, persistence
+from matching import engine, leases, loading, persistence
 from matching.models import (
     BatchProposal,
     Introduction,
@@ -578,7 +579,7 @@ def _run_begin(
     if run is None:
         run = MatchRun(kind=kind, source=source, started_by=started_by, request=request, mentor_id=mentor_id)
     run.status = MatchRun.Status.RUNNING
-    run.started_at = timezone.now()
+    run.started_at = run.heartbeat_at = timezone.now()
     run.weights = {name: float(value) for name, value in zip(engine.COMPONENTS, weights.as_array(), strict=True)}
     run.weights_version = version
     if save:
@@ -611,9 +612,11 @@ def _run_succeed(run: MatchRun, clock: PhaseClock, **counts: Any) -> None:
 
 
 def _execute(run: MatchRun, clock: PhaseClock, work: Callable[[], dict[str, Any]]) -> MatchRun:
-    """Run `work` (compute, then write in one transaction); record success with its counts, or failure."""
+    """Run `work` (compute, then write in one transaction); record success with its counts, or failure. The run's
+    lease is renewed meanwhile, so a run whose worker dies can be told apart from a slow one (matching/leases.py)."""
     try:
-        counts = work()
+        with leases.heartbeat(run.pk):
+            counts = work()
     except Exception as error:
         # Recorded on the run (status and error) rather than raised: the caller may be a page, a task or the beat.
         _run_fail(run, clock, error)
@@ -846,13 +849,19 @@ def batch_queue(*, user: User) -> MatchRun:
 def _queue_run(*, kind: str, user: User, task: Any) -> MatchRun:
     """Queue a staff-started run of `kind`. While one of that kind is queued or running (a second click, another
     member of staff, the nightly rematch), that run is returned instead: running the same work twice at once only
-    makes the second wait for the first's rows. A run older than the broker's redelivery window (twice the task
-    time limit) that has still not finished was lost with its worker, and does not block a new one."""
-    lost_before = timezone.now() - timedelta(seconds=2 * settings.CELERY_TASK_TIME_LIMIT)
+    makes the second wait for the first's rows. A running run whose worker died (its lease expired) is marked failed
+    and does not block a new one; so is a queued run older than the broker's redelivery window (twice the task time
+    limit), whose message was lost."""
+    now = timezone.now()
+    lost_before = now - timedelta(seconds=2 * settings.CELERY_TASK_TIME_LIMIT)
     with transaction.atomic():
+        _fail_stale_runs(MatchRun.objects.filter(kind=kind), now)
         unfinished = (
             MatchRun.objects.select_for_update()
-            .filter(kind=kind, status__in=[MatchRun.Status.QUEUED, MatchRun.Status.RUNNING], created_at__gt=lost_before)
+            .filter(
+                Q(kind=kind)
+                & (Q(status=MatchRun.Status.QUEUED, created_at__gt=lost_before) | Q(status=MatchRun.Status.RUNNING))
+            )
             .order_by("created_at", "id")
             .first()
         )
@@ -866,12 +875,52 @@ def _queue_run(*, kind: str, user: User, task: Any) -> MatchRun:
     return run
 
 
+WORKER_STOPPED = "The worker running this stopped before it finished (its lease expired)."
+
+
+def _fail_stale_runs(runs: Any, now: datetime) -> int:
+    return int(
+        runs.filter(leases.stale(now)).update(
+            status=MatchRun.Status.FAILED, phase="", error=WORKER_STOPPED, finished_at=now
+        )
+    )
+
+
 def match_run_claim(*, run_id: int) -> MatchRun | None:
-    """Move a queued run to running, once: a second delivery of the same task finds nothing to claim."""
-    claimed = MatchRun.objects.filter(pk=run_id, status=MatchRun.Status.QUEUED).update(
-        status=MatchRun.Status.RUNNING, started_at=timezone.now()
+    """Move a queued run to running, once: a second delivery of the same task finds nothing to claim. A run whose
+    worker died (running, lease expired) is claimed again by the redelivered task, up to MATCH_RUN_MAX_ATTEMPTS."""
+    now = timezone.now()
+    claimable = Q(status=MatchRun.Status.QUEUED) | (leases.stale(now) & Q(attempts__lt=settings.MATCH_RUN_MAX_ATTEMPTS))
+    claimed = MatchRun.objects.filter(claimable, pk=run_id).update(
+        status=MatchRun.Status.RUNNING, started_at=now, heartbeat_at=now, phase="", attempts=F("attempts") + 1
     )
     return MatchRun.objects.get(pk=run_id) if claimed == 1 else None
+
+
+def match_runs_recover(*, now: datetime | None = None) -> dict[str, int]:
+    """Runs whose worker died: full rematches and batch proposals are queued again (their work is all-or-nothing, so
+    nothing was half written), until they have been tried MATCH_RUN_MAX_ATTEMPTS times; other runs are marked
+    failed (a refresh is redone by its own redelivered task, or by the next change or the nightly rematch)."""
+    from matching import tasks
+
+    now = now or timezone.now()
+    task_for: dict[str, Any] = {MatchRun.Kind.FULL: tasks.rematch_full, MatchRun.Kind.BATCH: tasks.batch_propose}
+    requeued = 0
+    retryable = MatchRun.objects.filter(
+        leases.stale(now), kind__in=list(task_for), attempts__lt=settings.MATCH_RUN_MAX_ATTEMPTS
+    )
+    for run_id, kind in list(retryable.values_list("id", "kind")):
+        with transaction.atomic():
+            # Checked update: another recovery, or the redelivered task, may have taken it meanwhile.
+            if MatchRun.objects.filter(leases.stale(now), pk=run_id).update(
+                status=MatchRun.Status.QUEUED, phase="", heartbeat_at=None
+            ):
+                transaction.on_commit(partial(task_for[kind].delay, run_id))
+                requeued += 1
+    failed = _fail_stale_runs(MatchRun.objects.all(), now)
+    if requeued or failed:
+        logger.warning("Match runs whose worker stopped: %s queued again, %s marked failed", requeued, failed)
+    return {"requeued": requeued, "failed": failed}
 
 
 def _spare_capacity(mentors: engine.MentorArrays) -> np.ndarray:

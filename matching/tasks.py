@@ -1,8 +1,9 @@
 """Celery tasks for matching: thin, take ids, call a service, and are safe to run twice.
 
 A refresh recomputes from the current data, so running it again gives the same suggestions. A queued full run or
-batch proposal is claimed with a checked update, so a redelivered task finds nothing to claim. An introduction
-email is claimed the same way through `emailed_at`.
+batch proposal is claimed with a checked update, so a redelivered task finds nothing to claim, unless the worker
+that claimed it died (its lease expired: matching/leases.py), in which case the redelivered task runs it again.
+An introduction email is claimed the same way through `emailed_at`.
 """
 
 from __future__ import annotations
@@ -58,3 +59,9 @@ def expire_introductions() -> int:
 @shared_task
 def send_introduction_email(introduction_id: int) -> bool:
     return services.introduction_email_send(introduction_id=introduction_id)
+
+
+@shared_task
+def recover_stale_runs() -> dict[str, int]:
+    """Every two minutes: runs whose worker died are queued again or marked failed (matching/leases.py)."""
+    return services.match_runs_recover()

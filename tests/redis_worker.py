@@ -24,9 +24,13 @@ Registered in tests/conftest.py (`pytest_plugins = ["tests.redis_worker"]`). Usa
 from __future__ import annotations
 
 import os
+import signal
+import subprocess
+import sys
 import time
 import uuid
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import kombu.pools
@@ -91,7 +95,9 @@ def _delete_queue(url: str, queue: str) -> None:
 
 
 @pytest.fixture
-def celery_redis_worker(transactional_db: None, monkeypatch: pytest.MonkeyPatch) -> Iterator[RedisWorker]:
+def redis_broker(transactional_db: None, monkeypatch: pytest.MonkeyPatch) -> Iterator[RedisWorker]:
+    """Tasks go to a fresh queue on the real Redis instead of running in-process; no worker consumes them (start
+    one with `celery_redis_worker`, or in its own process with `worker_process`)."""
     from config.celery import app
     from tests.conftest import skip_or_fail
 
@@ -112,11 +118,65 @@ def celery_redis_worker(transactional_db: None, monkeypatch: pytest.MonkeyPatch)
     _reset_connections(app)
     monkeypatch.setenv("CELERY_SKIP_CHECKS", "1")  # the worker need not re-run Django's system checks
     try:
-        with start_worker(
-            app, pool="solo", perform_ping_check=False, queues=[queue], shutdown_timeout=WORKER_TIMEOUT_SECONDS
-        ):
-            yield RedisWorker(app=app, redis_url=url, queue=queue)
+        yield RedisWorker(app=app, redis_url=url, queue=queue)
     finally:
         app.conf.update(saved)
         _reset_connections(app)
         _delete_queue(url, queue)
+
+
+@pytest.fixture
+def celery_redis_worker(redis_broker: RedisWorker) -> Iterator[RedisWorker]:
+    """A worker thread in this process consuming the test's queue."""
+    with start_worker(
+        redis_broker.app,
+        pool="solo",
+        perform_ping_check=False,
+        queues=[redis_broker.queue],
+        shutdown_timeout=WORKER_TIMEOUT_SECONDS,
+    ):
+        yield redis_broker
+
+
+@contextmanager
+def worker_process(broker: RedisWorker, **environment: str) -> Iterator[subprocess.Popen[bytes]]:
+    """A Celery worker in a process of its own (tests/worker_process.py), consuming the test's queue and using the
+    test database, so a test can kill it as a host failure would. Extra environment variables go to the worker
+    (settings such as MATCH_RUN_LEASE_SECONDS, or tests/worker_process.py's TEST_WORKER_SLOW_SCORE_SECONDS)."""
+    from django.db import connection
+
+    database = connection.settings_dict
+    if database["ENGINE"] != "django.db.backends.postgresql":
+        from tests.conftest import skip_or_fail
+
+        skip_or_fail("a worker in another process needs the test database on PostgreSQL")
+    url = (
+        f"postgres://{database['USER']}@{database['HOST'] or '127.0.0.1'}:{database['PORT'] or 5432}/{database['NAME']}"
+    )
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "REDIS_URL": broker.redis_url,
+        "TESTING": "1",
+        "CELERY_SKIP_CHECKS": "1",
+        "TEST_WORKER_QUEUE": broker.queue,
+        **environment,
+    }
+    command = [
+        sys.executable, "-m", "celery", "-A", "tests.worker_process", "worker",
+        "--pool=solo", "--concurrency=1", "--without-gossip", "--without-mingle", "--without-heartbeat",
+        "-Q", broker.queue, "--loglevel=WARNING",
+    ]  # fmt: skip
+    process = subprocess.Popen(command, cwd=settings.BASE_DIR, env=env, start_new_session=True)
+    try:
+        yield process
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=WORKER_TIMEOUT_SECONDS)
+
+
+def kill_worker(process: subprocess.Popen[bytes]) -> None:
+    """Kill the worker and everything it started at once, as a host failure would: no shutdown, no acknowledgement."""
+    os.killpg(process.pid, signal.SIGKILL)
+    process.wait(timeout=WORKER_TIMEOUT_SECONDS)
