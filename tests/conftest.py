@@ -60,9 +60,10 @@ def _test_settings(settings, tmp_path) -> None:  # type: ignore[no-untyped-def]
     worker = os.environ.get("PYTEST_XDIST_WORKER", "")
     cache = settings.CACHES["default"]
     if worker.startswith("gw") and cache["BACKEND"].endswith("RedisCache"):
-        database = 1 + int(worker.removeprefix("gw"))
-        location = urllib.parse.urlsplit(cache["LOCATION"])._replace(path=f"/{database}").geturl()
-        settings.CACHES = {"default": {**cache, "LOCATION": location}}
+        # The databases after the one configured: /0 gives /1 and /2 (a second checkout can use /4, /8 ...).
+        url = urllib.parse.urlsplit(cache["LOCATION"])
+        database = int(url.path.strip("/") or 0) + 1 + int(worker.removeprefix("gw"))
+        settings.CACHES = {"default": {**cache, "LOCATION": url._replace(path=f"/{database}").geturl()}}
 
 
 def record_sign_in(session, user: User) -> None:  # type: ignore[no-untyped-def]
