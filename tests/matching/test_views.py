@@ -401,7 +401,7 @@ def test_request_detail_query_budget(
 ) -> None:
     request = MentoringRequestFactory(mutual=mutual, topics=[topic(), topic("pensions")])
     mentors = [MentorProfileFactory() for _ in range(rows)]
-    monkeypatch.setattr(services, "SUGGESTIONS_PER_REQUEST", rows)
+    monkeypatch.setattr(services.runs, "SUGGESTIONS_PER_REQUEST", rows)
     rank(request)
     for preference, mentor in enumerate(mentors[:3], start=1):
         Introduction.objects.create(request=request, mentor=mentor, preference=preference)

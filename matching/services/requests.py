@@ -1,0 +1,172 @@
+"""Mentoring requests: raising, editing, withdrawing and reopening them, and the programme team's queue."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import Mutual, ServiceArea, SupportTopic, User
+from matching.models import (
+    Introduction,
+    MentoringRequest,
+)
+from matching.services.common import (
+    MatchingError,
+    _enqueue_refresh_mentor,
+    _enqueue_refresh_request,
+    _notify,
+    _notify_mutual,
+    _require_member,
+)
+
+logger = logging.getLogger(__name__)
+
+
+@transaction.atomic
+def request_submit(
+    *,
+    user: User,
+    mutual: Mutual,
+    title: str,
+    topics: Sequence[SupportTopic],
+    service_area: ServiceArea,
+    format: str,
+    urgency: str,
+    description: str,
+) -> MentoringRequest:
+    """A member raises a request for their mutual. Its suggestions are computed by a task after commit."""
+    if not mutual.memberships.filter(user=user).exists():
+        raise MatchingError("Only members of a mutual can ask for a mentor for it.")
+    if not topics:
+        raise MatchingError("Choose at least one topic.")
+    request = MentoringRequest.objects.create(
+        mutual=mutual,
+        created_by=user,
+        title=title,
+        service_area=service_area,
+        format=format,
+        urgency=urgency,
+        description=description,
+    )
+    request.topics.set(topics)
+    _enqueue_refresh_request(request.pk)
+    return request
+
+
+@transaction.atomic
+def request_update(
+    *,
+    request: MentoringRequest,
+    user: User,
+    title: str,
+    topics: Sequence[SupportTopic],
+    service_area: ServiceArea,
+    format: str,
+    urgency: str,
+    description: str,
+) -> MentoringRequest:
+    """Edit an open request; its suggestions are recomputed after commit."""
+    request = MentoringRequest.objects.select_for_update().get(pk=request.pk)
+    _require_member(request, user)
+    if request.status not in MentoringRequest.EDITABLE_STATUSES:
+        raise MatchingError("Only an open request can be changed.")
+    if not topics:
+        raise MatchingError("Choose at least one topic.")
+    request.title = title
+    request.service_area = service_area
+    request.format = format
+    request.urgency = urgency
+    request.description = description
+    request.save()
+    request.topics.set(topics)
+    _enqueue_refresh_request(request.pk)
+    return request
+
+
+@transaction.atomic
+def request_withdraw(*, request: MentoringRequest, user: User, reason: str = "") -> MentoringRequest:
+    """The mutual no longer needs a mentor. Introductions still waiting are withdrawn and the mentor told."""
+    request = MentoringRequest.objects.select_for_update().get(pk=request.pk)
+    _require_member(request, user)
+    if request.status not in MentoringRequest.WITHDRAWABLE_STATUSES:
+        raise MatchingError("This request can no longer be withdrawn.")
+    pending = list(request.introductions.filter(status=Introduction.Status.PENDING).select_related("mentor__user"))
+    request.introductions.filter(status__in=Introduction.OPEN_STATUSES).update(
+        status=Introduction.Status.WITHDRAWN, note="The mutual withdrew the request."
+    )
+    request.status = MentoringRequest.Status.WITHDRAWN
+    request.closed_note = reason
+    request.closed_by = user
+    request.closed_at = timezone.now()
+    request.save()
+    for introduction in pending:
+        _enqueue_refresh_mentor(introduction.mentor_id)  # the place the introduction held is free again
+        _notify(
+            introduction.mentor.user,
+            "introduction",
+            f"{request.mutual} withdrew their request \u201c{request.title}\u201d: there is nothing more to do.",
+            reverse("matching:introduction_list"),
+        )
+    return request
+
+
+@transaction.atomic
+def request_reopen(*, request: MentoringRequest, reason: str = "") -> MentoringRequest:
+    """Open a matched request again for re-matching (used by messaging after a relationship ends early).
+
+    The previous mentor is not suggested again: any relationship between a mentor and the mutual excludes the pair.
+    """
+    request = MentoringRequest.objects.select_for_update().get(pk=request.pk)
+    if request.status not in (MentoringRequest.Status.MATCHED, MentoringRequest.Status.CLOSED):
+        raise MatchingError("Only a matched or closed request can be reopened.")
+    request.status = MentoringRequest.Status.OPEN
+    request.attention_reason = ""
+    request.closed_note = reason
+    request.closed_by = None
+    request.closed_at = None
+    request.save()
+    _enqueue_refresh_request(request.pk)
+    return request
+
+
+@transaction.atomic
+def request_mark_needs_attention(*, request: MentoringRequest, reason: str) -> MentoringRequest:
+    """Put the request in the programme team's queue: they introduce a mentor by hand or record no match."""
+    request = MentoringRequest.objects.select_for_update().get(pk=request.pk)
+    if request.status in (MentoringRequest.Status.MATCHED, MentoringRequest.Status.WITHDRAWN):
+        raise MatchingError("A matched or withdrawn request does not need attention.")
+    request.status = MentoringRequest.Status.NEEDS_ATTENTION
+    request.attention_reason = reason[:300]
+    request.save()
+    _notify_mutual(
+        request,
+        f"We are looking for a mentor for \u201c{request.title}\u201d by hand: the programme team will be in touch.",
+    )
+    return request
+
+
+@transaction.atomic
+def request_record_no_match(*, request: MentoringRequest, user: User, note: str) -> MentoringRequest:
+    """Staff close a request for which no suitable mentor exists."""
+    request = MentoringRequest.objects.select_for_update().get(pk=request.pk)
+    if request.status not in (MentoringRequest.Status.NEEDS_ATTENTION, MentoringRequest.Status.OPEN):
+        raise MatchingError("Only an open request or one needing attention can be closed without a match.")
+    if request.introductions.filter(status=Introduction.Status.PENDING).exists():
+        raise MatchingError("A mentor is still considering this request.")
+    request.introductions.filter(status=Introduction.Status.QUEUED).update(
+        status=Introduction.Status.WITHDRAWN, note="No match found."
+    )
+    request.status = MentoringRequest.Status.CLOSED
+    request.closed_note = note
+    request.closed_by = user
+    request.closed_at = timezone.now()
+    request.save()
+    _notify_mutual(
+        request,
+        f"We could not find a mentor for \u201c{request.title}\u201d this time. The programme team has left a note.",
+    )
+    return request

@@ -1,0 +1,415 @@
+"""Runs: computing suggestions for one request, one mentor's requests or every open request, recording each run
+(its phases, counts and failures) and recovering runs whose worker died."""
+
+from __future__ import annotations
+
+import logging
+import time
+import traceback
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from functools import partial
+from typing import Any
+
+import numpy as np
+from django.conf import settings
+from django.db import transaction
+from django.db.models import BooleanField, Count, ExpressionWrapper, F, Min, Q
+from django.utils import timezone
+
+from accounts.models import User
+from matching import engine, leases, loading, persistence
+from matching.models import (
+    MatchRun,
+    MentoringRequest,
+    Suggestion,
+)
+from matching.selectors import weights_current
+from matching.services.common import SMALL_BATCH, SUGGESTIONS_PER_REQUEST
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class PhaseClock:
+    """Times each phase of a run and, for long runs, records the phase on the run row as progress."""
+
+    run: MatchRun
+    report_progress: bool
+    timings: dict[str, float] = field(default_factory=dict)
+
+    @contextmanager
+    def phase(self, name: str) -> Iterator[None]:
+        if self.report_progress:
+            MatchRun.objects.filter(pk=self.run.pk).update(phase=name)
+        started = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.timings[name] = round(self.timings.get(name, 0.0) + time.perf_counter() - started, 4)
+
+
+def _run_begin(
+    *,
+    kind: str,
+    source: str,
+    started_by: User | None = None,
+    run: MatchRun | None = None,
+    request: MentoringRequest | None = None,
+    mentor_id: int | None = None,
+    save: bool = True,
+) -> tuple[MatchRun, engine.Weights]:
+    """Start recording a run. save=False leaves the row to be written with the run's results (see below)."""
+    weights, version = weights_current()
+    if run is None:
+        run = MatchRun(kind=kind, source=source, started_by=started_by, request=request, mentor_id=mentor_id)
+    run.status = MatchRun.Status.RUNNING
+    run.started_at = run.heartbeat_at = timezone.now()
+    run.weights = {name: float(value) for name, value in zip(engine.COMPONENTS, weights.as_array(), strict=True)}
+    run.weights_version = version
+    if save:
+        run.save()
+    return run, weights
+
+
+def _run_fail(run: MatchRun, clock: PhaseClock, error: BaseException) -> None:
+    logger.exception("Match run %s failed", run.pk)
+    if not MatchRun.objects.filter(pk=run.pk).exists():
+        # The row was to be written with the results, in the transaction that failed: write it now.
+        run.pk = None
+        run._state.adding = True
+    run.status = MatchRun.Status.FAILED
+    run.phase = ""
+    run.timings = clock.timings
+    run.error = "".join(traceback.format_exception_only(type(error), error)).strip()[:4000]
+    run.finished_at = timezone.now()
+    run.save()
+
+
+def _run_succeed(run: MatchRun, clock: PhaseClock, **counts: Any) -> None:
+    for name, value in counts.items():
+        setattr(run, name, value)
+    run.status = MatchRun.Status.SUCCEEDED
+    run.phase = ""
+    run.timings = clock.timings
+    run.finished_at = timezone.now()
+    run.save(update_fields=["status", "phase", "timings", "finished_at", *counts])
+
+
+def _execute(run: MatchRun, clock: PhaseClock, work: Callable[[], dict[str, Any]]) -> MatchRun:
+    """Run `work` (compute, then write in one transaction); record success with its counts, or failure. The run's
+    lease is renewed meanwhile, so a run whose worker dies can be told apart from a slow one (matching/leases.py)."""
+    try:
+        with leases.heartbeat(run.pk):
+            counts = work()
+    except Exception as error:
+        # Recorded on the run (status and error) rather than raised: the caller may be a page, a task or the beat.
+        _run_fail(run, clock, error)
+        return run
+    _run_succeed(run, clock, **counts)
+    return run
+
+
+@dataclass(frozen=True)
+class Ranking:
+    """The engine's output for a batch of requests, ready to store."""
+
+    batch: loading.RequestBatch
+    mentors: engine.MentorArrays
+    topk: engine.TopK
+    reasons: list[list[list[str]]]
+
+
+def _rank(
+    clock: PhaseClock,
+    batch: loading.RequestBatch,
+    mentors: engine.MentorArrays,
+    taxonomy: engine.Taxonomy,
+    weights: engine.Weights,
+) -> Ranking:
+    with clock.phase("score"):
+        topk = engine.score_top_k(
+            batch.arrays, mentors, taxonomy, weights, k=SUGGESTIONS_PER_REQUEST, excluded_pairs=batch.excluded_pairs
+        )
+    with clock.phase("explain"):
+        reasons = engine.explain_top_k(topk, batch.arrays, mentors, taxonomy)
+    return Ranking(batch=batch, mentors=mentors, topk=topk, reasons=reasons)
+
+
+def _persist(clock: PhaseClock, run: MatchRun, ranking: Ranking) -> int:
+    """Store the ranking in one transaction; returns the number of suggestions it holds.
+
+    Only requests still open when writing are touched: a mutual may have chosen its mentors meanwhile, and the
+    suggestions they chose from must stay as they were.
+    """
+    with clock.phase("persist"):
+        request_ids = ranking.batch.arrays.ids
+        mentor_ids = ranking.mentors.ids
+        topk = ranking.topk
+        now = timezone.now()
+        with transaction.atomic():
+            matchable = MentoringRequest.objects.filter(status__in=MentoringRequest.MATCHABLE_STATUSES)
+            if len(request_ids) <= SMALL_BATCH:
+                # Few requests: lock them, so a mutual choosing its mentors waits for the new ranking.
+                matchable = matchable.filter(id__in=request_ids.tolist()).select_for_update()
+            states = list(
+                matchable.values_list("id", ExpressionWrapper(Q(first_ranked_at__isnull=True), BooleanField()))
+            )
+            open_now = np.array([request_id for request_id, _ in states], dtype=np.int64)
+            never_ranked = [request_id for request_id, unranked in states if unranked]
+            still_open = request_ids[np.isin(request_ids, open_now)]
+            rows, ranks = np.nonzero(topk.mentor_rows >= 0)
+            pair_request_ids = request_ids[rows]
+            keep = np.isin(pair_request_ids, still_open)
+            rows, ranks, pair_request_ids = rows[keep], ranks[keep], pair_request_ids[keep]
+            ranked = persistence.Ranked(
+                request_ids=pair_request_ids.tolist(),
+                mentor_ids=mentor_ids[topk.mentor_rows[rows, ranks]].tolist(),
+                ranks=(ranks + 1).tolist(),
+                scores=np.round(topk.scores[rows, ranks].astype(np.float64), 4).tolist(),
+                components=list(map(tuple, np.round(topk.components[rows, ranks].astype(np.float64), 4).tolist())),
+                reasons=[ranking.reasons[row][rank] for row, rank in zip(rows.tolist(), ranks.tolist(), strict=True)],
+            )
+            scope = sorted(still_open.tolist())
+            persistence.store(run=run, scope=scope, ranked=ranked, now=now)
+            for chunk in _chunks(sorted(set(never_ranked) & set(scope))):
+                MentoringRequest.objects.filter(id__in=chunk).update(first_ranked_at=now)
+        return len(ranked)
+
+
+def _chunks(values: list[int], size: int = 5000) -> Iterator[list[int]]:
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
+def suggestions_refresh_for_request(
+    *, request_id: int, source: str = MatchRun.Source.AUTOMATIC, started_by: User | None = None
+) -> MatchRun | None:
+    """Recompute one open request's suggestions. Returns None when the request is not open (nothing to do)."""
+    request = MentoringRequest.objects.filter(pk=request_id, status__in=MentoringRequest.MATCHABLE_STATUSES).first()
+    if request is None:
+        return None
+    # A refresh takes milliseconds: its run row is written with its results, in the same (one) transaction.
+    run, weights = _run_begin(
+        kind=MatchRun.Kind.REQUEST, source=source, started_by=started_by, request=request, save=False
+    )
+    clock = PhaseClock(run=run, report_progress=False)
+    try:
+        with clock.phase("load"):
+            table = loading.mentor_table()
+            mentors = loading.mentor_arrays(table)
+            batch = loading.load_requests(MentoringRequest.objects.filter(pk=request_id), table)
+            batch, candidates = loading.candidates_only(batch, mentors)
+        ranking = _rank(clock, batch, candidates, table.index.taxonomy, weights)
+        with transaction.atomic():
+            run.save()
+            stored = _persist(clock, run, ranking)
+            _run_succeed(
+                run,
+                clock,
+                request_count=len(batch),
+                mentor_count=len(mentors.ids),
+                suggestion_count=stored,
+            )
+    except Exception as error:
+        _run_fail(run, clock, error)
+    return run
+
+
+def suggestions_refresh_for_mentor(
+    *, profile_id: int, source: str = MatchRun.Source.AUTOMATIC, started_by: User | None = None
+) -> MatchRun:
+    """Recompute the open requests a mentor could now enter, or must leave.
+
+    Rather than re-ranking every open request, the mentor is scored alone against all of them; only requests where
+    they are suggested now, or where they would beat the lowest current suggestion, are re-ranked in full.
+    """
+    run, weights = _run_begin(kind=MatchRun.Kind.MENTOR, source=source, started_by=started_by, mentor_id=profile_id)
+    clock = PhaseClock(run=run, report_progress=True)
+
+    def work() -> dict[str, Any]:
+        with clock.phase("load"):
+            table = loading.mentor_table()
+            mentors = loading.mentor_arrays(table)
+            taxonomy = table.index.taxonomy
+            open_requests = MentoringRequest.objects.filter(status__in=MentoringRequest.MATCHABLE_STATUSES)
+            batch = loading.load_requests(open_requests, table)
+            affected = _requests_where_mentor_matters(profile_id, batch, mentors, taxonomy, weights, table)
+            subset = loading.request_subset(batch, affected)
+        ranking = _rank(clock, subset, mentors, taxonomy, weights)
+        stored = _persist(clock, run, ranking)
+        return {"request_count": len(subset), "mentor_count": len(mentors.ids), "suggestion_count": stored}
+
+    return _execute(run, clock, work)
+
+
+def _requests_where_mentor_matters(
+    profile_id: int,
+    batch: loading.RequestBatch,
+    mentors: engine.MentorArrays,
+    taxonomy: engine.Taxonomy,
+    weights: engine.Weights,
+    table: loading.MentorTable,
+) -> np.ndarray:
+    """Rows of `batch` whose ranking may change because of this mentor."""
+    request_ids = batch.arrays.ids
+    suggested = set(
+        Suggestion.objects.filter(
+            mentor_id=profile_id, state=Suggestion.State.CURRENT, request_id__in=_open_request_ids()
+        ).values_list("request_id", flat=True)
+    )
+    rows = {int(row) for row in np.nonzero(np.isin(request_ids, list(suggested)))[0]}
+    mentor_row = int(table.rows_of(np.array([profile_id], dtype=np.int64))[0])
+    if mentor_row >= 0 and len(request_ids):
+        alone = loading.mentor_subset(mentors, mentor_row)
+        excluded = batch.excluded_pairs[batch.excluded_pairs[:, 1] == mentor_row]
+        excluded = np.stack([excluded[:, 0], np.zeros(len(excluded), dtype=np.int64)], axis=1)
+        own = engine.score_top_k(batch.arrays, alone, taxonomy, weights, k=1, excluded_pairs=excluded)
+        feasible = own.mentor_rows[:, 0] >= 0
+        lowest = np.zeros(len(request_ids), dtype=np.float64)
+        full = np.zeros(len(request_ids), dtype=bool)
+        current = (
+            Suggestion.objects.filter(state=Suggestion.State.CURRENT, request_id__in=_open_request_ids())
+            .values("request_id")
+            .annotate(count=Count("id"), lowest=Min("score"))
+            .values_list("request_id", "count", "lowest")
+        )
+        for request_id, count, low in current:
+            row = int(np.searchsorted(request_ids, request_id))
+            if row < len(request_ids) and request_ids[row] == request_id:
+                full[row] = count >= SUGGESTIONS_PER_REQUEST
+                lowest[row] = low
+        enters = feasible & (~full | (own.scores[:, 0] >= lowest))
+        rows.update(int(row) for row in np.nonzero(enters)[0])
+    return np.array(sorted(rows), dtype=np.int64)
+
+
+def _open_request_ids() -> Any:
+    return MentoringRequest.objects.filter(status__in=MentoringRequest.MATCHABLE_STATUSES).values("id")
+
+
+def rematch_full(
+    *, run: MatchRun | None = None, source: str = MatchRun.Source.COMMAND, started_by: User | None = None
+) -> MatchRun:
+    """Recompute the suggestions of every open request, and what an optimal assignment over them would achieve."""
+    run, weights = _run_begin(kind=MatchRun.Kind.FULL, source=source, started_by=started_by, run=run)
+    clock = PhaseClock(run=run, report_progress=True)
+
+    def work() -> dict[str, Any]:
+        with clock.phase("load"):
+            table = loading.mentor_table()
+            mentors = loading.mentor_arrays(table)
+            open_requests = MentoringRequest.objects.filter(status__in=MentoringRequest.MATCHABLE_STATUSES)
+            batch = loading.load_requests(open_requests, table)
+        ranking = _rank(clock, batch, mentors, table.index.taxonomy, weights)
+        with clock.phase("assign"):
+            assignment = engine.assign_optimal(ranking.topk, _spare_capacity(mentors), batch.mutual_ids)
+        stored = _persist(clock, run, ranking)
+        return {
+            "request_count": len(batch),
+            "mentor_count": len(mentors.ids),
+            "suggestion_count": stored,
+            "assigned_count": int(assignment.assigned),
+            "assignment_total_score": round(float(assignment.total_score), 4),
+        }
+
+    return _execute(run, clock, work)
+
+
+def match_run_queue(*, user: User) -> MatchRun:
+    """Staff ask for a full run: it is recorded as queued now and run by a worker after commit."""
+    from matching import tasks
+
+    return _queue_run(kind=MatchRun.Kind.FULL, user=user, task=tasks.rematch_full)
+
+
+def batch_queue(*, user: User) -> MatchRun:
+    """Staff ask for a batch proposal: recorded as a queued run now, computed by a worker after commit, so the page
+    answers at once whatever the number of requests."""
+    from matching import tasks
+
+    return _queue_run(kind=MatchRun.Kind.BATCH, user=user, task=tasks.batch_propose)
+
+
+def _queue_run(*, kind: str, user: User, task: Any) -> MatchRun:
+    """Queue a staff-started run of `kind`. While one of that kind is queued or running (a second click, another
+    member of staff, the nightly rematch), that run is returned instead: running the same work twice at once only
+    makes the second wait for the first's rows. A running run whose worker died (its lease expired) is marked failed
+    and does not block a new one; so is a queued run older than the broker's redelivery window (twice the task time
+    limit), whose message was lost."""
+    now = timezone.now()
+    lost_before = now - timedelta(seconds=2 * settings.CELERY_TASK_TIME_LIMIT)
+    with transaction.atomic():
+        _fail_stale_runs(MatchRun.objects.filter(kind=kind), now)
+        unfinished = (
+            MatchRun.objects.select_for_update()
+            .filter(
+                Q(kind=kind)
+                & (Q(status=MatchRun.Status.QUEUED, created_at__gt=lost_before) | Q(status=MatchRun.Status.RUNNING))
+            )
+            .order_by("created_at", "id")
+            .first()
+        )
+        if unfinished is not None:
+            return unfinished
+        run = MatchRun.objects.create(
+            kind=kind, source=MatchRun.Source.USER, started_by=user, status=MatchRun.Status.QUEUED
+        )
+        run_id = run.pk
+        transaction.on_commit(lambda: task.delay(run_id))
+    return run
+
+
+WORKER_STOPPED = "The worker running this stopped before it finished (its lease expired)."
+
+
+def _fail_stale_runs(runs: Any, now: datetime) -> int:
+    return int(
+        runs.filter(leases.stale(now)).update(
+            status=MatchRun.Status.FAILED, phase="", error=WORKER_STOPPED, finished_at=now
+        )
+    )
+
+
+def match_run_claim(*, run_id: int) -> MatchRun | None:
+    """Move a queued run to running, once: a second delivery of the same task finds nothing to claim. A run whose
+    worker died (running, lease expired) is claimed again by the redelivered task, up to MATCH_RUN_MAX_ATTEMPTS."""
+    now = timezone.now()
+    claimable = Q(status=MatchRun.Status.QUEUED) | (leases.stale(now) & Q(attempts__lt=settings.MATCH_RUN_MAX_ATTEMPTS))
+    claimed = MatchRun.objects.filter(claimable, pk=run_id).update(
+        status=MatchRun.Status.RUNNING, started_at=now, heartbeat_at=now, phase="", attempts=F("attempts") + 1
+    )
+    return MatchRun.objects.get(pk=run_id) if claimed == 1 else None
+
+
+def match_runs_recover(*, now: datetime | None = None) -> dict[str, int]:
+    """Runs whose worker died: full rematches and batch proposals are queued again (their work is all-or-nothing, so
+    nothing was half written), until they have been tried MATCH_RUN_MAX_ATTEMPTS times; other runs are marked
+    failed (a refresh is redone by its own redelivered task, or by the next change or the nightly rematch)."""
+    from matching import tasks
+
+    now = now or timezone.now()
+    task_for: dict[str, Any] = {MatchRun.Kind.FULL: tasks.rematch_full, MatchRun.Kind.BATCH: tasks.batch_propose}
+    requeued = 0
+    retryable = MatchRun.objects.filter(
+        leases.stale(now), kind__in=list(task_for), attempts__lt=settings.MATCH_RUN_MAX_ATTEMPTS
+    )
+    for run_id, kind in list(retryable.values_list("id", "kind")):
+        with transaction.atomic():
+            # Checked update: another recovery, or the redelivered task, may have taken it meanwhile.
+            if MatchRun.objects.filter(leases.stale(now), pk=run_id).update(
+                status=MatchRun.Status.QUEUED, phase="", heartbeat_at=None
+            ):
+                transaction.on_commit(partial(task_for[kind].delay, run_id))
+                requeued += 1
+    failed = _fail_stale_runs(MatchRun.objects.all(), now)
+    if requeued or failed:
+        logger.warning("Match runs whose worker stopped: %s queued again, %s marked failed", requeued, failed)
+    return {"requeued": requeued, "failed": failed}
+
+
+def _spare_capacity(mentors: engine.MentorArrays) -> np.ndarray:
+    spare = np.maximum(mentors.capacity - mentors.load, 0).astype(np.int32)
+    return np.where(mentors.eligible, spare, 0).astype(np.int32)
