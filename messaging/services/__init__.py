@@ -1,0 +1,92 @@
+"""Every write for relationships, conversations, goals, check-ins, closing, nudges, notices and moderation.
+
+Keyword-only functions named <entity>_<verb>; each is atomic, checks the current state first and raises
+`RelationshipError` (whose message is written for the person who asked) when the change is not allowed.
+Emails go out from Celery tasks enqueued after commit.
+
+One module per part; this package re-exports their public names, so callers write `services.message_send`:
+- conversations.py  messages, read markers, unread-message notices
+- lifecycle.py      pause, resume, complete, end early, ask for a new mentor
+- goals.py          goals, check-ins, closing feedback
+- nudges.py         reminders when a relationship goes quiet; the at-risk flag
+- moderation.py     reports and what the programme team does about them
+- common.py         the domain error, party and status checks, activity, notices
+"""
+
+from messaging.services.common import (
+    AT_RISK_AFTER,
+    NOTIFICATION_WINDOW,
+    QUIET_AFTER,
+    RelationshipError,
+    notice_create,
+    notice_mark_read,
+    notices_mark_all_read,
+)
+from messaging.services.conversations import (
+    conversation_mark_read,
+    conversation_notify,
+    message_send,
+)
+from messaging.services.goals import (
+    check_in_create,
+    feedback_give,
+    goal_agree,
+    goal_can_agree,
+    goal_create,
+    goal_update,
+)
+from messaging.services.lifecycle import (
+    can_reopen_request,
+    relationship_complete,
+    relationship_end_early,
+    relationship_pause,
+    relationship_request_reopen,
+    relationship_resume,
+)
+from messaging.services.moderation import (
+    account_reinstate,
+    account_suspend,
+    message_hide,
+    message_report,
+    message_restore,
+    report_dismiss,
+)
+from messaging.services.nudges import (
+    NudgeSummary,
+    nudge_emails_send,
+    relationships_nudge_quiet,
+)
+
+__all__ = [
+    "AT_RISK_AFTER",
+    "NOTIFICATION_WINDOW",
+    "QUIET_AFTER",
+    "NudgeSummary",
+    "RelationshipError",
+    "account_reinstate",
+    "account_suspend",
+    "can_reopen_request",
+    "check_in_create",
+    "conversation_mark_read",
+    "conversation_notify",
+    "feedback_give",
+    "goal_agree",
+    "goal_can_agree",
+    "goal_create",
+    "goal_update",
+    "message_hide",
+    "message_report",
+    "message_restore",
+    "message_send",
+    "notice_create",
+    "notice_mark_read",
+    "notices_mark_all_read",
+    "nudge_emails_send",
+    "relationship_complete",
+    "relationship_end_early",
+    "relationship_pause",
+    "relationship_request_reopen",
+    "relationship_resume",
+    "relationships_nudge_quiet",
+    "report_dismiss",
+]

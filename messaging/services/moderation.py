@@ -1,0 +1,185 @@
+"""Moderation: reports of messages, and what the programme team does about them (hide, suspend, undo, dismiss)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import User
+from messaging.models import (
+    Message,
+    MessageReport,
+    ModerationAction,
+    Notice,
+)
+from messaging.services.common import (
+    RelationshipError,
+    _require_party,
+    notice_create,
+)
+
+
+@transaction.atomic
+def message_report(*, message: Message, user: User, reason: str, details: str = "") -> MessageReport:
+    """A party asks the programme team to look at a message someone else wrote."""
+    _require_party(message.relationship, user)
+    if message.author_id == user.pk:
+        raise RelationshipError("You cannot report your own message.")
+    if reason not in MessageReport.Reason.values:
+        raise RelationshipError("Choose why you are reporting this message.")
+    try:
+        with transaction.atomic():
+            report = MessageReport.objects.create(message=message, reported_by=user, reason=reason, details=details)
+    except IntegrityError as error:
+        raise RelationshipError("You have already reported this message.") from error
+    for staff_member in User.objects.filter(is_programme_team=True, is_active=True):
+        notice_create(
+            user=staff_member,
+            kind=Notice.Kind.MODERATION,
+            text="A message has been reported.",
+            url=reverse("messaging:moderation_report_detail", kwargs={"pk": report.pk}),
+        )
+    return report
+
+
+def _require_staff(actor: User) -> None:
+    if not actor.is_programme_team:
+        raise RelationshipError("Only the programme team can moderate messages.")
+
+
+def _resolve_reports(message: Message, actor: User, now: datetime) -> None:
+    MessageReport.objects.filter(message=message, resolved_at=None).update(resolved_at=now, resolved_by=actor)
+
+
+@transaction.atomic
+def message_hide(*, report: MessageReport, actor: User, note: str) -> Message:
+    """Hide a reported message from both sides; it shows as hidden by the programme team."""
+    _require_staff(actor)
+    message = Message.objects.select_for_update().get(pk=report.message_id)
+    if message.hidden_at is not None:
+        raise RelationshipError("This message is already hidden.")
+    now = timezone.now()
+    message.hidden_at = now
+    message.hidden_by = actor
+    message.save(update_fields=["hidden_at", "hidden_by"])
+    _resolve_reports(message, actor, now)
+    ModerationAction.objects.create(
+        actor=actor,
+        action=ModerationAction.Action.HIDE_MESSAGE,
+        report=report,
+        target_message=message,
+        target_user_id=message.author_id,
+        note=note,
+        created_at=now,
+    )
+    return message
+
+
+@transaction.atomic
+def account_suspend(*, report: MessageReport, actor: User, note: str) -> User:
+    """Suspend the author of a reported message: they can no longer sign in (is_active off)."""
+    _require_staff(actor)
+    message = report.message
+    if message.author_id is None:
+        raise RelationshipError("The author of this message has deleted their account.")
+    target = User.objects.select_for_update().get(pk=message.author_id)
+    if target.pk == actor.pk:
+        raise RelationshipError("You cannot suspend your own account.")
+    if not target.is_active:
+        raise RelationshipError("This account is already suspended.")
+    now = timezone.now()
+    target.is_active = False
+    target.save(update_fields=["is_active"])
+    _resolve_reports(message, actor, now)
+    ModerationAction.objects.create(
+        actor=actor,
+        action=ModerationAction.Action.SUSPEND_ACCOUNT,
+        report=report,
+        target_message=message,
+        target_user=target,
+        note=note,
+        created_at=now,
+    )
+    return target
+
+
+@transaction.atomic
+def message_restore(*, report: MessageReport, actor: User, note: str) -> Message:
+    """Undo a hide: the message shows to both sides again. The report stays closed; the log records why."""
+    _require_staff(actor)
+    message = Message.objects.select_for_update().get(pk=report.message_id)
+    if message.hidden_at is None:
+        raise RelationshipError("This message is not hidden.")
+    message.hidden_at = None
+    message.hidden_by = None
+    message.save(update_fields=["hidden_at", "hidden_by"])
+    ModerationAction.objects.create(
+        actor=actor,
+        action=ModerationAction.Action.RESTORE_MESSAGE,
+        report=report,
+        target_message=message,
+        target_user_id=message.author_id,
+        note=note,
+    )
+    return message
+
+
+@transaction.atomic
+def account_reinstate(*, report: MessageReport, actor: User, note: str) -> User:
+    """Lift a suspension made through moderation: the author can sign in again.
+
+    Only an account whose latest suspend-or-reinstate step is a suspension can be reinstated here, so this never
+    re-opens an account that was switched off for another reason (in the admin, say)."""
+    _require_staff(actor)
+    author_id = report.message.author_id
+    if author_id is None:
+        raise RelationshipError("The author of this message has deleted their account.")
+    target = User.objects.select_for_update().get(pk=author_id)
+    if target.is_active:
+        raise RelationshipError("This account is not suspended.")
+    last = (
+        ModerationAction.objects.filter(
+            target_user=target,
+            action__in=[ModerationAction.Action.SUSPEND_ACCOUNT, ModerationAction.Action.REINSTATE_ACCOUNT],
+        )
+        .order_by("-created_at", "-id")
+        .first()
+    )
+    if last is None or last.action != ModerationAction.Action.SUSPEND_ACCOUNT:
+        raise RelationshipError("This account was not suspended through moderation, so it cannot be reinstated here.")
+    target.is_active = True
+    target.save(update_fields=["is_active"])
+    ModerationAction.objects.create(
+        actor=actor,
+        action=ModerationAction.Action.REINSTATE_ACCOUNT,
+        report=report,
+        target_message_id=report.message_id,
+        target_user=target,
+        note=note,
+    )
+    return target
+
+
+@transaction.atomic
+def report_dismiss(*, report: MessageReport, actor: User, note: str) -> MessageReport:
+    """Close a report without acting on the message."""
+    _require_staff(actor)
+    report = MessageReport.objects.select_for_update().get(pk=report.pk)
+    if report.resolved_at is not None:
+        raise RelationshipError("This report has already been dealt with.")
+    now = timezone.now()
+    report.resolved_at = now
+    report.resolved_by = actor
+    report.save(update_fields=["resolved_at", "resolved_by"])
+    ModerationAction.objects.create(
+        actor=actor,
+        action=ModerationAction.Action.DISMISS_REPORT,
+        report=report,
+        target_message_id=report.message_id,
+        note=note,
+        created_at=now,
+    )
+    return report
