@@ -26,12 +26,12 @@ from accounts.models import (
 class UserAdmin(DjangoUserAdmin):
     ordering = ["email"]
     list_display = ["email", "full_name", "is_programme_team", "is_staff", "is_active", "date_joined", "last_login"]
-    list_filter = ["is_programme_team", "is_staff", "is_superuser", "is_active", "email_notifications"]
+    list_filter = ["is_programme_team", "is_staff", "is_superuser", "is_active"]
     search_fields = ["email", "full_name"]
     readonly_fields = ["date_joined", "last_login"]
     fieldsets = (
         (None, {"fields": ("email", "password")}),
-        ("Personal details", {"fields": ("full_name", "email_notifications")}),
+        ("Personal details", {"fields": ("full_name",)}),
         (
             "Roles and permissions",
             {"fields": ("is_programme_team", "is_active", "is_staff", "is_superuser", "groups", "user_permissions")},
@@ -118,7 +118,6 @@ class MutualInvitationAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         "invited_by",
         "created_at",
         "expires_at",
-        "emailed_at",
         "accepted_at",
         "accepted_by",
         "revoked_at",
@@ -142,7 +141,6 @@ class MentorProfileAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         "status_reason",
         "vetted_by",
         "vetted_at",
-        "decision_emailed_at",
         "active_mentees",
         "created_at",
         "updated_at",

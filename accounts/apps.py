@@ -5,4 +5,6 @@ class AccountsConfig(AppConfig):
     name = "accounts"
 
     def ready(self) -> None:
-        from accounts import receivers  # noqa: F401 - connects the receivers
+        from accounts import personal_data_sources, receivers  # noqa: F401 - receivers connect on import
+
+        personal_data_sources.register_sources()

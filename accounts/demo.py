@@ -597,8 +597,6 @@ def plan_mentors(
             status_reason=rng.choice(REJECTION_REASONS) if status == MentorProfile.Status.REJECTED else "",
             vetted_at=None if status == MentorProfile.Status.PENDING else now - timedelta(days=rng.randint(1, 300)),
         )
-        # Vetted demo mentors were told the decision when it was made: nothing is waiting to be emailed.
-        profile.decision_emailed_at = profile.vetted_at
         conflicts: list[int] = []
         if index != 0 and mutual_count and rng.random() < 0.12:
             conflicts = sorted(set(rng.sample(range(mutual_count), k=min(mutual_count, rng.choice([1, 1, 2])))))

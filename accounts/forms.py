@@ -15,6 +15,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from accounts.models import MentorProfile, Mutual, Region, ServiceArea, Stage, SupportTopic, User
+from notifications.models import Category
 
 ModelT = TypeVar("ModelT", bound=models.Model)
 
@@ -150,6 +151,18 @@ class InvitationForm(forms.Form):
             "invalid": "Enter an email address in the correct format, like name@example.org",
         },
         widget=forms.EmailInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+
+
+class EmailPreferencesForm(forms.Form):
+    """Which optional emails to receive. Essential emails (account security, answers) always go."""
+
+    wanted = forms.MultipleChoiceField(
+        label="Which emails do you want?",
+        choices=[(category.value, category.label) for category in Category.optional()],
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text="Select all that apply. You will still see everything as notices when you sign in.",
     )
 
 
@@ -356,3 +369,42 @@ class SupportTopicForm(forms.Form):
         required=False,
         help_text="Used in matching explanations, for example 'digital'. Leave blank to use the name.",
     )
+
+
+DELETE_CONFIRMATION = "delete my account"
+
+
+class AccountDeleteForm(forms.Form):
+    """Confirm with the account's password, or (for an account without one) by typing a phrase."""
+
+    password = forms.CharField(
+        label="Your password",
+        strip=False,
+        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "current-password"}),
+        error_messages={"required": "Enter your password"},
+    )
+    confirmation = forms.CharField(
+        label=f"Type '{DELETE_CONFIRMATION}' to confirm",
+        max_length=50,
+        error_messages={"required": f"Type '{DELETE_CONFIRMATION}' to confirm"},
+    )
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+        if user.has_usable_password():
+            del self.fields["confirmation"]
+        else:
+            del self.fields["password"]
+
+    def clean_password(self) -> str:
+        password: str = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError("The password is not correct")
+        return password
+
+    def clean_confirmation(self) -> str:
+        typed: str = self.cleaned_data["confirmation"]
+        if typed.strip().lower() != DELETE_CONFIRMATION:
+            raise forms.ValidationError(f"Type '{DELETE_CONFIRMATION}' exactly to confirm")
+        return typed

@@ -54,9 +54,6 @@ class User(AbstractUser):
         default=False,
         help_text="Programme staff vet mentors, watch the pipeline and run reports. They must set up MFA.",
     )
-    email_notifications = models.BooleanField(
-        default=True, help_text="Send me emails about introductions, messages and reminders."
-    )
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: ClassVar[list[str]] = []
@@ -200,8 +197,6 @@ class MutualInvitation(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     revoked_at = models.DateTimeField(null=True, blank=True)
-    # Claimed by the task that sends the invitation email, so a redelivered task sends nothing.
-    emailed_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-created_at"]
@@ -256,8 +251,6 @@ class MentorProfile(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     vetted_at = models.DateTimeField(null=True, blank=True)
-    # Claimed by the task that tells the mentor about the vetting decision, so a redelivered task sends nothing.
-    decision_emailed_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -13,10 +13,8 @@ from typing import Any, TypeVar
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Model, QuerySet
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
@@ -33,6 +31,7 @@ from accounts.models import (
     User,
 )
 from accounts.signals import mentor_profile_changed
+from notifications.services import notify, notify_address
 
 TermT = TypeVar("TermT", bound=TaxonomyTerm)
 
@@ -77,19 +76,13 @@ def _set_many(instance: Model, data: Mapping[str, Any], fields: Iterable[str]) -
             getattr(instance, name).set(data[name])
 
 
-def _site_link(view_name: str, **kwargs: Any) -> str:
-    return f"{settings.SITE_URL}{reverse(view_name, kwargs=kwargs or None)}"
-
-
-def _subject(template_name: str, context: dict[str, Any]) -> str:
-    # One line whatever names people typed: a newline in an email header is refused by Django.
-    return " ".join(render_to_string(template_name, context).split())
-
-
 def _announce_mentor_change(profile_id: int, reason: str) -> None:
-    transaction.on_commit(
-        lambda: mentor_profile_changed.send(sender=MentorProfile, profile_id=profile_id, reason=reason)
-    )
+    def announce() -> None:
+        # Not when the profile went in the same transaction (its owner deleted their account).
+        if MentorProfile.objects.filter(pk=profile_id).exists():
+            mentor_profile_changed.send(sender=MentorProfile, profile_id=profile_id, reason=reason)
+
+    transaction.on_commit(announce)
 
 
 def _free_slug(base: str, taken: set[str]) -> str:
@@ -201,41 +194,19 @@ def invitation_send(*, mutual: Mutual, invited_by: User, email: str) -> MutualIn
         invited_by=invited_by,
         expires_at=timezone.now() + timedelta(days=settings.INVITATION_VALID_DAYS),
     )
-    from accounts.tasks import send_invitation_email
-
-    transaction.on_commit(lambda: send_invitation_email.delay(invitation.pk))
+    notify_address(
+        "mutual_invitation",
+        address=invitation.email,
+        params={
+            "inviter": invited_by,
+            "mutual": mutual.name,
+            "address": invitation.email,
+            "expires_on": date_format(timezone.localtime(invitation.expires_at), "j F Y"),
+        },
+        url=reverse("accounts:invitation_accept", kwargs={"token": invitation.token}),
+        dedupe=f"mutual_invitation:{invitation.pk}",
+    )
     return invitation
-
-
-def invitation_email_send(*, invitation_id: int) -> bool:
-    """Email the invitation link. Returns False (and sends nothing) if it was already sent or is no longer usable.
-
-    Not atomic on purpose: the claim must be committed before the email leaves, so that a second run (a task
-    redelivered after a worker died) finds it claimed. If sending fails the claim is released for the retry.
-    """
-    now = timezone.now()
-    claimed = MutualInvitation.objects.filter(
-        pk=invitation_id, emailed_at=None, accepted_at=None, revoked_at=None, expires_at__gt=now
-    ).update(emailed_at=now)
-    if not claimed:
-        return False
-    invitation = MutualInvitation.objects.select_related("mutual", "invited_by").get(pk=invitation_id)
-    context = {
-        "invitation": invitation,
-        "accept_url": _site_link("accounts:invitation_accept", token=invitation.token),
-        "site_name": settings.SITE_NAME,
-    }
-    try:
-        send_mail(
-            subject=_subject("accounts/email/invitation_subject.txt", context),
-            message=render_to_string("accounts/email/invitation_body.txt", context),
-            from_email=None,
-            recipient_list=[invitation.email],
-        )
-    except Exception:
-        MutualInvitation.objects.filter(pk=invitation_id).update(emailed_at=None)
-        raise
-    return True
 
 
 def invitation_acceptance_problem(*, invitation: MutualInvitation, user: User) -> str | None:
@@ -305,6 +276,12 @@ def mentor_profile_create(*, user: User, data: Mapping[str, Any]) -> MentorProfi
     _apply(profile, data, MENTOR_PROFILE_FIELDS)
     profile.save()
     _set_many(profile, data, MENTOR_PROFILE_MANY_FIELDS)
+    notify(
+        "mentor_volunteered",
+        to=User.objects.filter(is_programme_team=True, is_active=True),
+        actor=user,
+        url=reverse("accounts:vetting_detail", kwargs={"profile_id": profile.pk}),
+    )
     return profile
 
 
@@ -324,8 +301,7 @@ def mentor_profile_update(*, profile: MentorProfile, data: Mapping[str, Any]) ->
         profile.status = MentorProfile.Status.PENDING
         profile.vetted_by = None
         profile.vetted_at = None
-        profile.decision_emailed_at = None
-        changed += ["status", "vetted_by", "vetted_at", "decision_emailed_at"]
+        changed += ["status", "vetted_by", "vetted_at"]
     profile.save(update_fields=[*changed, "updated_at"])
     _set_many(profile, data, MENTOR_PROFILE_MANY_FIELDS)
     _announce_mentor_change(profile.pk, "edited")
@@ -356,6 +332,40 @@ def mentor_resume(*, profile: MentorProfile) -> MentorProfile:
     return profile
 
 
+# --- A mentor's places ----------------------------------------------------------------------------------------
+#
+# active_mentees counts the relationships a mentor is in. It is changed only here, under a row lock on the profile,
+# and every change is announced once, after commit, through accounts.signals.mentor_profile_changed (matching
+# re-ranks the mentor's requests).
+
+
+@transaction.atomic
+def mentor_place_take(*, profile_id: int) -> MentorProfile:
+    """One of the mentor's places is taken by a relationship that starts. Refused when they have none left."""
+    profile = MentorProfile.objects.select_for_update().get(pk=profile_id)
+    if profile.active_mentees >= profile.capacity:
+        raise AccountsError(
+            "You are already mentoring as many mutuals as you said you could. Raise your capacity or end a "
+            "relationship first."
+        )
+    profile.active_mentees += 1
+    # update_fields leaves updated_at alone: load is not part of the cached mentor table's fingerprint.
+    profile.save(update_fields=["active_mentees"])
+    _announce_mentor_change(profile.pk, "place_taken")
+    return profile
+
+
+@transaction.atomic
+def mentor_place_free(*, profile_id: int) -> None:
+    """A relationship ended: its place is free again (never below zero)."""
+    profile = MentorProfile.objects.select_for_update().filter(pk=profile_id).first()
+    if profile is None or profile.active_mentees == 0:
+        return
+    profile.active_mentees -= 1
+    profile.save(update_fields=["active_mentees"])
+    _announce_mentor_change(profile.pk, "place_freed")
+
+
 def _vetting_decision(
     profile: MentorProfile, staff_member: User, status: MentorProfile.Status, reason: str
 ) -> MentorProfile:
@@ -368,11 +378,21 @@ def _vetting_decision(
     profile.status_reason = reason
     profile.vetted_by = staff_member
     profile.vetted_at = timezone.now()
-    profile.decision_emailed_at = None
-    profile.save(update_fields=["status", "status_reason", "vetted_by", "vetted_at", "decision_emailed_at"])
-    from accounts.tasks import send_vetting_decision
-
-    transaction.on_commit(lambda: send_vetting_decision.delay(profile.pk))
+    profile.save(update_fields=["status", "status_reason", "vetted_by", "vetted_at"])
+    approved = status == MentorProfile.Status.APPROVED
+    notify(
+        "vetting_decided",
+        to=[profile.user],
+        params={
+            "approved": approved,
+            "note": reason,
+            "decision": "You are approved as a mentor: mutuals can now find you."
+            if approved
+            else "Your mentor profile was not approved. Your profile page says why.",
+        },
+        url=reverse("accounts:mentor_profile"),
+        dedupe=f"vetting_decided:{profile.pk}:{profile.vetted_at.timestamp()}",
+    )
     return profile
 
 
@@ -391,37 +411,6 @@ def mentor_reject(*, profile: MentorProfile, rejected_by: User, reason: str) -> 
     if not reason:
         raise AccountsError("Give the reason for not approving this mentor.")
     return _vetting_decision(profile, rejected_by, MentorProfile.Status.REJECTED, reason)
-
-
-def vetting_decision_email_send(*, profile_id: int) -> bool:
-    """Tell the mentor the vetting decision. Returns False (and sends nothing) if it was already sent.
-
-    Not atomic on purpose: the claim is committed before the email leaves (see invitation_email_send).
-    """
-    decided = (MentorProfile.Status.APPROVED, MentorProfile.Status.REJECTED)
-    claimed = MentorProfile.objects.filter(pk=profile_id, decision_emailed_at=None, status__in=decided).update(
-        decision_emailed_at=timezone.now()
-    )
-    if not claimed:
-        return False
-    profile = MentorProfile.objects.select_related("user").get(pk=profile_id)
-    context = {
-        "profile": profile,
-        "approved": profile.status == MentorProfile.Status.APPROVED,
-        "profile_url": _site_link("accounts:mentor_profile"),
-        "site_name": settings.SITE_NAME,
-    }
-    try:
-        send_mail(
-            subject=_subject("accounts/email/vetting_decision_subject.txt", context),
-            message=render_to_string("accounts/email/vetting_decision_body.txt", context),
-            from_email=None,
-            recipient_list=[profile.user.email],
-        )
-    except Exception:
-        MentorProfile.objects.filter(pk=profile_id).update(decision_emailed_at=None)
-        raise
-    return True
 
 
 # --- Taxonomy -----------------------------------------------------------------------------------------------

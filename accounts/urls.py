@@ -28,6 +28,15 @@ urlpatterns = [
     path("mentor-profile/edit/", views.mentor_profile_edit, name="mentor_profile_edit"),
     path("mentor-profile/pause/", views.mentor_pause, name="mentor_pause"),
     path("mentor-profile/resume/", views.mentor_resume, name="mentor_resume"),
+    # Notices and email choices (the account area; allauth's own pages are also under /account/)
+    path("account/notices/", views.notice_list, name="notice_list"),
+    path("account/notices/read-all/", views.notice_read_all, name="notice_read_all"),
+    path("account/notices/<int:pk>/read/", views.notice_read, name="notice_read"),
+    path("account/emails/", views.email_preferences, name="email_preferences"),
+    path("account/emails/unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
+    path("account/your-data/", views.personal_data, name="personal_data"),
+    path("account/your-data/download/", views.personal_data_download, name="personal_data_download"),
+    path("account/delete/", views.account_delete, name="account_delete"),
     # The session time-out warning
     path("session/time-left/", views.session_status, name="session_status"),
     path("session/stay-signed-in/", views.session_extend, name="session_extend"),

@@ -42,7 +42,7 @@ class ApplicationAdmin(admin.ModelAdmin):
     search_fields = ["applicant__email", "applicant__full_name", "organisation"]
     raw_id_fields = ["applicant", "nomination"]
     # Status changes go through the pipeline (services.application_move) so that they are checked and recorded.
-    readonly_fields = ["status", "decided_at", "decision_emailed_at"]
+    readonly_fields = ["status", "decided_at"]
     inlines = [ApplicationEventInline, ReviewerNoteInline]
 
 
@@ -65,7 +65,7 @@ class NominationAdmin(admin.ModelAdmin):
     list_filter = ["cohort"]
     search_fields = ["nominee_name", "nominee_email"]
     raw_id_fields = ["nominated_by"]
-    readonly_fields = ["token", "invitation_sent_at", "completed_at"]
+    readonly_fields = ["token", "completed_at"]
 
 
 @admin.register(Ambassador)

@@ -5,4 +5,6 @@ class AmbassadorsConfig(AppConfig):
     name = "ambassadors"
 
     def ready(self) -> None:
-        from ambassadors import signals  # noqa: F401 - connects the receivers
+        from ambassadors import personal_data, signals  # noqa: F401 - signals connect their receivers on import
+
+        personal_data.register_sources()

@@ -115,7 +115,6 @@ def _application(
         status=path[-1],
         submitted_at=submitted_at,
         decided_at=submitted_at + timedelta(days=14) if path[-1] in Application.DECISION_STATUSES else None,
-        decision_emailed_at=timezone.now() if path[-1] in Application.DECISION_STATUSES else None,
     )
     application.service_areas.set(areas)
     application.topics.set(topics)
@@ -304,8 +303,6 @@ def _seed_engagements(*, rng: random.Random, ambassadors: list[Ambassador], staf
             invited_by=requester,
             status=invitation_status,
             responded_at=None if invitation_status == EngagementInvitation.Status.PENDING else timezone.now(),
-            email_sent_at=timezone.now(),
-            response_emailed_at=None if invitation_status == EngagementInvitation.Status.PENDING else timezone.now(),
         )
         if status == EngagementRequest.Status.HELD:
             engagement = Engagement.objects.create(

@@ -96,8 +96,6 @@ class Application(models.Model):
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.SUBMITTED, db_index=True)
     submitted_at = models.DateTimeField(default=timezone.now)
     decided_at = models.DateTimeField(null=True, blank=True)
-    # Set when the decision email has been sent (claimed by the task so a re-run sends nothing).
-    decision_emailed_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -170,7 +168,6 @@ class Nomination(models.Model):
     reason = models.TextField("why you are nominating them", max_length=4000)
     token = models.CharField(max_length=64, unique=True, default=_new_token, editable=False)
     created_at = models.DateTimeField(default=timezone.now)
-    invitation_sent_at = models.DateTimeField(null=True, blank=True)
     completed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -198,6 +195,9 @@ class Format(models.TextChoices):
     EITHER = "either", "Remote or in person"
 
 
+FORMER_AMBASSADOR = "Former ambassador"
+
+
 class Ambassador(models.Model):
     """An appointed ambassador and their public profile. Only active ambassadors are listed and matched."""
 
@@ -205,7 +205,10 @@ class Ambassador(models.Model):
         ACTIVE = "active", "Active"
         STOOD_DOWN = "stood_down", "Stood down"
 
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="ambassador")
+    # Null only after the person deleted their account: the record stays (anonymised) for the programme's reports.
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="ambassador"
+    )
     cohort = models.ForeignKey(Cohort, on_delete=models.PROTECT, related_name="ambassadors")
     application = models.OneToOneField(
         Application, on_delete=models.SET_NULL, null=True, blank=True, related_name="ambassador"
@@ -243,7 +246,7 @@ class Ambassador(models.Model):
         ]
 
     def __str__(self) -> str:
-        return str(self.user)
+        return str(self.user) if self.user is not None else FORMER_AMBASSADOR
 
     @property
     def is_active(self) -> bool:
@@ -267,7 +270,12 @@ class EngagementRequest(models.Model):
         WITHDRAWN = "withdrawn", "Withdrawn"
 
     requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="engagement_requests"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="engagement_requests",
+        help_text="Empty once the person who asked deleted their account: the request stays for the reports.",
     )
     kind = models.CharField(max_length=20, choices=Kind.choices)
     title = models.CharField(max_length=150, help_text="A short summary, for example 'Talk to our staff forum'.")
@@ -322,8 +330,6 @@ class EngagementInvitation(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     responded_at = models.DateTimeField(null=True, blank=True)
     decline_reason = models.TextField(max_length=2000, blank=True)
-    email_sent_at = models.DateTimeField(null=True, blank=True)
-    response_emailed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]

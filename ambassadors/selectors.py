@@ -219,7 +219,7 @@ def programme_report() -> ProgrammeReport:
     for ambassador in Ambassador.objects.select_related("user", "cohort"):
         requested, declined = invited.get(ambassador.pk, (0, 0))
         held_count, reached = held.get(ambassador.pk, (0, 0))
-        label = f"{ambassador.user} ({ambassador.cohort.name})"
+        label = f"{ambassador} ({ambassador.cohort.name})"
         by_ambassador.append(ReportRow(label, requested, held_count, declined, reached))
 
     requests = (

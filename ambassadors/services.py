@@ -10,10 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from django.conf import settings
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
@@ -30,6 +27,7 @@ from ambassadors.models import (
     Nomination,
     ReviewerNote,
 )
+from notifications.services import notify, notify_address
 
 Status = Application.Status
 
@@ -50,10 +48,6 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 
 # Recent engagements count against an ambassador's quarterly capacity for this long.
 LOAD_WINDOW = timedelta(days=90)
-
-
-def _absolute_url(name: str, **kwargs: Any) -> str:
-    return settings.SITE_URL + reverse(name, kwargs=kwargs or None)
 
 
 def _status_label(status: str) -> str:
@@ -145,6 +139,15 @@ def application_submit(
     if nomination is not None:
         nomination.completed_at = timezone.now()
         nomination.save(update_fields=["completed_at"])
+    detail = reverse("ambassadors:application_detail", kwargs={"pk": application.pk})
+    notify("application_received", to=[applicant], params={"cohort": cohort.name}, url=detail)
+    notify(
+        "application_received_staff",
+        to=User.objects.filter(is_programme_team=True, is_active=True),
+        actor=applicant,
+        params={"cohort": cohort.name},
+        url=reverse("ambassadors:review", kwargs={"pk": application.pk}),
+    )
     return application
 
 
@@ -185,7 +188,7 @@ def _appoint(application: Application, *, actor: User) -> Ambassador:
             f"{cohort.name} is full: {appointed} of {cohort.capacity} places are taken. "
             "Stand an ambassador down or raise the cohort's capacity first."
         )
-    existing = Ambassador.objects.select_for_update().filter(user_id=application.applicant_id).first()
+    existing = Ambassador.objects.select_for_update(of=("self",)).filter(user_id=application.applicant_id).first()
     if existing is not None and existing.is_active:
         raise AmbassadorsError(f"{application.applicant} is already an active ambassador.")
     ambassador = existing or Ambassador(user_id=application.applicant_id)
@@ -222,12 +225,39 @@ def application_move(*, application: Application, to_status: str, actor: User, n
     if to_status == Status.APPOINTED:
         _appoint(application, actor=actor)
     _move(application, to_status, actor=actor, note=note)
-    if to_status in Application.DECISION_STATUSES:
-        from ambassadors.tasks import send_application_decision
-
-        application_id = application.pk
-        transaction.on_commit(lambda: send_application_decision.delay(application_id))
+    _tell_applicant(application)
     return application
+
+
+def _tell_applicant(application: Application) -> None:
+    """A decision is emailed; other moves along the pipeline are a notice. Withdrawing is the applicant's own act."""
+    if application.status == Status.WITHDRAWN:
+        return
+    cohort = Cohort.objects.only("name").get(pk=application.cohort_id)
+    if application.status in Application.DECISION_STATUSES:
+        appointed = application.status == Status.APPOINTED
+        notify(
+            "application_decided",
+            to=[application.applicant],
+            params={
+                "appointed": appointed,
+                "cohort": cohort.name,
+                "decision": f"You have been appointed as an ambassador for {cohort.name}. Complete your public "
+                "profile so people can find you."
+                if appointed
+                else f"You have not been appointed as an ambassador for {cohort.name} this time.",
+            },
+            url=reverse("ambassadors:profile_edit")
+            if appointed
+            else reverse("ambassadors:application_detail", kwargs={"pk": application.pk}),
+        )
+    else:
+        notify(
+            "application_moved",
+            to=[application.applicant],
+            params={"status": _status_label(application.status).lower(), "cohort": cohort.name},
+            url=reverse("ambassadors:application_detail", kwargs={"pk": application.pk}),
+        )
 
 
 @dataclass
@@ -273,71 +303,19 @@ def nomination_create(
     nomination = Nomination.objects.create(
         cohort=cohort, nominated_by=nominated_by, nominee_name=nominee_name, nominee_email=nominee_email, reason=reason
     )
-    from ambassadors.tasks import send_nomination_invitation
-
-    nomination_id = nomination.pk
-    transaction.on_commit(lambda: send_nomination_invitation.delay(nomination_id))
-    return nomination
-
-
-def nomination_send_invitation(*, nomination_id: int) -> bool:
-    """Email the nominee once. Returns False when it had already been sent (claimed by an earlier run)."""
-    claimed = Nomination.objects.filter(pk=nomination_id, invitation_sent_at=None).update(
-        invitation_sent_at=timezone.now()
+    notify_address(
+        "nomination_sent",
+        address=nomination.nominee_email,
+        params={
+            "nominee_name": nominee_name,
+            "nominated_by": nominated_by,
+            "cohort": cohort.name,
+            "reason": reason,
+        },
+        url=reverse("ambassadors:nomination_accept", kwargs={"token": nomination.token}),
+        dedupe=f"nomination_sent:{nomination.pk}",
     )
-    if claimed != 1:
-        return False
-    nomination = Nomination.objects.select_related("cohort", "nominated_by").get(pk=nomination_id)
-    context = {
-        "nomination": nomination,
-        "link": _absolute_url("ambassadors:nomination_accept", token=nomination.token),
-    }
-    try:
-        send_mail(
-            subject=f"You have been nominated as a mutuals ambassador ({nomination.cohort.name})",
-            message=render_to_string("ambassadors/email/nomination_invitation.txt", context),
-            from_email=None,
-            recipient_list=[nomination.nominee_email],
-        )
-    except Exception:
-        # Release the claim so a retry can send it.
-        Nomination.objects.filter(pk=nomination_id).update(invitation_sent_at=None)
-        raise
-    return True
-
-
-def application_send_decision(*, application_id: int) -> bool:
-    """Email the applicant the decision once. Returns False when already sent or when there is no decision."""
-    claimed = Application.objects.filter(
-        pk=application_id, decision_emailed_at=None, status__in=Application.DECISION_STATUSES
-    ).update(decision_emailed_at=timezone.now())
-    if claimed != 1:
-        return False
-    application = Application.objects.select_related("cohort", "applicant").get(pk=application_id)
-    appointed = application.status == Status.APPOINTED
-    context = {
-        "application": application,
-        "appointed": appointed,
-        "link": _absolute_url(
-            "ambassadors:profile_edit" if appointed else "ambassadors:application_detail",
-            **({} if appointed else {"pk": application.pk}),
-        ),
-    }
-    try:
-        send_mail(
-            subject=(
-                f"You have been appointed as a mutuals ambassador ({application.cohort.name})"
-                if appointed
-                else f"Your ambassador application ({application.cohort.name})"
-            ),
-            message=render_to_string("ambassadors/email/application_decision.txt", context),
-            from_email=None,
-            recipient_list=[application.applicant.email],
-        )
-    except Exception:
-        Application.objects.filter(pk=application_id).update(decision_emailed_at=None)
-        raise
-    return True
+    return nomination
 
 
 # --- Ambassadors ------------------------------------------------------------------------------------------
@@ -359,7 +337,7 @@ def ambassador_update(
     remove_photo: bool = False,
 ) -> Ambassador:
     """The ambassador edits their public profile. `photo` is an already checked and re-encoded file."""
-    ambassador = Ambassador.objects.select_for_update().get(pk=ambassador.pk)
+    ambassador = Ambassador.objects.select_for_update(of=("self",)).get(pk=ambassador.pk)
     if not ambassador.is_active:
         raise AmbassadorsError("Your ambassador profile is no longer active.")
     ambassador.headline = headline
@@ -388,7 +366,7 @@ def ambassador_stand_down(*, ambassador: Ambassador, actor: User, reason: str) -
     """Staff stand an ambassador down: out of the directory and matching; open invitations are cancelled."""
     if not actor.is_programme_team:
         raise AmbassadorsError("Only the programme team can stand an ambassador down.")
-    ambassador = Ambassador.objects.select_for_update().get(pk=ambassador.pk)
+    ambassador = Ambassador.objects.select_for_update(of=("self",)).get(pk=ambassador.pk)
     if not ambassador.is_active:
         raise AmbassadorsError(f"{ambassador} has already stood down.")
     ambassador.status = Ambassador.Status.STOOD_DOWN
@@ -404,6 +382,9 @@ def ambassador_stand_down(*, ambassador: Ambassador, actor: User, reason: str) -
     EngagementRequest.objects.filter(
         pk__in=request_ids, status__in=[EngagementRequest.Status.INVITED, EngagementRequest.Status.ACCEPTED]
     ).update(status=EngagementRequest.Status.OPEN, updated_at=timezone.now())
+    notify(
+        "ambassador_stood_down", to=[ambassador.user], params={"reason": reason}, url=reverse("ambassadors:directory")
+    )
     return ambassador
 
 
@@ -449,7 +430,7 @@ def _can_manage_request(request: EngagementRequest, user: User) -> bool:
 
 @transaction.atomic
 def engagement_request_withdraw(*, request: EngagementRequest, actor: User) -> EngagementRequest:
-    request = EngagementRequest.objects.select_for_update().get(pk=request.pk)
+    request = EngagementRequest.objects.select_for_update(of=("self",)).get(pk=request.pk)
     if not _can_manage_request(request, actor):
         raise AmbassadorsError("Only the person who made this request can withdraw it.")
     if request.status in (EngagementRequest.Status.HELD, EngagementRequest.Status.WITHDRAWN):
@@ -475,14 +456,14 @@ def ambassador_load(ambassador: Ambassador, today: date | None = None) -> int:
 @transaction.atomic
 def engagement_invite(*, request: EngagementRequest, ambassador: Ambassador, invited_by: User) -> EngagementInvitation:
     """Put the request to one ambassador (by its requester or staff). The ambassador is emailed after commit."""
-    request = EngagementRequest.objects.select_for_update().get(pk=request.pk)
+    request = EngagementRequest.objects.select_for_update(of=("self",)).get(pk=request.pk)
     if not _can_manage_request(request, invited_by):
         raise AmbassadorsError("Only the person who made this request can invite an ambassador.")
     if request.status != EngagementRequest.Status.OPEN:
         status = request.get_status_display().lower()
         raise AmbassadorsError(f"An ambassador can only be invited while the request is open; it is {status}.")
     # The ambassador row is locked so two invitations at once cannot both take their last place.
-    ambassador = Ambassador.objects.select_for_update().select_related("user").get(pk=ambassador.pk)
+    ambassador = Ambassador.objects.select_for_update(of=("self",)).select_related("user").get(pk=ambassador.pk)
     if not ambassador.is_active:
         raise AmbassadorsError(f"{ambassador} is no longer an ambassador.")
     if ambassador.user_id == request.requested_by_id:
@@ -494,15 +475,28 @@ def engagement_invite(*, request: EngagementRequest, ambassador: Ambassador, inv
     invitation = EngagementInvitation.objects.create(request=request, ambassador=ambassador, invited_by=invited_by)
     request.status = EngagementRequest.Status.INVITED
     request.save(update_fields=["status", "updated_at"])
-    from ambassadors.tasks import send_engagement_invitation
-
-    invitation_id = invitation.pk
-    transaction.on_commit(lambda: send_engagement_invitation.delay(invitation_id))
+    notify(
+        "engagement_invitation",
+        to=[ambassador.user],
+        params={
+            "title": request.title,
+            "kind": request.get_kind_display().lower(),
+            "organisation": request.organisation,
+            "region": str(request.region),
+            "preferred_from": f"{request.preferred_from:%-d %B %Y}",
+            "preferred_to": f"{request.preferred_to:%-d %B %Y}",
+        },
+        url=reverse("ambassadors:invitation_detail", kwargs={"pk": invitation.pk}),
+    )
     return invitation
 
 
 def _respond(invitation: EngagementInvitation, *, actor: User) -> EngagementInvitation:
-    invitation = EngagementInvitation.objects.select_for_update().select_related("ambassador").get(pk=invitation.pk)
+    invitation = (
+        EngagementInvitation.objects.select_for_update(of=("self",))
+        .select_related("ambassador__user")
+        .get(pk=invitation.pk)
+    )
     if invitation.ambassador.user_id != actor.pk:
         raise AmbassadorsError("Only the invited ambassador can reply to this invitation.")
     if invitation.status != EngagementInvitation.Status.PENDING:
@@ -510,11 +504,25 @@ def _respond(invitation: EngagementInvitation, *, actor: User) -> EngagementInvi
     return invitation
 
 
-def _enqueue_response_email(invitation: EngagementInvitation) -> None:
-    from ambassadors.tasks import send_invitation_response
-
-    invitation_id = invitation.pk
-    transaction.on_commit(lambda: send_invitation_response.delay(invitation_id))
+def _tell_requester(invitation: EngagementInvitation) -> None:
+    """The person who asked for the engagement hears the ambassador's answer."""
+    request = EngagementRequest.objects.select_related("requested_by").get(pk=invitation.request_id)
+    accepted = invitation.status == EngagementInvitation.Status.ACCEPTED
+    ambassador = invitation.ambassador.user  # an ambassador who answers is active, so has an account
+    assert ambassador is not None
+    notify(
+        "engagement_response",
+        to=[request.requested_by] if request.requested_by is not None else [],
+        params={
+            "ambassador": ambassador,
+            "ambassador_email": ambassador.email if accepted else "",
+            "answer": "accepted" if accepted else "declined",
+            "accepted": accepted,
+            "title": request.title,
+            "reason": invitation.decline_reason,
+        },
+        url=reverse("ambassadors:request_detail", kwargs={"pk": request.pk}),
+    )
 
 
 @transaction.atomic
@@ -526,7 +534,7 @@ def invitation_accept(*, invitation: EngagementInvitation, actor: User) -> Engag
     EngagementRequest.objects.filter(pk=invitation.request_id).update(
         status=EngagementRequest.Status.ACCEPTED, updated_at=timezone.now()
     )
-    _enqueue_response_email(invitation)
+    _tell_requester(invitation)
     return invitation
 
 
@@ -543,61 +551,8 @@ def invitation_decline(*, invitation: EngagementInvitation, actor: User, reason:
     EngagementRequest.objects.filter(pk=invitation.request_id).update(
         status=EngagementRequest.Status.OPEN, updated_at=timezone.now()
     )
-    _enqueue_response_email(invitation)
+    _tell_requester(invitation)
     return invitation
-
-
-def engagement_send_invitation(*, invitation_id: int) -> bool:
-    claimed = EngagementInvitation.objects.filter(pk=invitation_id, email_sent_at=None).update(
-        email_sent_at=timezone.now()
-    )
-    if claimed != 1:
-        return False
-    invitation = EngagementInvitation.objects.select_related("request", "ambassador__user").get(pk=invitation_id)
-    context = {
-        "invitation": invitation,
-        "link": _absolute_url("ambassadors:invitation_detail", pk=invitation.pk),
-    }
-    try:
-        send_mail(
-            subject=f"Engagement request: {invitation.request.title}",
-            message=render_to_string("ambassadors/email/engagement_invitation.txt", context),
-            from_email=None,
-            recipient_list=[invitation.ambassador.user.email],
-        )
-    except Exception:
-        EngagementInvitation.objects.filter(pk=invitation_id).update(email_sent_at=None)
-        raise
-    return True
-
-
-def invitation_send_response(*, invitation_id: int) -> bool:
-    claimed = EngagementInvitation.objects.filter(
-        pk=invitation_id,
-        response_emailed_at=None,
-        status__in=[EngagementInvitation.Status.ACCEPTED, EngagementInvitation.Status.DECLINED],
-    ).update(response_emailed_at=timezone.now())
-    if claimed != 1:
-        return False
-    invitation = EngagementInvitation.objects.select_related("request__requested_by", "ambassador__user").get(
-        pk=invitation_id
-    )
-    context = {
-        "invitation": invitation,
-        "accepted": invitation.status == EngagementInvitation.Status.ACCEPTED,
-        "link": _absolute_url("ambassadors:request_detail", pk=invitation.request_id),
-    }
-    try:
-        send_mail(
-            subject=f"Your engagement request: {invitation.request.title}",
-            message=render_to_string("ambassadors/email/invitation_response.txt", context),
-            from_email=None,
-            recipient_list=[invitation.request.requested_by.email],
-        )
-    except Exception:
-        EngagementInvitation.objects.filter(pk=invitation_id).update(response_emailed_at=None)
-        raise
-    return True
 
 
 @transaction.atomic
@@ -612,7 +567,7 @@ def engagement_log(
     new_project: str = "",
 ) -> Engagement:
     """Record a held engagement (the confirmed ambassador or staff). Once per request."""
-    request = EngagementRequest.objects.select_for_update().get(pk=request.pk)
+    request = EngagementRequest.objects.select_for_update(of=("self",)).get(pk=request.pk)
     if request.status != EngagementRequest.Status.ACCEPTED:
         raise AmbassadorsError("Only a request an ambassador has accepted can be logged as held.")
     invitation = (

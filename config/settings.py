@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "notifications",
     "accounts",
     "pages",
     "matching",
@@ -185,6 +186,14 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "nudge-quiet-relationships": {
         "task": "messaging.tasks.nudge_quiet_relationships",
         "schedule": crontab(hour=8, minute=30),
+    },
+    "dispatch-pending-emails": {
+        "task": "notifications.tasks.dispatch_pending_emails",
+        "schedule": crontab(minute="*"),
+    },
+    "purge-old-notifications": {
+        "task": "notifications.tasks.purge_old_notifications",
+        "schedule": crontab(hour=3, minute=30),
     },
     "purge-expired-invitations": {
         "task": "accounts.tasks.purge_expired_invitations",
@@ -315,6 +324,9 @@ EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20)
+# Sent emails are remembered (that they were sent, not what they said) this long; notices are kept this long.
+EMAIL_LOG_DAYS = env_int("EMAIL_LOG_DAYS", 30)
+NOTICE_RETENTION_DAYS = env_int("NOTICE_RETENTION_DAYS", 365)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Mutuals mentoring <no-reply@mutuals-mentoring.example>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

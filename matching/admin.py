@@ -53,7 +53,7 @@ class IntroductionAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     list_filter = ["status", "source"]
     search_fields = ["request__title", "request__mutual__name", "mentor__user__email", "mentor__user__full_name"]
     raw_id_fields = ["request", "mentor", "created_by"]
-    readonly_fields = ["created_at", "sent_at", "responded_at", "emailed_at"]
+    readonly_fields = ["created_at", "sent_at", "responded_at"]
     list_select_related = ["request__mutual", "mentor__user"]
 
 

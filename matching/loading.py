@@ -26,7 +26,6 @@ from django.utils import timezone
 from accounts.models import MentorProfile, Region, ServiceArea, Stage, SupportTopic
 from matching import engine
 from matching.models import Introduction, MentoringRequest, Suggestion
-from messaging.models import Relationship
 
 FORMAT_CODES: dict[str, int] = {
     MentorProfile.Format.REMOTE: engine.REMOTE,
@@ -368,27 +367,37 @@ def excluded_pairs(
 ) -> np.ndarray:
     """(request row, mentor row) pairs that must never be suggested.
 
-    Declared conflicts of interest with the mutual; any relationship, past or present, between the mentor and the
-    mutual (they already worked together); and introductions for the request that were declined or went unanswered.
+    Declared conflicts of interest with the mutual; a mentor who accepted an introduction to the mutual, for any of
+    its requests (they work or worked together: every mentoring relationship starts from an accepted introduction);
+    and introductions for the request that were declined or went unanswered.
     """
     # One round trip: (0, mutual id, mentor id) rows exclude the pair for every request of that mutual,
     # (1, request id, mentor id) rows for that request only. Hand-written for the same reason as the load query;
     # table names come from the models, and the requests' own SQL and every value are parameters.
     chosen, chosen_params = requests.order_by().values("id").query.sql_with_params()
     conflicts = MentorProfile.conflicts.through._meta.db_table
-    requests_table, relationships = MentoringRequest._meta.db_table, Relationship._meta.db_table
+    requests_table = MentoringRequest._meta.db_table
     introductions, suggestions = Introduction._meta.db_table, Suggestion._meta.db_table
     of_mutuals = f"IN (SELECT r.mutual_id FROM {requests_table} r WHERE r.id IN ({chosen}))"  # noqa: S608
     parts = [
         f"SELECT 0, c.mutual_id, c.mentorprofile_id FROM {conflicts} c WHERE c.mutual_id {of_mutuals}",  # noqa: S608
-        f"SELECT 0, x.mutual_id, x.mentor_id FROM {relationships} x WHERE x.mutual_id {of_mutuals}",  # noqa: S608
+        # A mentor who accepted an introduction to the mutual has worked with it: every relationship starts so.
+        f"SELECT 0, q.mutual_id, a.mentor_id FROM {introductions} a "  # noqa: S608
+        f"JOIN {requests_table} q ON q.id = a.request_id WHERE a.status = %s AND q.mutual_id {of_mutuals}",
         f"SELECT 1, i.request_id, i.mentor_id FROM {introductions} i "  # noqa: S608
         f"WHERE i.request_id IN ({chosen}) AND i.status IN (%s, %s)",
         f"SELECT 1, s.request_id, s.mentor_id FROM {suggestions} s "  # noqa: S608
         f"WHERE s.request_id IN ({chosen}) AND s.declined_at IS NOT NULL",
     ]
     sql = " UNION ALL ".join(parts)
-    params = [*chosen_params, *chosen_params, *chosen_params, *Introduction.EXCLUDING_STATUSES, *chosen_params]
+    params = [
+        *chosen_params,
+        Introduction.Status.ACCEPTED,
+        *chosen_params,
+        *chosen_params,
+        *Introduction.EXCLUDING_STATUSES,
+        *chosen_params,
+    ]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         triples = _rows(cursor.fetchall(), width=3)

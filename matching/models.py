@@ -283,8 +283,6 @@ class Introduction(models.Model):
     responded_at = models.DateTimeField(null=True, blank=True)
     decline_reason = models.TextField(max_length=2000, blank=True)
     note = models.CharField(max_length=300, blank=True, help_text="Why it was withdrawn or skipped.")
-    # Claimed with a checked update by the email task, so a redelivered task sends nothing.
-    emailed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["request", "preference", "created_at"]

@@ -3,7 +3,7 @@
 A refresh recomputes from the current data, so running it again gives the same suggestions. A queued full run or
 batch proposal is claimed with a checked update, so a redelivered task finds nothing to claim, unless the worker
 that claimed it died (its lease expired: matching/leases.py), in which case the redelivered task runs it again.
-An introduction email is claimed the same way through `emailed_at`.
+Emails go through notifications (notifications/tasks.py).
 """
 
 from __future__ import annotations
@@ -54,11 +54,6 @@ def batch_propose(run_id: int) -> int | None:
 def expire_introductions() -> int:
     """Hourly: introductions with no answer in time move on to the mutual's next choice."""
     return services.introductions_expire()
-
-
-@shared_task
-def send_introduction_email(introduction_id: int) -> bool:
-    return services.introduction_email_send(introduction_id=introduction_id)
 
 
 @shared_task

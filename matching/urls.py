@@ -12,6 +12,11 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("requests/<int:pk>/edit/", views.request_edit, name="request_edit"),
     path("requests/<int:pk>/withdraw/", views.request_withdraw, name="request_withdraw"),
     path("requests/<int:pk>/choose/", views.request_choose, name="request_choose"),
+    path(
+        "requests/<int:pk>/introductions/<int:introduction_pk>/withdraw/",
+        views.introduction_withdraw,
+        name="introduction_withdraw",
+    ),
     # The mentor's introductions
     path("introductions/", views.introduction_list, name="introduction_list"),
     path("introductions/<int:pk>/", views.introduction_detail, name="introduction_detail"),

@@ -13,7 +13,6 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -38,7 +37,6 @@ from matching.forms import (
 )
 from matching.models import BatchProposal, Introduction, MatchRun, MentoringRequest, ProposedPair
 from matching.ranking import eligible_mentors, weights_preview
-from messaging.models import Relationship
 
 GET_AND_POST = ["GET", "POST"]
 # How many eligible mentors the staff page lists to pick from.
@@ -126,9 +124,8 @@ def request_create(request: AuthenticatedRequest) -> HttpResponse:
 @login_required
 def request_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     mentoring_request = get_object_or_404(
-        selectors.requests_for(request.user).prefetch_related(
-            Prefetch("relationships", queryset=Relationship.objects.order_by("-started_at"))
-        ),
+        # "relationships": the relationships app's link back to the request (its Relationship.request).
+        selectors.requests_for(request.user).prefetch_related("relationships"),
         pk=pk,
     )
     context = {
@@ -192,6 +189,35 @@ def request_withdraw(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(GET_AND_POST)
 @login_required
+def introduction_withdraw(request: AuthenticatedRequest, pk: int, introduction_pk: int) -> HttpResponse:
+    """The mutual turns down an introduction the programme team made, to choose mentors itself."""
+    mentoring_request = get_object_or_404(selectors.requests_for(request.user), pk=pk)
+    introduction = get_object_or_404(selectors.request_introductions(mentoring_request), pk=introduction_pk)
+    back = redirect("matching:request_detail", pk=mentoring_request.pk)
+    if introduction.source == Introduction.Source.MUTUAL or introduction.status != Introduction.Status.PENDING:
+        messages.info(request, "This introduction can no longer be withdrawn.")
+        return back
+    if request.method == "POST":
+        try:
+            services.introduction_withdraw_for_mutual(introduction=introduction, user=request.user)
+        except services.MatchingError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(
+                request,
+                f"You have withdrawn the introduction to {introduction.mentor.user.display_name}. "
+                "Choose your own mentors from the suggestions below.",
+            )
+        return back
+    return render(
+        request,
+        "matching/introduction_withdraw.html",
+        {"mentoring_request": mentoring_request, "introduction": introduction},
+    )
+
+
+@require_http_methods(GET_AND_POST)
+@login_required
 def request_choose(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     mentoring_request = get_object_or_404(selectors.requests_for(request.user), pk=pk)
     if not mentoring_request.is_open:
@@ -250,12 +276,12 @@ def introduction_accept(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     form = AcceptForm(request.POST)
     if form.is_valid():
         try:
-            relationship = services.introduction_accept(introduction=introduction, user=request.user)
+            accepted = services.introduction_accept(introduction=introduction, user=request.user)
         except services.MatchingError as error:
             form.add_error(None, str(error))
         else:
             messages.success(request, f"You are now mentoring {introduction.request.mutual}.")
-            return redirect("messaging:relationship_detail", pk=relationship.pk)
+            return redirect(accepted.next_url)
     return _introduction_page(request, introduction, form)
 
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from django import forms
 
-from accounts.models import SupportTopic, User
+from accounts.models import SupportTopic
 from messaging.models import MESSAGE_MAX_LENGTH, CheckIn, Feedback, Goal, MessageReport
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
@@ -189,53 +189,3 @@ class ModerationNoteForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": "Enter why you are doing this"},
     )
-
-
-class NotificationSettingsForm(forms.Form):
-    email_notifications = forms.TypedChoiceField(
-        label="Do you want emails about new messages, introductions and reminders?",
-        choices=[("yes", "Yes, email me"), ("no", "No, only show them in the service")],
-        coerce=lambda value: value == "yes",
-        widget=forms.RadioSelect,
-        help_text="Emails about new messages come at most once every 15 minutes for each conversation.",
-        error_messages={"required": "Choose whether you want emails"},
-    )
-
-
-DELETE_CONFIRMATION = "delete my account"
-
-
-class AccountDeleteForm(forms.Form):
-    """Confirm with the account's password, or (for an account without one) by typing a phrase."""
-
-    password = forms.CharField(
-        label="Your password",
-        strip=False,
-        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "current-password"}),
-        error_messages={"required": "Enter your password"},
-    )
-    confirmation = forms.CharField(
-        label=f"Type '{DELETE_CONFIRMATION}' to confirm",
-        max_length=50,
-        error_messages={"required": f"Type '{DELETE_CONFIRMATION}' to confirm"},
-    )
-
-    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.user = user
-        if user.has_usable_password():
-            del self.fields["confirmation"]
-        else:
-            del self.fields["password"]
-
-    def clean_password(self) -> str:
-        password: str = self.cleaned_data["password"]
-        if not self.user.check_password(password):
-            raise forms.ValidationError("The password is not correct")
-        return password
-
-    def clean_confirmation(self) -> str:
-        typed: str = self.cleaned_data["confirmation"]
-        if typed.strip().lower() != DELETE_CONFIRMATION:
-            raise forms.ValidationError(f"Type '{DELETE_CONFIRMATION}' exactly to confirm")
-        return typed

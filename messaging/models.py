@@ -1,5 +1,5 @@
 """The relationships that follow a match: lifecycle, conversations, goals, check-ins, nudges, closing feedback,
-moderation and in-app notices.
+and moderation. (In-app notices are the notifications app's.)
 
 Workflows live in messaging/services.py (and messaging/privacy.py for export and deletion).
 """
@@ -210,8 +210,6 @@ class Nudge(models.Model):
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.QUIET)
     sent_on = models.DateField()
     created_at = models.DateTimeField(default=timezone.now)
-    # Claimed by the email task with a checked update, so a redelivered task emails nobody twice.
-    emailed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -313,38 +311,3 @@ class ModerationAction(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_action_display()} at {self.created_at:%Y-%m-%d %H:%M}"
-
-
-class Notice(models.Model):
-    """An in-app notice for one person (an introduction, a new message, a nudge, a decision ...).
-
-    Written through `messaging.services.notice_create`; any app may create them.
-    """
-
-    class Kind(models.TextChoices):
-        INTRODUCTION = "introduction", "Introduction"
-        MESSAGE = "message", "Message"
-        NUDGE = "nudge", "Reminder"
-        DECISION = "decision", "Decision"
-        RELATIONSHIP = "relationship", "Mentoring relationship"
-        AMBASSADOR = "ambassador", "Ambassadors"
-        ACCOUNT = "account", "Your account"
-        MODERATION = "moderation", "Moderation"
-
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notices")
-    kind = models.CharField(max_length=30, choices=Kind.choices)
-    text = models.CharField(max_length=500)
-    url = models.CharField(max_length=500, blank=True, help_text="A path inside the service, e.g. /relationships/4/.")
-    created_at = models.DateTimeField(default=timezone.now)
-    read_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["user", "read_at"]), models.Index(fields=["user", "-created_at"])]
-
-    def __str__(self) -> str:
-        return f"{self.get_kind_display()} for {self.user_id}: {self.text[:40]}"
-
-    @property
-    def is_read(self) -> bool:
-        return self.read_at is not None

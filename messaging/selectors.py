@@ -21,9 +21,9 @@ from messaging.models import (
     Goal,
     Message,
     MessageReport,
-    Notice,
     Relationship,
 )
+from notifications.models import Notice
 
 MESSAGES_PER_PAGE = 50
 
@@ -173,14 +173,6 @@ def feedback_of(relationship: Relationship) -> QuerySet[Feedback]:
 
 def has_given_feedback(user: User, relationship: Relationship) -> bool:
     return relationship.feedback.filter(author=user).exists()
-
-
-def notices_for(user: User) -> QuerySet[Notice]:
-    return Notice.objects.filter(user=user).order_by("-created_at", "-id")
-
-
-def notice_for(user: User, notice_id: int) -> Notice:
-    return get_object_or_404(notices_for(user), pk=notice_id)
 
 
 def header_counts(user: User) -> dict[str, int]:

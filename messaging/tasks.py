@@ -18,9 +18,3 @@ def nudge_quiet_relationships() -> dict[str, int]:
     """Daily (beat): nudge quiet relationships and flag those at risk. A second run the same day does nothing."""
     summary = services.relationships_nudge_quiet()
     return {"nudged": summary.nudged, "flagged_at_risk": summary.flagged_at_risk}
-
-
-@shared_task
-def send_nudge_emails(nudge_id: int) -> int:
-    """Email both sides about a nudge. A second run sends nothing."""
-    return services.nudge_emails_send(nudge_id=nudge_id)

@@ -6,13 +6,6 @@ app_name = "messaging"
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", views.inbox, name="inbox"),
-    path("notices/", views.notice_list, name="notice_list"),
-    path("notices/read-all/", views.notice_read_all, name="notice_read_all"),
-    path("notices/<int:pk>/read/", views.notice_read, name="notice_read"),
-    path("settings/emails/", views.notification_settings, name="notification_settings"),
-    path("your-data/", views.personal_data, name="personal_data"),
-    path("your-data/download/", views.personal_data_download, name="personal_data_download"),
-    path("your-data/delete-account/", views.account_delete, name="account_delete"),
     path("<int:pk>/", views.relationship_detail, name="relationship_detail"),
     path("<int:pk>/messages/", views.conversation, name="conversation"),
     path("<int:pk>/messages/<int:message_pk>/report/", views.message_report, name="message_report"),

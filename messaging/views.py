@@ -7,24 +7,19 @@ facts and never the messages.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
-from django.core.serializers.json import DjangoJSONEncoder
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
-from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.decorators import programme_team_required
 from accounts.models import User
 from accounts.pagination import paginate
-from messaging import forms, privacy, selectors, services
+from messaging import forms, selectors, services
 from messaging.filters import StaffRelationshipFilter
 from messaging.models import Relationship
 from messaging.services import RelationshipError
@@ -66,44 +61,6 @@ def _page_marker(raw: str) -> int | None:
 def inbox(request: HttpRequest) -> HttpResponse:
     pagination = paginate(request, selectors.inbox_for(_user(request)))
     return render(request, "messaging/relationship_list.html", {"pagination": pagination})
-
-
-@require_GET
-@login_required
-def notice_list(request: HttpRequest) -> HttpResponse:
-    pagination = paginate(request, selectors.notices_for(_user(request)))
-    return render(request, "messaging/notice_list.html", {"pagination": pagination})
-
-
-@require_POST
-@login_required
-def notice_read(request: HttpRequest, pk: int) -> HttpResponse:
-    notice = services.notice_mark_read(notice=selectors.notice_for(_user(request), pk))
-    if notice.url and url_has_allowed_host_and_scheme(notice.url, allowed_hosts=None):
-        return redirect(notice.url)
-    return redirect("messaging:notice_list")
-
-
-@require_POST
-@login_required
-def notice_read_all(request: HttpRequest) -> HttpResponse:
-    count = services.notices_mark_all_read(user=_user(request))
-    messages.success(request, f"Marked {count} notice{'s' if count != 1 else ''} as read.")
-    return redirect("messaging:notice_list")
-
-
-@require_http_methods(["GET", "POST"])
-@login_required
-def notification_settings(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
-    initial = {"email_notifications": "yes" if user.email_notifications else "no"}
-    form = forms.NotificationSettingsForm(_posted(request), initial=initial)
-    if request.method == "POST" and form.is_valid():
-        user.email_notifications = form.cleaned_data["email_notifications"]
-        user.save(update_fields=["email_notifications"])
-        messages.success(request, "Your email settings have been saved.")
-        return redirect("messaging:notification_settings")
-    return render(request, "messaging/notification_settings.html", {"form": form})
 
 
 # --- One relationship ---------------------------------------------------------------------------------------
@@ -493,40 +450,3 @@ def moderation_account_reinstate(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 # --- Personal data ------------------------------------------------------------------------------------------
-
-
-@require_GET
-@login_required
-def personal_data(request: HttpRequest) -> HttpResponse:
-    return render(request, "messaging/personal_data.html")
-
-
-@require_GET
-@login_required
-def personal_data_download(request: HttpRequest) -> HttpResponse:
-    data = privacy.personal_data_export(user=_user(request))
-    response = HttpResponse(
-        json.dumps(data, cls=DjangoJSONEncoder, indent=2, ensure_ascii=False),
-        content_type="application/json; charset=utf-8",
-    )
-    filename = f"my-data-{timezone.localdate():%Y-%m-%d}.json"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["Cache-Control"] = "no-store"
-    return response
-
-
-@require_http_methods(["GET", "POST"])
-@login_required
-def account_delete(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
-    form = forms.AccountDeleteForm(_posted(request), user=user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            privacy.account_delete(user=user)
-        except privacy.AccountDeletionError as error:
-            form.add_error(None, str(error))
-        else:
-            logout(request)
-            messages.success(request, "Your account and your personal data have been deleted.")
-            return redirect("pages:home")
-    return render(request, "messaging/account_delete.html", {"form": form})

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.urls import path
 from django.views.generic import TemplateView
 
@@ -9,7 +10,18 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("about/", views.about, name="about"),
     path("accessibility/", TemplateView.as_view(template_name="pages/accessibility.html"), name="accessibility"),
-    path("privacy/", TemplateView.as_view(template_name="pages/privacy.html"), name="privacy"),
+    path(
+        "privacy/",
+        TemplateView.as_view(
+            template_name="pages/privacy.html",
+            # The retention periods the notice states are the ones the service applies.
+            extra_context={
+                "NOTICE_RETENTION_DAYS": settings.NOTICE_RETENTION_DAYS,
+                "EMAIL_LOG_DAYS": settings.EMAIL_LOG_DAYS,
+            },
+        ),
+        name="privacy",
+    ),
     path("cookies/", views.cookies, name="cookies"),
     path("healthz", views.healthz, name="healthz"),
 ]

@@ -7,6 +7,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 PORT="${PORT:-8000}"
+# Emailed links (printed in this terminal) are built from SITE_URL: make them open the address served here.
+export SITE_URL="${SITE_URL:-http://127.0.0.1:$PORT}"
 VENV="${VENV:-.venv}"
 children=()
 

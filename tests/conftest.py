@@ -169,6 +169,15 @@ def mentor_profile(mentor: User) -> MentorProfile:
 
 
 @pytest.fixture
+def relationship(mentor_profile: MentorProfile, mutual: Mutual):  # type: ignore[no-untyped-def]
+    """An active relationship between Bob and Alice's mutual; Bob's active_mentees counts it."""
+    from tests.messaging.factories import RelationshipFactory
+
+    MentorProfile.objects.filter(pk=mentor_profile.pk).update(active_mentees=1)
+    return RelationshipFactory(mentor=mentor_profile, mutual=mutual)
+
+
+@pytest.fixture
 def ambassador(db) -> User:  # type: ignore[no-untyped-def]
     """Dana: becomes an ambassador through the ambassadors app's fixtures (a verified user until then)."""
     return UserFactory(email="dana@example.org", full_name="Dana Ambassador")

@@ -1,17 +1,18 @@
-"""Shared by the services modules: the domain error, limits, notices to people, and enqueueing refreshes."""
+"""Shared by the services modules: the domain error, limits, who is told about a request, and enqueueing refreshes."""
 
 from __future__ import annotations
 
 import logging
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.dateformat import format as date_format
 
 from accounts.models import User
 from matching import loading
-from matching.models import (
-    MentoringRequest,
-)
+from matching.models import Introduction, MentoringRequest
 
 logger = logging.getLogger(__name__)
 
@@ -32,17 +33,24 @@ def _require_member(request: MentoringRequest, user: User) -> None:
         raise MatchingError("Only members of the mutual can change its requests.")
 
 
-def _notify(user: User, kind: str, text: str, url: str = "") -> None:
-    # Imported here: messaging depends on matching, not the other way round at import time.
-    from messaging.services import notice_create
-
-    notice_create(user=user, kind=kind, text=text, url=url)
+def mutual_members(request: MentoringRequest) -> QuerySet[User]:
+    """The people told about a request: every member of its mutual."""
+    return User.objects.filter(memberships__mutual_id=request.mutual_id)
 
 
-def _notify_mutual(request: MentoringRequest, text: str, url: str = "", *, kind: str = "introduction") -> None:
-    url = url or reverse("matching:request_detail", kwargs={"pk": request.pk})
-    for member in User.objects.filter(memberships__mutual_id=request.mutual_id):
-        _notify(member, kind, text, url)
+def programme_team() -> QuerySet[User]:
+    return User.objects.filter(is_programme_team=True, is_active=True)
+
+
+def request_path(request: MentoringRequest) -> str:
+    return reverse("matching:request_detail", kwargs={"pk": request.pk})
+
+
+def reply_by(introduction: Introduction) -> str:
+    """The date a mentor must answer by, as people read it ("14 March 2027")."""
+    if introduction.expires_at is None:
+        return ""
+    return date_format(timezone.localtime(introduction.expires_at), "j F Y")
 
 
 def _enqueue_refresh_request(request_id: int) -> None:

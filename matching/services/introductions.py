@@ -1,36 +1,41 @@
-"""Introductions: the mutual's ordered choices, sending them to mentors in turn, answers and expiry."""
+"""Introductions: the mutual's ordered choices, sending them to mentors in turn, answers and expiry.
+
+An introduction comes from the mutual's own choices (sent one at a time, in order) or from the programme team (by
+hand, or in a published batch), in which case both sides are told that the programme team made it and the mutual can
+withdraw it to choose for itself. A pending introduction holds one of the mentor's places until it is answered.
+"""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts import services as accounts_services
 from accounts.models import MentorProfile, User
-from matching.models import (
-    Introduction,
-    MentoringRequest,
-    Suggestion,
-)
+from matching.models import Introduction, MentoringRequest, Suggestion
 from matching.services.common import (
     MAX_PREFERENCES,
     MatchingError,
     _enqueue_refresh_mentor,
-    _notify,
-    _notify_mutual,
     _require_member,
+    mutual_members,
+    reply_by,
+    request_path,
 )
 from matching.services.requests import request_mark_needs_attention
-from messaging.models import Relationship
+from matching.signals import introduction_accepted
+from notifications.services import notify
 
 logger = logging.getLogger(__name__)
+
+PROGRAMME_SOURCES = (Introduction.Source.STAFF, Introduction.Source.BATCH)
 
 
 @transaction.atomic
@@ -68,7 +73,15 @@ def preferences_choose(*, request: MentoringRequest, user: User, mentor_ids: Seq
         )
     request.status = MentoringRequest.Status.INTRODUCED
     request.save(update_fields=["status", "updated_at"])
-    _introduction_send_next(request)
+    sent = _introduction_send_next(request, tell_mutual=False)
+    if sent is not None:
+        notify(
+            "choices_sent",
+            to=mutual_members(request),
+            actor=user,
+            params={"title": request.title, "mentor": sent.mentor.user},
+            url=request_path(request),
+        )
     return introductions
 
 
@@ -93,7 +106,7 @@ def _introduction_prepare(
     introduction.score = score
     introduction.reasons = reasons
     introduction.created_by = created_by
-    introduction.sent_at = introduction.expires_at = introduction.responded_at = introduction.emailed_at = None
+    introduction.sent_at = introduction.expires_at = introduction.responded_at = None
     introduction.decline_reason = introduction.note = ""
     introduction.save()
     return introduction
@@ -107,8 +120,10 @@ def _mentor_has_room(profile: MentorProfile) -> bool:
     return profile.active_mentees + pending < profile.capacity
 
 
-def _introduction_send_next(request: MentoringRequest) -> Introduction | None:
-    """Send the next queued choice whose mentor still has room; with none left, the request needs attention."""
+def _introduction_send_next(request: MentoringRequest, *, tell_mutual: bool = True) -> Introduction | None:
+    """Send the next queued choice whose mentor still has room; with none left, the request needs attention.
+
+    `tell_mutual=False` when the caller tells the mutual itself (with words that say what happened next)."""
     while True:
         introduction = (
             request.introductions.select_for_update()
@@ -118,7 +133,9 @@ def _introduction_send_next(request: MentoringRequest) -> Introduction | None:
         )
         if introduction is None:
             request_mark_needs_attention(
-                request=request, reason="Every mentor chosen declined, did not reply in time or is no longer available."
+                request=request,
+                reason="Every mentor chosen declined, did not reply in time or is no longer available.",
+                tell_mutual=tell_mutual,
             )
             return None
         profile = MentorProfile.objects.select_for_update().get(pk=introduction.mentor_id)
@@ -127,6 +144,17 @@ def _introduction_send_next(request: MentoringRequest) -> Introduction | None:
         introduction.status = Introduction.Status.WITHDRAWN
         introduction.note = "The mentor is no longer available."
         introduction.save(update_fields=["status", "note"])
+
+
+def _tell_mutual_what_next(event: str, introduction: Introduction, sent: Introduction | None) -> None:
+    """After a choice declined or did not reply: the mutual hears who was asked next, or that none is left."""
+    request = introduction.request
+    params: dict[str, object] = {"mentor": introduction.mentor.user, "title": request.title}
+    if sent is None:
+        event += "_last"
+    else:
+        params["next_mentor"] = sent.mentor.user
+    notify(event, to=mutual_members(request), params=params, url=request_path(request))
 
 
 @transaction.atomic
@@ -153,54 +181,58 @@ def introduction_send(*, introduction: Introduction) -> Introduction:
             status=MentoringRequest.Status.INTRODUCED, attention_reason="", updated_at=now
         )
         request.status = MentoringRequest.Status.INTRODUCED
-    _notify(
-        introduction.mentor.user,
-        "introduction",
-        f"{request.mutual} would like you as their mentor: \u201c{request.title}\u201d. Please reply within "
-        f"{settings.INTRODUCTION_RESPONSE_DAYS} days.",
-        reverse("matching:introduction_detail", kwargs={"pk": introduction.pk}),
+    by_programme = introduction.source in PROGRAMME_SOURCES
+    notify(
+        "introduction_sent_by_programme" if by_programme else "introduction_sent",
+        to=[introduction.mentor.user],
+        params={
+            "mutual": request.mutual.name,
+            "title": request.title,
+            "reply_by": reply_by(introduction),
+            "reasons": introduction.reasons,
+        },
+        url=reverse("matching:introduction_detail", kwargs={"pk": introduction.pk}),
     )
-    from matching import tasks
-
-    introduction_id = introduction.pk
-    transaction.on_commit(lambda: tasks.send_introduction_email.delay(introduction_id))
+    if by_programme:
+        # The mutual did not choose this mentor: it hears at once, and can withdraw the introduction.
+        notify(
+            "introduced_by_programme",
+            to=mutual_members(request),
+            params={"mentor": introduction.mentor.user, "title": request.title, "reply_by": reply_by(introduction)},
+            url=request_path(request),
+        )
     return introduction
 
 
-@transaction.atomic
-def introduction_accept(*, introduction: Introduction, user: User) -> Relationship:
-    """The mentor says yes: the relationship starts, the request is matched and other introductions withdrawn.
+@dataclass(frozen=True)
+class Accepted:
+    introduction: Introduction
+    next_url: str  # where the mentor goes next: the relationship that started (or the introduction)
 
-    The mentor's profile row is locked while their capacity is checked and their count raised, so two acceptances
-    at the same moment can never take a mentor past their capacity.
+
+@transaction.atomic
+def introduction_accept(*, introduction: Introduction, user: User) -> Accepted:
+    """The mentor says yes: one of their places is taken, the request is matched, other introductions withdrawn,
+    and the relationships app starts the relationship (matching.signals.introduction_accepted), all or nothing.
+
+    The mentor's place is taken under a row lock on their profile (accounts.services.mentor_place_take), so two
+    acceptances at the same moment can never take a mentor past their capacity.
     """
     introduction = Introduction.objects.select_for_update().get(pk=introduction.pk)
     if introduction.status != Introduction.Status.PENDING:
         raise MatchingError("This introduction is no longer waiting for an answer.")
-    profile = MentorProfile.objects.select_for_update().get(pk=introduction.mentor_id)
-    if profile.user_id != user.pk:
+    if not MentorProfile.objects.filter(pk=introduction.mentor_id, user=user).exists():
         raise MatchingError("Only the mentor introduced can accept.")
     now = timezone.now()
     if introduction.expires_at is not None and introduction.expires_at <= now:
         raise MatchingError("This introduction has expired.")
-    if profile.active_mentees >= profile.capacity:
-        raise MatchingError(
-            "You are already mentoring as many mutuals as you said you could. Raise your capacity or end a "
-            "relationship first."
-        )
     request = MentoringRequest.objects.select_for_update().select_related("mutual").get(pk=introduction.request_id)
     if request.status not in (MentoringRequest.Status.INTRODUCED, MentoringRequest.Status.NEEDS_ATTENTION):
         raise MatchingError("This request is no longer looking for a mentor.")
-    if Relationship.objects.filter(
-        mentor=profile, mutual=request.mutual, status__in=Relationship.OPEN_STATUSES
-    ).exists():
-        raise MatchingError("You already have an open mentoring relationship with this mutual.")
-    relationship = Relationship.objects.create(
-        mentor=profile, mutual=request.mutual, request=request, status=Relationship.Status.ACTIVE, started_at=now
-    )
-    # update_fields leaves updated_at alone: load is not part of the cached mentor table's fingerprint.
-    profile.active_mentees += 1
-    profile.save(update_fields=["active_mentees"])
+    try:
+        profile = accounts_services.mentor_place_take(profile_id=introduction.mentor_id)
+    except accounts_services.AccountsError as error:
+        raise MatchingError(str(error)) from error
     introduction.status = Introduction.Status.ACCEPTED
     introduction.responded_at = now
     introduction.save(update_fields=["status", "responded_at"])
@@ -210,12 +242,17 @@ def introduction_accept(*, introduction: Introduction, user: User) -> Relationsh
     request.status = MentoringRequest.Status.MATCHED
     request.attention_reason = ""
     request.save(update_fields=["status", "attention_reason", "updated_at"])
-    relationship_url = reverse("messaging:relationship_detail", kwargs={"pk": relationship.pk})
-    _notify_mutual(
-        request, f"{profile} accepted your request \u201c{request.title}\u201d.", relationship_url, kind="relationship"
+    introduction.request = request
+    introduction.mentor = profile
+    answers = introduction_accepted.send(sender=Introduction, introduction=introduction, user=user)
+    next_url = next((url for _, url in answers if url), reverse("matching:introduction_detail", args=[introduction.pk]))
+    notify(
+        "introduction_accepted",
+        to=mutual_members(request),
+        params={"mentor": user, "title": request.title},
+        url=next_url,
     )
-    _enqueue_refresh_mentor(profile.pk)
-    return relationship
+    return Accepted(introduction=introduction, next_url=next_url)
 
 
 @transaction.atomic
@@ -236,8 +273,10 @@ def introduction_decline(*, introduction: Introduction, user: User, reason: str)
     )
     _enqueue_refresh_mentor(introduction.mentor_id)  # the place the introduction held is free again
     request = MentoringRequest.objects.select_for_update().get(pk=introduction.request_id)
+    introduction.request = request
     if request.status == MentoringRequest.Status.INTRODUCED:
-        _introduction_send_next(request)
+        sent = _introduction_send_next(request, tell_mutual=False)
+        _tell_mutual_what_next("introduction_declined", introduction, sent)
     return introduction
 
 
@@ -257,7 +296,8 @@ def introductions_expire(*, now: datetime | None = None) -> int:
     for introduction_id in due:
         with transaction.atomic():
             introduction = (
-                Introduction.objects.select_for_update(skip_locked=True)
+                Introduction.objects.select_for_update(skip_locked=True, of=("self",))
+                .select_related("mentor__user")
                 .filter(pk=introduction_id, status=Introduction.Status.PENDING, expires_at__lte=now)
                 .first()
             )
@@ -267,9 +307,19 @@ def introductions_expire(*, now: datetime | None = None) -> int:
             introduction.note = "No reply in time."
             introduction.save(update_fields=["status", "note"])
             _enqueue_refresh_mentor(introduction.mentor_id)
-            request = MentoringRequest.objects.select_for_update().get(pk=introduction.request_id)
+            request = (
+                MentoringRequest.objects.select_for_update().select_related("mutual").get(pk=introduction.request_id)
+            )
+            introduction.request = request
+            notify(
+                "introduction_expired_mentor",
+                to=[introduction.mentor.user],
+                params={"mutual": request.mutual.name, "title": request.title},
+                url=reverse("matching:introduction_list"),
+            )
             if request.status == MentoringRequest.Status.INTRODUCED:
-                _introduction_send_next(request)
+                sent = _introduction_send_next(request, tell_mutual=False)
+                _tell_mutual_what_next("introduction_expired", introduction, sent)
             expired += 1
     return expired
 
@@ -298,28 +348,34 @@ def staff_introduce(*, request: MentoringRequest, mentor_id: int, user: User) ->
     return introduction_send(introduction=introduction)
 
 
-def introduction_email_send(*, introduction_id: int) -> bool:
-    """Email the mentor about a pending introduction, at most once. Returns whether this call sent it."""
-    claimed = Introduction.objects.filter(
-        pk=introduction_id, status=Introduction.Status.PENDING, emailed_at__isnull=True
-    ).update(emailed_at=timezone.now())
-    if claimed != 1:
-        return False  # already emailed, or no longer waiting for an answer
-    introduction = Introduction.objects.select_related("request__mutual", "mentor__user").get(pk=introduction_id)
-    mentor = introduction.mentor.user
-    if not mentor.email_notifications:
-        return False
-    context = {
-        "introduction": introduction,
-        "request": introduction.request,
-        "mentor": mentor,
-        "url": settings.SITE_URL + reverse("matching:introduction_detail", kwargs={"pk": introduction.pk}),
-        "response_days": settings.INTRODUCTION_RESPONSE_DAYS,
-    }
-    send_mail(
-        subject=render_to_string("matching/email/introduction_subject.txt", context).strip(),
-        message=render_to_string("matching/email/introduction_body.txt", context),
-        from_email=None,
-        recipient_list=[mentor.email],
+@transaction.atomic
+def introduction_withdraw_for_mutual(*, introduction: Introduction, user: User) -> Introduction:
+    """The mutual turns down an introduction the programme team made for it, to choose mentors itself. The mentor
+    is told there is nothing more to do; the request is open again, with its suggestions."""
+    introduction = (
+        Introduction.objects.select_for_update(of=("self",)).select_related("mentor__user").get(pk=introduction.pk)
     )
-    return True
+    request = MentoringRequest.objects.select_for_update().select_related("mutual").get(pk=introduction.request_id)
+    _require_member(request, user)
+    if introduction.source not in PROGRAMME_SOURCES:
+        raise MatchingError("You chose this mentor yourselves: withdraw the request instead if you no longer need one.")
+    if introduction.status != Introduction.Status.PENDING:
+        raise MatchingError("This introduction is no longer waiting for an answer.")
+    introduction.status = Introduction.Status.WITHDRAWN
+    introduction.note = "The mutual chose to pick its own mentors."
+    introduction.save(update_fields=["status", "note"])
+    _enqueue_refresh_mentor(introduction.mentor_id)  # the place the introduction held is free again
+    request.status = MentoringRequest.Status.OPEN
+    request.attention_reason = ""
+    request.save(update_fields=["status", "attention_reason", "updated_at"])
+    notify(
+        "introduction_withdrawn",
+        to=[introduction.mentor.user],
+        params={
+            "mutual": request.mutual.name,
+            "title": request.title,
+            "reason": "they would rather choose their mentors themselves.",
+        },
+        url=reverse("matching:introduction_list"),
+    )
+    return introduction

@@ -18,10 +18,12 @@ from matching.services.common import (
     MatchingError,
     _enqueue_refresh_mentor,
     _enqueue_refresh_request,
-    _notify,
-    _notify_mutual,
     _require_member,
+    mutual_members,
+    programme_team,
+    request_path,
 )
+from notifications.services import notify
 
 logger = logging.getLogger(__name__)
 
@@ -54,6 +56,13 @@ def request_submit(
     )
     request.topics.set(topics)
     _enqueue_refresh_request(request.pk)
+    notify(
+        "request_submitted",
+        to=mutual_members(request),
+        actor=user,
+        params={"mutual": mutual.name, "title": request.title},
+        url=request_path(request),
+    )
     return request
 
 
@@ -105,11 +114,11 @@ def request_withdraw(*, request: MentoringRequest, user: User, reason: str = "")
     request.save()
     for introduction in pending:
         _enqueue_refresh_mentor(introduction.mentor_id)  # the place the introduction held is free again
-        _notify(
-            introduction.mentor.user,
-            "introduction",
-            f"{request.mutual} withdrew their request \u201c{request.title}\u201d: there is nothing more to do.",
-            reverse("matching:introduction_list"),
+        notify(
+            "introduction_withdrawn",
+            to=[introduction.mentor.user],
+            params={"mutual": request.mutual.name, "title": request.title, "reason": "they withdrew their request."},
+            url=reverse("matching:introduction_list"),
         )
     return request
 
@@ -118,7 +127,8 @@ def request_withdraw(*, request: MentoringRequest, user: User, reason: str = "")
 def request_reopen(*, request: MentoringRequest, reason: str = "") -> MentoringRequest:
     """Open a matched request again for re-matching (used by messaging after a relationship ends early).
 
-    The previous mentor is not suggested again: any relationship between a mentor and the mutual excludes the pair.
+    The previous mentor is not suggested again: a mentor who accepted an introduction to the mutual (so worked with
+    it) is excluded for all its requests (matching/loading.py).
     """
     request = MentoringRequest.objects.select_for_update().get(pk=request.pk)
     if request.status not in (MentoringRequest.Status.MATCHED, MentoringRequest.Status.CLOSED):
@@ -134,17 +144,25 @@ def request_reopen(*, request: MentoringRequest, reason: str = "") -> MentoringR
 
 
 @transaction.atomic
-def request_mark_needs_attention(*, request: MentoringRequest, reason: str) -> MentoringRequest:
-    """Put the request in the programme team's queue: they introduce a mentor by hand or record no match."""
+def request_mark_needs_attention(
+    *, request: MentoringRequest, reason: str, tell_mutual: bool = True
+) -> MentoringRequest:
+    """Put the request in the programme team's queue: they introduce a mentor by hand or record no match.
+    `tell_mutual=False` when the caller has already told the mutual what happened (and so this)."""
     request = MentoringRequest.objects.select_for_update().get(pk=request.pk)
     if request.status in (MentoringRequest.Status.MATCHED, MentoringRequest.Status.WITHDRAWN):
         raise MatchingError("A matched or withdrawn request does not need attention.")
     request.status = MentoringRequest.Status.NEEDS_ATTENTION
     request.attention_reason = reason[:300]
     request.save()
-    _notify_mutual(
-        request,
-        f"We are looking for a mentor for \u201c{request.title}\u201d by hand: the programme team will be in touch.",
+    params = {"mutual": request.mutual.name, "title": request.title, "reason": request.attention_reason}
+    if tell_mutual:
+        notify("request_needs_attention", to=mutual_members(request), params=params, url=request_path(request))
+    notify(
+        "request_needs_attention_staff",
+        to=programme_team(),
+        params=params,
+        url=reverse("matching:staff_request_detail", kwargs={"pk": request.pk}),
     )
     return request
 
@@ -165,8 +183,10 @@ def request_record_no_match(*, request: MentoringRequest, user: User, note: str)
     request.closed_by = user
     request.closed_at = timezone.now()
     request.save()
-    _notify_mutual(
-        request,
-        f"We could not find a mentor for \u201c{request.title}\u201d this time. The programme team has left a note.",
+    notify(
+        "request_no_match",
+        to=mutual_members(request),
+        params={"title": request.title, "note": note},
+        url=request_path(request),
     )
     return request

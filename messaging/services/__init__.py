@@ -10,7 +10,7 @@ One module per part; this package re-exports their public names, so callers writ
 - goals.py          goals, check-ins, closing feedback
 - nudges.py         reminders when a relationship goes quiet; the at-risk flag
 - moderation.py     reports and what the programme team does about them
-- common.py         the domain error, party and status checks, activity, notices
+- common.py         the domain error, party and status checks, activity, who is told
 """
 
 from messaging.services.common import (
@@ -18,9 +18,6 @@ from messaging.services.common import (
     NOTIFICATION_WINDOW,
     QUIET_AFTER,
     RelationshipError,
-    notice_create,
-    notice_mark_read,
-    notices_mark_all_read,
 )
 from messaging.services.conversations import (
     conversation_mark_read,
@@ -42,6 +39,7 @@ from messaging.services.lifecycle import (
     relationship_pause,
     relationship_request_reopen,
     relationship_resume,
+    relationship_start,
 )
 from messaging.services.moderation import (
     account_reinstate,
@@ -53,7 +51,6 @@ from messaging.services.moderation import (
 )
 from messaging.services.nudges import (
     NudgeSummary,
-    nudge_emails_send,
     relationships_nudge_quiet,
 )
 
@@ -78,15 +75,12 @@ __all__ = [
     "message_report",
     "message_restore",
     "message_send",
-    "notice_create",
-    "notice_mark_read",
-    "notices_mark_all_read",
-    "nudge_emails_send",
     "relationship_complete",
     "relationship_end_early",
     "relationship_pause",
     "relationship_request_reopen",
     "relationship_resume",
+    "relationship_start",
     "relationships_nudge_quiet",
     "report_dismiss",
 ]

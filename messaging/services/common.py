@@ -1,21 +1,17 @@
-"""Shared by the services modules: the domain error, the party and status checks, activity, notices."""
+"""Shared by the services modules: the domain error, the party and status checks, activity, who is told."""
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.conf import settings
-from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
 
 from accounts.models import User
 from messaging import selectors
-from messaging.models import (
-    Notice,
-    Relationship,
-)
+from messaging.models import Relationship
+from notifications import references
+from notifications.services import notify
 
 # At most one email per conversation per recipient in any window of this length.
 NOTIFICATION_WINDOW = timedelta(minutes=15)
@@ -25,10 +21,6 @@ AT_RISK_AFTER = timedelta(days=60)
 
 class RelationshipError(Exception):
     """A change the rules do not allow. The message is shown to the person who asked for it."""
-
-
-def _site_link(view_name: str, **kwargs: Any) -> str:
-    return f"{settings.SITE_URL}{reverse(view_name, kwargs=kwargs or None)}"
 
 
 def _lock(relationship: Relationship) -> Relationship:
@@ -69,40 +61,30 @@ def _record_activity(relationship: Relationship, when: datetime, **extra: Any) -
         setattr(relationship, name, value)
 
 
-def _notify_others(relationship: Relationship, actor: User | None, kind: str, text: str, url: str) -> None:
-    for party in selectors.parties_of(relationship):
-        if actor is None or party.pk != actor.pk:
-            notice_create(user=party, kind=kind, text=text, url=url)
-
-
-@transaction.atomic
-def notice_create(*, user: User, kind: str, text: str, url: str = "") -> Notice:
-    """Add an in-app notice for `user`. `kind` is one of Notice.Kind; `url` a path inside the service."""
-    if kind not in Notice.Kind.values:
-        raise ValueError(f"Unknown notice kind {kind!r}")
-    return Notice.objects.create(user=user, kind=kind, text=text[:500], url=url[:500])
-
-
-def notice_mark_read(*, notice: Notice) -> Notice:
-    if notice.read_at is None:
-        notice.read_at = timezone.now()
-        Notice.objects.filter(pk=notice.pk, read_at=None).update(read_at=notice.read_at)
-    return notice
-
-
-def notices_mark_all_read(*, user: User) -> int:
-    return Notice.objects.filter(user=user, read_at=None).update(read_at=timezone.now())
+def _notify_others(event: str, relationship: Relationship, actor: User | None, *, url: str = "", **params: Any) -> None:
+    """Tell the parties of a relationship other than the actor about an event (notifications/events.py). The
+    wording can name the pair ({mentor}, {mutual}); with no actor, the programme team did it."""
+    notify(
+        event,
+        to=selectors.parties_of(relationship),
+        actor=actor,
+        params={**_pair(relationship), **({"actor": "The programme team"} if actor is None else {}), **params},
+        url=url or _relationship_url(relationship),
+    )
 
 
 def _relationship_url(relationship: Relationship) -> str:
     return reverse("messaging:relationship_detail", kwargs={"pk": relationship.pk})
 
 
-def _pair(relationship: Relationship) -> str:
-    return f"{relationship.mentor_name} and {relationship.mutual}"
+def _pair(relationship: Relationship) -> dict[str, Any]:
+    """The two sides of a relationship for a notice's words: the mentor by reference, the mutual by name."""
+    mentor = relationship.mentor.user if relationship.mentor is not None else None
+    return {"mentor": references.person(mentor), "mutual": relationship.mutual.name}
 
 
-def _other_side_name(relationship: Relationship, user: User) -> str:
+def _other_side(relationship: Relationship, user: User) -> Any:
+    """Who the conversation is with, seen from `user`: the mutual (by name) or the mentor (by reference)."""
     if relationship.mentor is not None and relationship.mentor.user_id == user.pk:
         return relationship.mutual.name
-    return relationship.mentor_name
+    return references.person(relationship.mentor.user if relationship.mentor is not None else None)

@@ -5,11 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from functools import partial
 
-from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import Count, Max, Q
-from django.template.loader import render_to_string
+from django.db.models import Max, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -19,19 +16,17 @@ from messaging.models import (
     MESSAGE_MAX_LENGTH,
     ConversationState,
     Message,
-    Notice,
     Relationship,
 )
 from messaging.services.common import (
     NOTIFICATION_WINDOW,
     RelationshipError,
-    _other_side_name,
+    _other_side,
     _record_activity,
     _require_open,
     _require_party,
-    _site_link,
-    notice_create,
 )
+from notifications.services import notify
 
 
 @transaction.atomic
@@ -71,14 +66,14 @@ def conversation_mark_read(*, relationship: Relationship, user: User, up_to_mess
 
 
 def conversation_notify(*, relationship_id: int, user_id: int) -> bool:
-    """Tell one person about what is still unread in one conversation: an in-app notice and (if they want it) an
-    email. Returns True when it notified.
+    """Tell one person about what is still unread in one conversation (a notice, and an email if they want it).
+    Returns True when it told them.
 
     Throttled to one notification per conversation per person in any NOTIFICATION_WINDOW: the window is claimed
-    with a checked update on the person's ConversationState. A run inside the window schedules a single follow-up
-    for the window's end (claimed through `notification_due_at`), which covers whatever is still unread then.
-    Not atomic on purpose: the claim is committed before the email leaves, so a redelivered task finds it claimed;
-    if sending fails the claim is released for the retry.
+    with a checked update on the person's ConversationState, in the same transaction as the notice and the email
+    it writes (notifications.notify), so a redelivered task finds it claimed. A run inside the window schedules a
+    single follow-up for the window's end (claimed through `notification_due_at`), which covers whatever is still
+    unread then.
     """
     relationship = Relationship.objects.select_related("mentor__user", "mutual").filter(pk=relationship_id).first()
     user = User.objects.filter(pk=user_id, is_active=True).first()
@@ -94,45 +89,25 @@ def conversation_notify(*, relationship_id: int, user_id: int) -> bool:
         return False
 
     now = timezone.now()
-    claimed = (
-        ConversationState.objects.filter(pk=state.pk)
-        .filter(Q(last_notified_at=None) | Q(last_notified_at__lte=now - NOTIFICATION_WINDOW))
-        .update(last_notified_at=now, last_notified_message_id=new_since_last_email, notification_due_at=None)
-    )
+    with transaction.atomic():
+        claimed = (
+            ConversationState.objects.filter(pk=state.pk)
+            .filter(Q(last_notified_at=None) | Q(last_notified_at__lte=now - NOTIFICATION_WINDOW))
+            .update(last_notified_at=now, last_notified_message_id=new_since_last_email, notification_due_at=None)
+        )
+        if claimed:
+            notify(
+                "messages_unread",
+                to=[user],
+                params={
+                    "other_side": _other_side(relationship, user),
+                    "unread_count": unread.filter(hidden_at=None).count(),
+                },
+                url=reverse("messaging:conversation", kwargs={"pk": relationship.pk}),
+            )
     if not claimed:
         _schedule_follow_up(state.pk, relationship_id, user_id, now)
         return False
-
-    unread_summary = unread.aggregate(count=Count("id"))
-    context = {
-        "user": user,
-        "relationship": relationship,
-        "unread_count": unread_summary["count"],
-        "conversation_url": _site_link("messaging:conversation", pk=relationship.pk),
-        "settings_url": _site_link("messaging:notification_settings"),
-        "site_name": settings.SITE_NAME,
-        "other_side": _other_side_name(relationship, user),
-    }
-    try:
-        with transaction.atomic():
-            notice_create(
-                user=user,
-                kind=Notice.Kind.MESSAGE,
-                text=f"New messages in your conversation with {context['other_side']}",
-                url=reverse("messaging:conversation", kwargs={"pk": relationship.pk}),
-            )
-        if user.email_notifications:
-            send_mail(
-                subject=render_to_string("messaging/email/unread_messages_subject.txt", context).strip(),
-                message=render_to_string("messaging/email/unread_messages_body.txt", context),
-                from_email=None,
-                recipient_list=[user.email],
-            )
-    except Exception:
-        ConversationState.objects.filter(pk=state.pk, last_notified_at=now).update(
-            last_notified_at=state.last_notified_at, last_notified_message_id=state.last_notified_message_id
-        )
-        raise
     return True
 
 

@@ -14,7 +14,6 @@ from messaging.models import (
     CheckIn,
     Feedback,
     Goal,
-    Notice,
     Relationship,
 )
 from messaging.services.common import (
@@ -22,7 +21,6 @@ from messaging.services.common import (
     _notify_others,
     _record_activity,
     _refresh_status,
-    _relationship_url,
     _require_open,
     _require_party,
 )
@@ -49,13 +47,7 @@ def goal_create(
     _require_open(relationship, "add goals")
     goal = Goal.objects.create(relationship=relationship, title=title.strip(), description=description, created_by=user)
     goal.topics.set(topics)
-    _notify_others(
-        relationship,
-        user,
-        Notice.Kind.RELATIONSHIP,
-        f"{user.display_name} proposed a goal: {goal.title}",
-        _relationship_url(relationship),
-    )
+    _notify_others("goal_proposed", relationship, user, goal=goal.title)
     return goal
 
 
@@ -95,6 +87,7 @@ def goal_agree(*, goal: Goal, user: User) -> Goal:
     goal.agreed_by = user
     goal.agreed_at = timezone.now()
     goal.save(update_fields=["agreed_by", "agreed_at", "updated_at"])
+    _notify_others("goal_agreed", relationship, user, goal=goal.title)
     return goal
 
 
@@ -127,11 +120,11 @@ def check_in_create(
     check_in.save()
     _record_activity(relationship, timezone.now())
     _notify_others(
+        "check_in_recorded",
         relationship,
         user,
-        Notice.Kind.RELATIONSHIP,
-        f"{user.display_name} logged a check-in on {met_on:%-d %B %Y}.",
-        reverse("messaging:check_in_list", kwargs={"pk": relationship.pk}),
+        url=reverse("messaging:check_in_list", kwargs={"pk": relationship.pk}),
+        met_on=f"{met_on:%-d %B %Y}",
     )
     return check_in
 

@@ -7,42 +7,46 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import MentorProfile, User
-from accounts.signals import mentor_profile_changed
+from accounts import services as accounts_services
+from accounts.models import User
 from matching import services as matching_services
+from matching.models import Introduction
 from messaging import selectors
 from messaging.models import (
-    Notice,
     Relationship,
 )
 from messaging.services.common import (
     RelationshipError,
     _lock,
     _notify_others,
-    _pair,
     _record_activity,
     _relationship_url,
     _require_party,
 )
+from notifications.services import notify
 
 
-def _free_mentor_capacity(relationship: Relationship) -> None:
-    """Give the mentor back the place this relationship took, under a row lock, never below zero."""
-    if relationship.mentor_id is None:
-        return
-    profile = MentorProfile.objects.select_for_update().get(pk=relationship.mentor_id)
-    if profile.active_mentees > 0:
-        profile.active_mentees -= 1
-        # As matching does when it raises the count: load is not part of the profile's "updated" time.
-        profile.save(update_fields=["active_mentees"])
-    profile_id = profile.pk
-
-    def announce() -> None:
-        # Not when the profile went in the same transaction (its owner deleted their account).
-        if MentorProfile.objects.filter(pk=profile_id).exists():
-            mentor_profile_changed.send(sender=MentorProfile, profile_id=profile_id, reason="capacity_freed")
-
-    transaction.on_commit(announce)
+@transaction.atomic
+def relationship_start(*, introduction: Introduction, user: User) -> Relationship:
+    """A mentor accepted an introduction (matching.signals.introduction_accepted, inside the same transaction): the
+    relationship between the mentor and the mutual starts. Refused, and the acceptance with it, when the pair
+    already has an open relationship."""
+    request = introduction.request
+    mentor = introduction.mentor
+    if Relationship.objects.filter(
+        mentor=mentor, mutual_id=request.mutual_id, status__in=Relationship.OPEN_STATUSES
+    ).exists():
+        raise matching_services.MatchingError("You already have an open mentoring relationship with this mutual.")
+    relationship = Relationship.objects.create(
+        mentor=mentor, mutual_id=request.mutual_id, request=request, status=Relationship.Status.ACTIVE
+    )
+    notify(
+        "relationship_started",
+        to=[mentor.user],
+        params={"mutual": request.mutual.name, "title": request.title},
+        url=_relationship_url(relationship),
+    )
+    return relationship
 
 
 @transaction.atomic
@@ -56,12 +60,7 @@ def relationship_pause(*, relationship: Relationship, user: User, note: str = ""
     relationship.paused_at = timezone.now()
     relationship.save(update_fields=["status", "paused_at"])
     _notify_others(
-        relationship,
-        user,
-        Notice.Kind.RELATIONSHIP,
-        f"{user.display_name} paused the mentoring relationship between {_pair(relationship)}"
-        + (f": {note.strip()}" if note.strip() else "."),
-        _relationship_url(relationship),
+        "relationship_paused", relationship, user, note=f" They said: {note.strip()}" if note.strip() else ""
     )
     return relationship
 
@@ -76,13 +75,7 @@ def relationship_resume(*, relationship: Relationship, user: User) -> Relationsh
     relationship.paused_at = None
     relationship.save(update_fields=["status", "paused_at"])
     _record_activity(relationship, timezone.now())
-    _notify_others(
-        relationship,
-        user,
-        Notice.Kind.RELATIONSHIP,
-        f"{user.display_name} resumed the mentoring relationship between {_pair(relationship)}.",
-        _relationship_url(relationship),
-    )
+    _notify_others("relationship_resumed", relationship, user)
     return relationship
 
 
@@ -96,7 +89,8 @@ def _close(relationship: Relationship, user: User | None, status: str, reason: s
     relationship.end_reason = reason
     relationship.paused_at = None
     relationship.save(update_fields=["status", "ended_at", "ended_by", "end_reason", "paused_at"])
-    _free_mentor_capacity(relationship)
+    if relationship.mentor_id is not None:
+        accounts_services.mentor_place_free(profile_id=relationship.mentor_id)
     return relationship
 
 
@@ -106,12 +100,10 @@ def relationship_complete(*, relationship: Relationship, user: User) -> Relation
     _require_party(relationship, user)
     relationship = _close(relationship, user, Relationship.Status.COMPLETED, "")
     _notify_others(
+        "relationship_completed",
         relationship,
         user,
-        Notice.Kind.RELATIONSHIP,
-        f"{user.display_name} marked the mentoring relationship between {_pair(relationship)} as completed. "
-        "Tell us how it went.",
-        reverse("messaging:feedback_give", kwargs={"pk": relationship.pk}),
+        url=reverse("messaging:feedback_give", kwargs={"pk": relationship.pk}),
     )
     return relationship
 
@@ -128,14 +120,7 @@ def relationship_end_early(*, relationship: Relationship, user: User | None, rea
     if user is not None:
         _require_party(relationship, user)
     relationship = _close(relationship, user, Relationship.Status.ENDED_EARLY, reason)
-    actor = user.display_name if user is not None else "The programme"
-    _notify_others(
-        relationship,
-        user,
-        Notice.Kind.RELATIONSHIP,
-        f"{actor} ended the mentoring relationship between {relationship.mentor_name} and {relationship.mutual} early.",
-        _relationship_url(relationship),
-    )
+    _notify_others("relationship_ended_early", relationship, user, reason=reason)
     return relationship
 
 
@@ -165,7 +150,7 @@ def relationship_request_reopen(*, relationship: Relationship, user: User) -> Re
     try:
         matching_services.request_reopen(
             request=relationship.request,
-            reason=f"Reopened by {user.display_name} after the relationship with {relationship.mentor_name} ended.",
+            reason="Reopened by the mutual after its relationship with the previous mentor ended early.",
         )
     except matching_services.MatchingError as error:
         raise RelationshipError(str(error)) from error

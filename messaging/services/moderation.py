@@ -13,13 +13,12 @@ from messaging.models import (
     Message,
     MessageReport,
     ModerationAction,
-    Notice,
 )
 from messaging.services.common import (
     RelationshipError,
     _require_party,
-    notice_create,
 )
+from notifications.services import notify
 
 
 @transaction.atomic
@@ -35,13 +34,12 @@ def message_report(*, message: Message, user: User, reason: str, details: str = 
             report = MessageReport.objects.create(message=message, reported_by=user, reason=reason, details=details)
     except IntegrityError as error:
         raise RelationshipError("You have already reported this message.") from error
-    for staff_member in User.objects.filter(is_programme_team=True, is_active=True):
-        notice_create(
-            user=staff_member,
-            kind=Notice.Kind.MODERATION,
-            text="A message has been reported.",
-            url=reverse("messaging:moderation_report_detail", kwargs={"pk": report.pk}),
-        )
+    notify(
+        "message_reported",
+        to=User.objects.filter(is_programme_team=True, is_active=True),
+        params={"reason": report.get_reason_display().lower()},
+        url=reverse("messaging:moderation_report_detail", kwargs={"pk": report.pk}),
+    )
     return report
 
 
@@ -75,6 +73,12 @@ def message_hide(*, report: MessageReport, actor: User, note: str) -> Message:
         note=note,
         created_at=now,
     )
+    notify(
+        "message_hidden",
+        to=[message.author] if message.author_id is not None else [],
+        params={"note": note},
+        url=reverse("messaging:conversation", kwargs={"pk": message.relationship_id}),
+    )
     return message
 
 
@@ -103,6 +107,7 @@ def account_suspend(*, report: MessageReport, actor: User, note: str) -> User:
         note=note,
         created_at=now,
     )
+    notify("account_suspended", to=[target], params={"note": note})
     return target
 
 
@@ -123,6 +128,11 @@ def message_restore(*, report: MessageReport, actor: User, note: str) -> Message
         target_message=message,
         target_user_id=message.author_id,
         note=note,
+    )
+    notify(
+        "message_restored",
+        to=[message.author] if message.author_id is not None else [],
+        url=reverse("messaging:conversation", kwargs={"pk": message.relationship_id}),
     )
     return message
 
@@ -160,6 +170,7 @@ def account_reinstate(*, report: MessageReport, actor: User, note: str) -> User:
         target_user=target,
         note=note,
     )
+    notify("account_reinstated", to=[target], params={"note": note}, url=reverse("accounts:dashboard"))
     return target
 
 

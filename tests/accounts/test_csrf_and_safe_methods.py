@@ -23,6 +23,7 @@ from accounts.models import (
     SupportTopic,
     User,
 )
+from notifications.models import EmailPreferences, Notice
 from tests.accounts.helpers import mutual_form_data, profile_form_data
 from tests.factories import MembershipFactory, UserFactory
 from tests.matrix import accounts as accounts_matrix
@@ -44,6 +45,8 @@ def snapshot() -> dict[str, list[dict[str, Any]]]:
         "topics": list(SupportTopic.objects.order_by("pk").values()),
         "stages": list(Stage.objects.order_by("pk").values()),
         "users": list(User.objects.order_by("pk").values("pk", "email", "full_name", "is_programme_team")),
+        "notices": list(Notice.objects.order_by("pk").values()),
+        "email_preferences": list(EmailPreferences.objects.order_by("pk").values()),
     }
 
 
@@ -115,6 +118,10 @@ CHANGES = [
         "accounts:taxonomy_reactivate",
         kwargs=lambda w: {"kind": "topics", "term_id": w.matrix_topic.pk},
     ),
+    Post("member", "accounts:notice_read_all"),
+    Post("member", "accounts:notice_read", kwargs=lambda w: {"pk": w.member_notice.pk}),
+    Post("member", "accounts:email_preferences", data=lambda w: {"wanted": ["messages"]}),
+    Post("outsider", "accounts:account_delete", data=lambda w: {"password": "correct-horse-battery-staple"}),
 ]
 
 
@@ -143,8 +150,9 @@ def test_every_accounts_post_route_is_covered_here() -> None:
     covered = {change.url_name for change in CHANGES}
 
     # Onboarding only redirects, and "stay signed in" only renews the session: no rows to compare. The latter's CSRF
-    # check is in test_session_timeout.py.
-    assert posting - covered == {"accounts:onboarding", "accounts:session_extend"}
+    # check is in test_session_timeout.py. The emailed unsubscribe link takes a POST without a token by design (mail
+    # clients' one-click unsubscribe, RFC 8058): its signed token is the authority; see tests/notifications.
+    assert posting - covered == {"accounts:onboarding", "accounts:session_extend", "accounts:unsubscribe"}
 
 
 @pytest.mark.parametrize("route", accounts_matrix.ROUTES, ids=lambda route: route.name)

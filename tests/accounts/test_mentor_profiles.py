@@ -172,7 +172,6 @@ class TestEdit:
         profile.refresh_from_db()
         assert profile.status == MentorProfile.Status.PENDING
         assert profile.vetted_at is None
-        assert profile.decision_emailed_at is None
 
     def test_hostile_text_is_stored_as_typed_and_shown_escaped(self, mentor_profile: MentorProfile) -> None:
         client = signed_in(mentor_profile.user)

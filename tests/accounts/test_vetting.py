@@ -12,11 +12,13 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts import services, tasks
+from accounts import services
 from accounts.models import MentorProfile, User
 from accounts.signals import mentor_profile_changed
+from notifications.tasks import send_email
 from tests.accounts.helpers import assert_form_error
 from tests.factories import MentorProfileFactory
+from tests.notifications.outbox import written
 
 pytestmark = pytest.mark.django_db
 
@@ -106,7 +108,6 @@ class TestDecisions:
         assert pending.status == MentorProfile.Status.APPROVED
         assert pending.vetted_by == staff
         assert pending.vetted_at is not None
-        assert pending.decision_emailed_at is not None
         assert len(mail.outbox) == 1
         assert mail.outbox[0].to == ["priya@example.org"]
         assert "approved" in mail.outbox[0].subject
@@ -180,15 +181,16 @@ class TestDecisions:
 
     def test_running_the_task_twice_sends_one_email(self, staff: User, pending: MentorProfile) -> None:
         services.mentor_reject(profile=pending, rejected_by=staff, reason="Not enough detail.")
+        [email] = written("vetting_decided")
 
-        assert tasks.send_vetting_decision(pending.pk) is True
-        assert tasks.send_vetting_decision(pending.pk) is False
+        assert send_email(email.pk) is True
+        assert send_email(email.pk) is False
 
         assert len(mail.outbox) == 1
+        assert "Not enough detail." in mail.outbox[0].body
 
-    def test_the_task_sends_nothing_for_a_pending_mentor(self, pending: MentorProfile) -> None:
-        assert tasks.send_vetting_decision(pending.pk) is False
-        assert mail.outbox == []
+    def test_nothing_is_written_for_a_mentor_still_waiting(self, pending: MentorProfile) -> None:
+        assert written("vetting_decided") == []
 
     def test_only_the_programme_team_can_decide(self, member: User, pending: MentorProfile) -> None:
         with pytest.raises(services.AccountsError):

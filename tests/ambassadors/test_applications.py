@@ -15,9 +15,10 @@ from accounts.models import User
 from ambassadors import services
 from ambassadors.models import Application, ApplicationEvent, Cohort, Nomination
 from ambassadors.services import AmbassadorsError
-from ambassadors.tasks import send_nomination_invitation
+from notifications.tasks import send_email
 from tests.ambassadors.factories import ApplicationFactory, CohortFactory, NominationFactory
 from tests.factories import UserFactory, region, service_area, topic
+from tests.notifications.outbox import written
 
 Status = Application.Status
 
@@ -254,13 +255,24 @@ def test_a_nominee_with_an_account_sees_the_nomination_on_sign_in(outsider: User
 
 
 @pytest.mark.django_db
-def test_nomination_task_run_twice_sends_one_email(member: User, cohort: Cohort) -> None:
-    nomination = NominationFactory(cohort=cohort, nominated_by=member)
-    assert send_nomination_invitation(nomination.pk) is True
-    assert send_nomination_invitation(nomination.pk) is False
-    assert len(mail.outbox) == 1
-    nomination.refresh_from_db()
-    assert nomination.invitation_sent_at is not None
+def test_a_nomination_emails_the_nominee_once(member: User, cohort: Cohort) -> None:
+    nomination = services.nomination_create(
+        cohort=cohort,
+        nominated_by=member,
+        nominee_name="Nina Nominee",
+        nominee_email="nina@example.org",
+        reason="She led the spin-out of <her> team's service.",
+    )
+    [email] = written("nomination_sent")
+    assert email.to_address == "nina@example.org"
+    assert send_email(email.pk) is True
+    assert send_email(email.pk) is False  # a second delivery of the task sends nothing
+    [message] = mail.outbox
+    assert message.to == ["nina@example.org"]
+    assert message.subject == "You have been nominated as a mutuals ambassador"
+    assert "Hello Nina Nominee," in message.body
+    assert "She led the spin-out of <her> team's service." in message.body
+    assert reverse("ambassadors:nomination_accept", args=[nomination.token]) in message.body
 
 
 @pytest.mark.django_db

@@ -22,7 +22,6 @@ from ambassadors.models import (
 )
 from ambassadors.ranking import suggest_ambassadors
 from ambassadors.services import AmbassadorsError
-from ambassadors.tasks import send_engagement_invitation, send_invitation_response
 from tests.ambassadors.factories import (
     AmbassadorFactory,
     EngagementFactory,
@@ -30,6 +29,7 @@ from tests.ambassadors.factories import (
     EngagementRequestFactory,
 )
 from tests.factories import region, service_area, topic
+from tests.notifications.outbox import send_pending, written
 
 Kind = EngagementRequest.Kind
 
@@ -374,7 +374,7 @@ def test_requester_withdraws_and_the_invitation_is_cancelled(
 
 
 @pytest.mark.django_db
-def test_engagement_emails_run_twice_send_once(
+def test_the_ambassador_and_then_the_requester_are_emailed(
     talk_request: EngagementRequest,
     member: User,
     ambassador: User,
@@ -383,17 +383,19 @@ def test_engagement_emails_run_twice_send_once(
 ) -> None:
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         invitation = services.engagement_invite(request=talk_request, ambassador=ambassador_record, invited_by=member)
+    # Written with the invitation; sent after commit.
     assert len(callbacks) == 1 and mail.outbox == []
-    assert send_engagement_invitation(invitation.pk) is True
-    assert send_engagement_invitation(invitation.pk) is False
-    assert len(mail.outbox) == 1
-    # No response email before there is a response.
-    assert send_invitation_response(invitation.pk) is False
-    with django_capture_on_commit_callbacks(execute=False):
-        services.invitation_accept(invitation=invitation, actor=ambassador)
-    assert send_invitation_response(invitation.pk) is True
-    assert send_invitation_response(invitation.pk) is False
-    assert len(mail.outbox) == 2
+    assert [email.recipient for email in written("engagement_invitation")] == [ambassador]
+    [to_ambassador] = send_pending()
+    assert to_ambassador.to == [ambassador.email]
+    assert talk_request.title in to_ambassador.body
+    # No answer yet, so nothing for the requester.
+    assert written("engagement_response") == []
+    services.invitation_accept(invitation=invitation, actor=ambassador)
+    [to_requester] = send_pending()
+    assert to_requester.to == [member.email]
+    assert "has accepted your request" in to_requester.body
+    assert ambassador.email in to_requester.body
 
 
 @pytest.mark.django_db

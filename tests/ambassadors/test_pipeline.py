@@ -14,10 +14,10 @@ from accounts.models import User
 from ambassadors import services
 from ambassadors.models import Ambassador, Application, ApplicationEvent, Cohort, ReviewerNote
 from ambassadors.services import TRANSITIONS, AmbassadorsError
-from ambassadors.tasks import send_application_decision
 from tests.ambassadors.factories import AmbassadorFactory, ApplicationFactory, CohortFactory
 from tests.conftest import skip_or_fail
 from tests.factories import UserFactory
+from tests.notifications.outbox import send_pending, written
 
 Status = Application.Status
 ALL_PAIRS = [(start, end) for start in Status.values for end in Status.values if start != end]
@@ -266,7 +266,7 @@ def test_reviewer_notes_and_move_notes_are_never_shown_to_the_applicant(
 
 
 @pytest.mark.django_db
-def test_decision_task_run_twice_sends_one_email(staff: User, django_capture_on_commit_callbacks) -> None:  # type: ignore[no-untyped-def]
+def test_a_decision_is_emailed_once_after_commit(staff: User, django_capture_on_commit_callbacks) -> None:  # type: ignore[no-untyped-def]
     application = ApplicationFactory(status=Status.SUBMITTED)
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         services.application_move(application=application, to_status=Status.NOT_APPOINTED, actor=staff)
@@ -274,20 +274,26 @@ def test_decision_task_run_twice_sends_one_email(staff: User, django_capture_on_
     assert len(callbacks) == 1
     assert mail.outbox == []
     callbacks[0]()
-    assert send_application_decision(application.pk) is False
-    assert len(mail.outbox) == 1
-    application.refresh_from_db()
-    assert application.decision_emailed_at is not None
+    [message] = mail.outbox
+    assert message.to == [application.applicant.email]
+    assert message.subject == "Your ambassador application"
+    assert "you have not been appointed this time" in message.body
+    # The task run again (a redelivery) sends nothing more.
+    assert send_pending() == []
 
 
 @pytest.mark.django_db
-def test_moves_that_are_not_decisions_send_no_email(staff: User, django_capture_on_commit_callbacks) -> None:  # type: ignore[no-untyped-def]
+def test_moves_that_are_not_decisions_are_a_notice_not_an_email(
+    staff: User, django_capture_on_commit_callbacks
+) -> None:  # type: ignore[no-untyped-def]
     application = ApplicationFactory(status=Status.SUBMITTED)
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         services.application_move(application=application, to_status=Status.SHORTLISTED, actor=staff)
     assert callbacks == []
     assert mail.outbox == []
-    assert send_application_decision(application.pk) is False
+    assert written("application_moved") == []
+    [notice] = application.applicant.notices.all()
+    assert notice.text == "Your ambassador application is now: shortlisted."
 
 
 @pytest.mark.django_db

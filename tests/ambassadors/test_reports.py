@@ -12,7 +12,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.models import User
-from ambassadors.models import EmergingProject, EngagementInvitation
+from accounts.personal_data import account_delete
+from ambassadors.models import FORMER_AMBASSADOR, EmergingProject, EngagementInvitation
 from ambassadors.reporting import neutralise_cell
 from ambassadors.selectors import programme_report
 from tests.ambassadors.factories import (
@@ -190,10 +191,28 @@ def test_query_count_is_the_same_for_5_and_50_rows(page: str, staff: User) -> No
 
 
 @pytest.mark.django_db
-def test_deleting_an_ambassadors_account_keeps_the_programme_totals() -> None:
+def test_deleting_accounts_keeps_the_programme_records_anonymised() -> None:
+    """Issue 18, finding 4: deleting the ambassador, or the person who asked for the engagement, used to delete the
+    engagement, its invitation and the people reached from the report."""
     engagement = EngagementFactory(attendees=25)
-    engagement.ambassador.user.delete()
+    ambassador, requester = engagement.ambassador, engagement.request.requested_by
+    ambassador_name = str(ambassador)
+    before = programme_report()
+    account_delete(user=ambassador.user)
+    account_delete(user=requester)
+
     engagement.refresh_from_db()
-    assert engagement.ambassador is None
-    rows = {row.label: row for row in programme_report().by_region_and_service_area}
+    ambassador.refresh_from_db()
+    assert engagement.ambassador == ambassador
+    assert (ambassador.user, ambassador.status, ambassador.bio, ambassador.headline) == (None, "stood_down", "", "")
+    assert engagement.request.requested_by is None
+    assert EngagementInvitation.objects.filter(request=engagement.request, ambassador=ambassador).exists()
+    after = programme_report()
+    rows = {row.label: row for row in after.by_region_and_service_area}
     assert rows["North West: Adult social care"].reached == 25
+    assert [(row.requested, row.held, row.reached) for row in after.by_cohort] == [
+        (row.requested, row.held, row.reached) for row in before.by_cohort
+    ]
+    [label] = [row.label for row in after.by_ambassador]
+    assert ambassador_name not in label
+    assert label.startswith(FORMER_AMBASSADOR)

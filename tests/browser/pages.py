@@ -145,7 +145,7 @@ ALLAUTH_NOT_VISITED: dict[str, str] = {
 NOT_HTML = {
     "pages:healthz",
     "accounts:session_status",
-    "messaging:personal_data_download",
+    "accounts:personal_data_download",
     "ambassadors:reports_csv",
     "programme:report_csv",
 }

@@ -7,14 +7,19 @@ from datetime import timedelta
 
 import pytest
 from django.core import mail
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import MentorProfile, Mutual, User
 from matching import services
 from matching.models import Introduction, MentoringRequest, Suggestion
-from messaging.models import Notice, Relationship
+from messaging.models import Relationship
+from notifications.models import Notice
+from notifications.services import preferences_update
+from notifications.tasks import send_email
 from tests.factories import MentorProfileFactory
 from tests.matching.factories import MentoringRequestFactory, rank
+from tests.notifications.outbox import notice_texts, written
 
 pytestmark = pytest.mark.django_db
 
@@ -102,7 +107,7 @@ def test_when_every_choice_is_exhausted_the_request_needs_attention(
     assert statuses(open_request) == ["declined", "expired"]
     assert open_request.status == MentoringRequest.Status.NEEDS_ATTENTION
     assert open_request.attention_reason
-    assert Notice.objects.filter(user=member, text__contains="by hand").exists()
+    assert any("by hand" in text for text in notice_texts(member))
 
 
 def test_a_choice_who_became_unavailable_is_skipped(
@@ -122,7 +127,10 @@ def test_accepting_starts_the_relationship_and_withdraws_the_other_choices(
 ) -> None:
     choose(open_request, member, mentors)
     first = open_request.introductions.get(preference=1)
-    relationship = services.introduction_accept(introduction=first, user=mentors[0].user)
+    accepted = services.introduction_accept(introduction=first, user=mentors[0].user)
+    # The relationships app starts the relationship, and the mentor is sent to it.
+    relationship = Relationship.objects.get()
+    assert accepted.next_url == reverse("messaging:relationship_detail", kwargs={"pk": relationship.pk})
     assert relationship.status == Relationship.Status.ACTIVE
     assert (relationship.mentor, relationship.mutual, relationship.request) == (
         mentors[0],
@@ -134,7 +142,10 @@ def test_accepting_starts_the_relationship_and_withdraws_the_other_choices(
     assert open_request.status == MentoringRequest.Status.MATCHED
     assert statuses(open_request) == ["accepted", "withdrawn", "withdrawn"]
     assert mentors[0].active_mentees == 1
-    assert Notice.objects.filter(user=member, kind="relationship").exists()
+    assert (
+        notice_texts(member)[0]
+        == f"{mentors[0].user.display_name} accepted your request “{open_request.title}”. Your mentoring has started."
+    )
 
 
 def test_only_the_mentor_introduced_can_answer(
@@ -260,7 +271,7 @@ def test_staff_record_no_match(exhausted: MentoringRequest, staff: User, member:
     exhausted.refresh_from_db()
     assert exhausted.status == MentoringRequest.Status.CLOSED
     assert (exhausted.closed_by, exhausted.closed_note) == (staff, "Nobody covers pensions in Cornwall")
-    assert Notice.objects.filter(user=member, text__contains="could not find a mentor").exists()
+    assert any("could not find a mentor" in text for text in notice_texts(member))
     with pytest.raises(services.MatchingError):
         services.request_record_no_match(request=exhausted, user=staff, note="again")
 
@@ -269,8 +280,8 @@ def test_reopening_after_an_early_end_excludes_the_previous_mentor(
     open_request: MentoringRequest, member: User, mentors: list[MentorProfile]
 ) -> None:
     choose(open_request, member, mentors[:1])
-    relationship = services.introduction_accept(introduction=open_request.introductions.get(), user=mentors[0].user)
-    Relationship.objects.filter(pk=relationship.pk).update(status=Relationship.Status.ENDED_EARLY)
+    services.introduction_accept(introduction=open_request.introductions.get(), user=mentors[0].user)
+    Relationship.objects.filter(mentor=mentors[0]).update(status=Relationship.Status.ENDED_EARLY)
     services.request_reopen(request=open_request, reason="The mentor moved away")
     open_request.refresh_from_db()
     assert open_request.status == MentoringRequest.Status.OPEN
@@ -292,28 +303,34 @@ def test_withdrawing_tells_the_mentor_and_frees_them(
     open_request.refresh_from_db()
     assert open_request.status == MentoringRequest.Status.WITHDRAWN
     assert statuses(open_request) == ["withdrawn", "withdrawn", "withdrawn"]
-    assert Notice.objects.filter(user=mentors[0].user, text__contains="withdrew").exists()
+    assert notice_texts(mentors[0].user)[0] == (
+        f"{open_request.mutual.name} no longer needs you for “{open_request.title}”: they withdrew their request. "
+        "There is nothing more to do."
+    )
     with pytest.raises(services.MatchingError):
         services.request_withdraw(request=open_request, user=member)
 
 
-def test_introduction_email_is_sent_once_and_respects_the_mentors_preference(
+def test_the_introduction_email_is_written_once_and_sent_once(
     open_request: MentoringRequest, member: User, mentors: list[MentorProfile]
 ) -> None:
     choose(open_request, member, mentors[:1])
+    [email] = written("introduction_sent")
+    assert email.recipient == mentors[0].user
+    assert send_email(email.pk) is True
+    assert send_email(email.pk) is False
+    [message] = mail.outbox
+    # Plain text subject, whatever the mutual is called; the link opens the introduction.
+    assert message.subject == "A mutual would like you as their mentor"
     introduction = open_request.introductions.get()
-    mail.outbox.clear()
-    Introduction.objects.filter(pk=introduction.pk).update(emailed_at=None)
-    assert services.introduction_email_send(introduction_id=introduction.pk) is True
-    assert services.introduction_email_send(introduction_id=introduction.pk) is False
-    assert len(mail.outbox) == 1
+    assert reverse("matching:introduction_detail", kwargs={"pk": introduction.pk}) in message.body
 
 
 def test_no_introduction_email_for_a_mentor_who_turned_emails_off(
     open_request: MentoringRequest, member: User, mentors: list[MentorProfile]
 ) -> None:
-    User.objects.filter(pk=mentors[0].user_id).update(email_notifications=False)
+    preferences_update(user=mentors[0].user, wanted=[])
     mail.outbox.clear()
     choose(open_request, member, mentors[:1])
-    assert mail.outbox == []
+    assert written("introduction_sent") == []
     assert Notice.objects.filter(user=mentors[0].user, kind="introduction").exists()

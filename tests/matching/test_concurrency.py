@@ -70,7 +70,7 @@ def test_two_acceptances_for_the_last_place_start_one_relationship(attempt: int)
         lambda: services.introduction_accept(introduction=first, user=mentor.user),
         lambda: services.introduction_accept(introduction=second, user=mentor.user),
     )
-    relationships = [result for result in results if isinstance(result, Relationship)]
+    relationships = [result for result in results if isinstance(result, services.Accepted)]
     errors = [result for result in results if isinstance(result, Exception)]
     assert len(relationships) == 1, results
     assert len(errors) == 1 and isinstance(errors[0], services.MatchingError), results
@@ -88,7 +88,7 @@ def test_the_same_introduction_accepted_twice_at_once_counts_once() -> None:
         lambda: services.introduction_accept(introduction=introduction, user=mentor.user),
         lambda: services.introduction_accept(introduction=introduction, user=mentor.user),
     )
-    assert sum(isinstance(result, Relationship) for result in results) == 1, results
+    assert sum(isinstance(result, services.Accepted) for result in results) == 1, results
     mentor.refresh_from_db()
     assert mentor.active_mentees == 1
     assert Relationship.objects.count() == 1

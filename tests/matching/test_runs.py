@@ -15,7 +15,8 @@ from accounts.models import MentorProfile, Mutual, User
 from accounts.signals import mentor_profile_changed
 from matching import engine, loading, services, tasks
 from matching.models import Introduction, MatchRun, MentoringRequest, Suggestion
-from messaging.models import Relationship
+from notifications.models import OutboundEmail
+from notifications.tasks import send_email
 from tests.factories import MentorProfileFactory, region, service_area, topic
 from tests.matching.factories import MentoringRequestFactory, rank
 
@@ -74,9 +75,9 @@ def test_conflicted_paused_unapproved_full_and_past_mentors_are_never_suggested(
     rejected = MentorProfileFactory(status=MentorProfile.Status.REJECTED)
     full = MentorProfileFactory(capacity=1, active_mentees=1)
     worked_together = MentorProfileFactory()
-    Relationship.objects.create(
-        mentor=worked_together, mutual=open_request.mutual, status=Relationship.Status.COMPLETED
-    )
+    # They mentored this mutual before: every relationship starts from an accepted introduction.
+    earlier = MentoringRequestFactory(mutual=open_request.mutual, status=MentoringRequest.Status.MATCHED)
+    Introduction.objects.create(request=earlier, mentor=worked_together, status=Introduction.Status.ACCEPTED)
     remote_only = MentorProfileFactory(format=MentorProfile.Format.REMOTE)
     MentoringRequest.objects.filter(pk=open_request.pk).update(format=MentoringRequest.Format.IN_PERSON)
     no_topic = MentorProfileFactory(topics=[topic("tax")])
@@ -382,7 +383,8 @@ def test_expire_and_email_tasks_are_safe_to_run_twice(
     with django_capture_on_commit_callbacks(execute=True):
         services.preferences_choose(request=open_request, user=member, mentor_ids=[mentor_profile.pk])
     introduction = open_request.introductions.get()
-    assert tasks.send_introduction_email.delay(introduction.pk).get() is False  # already sent after commit
+    [email] = OutboundEmail.objects.filter(event="introduction_sent")
+    assert send_email.delay(email.pk).get() is False  # already sent after commit
     assert len(mail.outbox) == 1
     Introduction.objects.filter(pk=introduction.pk).update(expires_at=timezone.now() - timedelta(seconds=1))
     assert tasks.expire_introductions.delay().get() == 1

@@ -188,7 +188,17 @@ def test_remove_a_pair_then_publish_sends_the_rest(
         Introduction.Source.BATCH,
         Introduction.Status.PENDING,
     )
-    assert len(mail.outbox) == 1
+    # The mentor hears that the programme team introduced them; the mutual is told at once, and can withdraw it.
+    by_subject = {message.subject: message for message in mail.outbox}
+    assert set(by_subject) == {
+        "The programme team has introduced you to a mutual",
+        "The programme team has introduced you to a mentor",
+    }
+    assert by_subject["The programme team has introduced you to a mutual"].to == [introduction.mentor.user.email]
+    to_mutual = by_subject["The programme team has introduced you to a mentor"]
+    assert to_mutual.to == [member.email for member in introduction.request.mutual.members.all()]
+    assert "has chosen you" not in by_subject["The programme team has introduced you to a mutual"].body
+    assert "withdraw this introduction" in to_mutual.body
     batch_world["narrow"].refresh_from_db()
     assert batch_world["narrow"].status == MentoringRequest.Status.OPEN
     # Published: no more changes.

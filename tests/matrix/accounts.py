@@ -5,7 +5,9 @@ Access rules (see accounts/decorators.py):
 - a mutual's own pages are for its members: everyone else gets 404, as for a slug that does not exist;
 - the mentor directory is for mutual members and the programme team: others get a 403 page that explains why;
 - programme team tools (vetting, lists) are 404 for everyone else;
-- the session time-out warning's endpoints answer anyone signed in.
+- the session time-out warning's endpoints answer anyone signed in;
+- the account area (notices, email choices, personal data) is each person's own; the emailed unsubscribe link
+  works for anyone who holds it.
 
 POST data is empty or invalid wherever a form would change something, so allowed personas see the form again
 with errors (200) and the world stays as the other modules expect it.
@@ -19,6 +21,8 @@ from types import SimpleNamespace
 from django.utils import timezone
 
 from accounts.models import MentorProfile, MutualInvitation, ServiceArea, SupportTopic
+from notifications.models import Category, Notice
+from notifications.rendering import unsubscribe_token
 from tests.factories import MembershipFactory, MentorProfileFactory
 from tests.matrix import LOGIN, REDIRECT, Route, expect, public, signed_in
 
@@ -29,6 +33,9 @@ def build(world: SimpleNamespace) -> None:
     world.mentor_profile = world.mentor.mentor_profile
     world.pending_mentor = MentorProfileFactory(
         user__email="priya@example.org", user__full_name="Priya Pending", status=MentorProfile.Status.PENDING
+    )
+    world.member_notice = Notice.objects.create(
+        user=world.member, event="legacy", kind=Notice.Kind.MESSAGE, params={"text": "New messages"}, url="/"
     )
     # Sent to someone who is none of the personas, so no persona can accept it.
     world.invitation = MutualInvitation.objects.create(
@@ -102,6 +109,31 @@ ROUTES = [
     Route("accounts:mentor_pause", get=MENTOR_ONLY, post=MENTOR_ONLY),
     # Bob is not paused, so resuming changes nothing and redirects with a message.
     Route("accounts:mentor_resume", get=None, post=expect(404, anonymous=LOGIN, mentor=REDIRECT)),
+    # The account area: notices, email choices, the emailed unsubscribe link, personal data
+    Route("accounts:notice_list", get=signed_in()),
+    Route("accounts:notice_read_all", get=None, post=signed_in(REDIRECT)),
+    Route(
+        "accounts:notice_read",
+        get=None,
+        post=expect(404, anonymous=LOGIN, member=REDIRECT),
+        kwargs=lambda w: {"pk": w.member_notice.pk},
+    ),
+    Route(
+        "accounts:email_preferences",
+        get=signed_in(),
+        post=signed_in(200),
+        post_data=lambda w: {"wanted": "no-such-category"},
+    ),
+    # The link works without signing in: the signed token says whose emails to stop.
+    Route(
+        "accounts:unsubscribe",
+        get=public(),
+        post=public(),
+        kwargs=lambda w: {"token": unsubscribe_token(w.member.pk, Category.PROGRAMME)},
+    ),
+    Route("accounts:personal_data", get=signed_in()),
+    Route("accounts:personal_data_download", get=signed_in()),
+    Route("accounts:account_delete", get=signed_in(), post=signed_in(200)),
     # The session time-out warning's JSON: how long is left (GET only), and "stay signed in" (POST only).
     Route("accounts:session_status", get=signed_in()),
     Route("accounts:session_extend", get=None, post=signed_in()),

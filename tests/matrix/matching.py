@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from matching import services
 from matching.models import BatchProposal, Introduction, MentoringRequest, ProposedPair
+from tests.factories import MentorProfileFactory
 from tests.matching.factories import MentoringRequestFactory
 from tests.matrix import LOGIN, REDIRECT, Route, expect
 
@@ -44,6 +45,19 @@ def build(world: SimpleNamespace) -> None:
         sent_at=timezone.now(),
         expires_at=timezone.now() + timedelta(days=7),
         reasons=["Covers your topic: business planning"],
+    )
+    # The programme team introduced a mentor (not a persona) to another of the mutual's requests: the mutual may
+    # withdraw it.
+    by_programme = MentoringRequestFactory(
+        mutual=world.mutual, created_by=world.member, title="Help with procurement", status="introduced"
+    )
+    world.programme_introduction = Introduction.objects.create(
+        request=by_programme,
+        mentor=MentorProfileFactory(user__email="pat@example.org", user__full_name="Pat Programme Pick"),
+        source=Introduction.Source.STAFF,
+        status=Introduction.Status.PENDING,
+        sent_at=timezone.now(),
+        expires_at=timezone.now() + timedelta(days=7),
     )
     world.attention_request = MentoringRequestFactory(
         mutual=world.other_mutual, title="Help with TUPE", status=MentoringRequest.Status.NEEDS_ATTENTION
@@ -94,6 +108,15 @@ ROUTES = [
     Route("matching:request_edit", get=MEMBERS_OF_THE_MUTUAL, post=MEMBERS_OF_THE_MUTUAL, kwargs=_request),
     Route("matching:request_withdraw", get=MEMBERS_OF_THE_MUTUAL, post=MEMBERS_OF_THE_MUTUAL, kwargs=_request),
     Route("matching:request_choose", get=MEMBERS_OF_THE_MUTUAL, post=MEMBERS_OF_THE_MUTUAL, kwargs=_request),
+    Route(
+        "matching:introduction_withdraw",
+        get=MEMBERS_OF_THE_MUTUAL,
+        post=expect(404, anonymous=LOGIN, member=REDIRECT),
+        kwargs=lambda w: {
+            "pk": w.programme_introduction.request_id,
+            "introduction_pk": w.programme_introduction.pk,
+        },
+    ),
     # The mentor's introductions
     Route("matching:introduction_list", get=ANY_MENTOR),
     Route("matching:introduction_detail", get=THE_MENTOR, kwargs=_introduction),

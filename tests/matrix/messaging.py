@@ -4,10 +4,10 @@ Access rules:
 - a relationship's pages are for its parties (the mentor, Bob, and the members of the mutual, Alice); everyone
   else, programme staff included, gets 404 as for an id that does not exist: staff never read messages;
 - the programme team's relationship facts and moderation pages are 404 for everyone else;
-- the conversations list, notices, email settings and personal data pages are each person's own.
+- the conversations list is each person's own.
 
 POST data is empty wherever a form would change something, so allowed personas see the form again with errors
-(200). The few POST-only actions (mark notices read, agree a goal) change nothing later cells depend on.
+(200). The few POST-only actions (agree a goal) change nothing later cells depend on.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from __future__ import annotations
 from types import SimpleNamespace
 from typing import Any
 
-from messaging.models import Notice, Relationship
+from messaging.models import Relationship
 from tests.matrix import LOGIN, REDIRECT, Route, expect, signed_in
 from tests.messaging.factories import CheckInFactory, GoalFactory, MessageFactory, MessageReportFactory
 
@@ -34,9 +34,6 @@ def build(world: SimpleNamespace) -> None:
     world.goal = GoalFactory(relationship=relationship, created_by=world.mentor)
     world.check_in = CheckInFactory(relationship=relationship, logged_by=world.member)
     world.report = MessageReportFactory(message=world.mentor_message, reported_by=world.member)
-    world.member_notice = Notice.objects.create(
-        user=world.member, kind=Notice.Kind.MESSAGE, text="New messages", url="/relationships/"
-    )
 
 
 PARTIES = expect(404, anonymous=LOGIN, member=200, mentor=200)
@@ -59,18 +56,6 @@ def _party_route(name: str, post: bool = True, **extra: Any) -> Route:
 ROUTES = [
     # Each person's own pages
     Route("messaging:inbox", get=signed_in()),
-    Route("messaging:notice_list", get=signed_in()),
-    Route("messaging:notice_read_all", get=None, post=signed_in(REDIRECT)),
-    Route(
-        "messaging:notice_read",
-        get=None,
-        post=expect(404, anonymous=LOGIN, member=REDIRECT),
-        kwargs=lambda w: {"pk": w.member_notice.pk},
-    ),
-    Route("messaging:notification_settings", get=signed_in(), post=signed_in(200)),
-    Route("messaging:personal_data", get=signed_in()),
-    Route("messaging:personal_data_download", get=signed_in()),
-    Route("messaging:account_delete", get=signed_in(), post=signed_in(200)),
     # A relationship's parties
     _party_route("messaging:relationship_detail", post=False),
     _party_route("messaging:conversation"),

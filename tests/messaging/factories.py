@@ -5,7 +5,8 @@ from __future__ import annotations
 import factory
 from django.utils import timezone
 
-from messaging.models import CheckIn, Goal, Message, MessageReport, Notice, Relationship
+from messaging.models import CheckIn, Goal, Message, MessageReport, Relationship
+from notifications.models import Notice
 from tests.factories import MentorProfileFactory, MutualFactory, UserFactory
 
 
@@ -67,6 +68,7 @@ class NoticeFactory(factory.django.DjangoModelFactory):
         model = Notice
 
     user = factory.SubFactory(UserFactory)
+    event = "legacy"
     kind = Notice.Kind.MESSAGE
-    text = factory.Sequence(lambda n: f"Notice {n}")
+    params = factory.Sequence(lambda n: {"text": f"Notice {n}"})
     url = "/relationships/"

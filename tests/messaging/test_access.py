@@ -14,7 +14,8 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts.models import User
-from messaging.models import Message, Notice, Relationship
+from messaging.models import Message, Relationship
+from notifications.models import Notice
 from tests.factories import MembershipFactory, MentorProfileFactory
 from tests.messaging.factories import GoalFactory, MessageFactory, RelationshipFactory
 
@@ -145,8 +146,8 @@ def test_every_member_of_the_mutual_and_the_mentor_are_parties(
 
 
 def test_someone_elses_notice_is_404(member: User, outsider: User) -> None:
-    notice = Notice.objects.create(user=member, kind=Notice.Kind.MESSAGE, text="For Alice")
-    response = _client(outsider).post(reverse("messaging:notice_read", kwargs={"pk": notice.pk}))
+    notice = Notice.objects.create(user=member, event="legacy", kind=Notice.Kind.MESSAGE, params={"text": "For Alice"})
+    response = _client(outsider).post(reverse("accounts:notice_read", kwargs={"pk": notice.pk}))
     assert response.status_code == 404
     notice.refresh_from_db()
     assert notice.read_at is None

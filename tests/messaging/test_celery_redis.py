@@ -10,7 +10,8 @@ from django.utils import timezone
 
 from accounts.models import MentorProfile, User
 from messaging import services
-from messaging.models import ConversationState, Notice, Nudge, Relationship
+from messaging.models import ConversationState, Relationship
+from notifications.models import Notice, OutboundEmail
 from tests.factories import MembershipFactory, MentorProfileFactory
 from tests.messaging.factories import RelationshipFactory
 from tests.redis_worker import RedisWorker, wait_for
@@ -34,7 +35,7 @@ def test_a_worker_emails_the_other_side_about_a_new_message(pair: tuple[Relation
 
     wait_for(lambda: len(mail.outbox) == 1)
     assert mail.outbox[0].to == [member.email]
-    assert "Bob Worker" in mail.outbox[0].subject
+    assert mail.outbox[0].subject == "New messages from Bob Worker"
     assert Notice.objects.filter(user=member, kind=Notice.Kind.MESSAGE).count() == 1
     assert ConversationState.objects.get(relationship=relationship, user=member).last_notified_at is not None
 
@@ -48,4 +49,4 @@ def test_a_worker_sends_a_nudges_emails(pair: tuple[Relationship, User, User]) -
 
     wait_for(lambda: len(mail.outbox) == 2)
     assert sorted(email.to[0] for email in mail.outbox) == sorted([member.email, mentor.email])
-    wait_for(lambda: Nudge.objects.get(relationship=relationship).emailed_at is not None)
+    wait_for(lambda: OutboundEmail.objects.filter(event="relationship_quiet", status="sent").count() == 2)

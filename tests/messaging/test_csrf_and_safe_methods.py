@@ -24,10 +24,10 @@ from messaging.models import (
     Message,
     MessageReport,
     ModerationAction,
-    Notice,
     Nudge,
     Relationship,
 )
+from notifications.models import Notice
 from tests.matching.factories import MentoringRequestFactory
 from tests.matrix import accounts as accounts_matrix
 from tests.matrix import expect
@@ -51,7 +51,7 @@ def snapshot(*, with_read_markers: bool = True) -> dict[str, list[dict[str, Any]
         "notices": list(Notice.objects.order_by("pk").values()),
         "nudges": list(Nudge.objects.order_by("pk").values()),
         "requests": list(MentoringRequest.objects.order_by("pk").values("pk", "status")),
-        "users": list(User.objects.order_by("pk").values("pk", "is_active", "email_notifications")),
+        "users": list(User.objects.order_by("pk").values("pk", "is_active")),
     }
     if with_read_markers:
         rows["read_markers"] = list(ConversationState.objects.order_by("pk").values())
@@ -111,12 +111,6 @@ def _today() -> dict[str, Any]:
 REPORT = {"kwargs": lambda w: {"pk": w.report.pk}, "data": lambda w: {"note": "Recorded reason"}}
 
 CHANGES = [
-    Post("member", "messaging:notice_read_all", kwargs=lambda w: {}),
-    Post("member", "messaging:notice_read", kwargs=lambda w: {"pk": w.member_notice.pk}),
-    Post(
-        "member", "messaging:notification_settings", kwargs=lambda w: {}, data=lambda w: {"email_notifications": "no"}
-    ),
-    Post("outsider", "messaging:account_delete", kwargs=lambda w: {}, data=lambda w: {"password": PASSWORD}),
     Post("member", "messaging:conversation", data=lambda w: {"body": "Hello"}),
     Post(
         "mentor",

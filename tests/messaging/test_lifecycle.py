@@ -8,12 +8,14 @@ from django.urls import reverse
 
 from accounts.models import MentorProfile, User
 from matching import loading
-from matching.models import MentoringRequest, Suggestion
+from matching.models import Introduction, MentoringRequest, Suggestion
 from messaging import services
-from messaging.models import Feedback, Notice, Relationship
+from messaging.models import Feedback, Relationship
 from messaging.services import RelationshipError
+from notifications.models import Notice
 from tests.factories import MentorProfileFactory
 from tests.matching.factories import MentoringRequestFactory
+from tests.notifications.outbox import notice_texts
 
 
 def _client(user: User) -> Client:
@@ -32,8 +34,11 @@ def test_pause_and_resume(relationship: Relationship, member: User, mentor: User
     relationship.refresh_from_db()
     assert relationship.status == Relationship.Status.PAUSED
     assert relationship.paused_at is not None
-    notice = Notice.objects.get(user=mentor)
-    assert "paused" in notice.text and "Budget round until March" in notice.text
+    [notice] = notice_texts(mentor)
+    assert notice == (
+        f"Alice Member paused your mentoring relationship (Bob Mentor and {relationship.mutual.name}). "
+        "They said: Budget round until March"
+    )
     # Pausing does not free the mentor's place.
     assert MentorProfile.objects.get(user=mentor).active_mentees == 1
 
@@ -42,7 +47,9 @@ def test_pause_and_resume(relationship: Relationship, member: User, mentor: User
     relationship.refresh_from_db()
     assert relationship.status == Relationship.Status.ACTIVE
     assert relationship.paused_at is None
-    assert Notice.objects.filter(user=member, text__contains="resumed").count() == 1
+    assert notice_texts(member) == [
+        f"Bob Mentor resumed your mentoring relationship (Bob Mentor and {relationship.mutual.name})."
+    ]
 
 
 def test_pausing_needs_a_reason_and_an_active_relationship(relationship: Relationship, member: User) -> None:
@@ -80,7 +87,9 @@ def test_ending_early_needs_a_reason_and_frees_capacity(relationship: Relationsh
     assert relationship.status == Relationship.Status.ENDED_EARLY
     assert relationship.end_reason == "I have moved abroad"
     assert MentorProfile.objects.get(user=mentor).active_mentees == 0
-    assert Notice.objects.filter(user=member, text__contains="ended").exists()
+    assert notice_texts(member) == [
+        f"Bob Mentor ended your mentoring relationship (Bob Mentor and {relationship.mutual.name}) early."
+    ]
 
 
 def test_a_closed_relationship_cannot_be_closed_again_and_capacity_never_goes_below_zero(
@@ -150,6 +159,8 @@ def matched_request(relationship: Relationship, member: User) -> MentoringReques
         mutual=relationship.mutual, created_by=member, status=MentoringRequest.Status.MATCHED
     )
     Relationship.objects.filter(pk=relationship.pk).update(request=request)
+    # As in the service: the relationship started when the mentor accepted the introduction.
+    Introduction.objects.create(request=request, mentor=relationship.mentor, status=Introduction.Status.ACCEPTED)
     relationship.refresh_from_db()
     return request
 

@@ -7,7 +7,8 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts.models import User
-from messaging.models import Message, MessageReport, ModerationAction, Notice, Relationship
+from messaging.models import Message, MessageReport, ModerationAction, Relationship
+from notifications.models import Notice
 from tests.messaging.factories import MessageFactory
 
 

@@ -12,7 +12,11 @@ from django.utils import timezone
 
 from accounts.models import User
 from messaging import services, tasks
-from messaging.models import Notice, Nudge, Relationship
+from messaging.models import Nudge, Relationship
+from notifications.models import Notice
+from notifications.services import preferences_update
+from notifications.tasks import send_email
+from tests.notifications.outbox import written
 
 
 def _quiet_for(relationship: Relationship, days: int) -> None:
@@ -108,16 +112,20 @@ def test_nudge_emails_go_once_even_if_the_task_runs_twice(
     _quiet_for(relationship, 40)
     with django_capture_on_commit_callbacks(execute=False):
         services.relationships_nudge_quiet()
-    nudge = Nudge.objects.get()
-    assert tasks.send_nudge_emails.delay(nudge.pk).get() == 2
-    assert tasks.send_nudge_emails.delay(nudge.pk).get() == 0
+    Nudge.objects.get()
+    emails = written("relationship_quiet")
+    assert len(emails) == 2
+    for email in emails:
+        assert send_email(email.pk) is True
+        assert send_email(email.pk) is False  # a second delivery of the task
     assert len(mail.outbox) == 2
+    assert {message.subject for message in mail.outbox} == {"Your mentoring relationship has gone quiet"}
 
 
 def test_people_who_turned_emails_off_get_the_notice_only(
     relationship: Relationship, member: User, mentor: User, django_capture_on_commit_callbacks
 ) -> None:  # type: ignore[no-untyped-def]
-    User.objects.filter(pk=member.pk).update(email_notifications=False)
+    preferences_update(user=member, wanted=["messages", "programme"])
     _quiet_for(relationship, 35)
     _run(django_capture_on_commit_callbacks)
     assert [email.to for email in mail.outbox] == [[mentor.email]]

@@ -1,5 +1,5 @@
-"""Every messaging page is a well-formed GOV.UK page (one h1, a title, no inline script or style, CSRF on every
-POST form), and every form posted empty comes back with an error summary whose links land on the page."""
+"""Every messaging (and account area) page is a well-formed GOV.UK page (one h1, a title, no inline script or style,
+CSRF on every POST form), and every form posted empty comes back with an error summary whose links land on the page."""
 
 from __future__ import annotations
 
@@ -17,10 +17,17 @@ from tests.matrix import messaging as messaging_matrix
 
 pytestmark = pytest.mark.django_db
 
-HTML_ROUTES = [route for route in messaging_matrix.ROUTES if route.name != "messaging:personal_data_download"]
+# The account area's pages (moved here from messaging) are checked the same way.
+ACCOUNT_AREA = {
+    "accounts:notice_list",
+    "accounts:email_preferences",
+    "accounts:personal_data",
+    "accounts:account_delete",
+}
+HTML_ROUTES = messaging_matrix.ROUTES + [route for route in accounts_matrix.ROUTES if route.name in ACCOUNT_AREA]
 # Resume has nothing to fill in (the button is the confirmation); feedback is only asked for once the relationship
-# has closed (tests/messaging/test_lifecycle.py posts bad feedback then).
-NO_REQUIRED_FIELDS = {"messaging:relationship_resume", "messaging:feedback_give"}
+# has closed (tests/messaging/test_lifecycle.py posts bad feedback then); every email choice may be left unticked.
+NO_REQUIRED_FIELDS = {"messaging:relationship_resume", "messaging:feedback_give", "accounts:email_preferences"}
 
 
 @pytest.fixture

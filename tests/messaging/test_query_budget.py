@@ -12,8 +12,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import MentorProfile, Mutual, User
-from messaging.models import CheckIn, Goal, Message, MessageReport, Notice, Relationship
-from tests.factories import MutualFactory, topic
+from messaging.models import CheckIn, Goal, Message, MessageReport, Relationship
+from notifications.models import Notice
+from tests.factories import MutualFactory, UserFactory, topic
 
 
 def _client(user: User) -> Client:
@@ -89,11 +90,20 @@ def test_conversation(relationship: Relationship, member: User, django_assert_ma
 
 def test_notices(member: User, django_assert_max_num_queries) -> None:  # type: ignore[no-untyped-def]
     def grow(count: int) -> None:
+        # Each notice names a different person: their names are looked up for the whole page at once.
+        people = UserFactory.create_batch(count)
         Notice.objects.bulk_create(
-            Notice(user=member, kind=Notice.Kind.NUDGE, text=f"Notice {n}", url="/relationships/") for n in range(count)
+            Notice(
+                user=member,
+                event="goal_proposed",
+                kind=Notice.Kind.RELATIONSHIP,
+                params={"actor": {"user": person.pk}, "goal": f"Goal {n}"},
+                url="/relationships/",
+            )
+            for n, person in enumerate(people)
         )
 
-    _check_budget(django_assert_max_num_queries, _client(member), lambda: reverse("messaging:notice_list"), grow)
+    _check_budget(django_assert_max_num_queries, _client(member), lambda: reverse("accounts:notice_list"), grow)
 
 
 def test_relationship_detail_and_check_ins(

@@ -118,8 +118,8 @@ class TestPrivacyNotice:
         html = client.get(reverse("pages:privacy")).content.decode()
         for phrase in ("What we hold", "lawful basis", "How long we keep it", "Your rights", "ico.org.uk"):
             assert phrase in html, phrase
-        assert f'href="{reverse("messaging:personal_data")}"' in html
-        assert f'href="{reverse("messaging:account_delete")}"' in html
+        assert f'href="{reverse("accounts:personal_data")}"' in html
+        assert f'href="{reverse("accounts:account_delete")}"' in html
 
 
 class TestCookies:

@@ -1,0 +1,115 @@
+"""What the relationships app holds about a person, for accounts/personal_data.py (export and account deletion).
+
+When a person deletes their account, their messages stay in the conversation, attributed to "Former user";
+relationships, goals and check-ins stay with the other side. A relationship that cannot go on without them (all of
+theirs as a mentor; their mutual's, when they were its last member) is ended early first.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from accounts.models import Membership, User
+from accounts.personal_data import PersonalDataSource, register, when
+from messaging import selectors, services
+from messaging.models import CheckIn, Feedback, Goal, Message, MessageReport, Relationship
+
+
+def _relationships(user: User) -> list[dict[str, Any]]:
+    return [
+        {
+            "id": relationship.pk,
+            "mentor": relationship.mentor_name,
+            "mutual": relationship.mutual.name,
+            "status": relationship.get_status_display(),
+            "started_at": when(relationship.started_at),
+            "ended_at": when(relationship.ended_at),
+            "end_reason": relationship.end_reason,
+        }
+        for relationship in selectors.relationships_for(user).order_by("started_at")
+    ]
+
+
+def _messages(user: User) -> list[dict[str, Any]]:
+    return [
+        {"relationship": message.relationship_id, "sent_at": when(message.created_at), "text": message.body}
+        for message in Message.objects.filter(author=user).order_by("id")
+    ]
+
+
+def _goals(user: User) -> list[dict[str, Any]]:
+    return [
+        {
+            "relationship": goal.relationship_id,
+            "title": goal.title,
+            "description": goal.description,
+            "topics": [topic.name for topic in goal.topics.all()],
+            "status": goal.get_status_display(),
+            "created_at": when(goal.created_at),
+        }
+        for goal in Goal.objects.filter(created_by=user).prefetch_related("topics").order_by("id")
+    ]
+
+
+def _check_ins(user: User) -> list[dict[str, Any]]:
+    return [
+        {
+            "relationship": check_in.relationship_id,
+            "met_on": when(check_in.met_on),
+            "duration_minutes": check_in.duration_minutes,
+            "format": check_in.get_format_display(),
+            "notes": check_in.notes,
+        }
+        for check_in in CheckIn.objects.filter(logged_by=user).order_by("id")
+    ]
+
+
+def _feedback(user: User) -> list[dict[str, Any]]:
+    return [
+        {
+            "relationship": feedback.relationship_id,
+            "rating": feedback.rating,
+            "goal_progress": feedback.get_goal_progress_display(),
+            "would_recommend": feedback.would_recommend,
+            "comments": feedback.comments,
+            "created_at": when(feedback.created_at),
+        }
+        for feedback in Feedback.objects.filter(author=user).order_by("id")
+    ]
+
+
+def _reports(user: User) -> list[dict[str, Any]]:
+    return [
+        {
+            "message": report.message_id,
+            "reason": report.get_reason_display(),
+            "details": report.details,
+            "created_at": when(report.created_at),
+        }
+        for report in MessageReport.objects.filter(reported_by=user).order_by("id")
+    ]
+
+
+def _end_relationships(user: User) -> None:
+    for relationship in Relationship.objects.filter(mentor__user=user, status__in=Relationship.OPEN_STATUSES):
+        services.relationship_end_early(relationship=relationship, user=None, reason="The mentor closed their account.")
+    sole_mutual_ids = [
+        membership.mutual_id
+        for membership in Membership.objects.filter(user=user)
+        if not Membership.objects.filter(mutual_id=membership.mutual_id).exclude(user=user).exists()
+    ]
+    for relationship in Relationship.objects.filter(
+        mutual_id__in=sole_mutual_ids, status__in=Relationship.OPEN_STATUSES
+    ):
+        services.relationship_end_early(
+            relationship=relationship, user=None, reason="The mutual's last member closed their account."
+        )
+
+
+def register_sources() -> None:
+    register(PersonalDataSource("relationships", _relationships, before_delete=_end_relationships, order=30))
+    register(PersonalDataSource("messages_written", _messages, order=31))
+    register(PersonalDataSource("goals_proposed", _goals, order=32))
+    register(PersonalDataSource("check_ins_logged", _check_ins, order=33))
+    register(PersonalDataSource("feedback_given", _feedback, order=34))
+    register(PersonalDataSource("messages_reported", _reports, order=35))

@@ -1,0 +1,266 @@
+"""Every event the service tells people about: its preference category, how its in-app notice reads, and whether
+it is emailed. docs/notifications.md is the same table for readers, with who is told; a test keeps the two equal
+and checks, event by event, that exactly those people are told by exactly those channels.
+
+A notice's words are a format string filled from the notice's params (people by reference: references.py). An
+emailed event has templates/notifications/email/<key>/subject.txt and body.txt (plain text); the HTML version is
+built from the text in one accessible layout (rendering.py).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from notifications.models import Category, Notice
+
+Kind = Notice.Kind
+
+
+@dataclass(frozen=True)
+class Event:
+    key: str
+    category: str
+    kind: str
+    notice: str | None  # the in-app notice's words; None: no notice
+    email: bool
+    # False: once sent, the record of the email goes too (it is to the address of someone who has left).
+    keep_record: bool = True
+
+
+def _events(*events: Event) -> dict[str, Event]:
+    return {event.key: event for event in events}
+
+
+MENTORING, MESSAGES, PROGRAMME, ESSENTIAL = (
+    Category.MENTORING,
+    Category.MESSAGES,
+    Category.PROGRAMME,
+    Category.ESSENTIAL,
+)
+
+EVENTS: dict[str, Event] = _events(
+    # --- Matching: requests, suggestions and introductions -----------------------------------------------------
+    Event(
+        "request_submitted", MENTORING, Kind.INTRODUCTION, "{actor} asked for a mentor for {mutual}: “{title}”.", False
+    ),
+    Event(
+        "suggestions_ready",
+        MENTORING,
+        Kind.INTRODUCTION,
+        "Suggested mentors are ready for “{title}”. Choose up to three, in order.",
+        True,
+    ),
+    Event(
+        "choices_sent",
+        MENTORING,
+        Kind.INTRODUCTION,
+        "{actor} chose mentors for “{title}”. We have asked the first choice, {mentor}.",
+        False,
+    ),
+    Event(
+        "introduction_sent",
+        MENTORING,
+        Kind.INTRODUCTION,
+        "{mutual} would like you as their mentor: “{title}”. Please reply by {reply_by}.",
+        True,
+    ),
+    Event(
+        "introduction_sent_by_programme",
+        MENTORING,
+        Kind.INTRODUCTION,
+        "The programme team has introduced you to {mutual} as a possible mentor: “{title}”. "
+        "Please reply by {reply_by}.",
+        True,
+    ),
+    Event(
+        "introduced_by_programme",
+        MENTORING,
+        Kind.INTRODUCTION,
+        "The programme team has introduced you to {mentor} as a possible mentor for “{title}”. They have until "
+        "{reply_by} to reply. You can withdraw the introduction and choose mentors yourself.",
+        True,
+    ),
+    Event(
+        "introduction_accepted",
+        MENTORING,
+        Kind.RELATIONSHIP,
+        "{mentor} accepted your request “{title}”. Your mentoring has started.",
+        True,
+    ),
+    Event("relationship_started", MENTORING, Kind.RELATIONSHIP, None, True),
+    Event(
+        "introduction_declined",
+        MENTORING,
+        Kind.INTRODUCTION,
+        "{mentor} cannot mentor you for “{title}” this time. We have asked your next choice, {next_mentor}.",
+        True,
+    ),
+    Event(
+        "introduction_declined_last",
+        MENTORING,
+        Kind.INTRODUCTION,
+        "{mentor} cannot mentor you for “{title}” this time, and none of your other choices can take it on. The "
+        "programme team will look for a mentor by hand and be in touch.",
+        True,
+    ),
+    Event(
+        "introduction_expired",
+        MENTORING,
+        Kind.INTRODUCTION,
+        "{mentor} did not reply in time to “{title}”. We have asked your next choice, {next_mentor}.",
+        True,
+    ),
+    Event(
+        "introduction_expired_last",
+        MENTORING,
+        Kind.INTRODUCTION,
+        "{mentor} did not reply in time to “{title}”, and none of your other choices can take it on. The programme "
+        "team will look for a mentor by hand and be in touch.",
+        True,
+    ),
+    Event(
+        "introduction_expired_mentor",
+        MENTORING,
+        Kind.INTRODUCTION,
+        "You did not reply in time to {mutual}'s request “{title}”, so it has moved on. There is nothing more to do.",
+        False,
+    ),
+    Event(
+        "introduction_withdrawn",
+        MENTORING,
+        Kind.INTRODUCTION,
+        "{mutual} no longer needs you for “{title}”: {reason} There is nothing more to do.",
+        True,
+    ),
+    Event(
+        "request_needs_attention",
+        MENTORING,
+        Kind.INTRODUCTION,
+        "We are looking for a mentor for “{title}” by hand. The programme team will be in touch.",
+        True,
+    ),
+    Event(
+        "request_needs_attention_staff",
+        MENTORING,
+        Kind.PROGRAMME,
+        "{mutual}'s request “{title}” needs a mentor found by hand: {reason}",
+        False,
+    ),
+    Event(
+        "request_no_match",
+        MENTORING,
+        Kind.INTRODUCTION,
+        "We could not find a mentor for “{title}” this time. The programme team has left a note.",
+        True,
+    ),
+    # --- Mentors and mutuals --------------------------------------------------------------------------------------
+    Event(
+        "mentor_volunteered",
+        MENTORING,
+        Kind.PROGRAMME,
+        "{actor} volunteered as a mentor and is waiting for vetting.",
+        False,
+    ),
+    Event("vetting_decided", ESSENTIAL, Kind.DECISION, "{decision}", True),
+    Event("mutual_invitation", ESSENTIAL, Kind.ACCOUNT, None, True),
+    # --- Relationships ------------------------------------------------------------------------------------------
+    Event(
+        "relationship_paused",
+        MENTORING,
+        Kind.RELATIONSHIP,
+        "{actor} paused your mentoring relationship ({mentor} and {mutual}).{note}",
+        True,
+    ),
+    Event(
+        "relationship_resumed",
+        MENTORING,
+        Kind.RELATIONSHIP,
+        "{actor} resumed your mentoring relationship ({mentor} and {mutual}).",
+        True,
+    ),
+    Event(
+        "relationship_completed",
+        MENTORING,
+        Kind.RELATIONSHIP,
+        "{actor} marked your mentoring relationship ({mentor} and {mutual}) as completed. Tell us how it went.",
+        True,
+    ),
+    Event(
+        "relationship_ended_early",
+        MENTORING,
+        Kind.RELATIONSHIP,
+        "{actor} ended your mentoring relationship ({mentor} and {mutual}) early.",
+        True,
+    ),
+    Event("messages_unread", MESSAGES, Kind.MESSAGE, "New messages in your conversation with {other_side}.", True),
+    Event(
+        "goal_proposed",
+        MENTORING,
+        Kind.RELATIONSHIP,
+        "{actor} proposed a goal: {goal}. Agree it if it is right.",
+        False,
+    ),
+    Event("goal_agreed", MENTORING, Kind.RELATIONSHIP, "{actor} agreed the goal: {goal}.", False),
+    Event("check_in_recorded", MENTORING, Kind.RELATIONSHIP, "{actor} logged a check-in on {met_on}.", False),
+    Event(
+        "relationship_quiet",
+        MENTORING,
+        Kind.NUDGE,
+        "Nothing has happened in your mentoring relationship ({mentor} and {mutual}) for {days} days. "
+        "Send a message or log a check-in.",
+        True,
+    ),
+    Event(
+        "relationship_at_risk",
+        MENTORING,
+        Kind.PROGRAMME,
+        "The mentoring relationship between {mentor} and {mutual} has been quiet for {days} days.",
+        False,
+    ),
+    # --- Moderation ---------------------------------------------------------------------------------------------
+    Event("message_reported", ESSENTIAL, Kind.MODERATION, "A message has been reported: {reason}.", False),
+    Event("message_hidden", ESSENTIAL, Kind.MODERATION, "The programme team hid one of your messages: {note}", True),
+    Event(
+        "message_restored", ESSENTIAL, Kind.MODERATION, "The programme team showed one of your messages again.", False
+    ),
+    Event("account_suspended", ESSENTIAL, Kind.MODERATION, None, True),
+    Event("account_reinstated", ESSENTIAL, Kind.MODERATION, "Your account can be used again.", True),
+    # --- Ambassadors ---------------------------------------------------------------------------------------------
+    Event("application_received", ESSENTIAL, Kind.AMBASSADOR, None, True),
+    Event(
+        "application_received_staff",
+        PROGRAMME,
+        Kind.PROGRAMME,
+        "{actor} applied to be an ambassador ({cohort}).",
+        False,
+    ),
+    Event("application_moved", PROGRAMME, Kind.AMBASSADOR, "Your ambassador application is now: {status}.", False),
+    Event("application_decided", ESSENTIAL, Kind.AMBASSADOR, "{decision}", True),
+    Event("nomination_sent", ESSENTIAL, Kind.AMBASSADOR, None, True),
+    Event(
+        "engagement_invitation",
+        PROGRAMME,
+        Kind.AMBASSADOR,
+        "You are invited to an engagement: “{title}”. Please reply.",
+        True,
+    ),
+    Event(
+        "engagement_response",
+        PROGRAMME,
+        Kind.AMBASSADOR,
+        "{ambassador} {answer} your engagement request “{title}”.",
+        True,
+    ),
+    Event("ambassador_stood_down", ESSENTIAL, Kind.AMBASSADOR, "You have stood down as an ambassador: {reason}", True),
+    # --- Your account -------------------------------------------------------------------------------------------
+    Event("account_deleted", ESSENTIAL, Kind.ACCOUNT, None, True, keep_record=False),
+    # Notices written before events existed: their words were stored as they were shown.
+    Event("legacy", MENTORING, Kind.ACCOUNT, "{text}", False),
+)
+
+
+def get(key: str) -> Event:
+    try:
+        return EVENTS[key]
+    except KeyError:
+        raise ValueError(f"Unknown notification event {key!r}: add it to notifications/events.py") from None

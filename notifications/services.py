@@ -1,0 +1,276 @@
+"""Telling people things: in-app notices and emails, for every app.
+
+`notify` is the one way to tell someone about an event (notifications/events.py). It writes the notice and the
+email in the caller's transaction, so they exist exactly when the change they are about does; the email is sent
+after commit by a retrying task, and a row the broker never received is sent later by the dispatcher.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Mapping
+from datetime import datetime, timedelta
+from functools import partial
+from typing import Any
+
+from django.conf import settings
+from django.core import signing
+from django.core.mail import EmailMultiAlternatives
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from notifications import events, references, rendering
+from notifications.models import Category, EmailPreferences, Notice, OutboundEmail
+
+logger = logging.getLogger(__name__)
+
+# A claimed email not finished after this long belongs to a worker that died: it may be claimed again.
+SENDING_TIMEOUT = timedelta(minutes=10)
+# Pending emails older than this were not picked up after commit (no broker at the time): the dispatcher sends them.
+DISPATCH_AFTER = timedelta(minutes=2)
+
+
+def _wants(user: Any, category: str) -> bool:
+    if category == Category.ESSENTIAL:
+        return True
+    if not user.is_active:
+        return False
+    preferences = EmailPreferences.objects.filter(user=user).first()
+    return preferences is None or preferences.wants(category)
+
+
+def notify(
+    event_key: str,
+    *,
+    to: Iterable[Any],
+    actor: Any = None,
+    params: Mapping[str, Any] | None = None,
+    url: str = "",
+    dedupe: str | None = None,
+) -> None:
+    """Tell each person in `to` about an event: a notice and/or an email, as its row in events.py says.
+
+    The actor (who did it) is never told about their own action and is available to the wording as {actor}.
+    `params` fill the wording: plain values, and people (user objects), which are stored by reference. `url` is
+    the path the notice and the email link to. `dedupe` (e.g. "introduction:12") makes the email idempotent: the
+    same event for the same object and person is emailed once, however often this runs.
+    """
+    event = events.get(event_key)
+    values = references.stored({**({"actor": actor} if actor is not None else {}), **(params or {})})
+    seen: set[int] = set()
+    new_emails: list[int] = []
+    for user in to:
+        if user is None or user.pk in seen or (actor is not None and user.pk == actor.pk):
+            continue
+        seen.add(user.pk)
+        if event.notice is not None and user.is_active:
+            Notice.objects.create(user=user, event=event.key, kind=event.kind, params=values, url=url)
+        if event.email and _wants(user, event.category):
+            email_id = _write_email(event.key, values, url, recipient=user, dedupe=dedupe and f"{dedupe}:{user.pk}")
+            if email_id is not None:
+                new_emails.append(email_id)
+    _dispatch_after_commit(new_emails)
+
+
+def notify_address(
+    event_key: str, *, address: str, params: Mapping[str, Any] | None = None, url: str = "", dedupe: str | None = None
+) -> None:
+    """Email someone who has no account (yet): an invitation, a nomination, an answer to an enquiry."""
+    event = events.get(event_key)
+    email_id = _write_email(
+        event.key, references.stored(params or {}), url, address=address, dedupe=dedupe and f"{dedupe}:{address}"
+    )
+    _dispatch_after_commit([email_id] if email_id is not None else [])
+
+
+def _write_email(
+    event_key: str,
+    params: dict[str, Any],
+    url: str,
+    *,
+    recipient: Any = None,
+    address: str = "",
+    dedupe: str | None = None,
+) -> int | None:
+    try:
+        with transaction.atomic():
+            email = OutboundEmail.objects.create(
+                event=event_key, recipient=recipient, to_address=address, params=params, url=url, dedupe_key=dedupe
+            )
+    except IntegrityError:
+        return None  # written already: this event was emailed to this person
+    return email.pk
+
+
+def _dispatch_after_commit(email_ids: list[int]) -> None:
+    if email_ids:
+        transaction.on_commit(partial(dispatch, email_ids))
+
+
+def dispatch(email_ids: Iterable[int]) -> None:
+    """Hand emails to the broker. A broker that is down loses nothing: the rows stay pending for the dispatcher."""
+    from notifications.tasks import send_email
+
+    for email_id in email_ids:
+        try:
+            send_email.delay(email_id)
+        except Exception:  # the broker refused (Redis down): dispatch_pending sends it later
+            logger.warning("Could not queue email %s; it will be sent when the broker is back", email_id, exc_info=True)
+
+
+# --- Sending -------------------------------------------------------------------------------------------------
+
+
+def _claim(email_id: int, now: datetime) -> bool:
+    claimable = Q(status=OutboundEmail.Status.PENDING) | Q(
+        status=OutboundEmail.Status.SENDING, claimed_at__lt=now - SENDING_TIMEOUT
+    )
+    return bool(
+        OutboundEmail.objects.filter(claimable, pk=email_id).update(status=OutboundEmail.Status.SENDING, claimed_at=now)
+    )
+
+
+def email_send(*, email_id: int, final_attempt: bool = True) -> bool:
+    """Send one email, at most once: claimed by a checked update, so a second delivery of the task sends nothing.
+
+    When sending fails the claim is released (the row is pending again, with the error), and the error raised so
+    the task retries; on the final attempt the row is marked failed, for the programme team to see. Returns whether
+    this call sent it.
+    """
+    now = timezone.now()
+    if not _claim(email_id, now):
+        return False
+    email = OutboundEmail.objects.select_related("recipient").get(pk=email_id)
+    recipient = email.recipient
+    event = events.get(email.event)
+    if recipient is not None and not _wants(recipient, event.category):
+        OutboundEmail.objects.filter(pk=email_id).update(status=OutboundEmail.Status.SKIPPED, params={})
+        return False
+    try:
+        message = _message(email)
+        message.send()
+    except Exception as error:
+        status = OutboundEmail.Status.FAILED if final_attempt else OutboundEmail.Status.PENDING
+        OutboundEmail.objects.filter(pk=email_id, status=OutboundEmail.Status.SENDING).update(
+            status=status, attempts=email.attempts + 1, last_error=f"{type(error).__name__}: {error}"[:2000]
+        )
+        if final_attempt:
+            logger.error("Email %s (%s) could not be sent: %s", email_id, email.event, error)
+        raise
+    if not event.keep_record:
+        OutboundEmail.objects.filter(pk=email_id).delete()
+        return True
+    # Sent: keep the record, not the words (they are in the recipient's mailbox now).
+    OutboundEmail.objects.filter(pk=email_id).update(
+        status=OutboundEmail.Status.SENT, sent_at=timezone.now(), attempts=email.attempts + 1, params={}, last_error=""
+    )
+    return True
+
+
+def _message(email: OutboundEmail) -> EmailMultiAlternatives:
+    rendered = rendering.render_email(email)
+    address = email.recipient.email if email.recipient is not None else email.to_address
+    headers: dict[str, str] = {}
+    if rendered.unsubscribe_url:
+        # RFC 8058 one-click unsubscribe: mail clients POST to the link; it needs no sign-in.
+        headers["List-Unsubscribe"] = f"<{rendered.unsubscribe_url}>"
+        headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    message = EmailMultiAlternatives(
+        subject=rendered.subject, body=rendered.text, to=[address], headers=headers, from_email=None
+    )
+    message.attach_alternative(rendered.html, "text/html")
+    return message
+
+
+def emails_dispatch_pending(*, now: datetime | None = None, limit: int = 1000) -> int:
+    """Queue pending emails the broker never received, and emails claimed by a worker that died."""
+    now = now or timezone.now()
+    stuck = Q(status=OutboundEmail.Status.PENDING, created_at__lt=now - DISPATCH_AFTER) | Q(
+        status=OutboundEmail.Status.SENDING, claimed_at__lt=now - SENDING_TIMEOUT
+    )
+    ids = list(OutboundEmail.objects.filter(stuck).order_by("created_at").values_list("id", flat=True)[:limit])
+    dispatch(ids)
+    return len(ids)
+
+
+@transaction.atomic
+def email_retry(*, email_id: int) -> bool:
+    """Staff try a failed email again."""
+    updated = OutboundEmail.objects.filter(pk=email_id, status=OutboundEmail.Status.FAILED).update(
+        status=OutboundEmail.Status.PENDING, claimed_at=None
+    )
+    _dispatch_after_commit([email_id] if updated else [])
+    return bool(updated)
+
+
+def emails_purge(*, now: datetime | None = None) -> int:
+    """Forget sent and skipped emails after EMAIL_LOG_DAYS (the record that they were sent is all that is kept)."""
+    now = now or timezone.now()
+    done = [OutboundEmail.Status.SENT, OutboundEmail.Status.SKIPPED]
+    deleted, _ = OutboundEmail.objects.filter(
+        status__in=done, created_at__lt=now - timedelta(days=settings.EMAIL_LOG_DAYS)
+    ).delete()
+    return deleted
+
+
+def notices_purge(*, now: datetime | None = None) -> int:
+    """Delete notices older than NOTICE_RETENTION_DAYS: they are reminders, not records."""
+    now = now or timezone.now()
+    deleted, _ = Notice.objects.filter(created_at__lt=now - timedelta(days=settings.NOTICE_RETENTION_DAYS)).delete()
+    return deleted
+
+
+# --- Notices and preferences -------------------------------------------------------------------------------
+
+
+def notice_mark_read(*, notice: Notice) -> Notice:
+    if notice.read_at is None:
+        notice.read_at = timezone.now()
+        Notice.objects.filter(pk=notice.pk, read_at=None).update(read_at=notice.read_at)
+    return notice
+
+
+def notices_mark_all_read(*, user: Any) -> int:
+    return Notice.objects.filter(user=user, read_at=None).update(read_at=timezone.now())
+
+
+def preferences_for(user: Any) -> EmailPreferences:
+    """The person's preferences (the defaults, unsaved, if they never changed them)."""
+    return EmailPreferences.objects.filter(user=user).first() or EmailPreferences(user=user)
+
+
+@transaction.atomic
+def preferences_update(*, user: Any, wanted: Iterable[str]) -> EmailPreferences:
+    """Receive the optional emails in `wanted` (categories) and none of the others."""
+    wanted = set(wanted)
+    unknown = wanted - set(Category.optional())
+    if unknown:
+        raise ValueError(f"Unknown email categories: {sorted(unknown)}")
+    preferences, _ = EmailPreferences.objects.select_for_update().get_or_create(user=user)
+    for category in Category.optional():
+        setattr(preferences, category, category in wanted)
+    preferences.save()
+    return preferences
+
+
+class UnsubscribeError(Exception):
+    """The unsubscribe link is not one we made, or its person no longer has an account."""
+
+
+@transaction.atomic
+def unsubscribe(*, token: str) -> tuple[Any, str]:
+    """Stop one category of emails for the person an emailed link was made for. Returns (person, category)."""
+    from django.contrib.auth import get_user_model
+
+    try:
+        user_id, category = rendering.read_unsubscribe_token(token)
+    except signing.BadSignature as error:
+        raise UnsubscribeError("This link is not valid. Sign in to choose which emails you get.") from error
+    user = get_user_model().objects.filter(pk=user_id).first()
+    if user is None:
+        raise UnsubscribeError("This link is for an account that no longer exists.")
+    preferences, _ = EmailPreferences.objects.select_for_update().get_or_create(user=user)
+    setattr(preferences, category, False)
+    preferences.save()
+    return user, category
