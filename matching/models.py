@@ -1,6 +1,6 @@
 """Mentoring requests, suggestions, introductions, match runs, weights and batch proposals.
 
-Workflows live in matching/services.py; the scoring itself is the pure engine in matching/engine.py.
+Workflows live in matching/services.py; the scoring itself is the pure engine in matching/engine/.
 """
 
 from __future__ import annotations

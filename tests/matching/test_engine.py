@@ -9,7 +9,7 @@ import pytest
 
 from matching import engine
 from matching.engine import EITHER, IN_PERSON, REMOTE, TopK, Weights
-from matching.engine_reference import top_k_loop
+from matching.engine.reference import top_k_loop
 from tests.matching.engine_builders import (
     TAXONOMY,
     Mentor,
