@@ -58,8 +58,9 @@ class _Encoded:
     request_areas: FloatArray  # (R, S) 0/1
     mentor_areas: FloatArray  # (P, S) 0/1
     area_units: int
-    position_rank: IntArray  # (P,) rank (place in id order among candidates) at each position
-    candidate_rows: IntArray  # (C,) mentor row for each rank
+    # Candidate q is the q-th mentor, in id order, who can be suggested at all (eligible, with room).
+    position_candidate: IntArray  # (P,) candidate at each position (>= C for padding)
+    candidate_rows: IntArray  # (C,) mentor row of each candidate
     group: int  # mentors per column group
     group_count: int
 
@@ -103,11 +104,11 @@ def _encode(requests: RequestArrays, mentors: MentorArrays, taxonomy: Taxonomy, 
     candidate_count = candidate_rows.shape[0]
     group, group_count = _group_layout(candidate_count, k)
     positions = group * group_count
-    # Rank q = j * group + i sits at position i * group_count + j: group j is one column of a (group, group_count)
+    # Candidate q = j * group + i sits at position i * group_count + j: group j is one column of a (group, group_count)
     # grid, so the best score of every group is an elementwise maximum over `group` slices of a row.
-    position_rank = np.arange(positions, dtype=np.int64).reshape(group_count, group).T.reshape(-1)
-    valid = position_rank < candidate_count
-    rows = candidate_rows[position_rank[valid]]
+    position_candidate = np.arange(positions, dtype=np.int64).reshape(group_count, group).T.reshape(-1)
+    valid = position_candidate < candidate_count
+    rows = candidate_rows[position_candidate[valid]]
 
     topic_count = mentors.topics.shape[1]
     area_count = mentors.service_areas.shape[1]
@@ -152,7 +153,7 @@ def _encode(requests: RequestArrays, mentors: MentorArrays, taxonomy: Taxonomy, 
         request_areas=np.asarray(requests.service_areas, dtype=np.float32),
         mentor_areas=np.ascontiguousarray(mentor_features[:, area_start:stage_start]),
         area_units=area_units,
-        position_rank=position_rank,
+        position_candidate=position_candidate,
         candidate_rows=candidate_rows,
         group=group,
         group_count=group_count,
@@ -180,8 +181,8 @@ def _blocks(encoded: _Encoded, excluded_pairs: np.ndarray | None, mentor_count: 
         if pairs.min() < 0 or pairs[:, 0].max() >= request_count or pairs[:, 1].max() >= mentor_count:
             raise ValueError("excluded_pairs holds a request or mentor row that does not exist.")
         row_position = np.full(mentor_count, -1, dtype=np.int64)
-        valid = encoded.position_rank < encoded.candidate_rows.shape[0]
-        row_position[encoded.candidate_rows[encoded.position_rank[valid]]] = np.flatnonzero(valid)
+        valid = encoded.position_candidate < encoded.candidate_rows.shape[0]
+        row_position[encoded.candidate_rows[encoded.position_candidate[valid]]] = np.flatnonzero(valid)
         positions = row_position[pairs[:, 1]]
         keep = positions >= 0  # a mentor who is no candidate at all needs no exclusion
         pair_places, pair_positions = place[pairs[keep, 0]], positions[keep]
@@ -217,8 +218,8 @@ def _add_multi_area(block: FloatArray, request_rows: IntArray, encoded: _Encoded
     block[local] += (shared > 0) * np.float32(encoded.area_units)
 
 
-def _score_block(block_spec: _Block, k: int, encoded: _Encoded, out_units: IntArray, out_ranks: IntArray) -> None:
-    """Top k (units, candidate rank) for the block's requests, written into their output rows."""
+def _score_block(block_spec: _Block, k: int, encoded: _Encoded, out_units: IntArray, out_candidates: IntArray) -> None:
+    """Top k (units, candidate) for the block's requests, written into their output rows."""
     request_rows = block_spec.request_rows
     rows = request_rows.shape[0]
     group, group_count, positions = encoded.group, encoded.group_count, encoded.positions
@@ -254,15 +255,15 @@ def _score_block(block_spec: _Block, k: int, encoded: _Encoded, out_units: IntAr
     else:
         candidate_positions = np.broadcast_to(np.arange(positions, dtype=np.int64), (rows, positions))
     candidate_units = np.take(flat, candidate_positions + (np.arange(rows, dtype=np.int64) * positions)[:, None])
-    candidate_ranks = encoded.position_rank[candidate_positions]
-    # Unique keys: units first, then the lower rank (lower mentor id). Exact in float64 below 2**53.
-    key = candidate_units.astype(np.float64) * positions + (positions - 1 - candidate_ranks)
+    candidate_numbers = encoded.position_candidate[candidate_positions]
+    # Unique keys: units first, then the lower candidate (lower mentor id). Exact in float64 below 2**53.
+    key = candidate_units.astype(np.float64) * positions + (positions - 1 - candidate_numbers)
     width = key.shape[1]
     top = min(k, width)
     picked = np.argpartition(key, width - top, axis=1)[:, width - top :] if top < width else np.argsort(key, axis=1)
     picked = np.take_along_axis(picked, np.argsort(-np.take_along_axis(key, picked, axis=1), axis=1), axis=1)
     out_units[request_rows, :top] = np.take_along_axis(candidate_units, picked, axis=1) - 1
-    out_ranks[request_rows, :top] = np.take_along_axis(candidate_ranks, picked, axis=1)
+    out_candidates[request_rows, :top] = np.take_along_axis(candidate_numbers, picked, axis=1)
 
 
 @functools.cache
@@ -307,22 +308,22 @@ def score_top_k(
     blocks = _blocks(encoded, excluded_pairs, len(mentors), block_rows)
 
     out_units = np.full((request_count, k), -1, dtype=np.int64)
-    out_ranks = np.zeros((request_count, k), dtype=np.int64)
+    out_candidates = np.zeros((request_count, k), dtype=np.int64)
     if encoded.candidate_rows.shape[0] > 0 and blocks:
         thread_count = min(workers or default_workers(), len(blocks))
         # One BLAS thread: our threads already use the cores, and idle OpenBLAS threads spin and take them.
         with _blas_controller().limit(limits=1, user_api="blas"):
             if thread_count <= 1:
                 for block in blocks:
-                    _score_block(block, k, encoded, out_units, out_ranks)
+                    _score_block(block, k, encoded, out_units, out_candidates)
             else:
                 with ThreadPoolExecutor(max_workers=thread_count) as pool:
-                    for _ in pool.map(lambda block: _score_block(block, k, encoded, out_units, out_ranks), blocks):
+                    for _ in pool.map(lambda block: _score_block(block, k, encoded, out_units, out_candidates), blocks):
                         pass
 
     feasible = out_units >= 0
     mentor_rows = np.full((request_count, k), -1, dtype=np.int64)
-    mentor_rows[feasible] = encoded.candidate_rows[out_ranks[feasible]]
+    mentor_rows[feasible] = encoded.candidate_rows[out_candidates[feasible]]
     scores = np.where(feasible, units_to_scores(np.maximum(out_units, 0)), np.float32(0)).astype(np.float32)
     components = pair_components(mentor_rows, requests, mentors, taxonomy)
     return TopK(mentor_rows=mentor_rows, scores=scores, components=components)
