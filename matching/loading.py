@@ -450,7 +450,7 @@ def candidates_only(batch: RequestBatch, mentors: engine.MentorArrays) -> tuple[
     its topics. The engine rules the others out anyway; for one request, scoring only these is several times faster.
     """
     wanted_topics = batch.arrays.topics.any(axis=0)
-    keep = mentors.eligible & (mentors.capacity > mentors.load) & mentors.topics[:, wanted_topics].any(axis=1)
+    keep = (mentors.spare_capacity > 0) & mentors.topics[:, wanted_topics].any(axis=1)
     rows = np.flatnonzero(keep)
     renumber = np.full(len(mentors.ids), -1, dtype=np.int64)
     renumber[rows] = np.arange(len(rows), dtype=np.int64)

@@ -73,8 +73,21 @@ class MentorArrays:
 
     @property
     def spare_capacity(self) -> IntArray:
-        """Capacity minus load, never below 0: the `spare_capacity` argument of the assignment functions."""
-        return np.maximum(self.capacity.astype(np.int64) - self.load.astype(np.int64), 0)
+        """The places each candidate can take now: capacity minus load, never below 0, and 0 when not eligible.
+
+        The one meaning of spare capacity: scoring (who can be suggested, the capacity component), the reasons
+        ("Has room for 2 more mutuals"), the loaders' candidate filter, and the `spare_capacity` argument of the
+        assignment functions all use it.
+        """
+        spare = np.maximum(self.capacity.astype(np.int64) - self.load.astype(np.int64), 0)
+        return np.where(self.eligible, spare, 0)
+
+    def spare_capacity_at(self, row: int) -> int:
+        """`spare_capacity` of one row: the same rule in plain ints, for `explain`, which runs once per pair and
+        would otherwise spend most of its time building arrays of one element."""
+        if not self.eligible[row]:
+            return 0
+        return max(int(self.capacity[row]) - int(self.load[row]), 0)
 
 
 @dataclass(frozen=True)

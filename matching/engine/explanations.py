@@ -88,7 +88,7 @@ def explain(
         )
     if components[3] > 0:
         reasons.append(_stage_reason(taxonomy.stages[int(requests.stage[request_row])]))
-    spare = int(mentors.capacity[mentor_row]) - int(mentors.load[mentor_row])
+    spare = mentors.spare_capacity_at(mentor_row)
     if components[4] > 0 and spare > 0:
         reasons.append(_capacity_reason(spare))
     return [reason for reason in reasons if reason]
@@ -165,7 +165,7 @@ def explanation_texts(
     stage_table = np.array([None, *(_stage_reason(label) for label in taxonomy.stages)], dtype=object)
     stage_text = stage_table[np.where(components[:, 3] > 0, requests.stage[request_rows] + 1, 0)]
 
-    spare = np.maximum(mentors.capacity[mentor_rows].astype(np.int64) - mentors.load[mentor_rows], 0)
+    spare = mentors.spare_capacity[mentor_rows]
     spare_table = np.array([None, *(_capacity_reason(value) for value in range(1, int(spare.max()) + 1))], dtype=object)
     capacity_text = spare_table[np.where(components[:, 4] > 0, spare, 0)]
 

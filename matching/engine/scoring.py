@@ -99,7 +99,7 @@ def _encode(requests: RequestArrays, mentors: MentorArrays, taxonomy: Taxonomy, 
     category_count = len(taxonomy.regions) * format_count
 
     spare = mentors.spare_capacity
-    candidate_rows = np.flatnonzero(np.asarray(mentors.eligible, dtype=bool) & (spare > 0))
+    candidate_rows = np.flatnonzero(spare > 0)
     candidate_rows = candidate_rows[np.argsort(mentors.ids[candidate_rows], kind="stable")].astype(np.int64)
     candidate_count = candidate_rows.shape[0]
     group, group_count = _group_layout(candidate_count, k)

@@ -21,7 +21,7 @@ from matching.models import (
 )
 from matching.services.common import PERSIST_BATCH_SIZE, SUGGESTIONS_PER_REQUEST, MatchingError
 from matching.services.introductions import _introduction_prepare, _mentor_has_room, introduction_send
-from matching.services.runs import PhaseClock, _execute, _run_begin, _spare_capacity
+from matching.services.runs import PhaseClock, _execute, _run_begin
 
 logger = logging.getLogger(__name__)
 
@@ -49,7 +49,7 @@ def batch_propose(*, user: User | None, run: MatchRun | None = None) -> BatchPro
                 batch.arrays, mentors, taxonomy, weights, k=SUGGESTIONS_PER_REQUEST, excluded_pairs=batch.excluded_pairs
             )
         with clock.phase("assign"):
-            spare = _spare_capacity(mentors)
+            spare = mentors.spare_capacity
             optimal = engine.assign_optimal(topk, spare, batch.mutual_ids)
             greedy = engine.assign_greedy(topk, spare, batch.mutual_ids)
         with clock.phase("explain"):

@@ -305,7 +305,7 @@ def rematch_full(
             batch = loading.load_requests(open_requests, table)
         ranking = _rank(clock, batch, mentors, table.index.taxonomy, weights)
         with clock.phase("assign"):
-            assignment = engine.assign_optimal(ranking.topk, _spare_capacity(mentors), batch.mutual_ids)
+            assignment = engine.assign_optimal(ranking.topk, mentors.spare_capacity, batch.mutual_ids)
         stored = _persist(clock, run, ranking)
         return {
             "request_count": len(batch),
@@ -408,8 +408,3 @@ def match_runs_recover(*, now: datetime | None = None) -> dict[str, int]:
     if requeued or failed:
         logger.warning("Match runs whose worker stopped: %s queued again, %s marked failed", requeued, failed)
     return {"requeued": requeued, "failed": failed}
-
-
-def _spare_capacity(mentors: engine.MentorArrays) -> np.ndarray:
-    spare = np.maximum(mentors.capacity - mentors.load, 0).astype(np.int32)
-    return np.where(mentors.eligible, spare, 0).astype(np.int32)

@@ -157,6 +157,17 @@ def test_unavailable_mentors_never_appear(unavailable: Mentor) -> None:
     assert suggested_ids(topk.mentor_rows[0], mentors) == [2]
 
 
+def test_spare_capacity_is_capacity_minus_load_never_below_0_and_0_when_not_eligible() -> None:
+    mentors = mentor_arrays(
+        Mentor(id=1, capacity=3, load=1),
+        Mentor(id=2, capacity=2, load=2),  # full
+        Mentor(id=3, capacity=2, load=5),  # over capacity (took mentees before lowering it)
+        Mentor(id=4, capacity=3, load=0, eligible=False),  # paused
+    )
+    assert mentors.spare_capacity.tolist() == [2, 0, 0, 0]
+    assert [mentors.spare_capacity_at(row) for row in range(len(mentors))] == [2, 0, 0, 0]
+
+
 @pytest.mark.parametrize(
     ("request_format", "request_region", "mentor_format", "mentor_region", "region_component"),
     [
