@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from accounts.models import MentorProfile, Region, ServiceArea, Stage, SupportTopic
 from matching import engine
-from matching.loading.taxonomy import FORMAT_CODES, TaxonomyIndex, id_pairs, load_taxonomy, scatter
+from matching.loading.taxonomy import TaxonomyIndex, format_codes, id_pairs, load_taxonomy, scatter
 from matching.models import Introduction
 
 # Bumped (in the shared cache) when a mentor profile changes, so every process drops its cached mentor table.
@@ -106,9 +106,6 @@ def encode_mentor_table(fingerprint: tuple[object, ...] = ()) -> MentorTable:
     rows = list(approved.order_by("id").values_list("id", "region_id", "format", "capacity", "paused_until"))
     ids = np.fromiter((row[0] for row in rows), dtype=np.int64, count=len(rows))
     region = index.regions.of(np.fromiter((row[1] for row in rows), dtype=np.int64, count=len(rows)))
-    format_codes = np.fromiter(
-        (FORMAT_CODES.get(row[2], engine.EITHER) for row in rows), dtype=np.int8, count=len(rows)
-    )
     capacity = np.fromiter((row[3] for row in rows), dtype=np.int32, count=len(rows))
     paused_until = np.fromiter((row[4].toordinal() if row[4] else 0 for row in rows), dtype=np.int64, count=len(rows))
 
@@ -117,20 +114,14 @@ def encode_mentor_table(fingerprint: tuple[object, ...] = ()) -> MentorTable:
         query = model.objects.filter(mentorprofile__status=MentorProfile.Status.APPROVED)
         return id_pairs(query.values_list("mentorprofile_id", f"{target}_id"))
 
-    count = len(ids)
     return MentorTable(
         index=index,
         ids=ids,
-        service_areas=scatter(
-            (count, len(index.service_areas)),
-            ids,
-            through(MentorProfile.service_areas, "servicearea"),
-            index.service_areas,
-        ),
-        topics=scatter((count, len(index.topics)), ids, through(MentorProfile.topics, "supporttopic"), index.topics),
-        stages=scatter((count, len(index.stages)), ids, through(MentorProfile.stages, "stage"), index.stages),
+        service_areas=scatter(ids, through(MentorProfile.service_areas, "servicearea"), index.service_areas),
+        topics=scatter(ids, through(MentorProfile.topics, "supporttopic"), index.topics),
+        stages=scatter(ids, through(MentorProfile.stages, "stage"), index.stages),
         region=region.astype(np.int32),
-        format=format_codes,
+        format=format_codes(row[2] for row in rows),
         capacity=capacity,
         paused_until=paused_until,
         fingerprint=fingerprint,

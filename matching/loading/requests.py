@@ -12,7 +12,7 @@ from django.db.models import QuerySet
 from accounts.models import MentorProfile
 from matching import engine
 from matching.loading.mentors import MentorTable
-from matching.loading.taxonomy import REQUEST_FORMAT_CODES, id_pairs, id_rows, scatter
+from matching.loading.taxonomy import encode_requests, id_pairs, id_rows
 from matching.models import Introduction, MentoringRequest, Suggestion
 from messaging.models import Relationship
 
@@ -31,7 +31,6 @@ class RequestBatch:
 
 def load_requests(requests: QuerySet[MentoringRequest], table: MentorTable) -> RequestBatch:
     """Encode the given requests (any queryset of MentoringRequest) against the mentor table's columns."""
-    index = table.index
     # One query: a row per (request, topic), ordered by request.
     query = requests.order_by("id", "topics").values_list(
         "id", "mutual_id", "service_area_id", "format", "mutual__stage_id", "mutual__region_id", "topics"
@@ -48,26 +47,20 @@ def load_requests(requests: QuerySet[MentoringRequest], table: MentorTable) -> R
         if row[6] is not None:
             topic_pairs_list.append((row[0], row[6]))
     count = len(rows)
-    ids = np.fromiter((row[0] for row in rows), dtype=np.int64, count=count)
-    mutual_ids = np.fromiter((row[1] for row in rows), dtype=np.int64, count=count)
-    areas = np.fromiter((row[2] for row in rows), dtype=np.int64, count=count)
-    service_areas = np.zeros((count, len(index.service_areas)), dtype=bool)
-    area_columns = index.service_areas.of(areas)
-    known = area_columns >= 0
-    service_areas[np.arange(count)[known], area_columns[known]] = True
-    stage = index.stages.of(np.fromiter((row[4] for row in rows), dtype=np.int64, count=count)).astype(np.int32)
-    region = index.regions.of(np.fromiter((row[5] for row in rows), dtype=np.int64, count=count)).astype(np.int32)
-    format_codes = np.fromiter(
-        (REQUEST_FORMAT_CODES.get(row[3], engine.EITHER) for row in rows), dtype=np.int8, count=count
-    )
-    topic_pairs = id_pairs(topic_pairs_list)
-    arrays = engine.RequestArrays(
+
+    def column(position: int) -> np.ndarray:
+        return np.fromiter((row[position] for row in rows), dtype=np.int64, count=count)
+
+    ids = column(0)
+    mutual_ids = column(1)
+    arrays = encode_requests(
+        table.index,
         ids=ids,
-        service_areas=service_areas,
-        topics=scatter((count, len(index.topics)), ids, topic_pairs, index.topics),
-        stage=stage,
-        region=region,
-        format=format_codes,
+        service_area_ids=column(2),
+        topic_pairs=id_pairs(topic_pairs_list),
+        stage_ids=column(4),
+        region_ids=column(5),
+        formats=[row[3] for row in rows],
     )
     excluded = excluded_pairs(ids, mutual_ids, requests, table)
     return RequestBatch(arrays=arrays, mutual_ids=mutual_ids, excluded_pairs=excluded)

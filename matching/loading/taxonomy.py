@@ -1,5 +1,8 @@
 """Taxonomy terms, regions and formats as the engine's columns and codes, and the helpers every loader shares.
 
+The one encoding of the shared taxonomy: mentors, mentoring requests and ambassadors (ambassadors/ranking.py)
+all go through it, so a term has the same column, and a format the same code, whoever is being matched.
+
 Many-to-many fields are read straight from their through tables with values_list and scattered into boolean
 matrices with NumPy, so loading costs a handful of queries whatever the number of rows.
 """
@@ -16,19 +19,19 @@ from django.db.models import QuerySet
 
 from accounts.models import MentorProfile, Region, ServiceArea, Stage, SupportTopic
 from matching import engine
-from matching.models import MentoringRequest
 
+# Mentor profiles, mentoring requests and ambassadors store their format with the same three values ("remote",
+# "in_person", "either"); a test holds their choices to these keys.
 FORMAT_CODES: dict[str, int] = {
     MentorProfile.Format.REMOTE: engine.REMOTE,
     MentorProfile.Format.IN_PERSON: engine.IN_PERSON,
     MentorProfile.Format.EITHER: engine.EITHER,
 }
-# The request's Format has the same values ("remote", "in_person", "either") as the mentor's.
-REQUEST_FORMAT_CODES: dict[str, int] = {
-    MentoringRequest.Format.REMOTE: engine.REMOTE,
-    MentoringRequest.Format.IN_PERSON: engine.IN_PERSON,
-    MentoringRequest.Format.EITHER: engine.EITHER,
-}
+
+
+def format_codes(values: Iterable[str]) -> np.ndarray:
+    """The engine's int8 format codes of stored format values; a value it does not know counts as EITHER."""
+    return np.fromiter((FORMAT_CODES.get(value, engine.EITHER) for value in values), dtype=np.int8)
 
 
 @dataclass(frozen=True)
@@ -54,6 +57,14 @@ class Columns:
         result = np.full(len(ids), -1, dtype=np.int64)
         result[inside] = self.column[ids[inside]]
         return result
+
+    def flags(self, ids: np.ndarray) -> np.ndarray:
+        """Bool (N, columns): each row True at the column of its one id (no column for an unknown id)."""
+        matrix = np.zeros((len(ids), len(self)), dtype=bool)
+        columns = self.of(ids)
+        known = columns >= 0
+        matrix[np.flatnonzero(known), columns[known]] = True
+        return matrix
 
 
 @dataclass(frozen=True)
@@ -111,14 +122,42 @@ def id_pairs(rows: QuerySet[Any, tuple[int, int]] | list[tuple[int, int]]) -> np
     return id_rows(rows, width=2)  # type: ignore[arg-type]
 
 
-def scatter(shape: tuple[int, int], row_ids: np.ndarray, pairs: np.ndarray, columns: Columns) -> np.ndarray:
-    """Boolean matrix with True at (row of pairs[:, 0], column of pairs[:, 1]); row_ids must be sorted."""
-    matrix = np.zeros(shape, dtype=bool)
+def scatter(row_ids: np.ndarray, pairs: np.ndarray, columns: Columns) -> np.ndarray:
+    """Bool (len(row_ids), columns): True at (row of pairs[:, 0], column of pairs[:, 1]). Pairs are (row id, term id),
+    e.g. (mentor id, topic id) from a through table; row_ids must be sorted ascending (rows are found by bisection).
+    """
+    matrix = np.zeros((len(row_ids), len(columns)), dtype=bool)
     if len(pairs) == 0:
         return matrix
+    if (np.diff(row_ids) <= 0).any():
+        raise ValueError("scatter needs row_ids sorted ascending, without repeats.")
     rows = np.searchsorted(row_ids, pairs[:, 0])
     rows = np.minimum(rows, len(row_ids) - 1)
     cols = columns.of(pairs[:, 1])
     keep = (row_ids[rows] == pairs[:, 0]) & (cols >= 0)
     matrix[rows[keep], cols[keep]] = True
     return matrix
+
+
+def encode_requests(
+    index: TaxonomyIndex,
+    *,
+    ids: np.ndarray,
+    service_area_ids: np.ndarray,
+    topic_pairs: np.ndarray,
+    stage_ids: np.ndarray | None,
+    region_ids: np.ndarray,
+    formats: Iterable[str],
+) -> engine.RequestArrays:
+    """Requests (mentoring or engagement) as the engine's arrays, against `index`'s columns. One row per id, ids
+    sorted ascending; `topic_pairs` are (request id, topic id); `stage_ids` None when stages do not apply."""
+    count = len(ids)
+    stage = np.full(count, -1, dtype=np.int64) if stage_ids is None else index.stages.of(stage_ids)
+    return engine.RequestArrays(
+        ids=ids,
+        service_areas=index.service_areas.flags(service_area_ids),
+        topics=scatter(ids, topic_pairs, index.topics),
+        stage=stage.astype(np.int32),
+        region=index.regions.of(region_ids).astype(np.int32),
+        format=format_codes(formats),
+    )

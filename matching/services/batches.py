@@ -37,13 +37,11 @@ def batch_propose(*, user: User | None, run: MatchRun | None = None) -> BatchPro
 
     def work() -> dict[str, Any]:
         with clock.phase("load"):
-            table = loading.mentor_table()
-            mentors = loading.mentor_arrays(table)
-            taxonomy = table.index.taxonomy
             open_requests = MentoringRequest.objects.filter(status=MentoringRequest.Status.OPEN).exclude(
                 introductions__status__in=Introduction.OPEN_STATUSES
             )
-            batch = loading.load_requests(open_requests, table)
+            loaded = loading.prepare(open_requests)
+            batch, mentors, taxonomy = loaded.batch, loaded.mentors, loaded.taxonomy
         with clock.phase("score"):
             topk = engine.score_top_k(
                 batch.arrays, mentors, taxonomy, weights, k=SUGGESTIONS_PER_REQUEST, excluded_pairs=batch.excluded_pairs
