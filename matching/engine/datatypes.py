@@ -7,12 +7,11 @@ The callers (matching services, ambassador engagements, the benchmark) encode th
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 import numpy as np
 import numpy.typing as npt
 
-COMPONENTS = ("service_area", "topics", "region", "stage", "capacity")
 REMOTE, IN_PERSON, EITHER = 0, 1, 2  # format codes (mentor's and request's)
 FORMATS = (REMOTE, IN_PERSON, EITHER)
 
@@ -25,6 +24,10 @@ BoolArray = npt.NDArray[np.bool_]
 
 @dataclass(frozen=True)
 class Weights:
+    """How much each component of a score counts, each 0 to 1 (only their balance matters). The fields are the
+    components, in order: everything else that lists them (COMPONENTS, the weights form and model, the stored
+    components of a suggestion) is derived from these five lines."""
+
     service_area: float = 0.25
     topics: float = 0.35
     region: float = 0.15
@@ -34,6 +37,10 @@ class Weights:
     def as_array(self) -> npt.NDArray[np.float64]:
         return np.array([getattr(self, name) for name in COMPONENTS], dtype=np.float64)
 
+    def as_dict(self) -> dict[str, float]:
+        """{component: weight}, in COMPONENTS order: e.g. the fields of a MatchingWeights row."""
+        return {name: float(getattr(self, name)) for name in COMPONENTS}
+
     def validate(self) -> None:
         values = self.as_array()
         for name, value in zip(COMPONENTS, values, strict=True):
@@ -41,6 +48,11 @@ class Weights:
                 raise ValueError(f"The {name.replace('_', ' ')} weight must be a number from 0 to 1.")
         if values.sum() <= 0.0:
             raise ValueError("At least one weight must be more than 0.")
+
+
+# The components of a score, in the order of every array with one entry per component (TopK.components, the
+# units from rules.component_units): the names of the weights.
+COMPONENTS: tuple[str, ...] = tuple(field.name for field in fields(Weights))
 
 
 @dataclass(frozen=True)
