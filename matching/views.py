@@ -23,6 +23,7 @@ from accounts.decorators import programme_team_required
 from accounts.models import User
 from accounts.pagination import paginate
 from matching import selectors, services
+from matching.candidates import eligible_mentors, weights_preview
 from matching.forms import (
     WEIGHT_LABELS,
     AcceptForm,
@@ -38,7 +39,6 @@ from matching.forms import (
     WithdrawForm,
 )
 from matching.models import BatchProposal, Introduction, MatchRun, MentoringRequest, ProposedPair
-from matching.ranking import eligible_mentors, weights_preview
 from messaging.models import Relationship
 
 GET_AND_POST = ["GET", "POST"]

@@ -9,9 +9,9 @@ from django.urls import reverse
 
 from accounts.models import MentorProfile, Mutual, User
 from matching import engine, services, tasks
+from matching.candidates import weights_preview
 from matching.forms import WEIGHT_LABELS, WeightsForm
 from matching.models import BatchProposal, Introduction, MatchingWeights, MatchRun, MentoringRequest, ProposedPair
-from matching.ranking import weights_preview
 from matching.selectors import weights_current
 from tests.factories import MentorProfileFactory, MutualFactory, region, service_area, topic
 from tests.matching.factories import MentoringRequestFactory
