@@ -143,7 +143,10 @@ def test_suspended_people_are_not_emailed(
 def test_a_failed_send_releases_the_claim_for_the_retry(
     relationship: Relationship, member: User, mentor: User, django_capture_on_commit_callbacks
 ) -> None:  # type: ignore[no-untyped-def]
-    with mock.patch("messaging.services.conversations.send_mail", side_effect=OSError("SMTP down")), pytest.raises(OSError):
+    with (
+        mock.patch("messaging.services.conversations.send_mail", side_effect=OSError("SMTP down")),
+        pytest.raises(OSError),
+    ):
         _send(relationship, mentor, "Hello", django_capture_on_commit_callbacks)
     state = ConversationState.objects.get(relationship=relationship, user=member)
     assert state.last_notified_at is None
