@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import ast
 import math
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -424,3 +426,22 @@ def test_assignment_of_engine_suggestions_end_to_end() -> None:
 
     assert [int(mentors.ids[row]) for row in optimal.mentor_rows] == [1, 2, 3]
     assert optimal.total_score == pytest.approx(float(optimal.scores.astype(np.float64).sum()), abs=1e-5)
+
+
+def test_the_engine_imports_nothing_from_django_or_the_apps() -> None:
+    """Pure: no ORM, no settings, no request. Every module of the package, the reference included."""
+    modules = sorted(Path(engine.__file__).parent.glob("*.py"))
+    assert len(modules) >= 6
+    apps = {"django", "config", "accounts", "ambassadors", "information", "messaging", "pages", "programme"}
+    for module in modules:
+        for node in ast.walk(ast.parse(module.read_text())):
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom):
+                names = [node.module or ""]
+            else:
+                continue
+            for name in names:
+                top = name.split(".")[0]
+                assert top not in apps, f"{module.name} imports {name}"
+                assert top != "matching" or name.startswith("matching.engine"), f"{module.name} imports {name}"
