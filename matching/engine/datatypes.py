@@ -12,7 +12,7 @@ from dataclasses import dataclass, fields
 import numpy as np
 import numpy.typing as npt
 
-REMOTE, IN_PERSON, EITHER = 0, 1, 2  # format codes (mentor's and request's)
+REMOTE, IN_PERSON, EITHER = 0, 1, 2  # format codes (of a candidate, and of a request)
 FORMATS = (REMOTE, IN_PERSON, EITHER)
 
 SCALE = 1_000_000  # score units per 1.0 of score

@@ -69,6 +69,9 @@ class Columns:
 
 @dataclass(frozen=True)
 class TaxonomyIndex:
+    """The taxonomy as the engine sees it: its labels, and for each list the map from database ids to columns
+    (regions: to the index the arrays' `region` holds)."""
+
     taxonomy: engine.Taxonomy
     service_areas: Columns
     topics: Columns
