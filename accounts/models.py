@@ -270,9 +270,10 @@ class MentorProfile(models.Model):
         today = today or timezone.localdate()
         return self.paused_until is not None and self.paused_until > today
 
-    @property
-    def spare_capacity(self) -> int:
-        return max(self.capacity - self.active_mentees, 0)
-
     def is_available(self, today: date | None = None) -> bool:
-        return self.status == self.Status.APPROVED and not self.is_paused(today) and self.spare_capacity > 0
+        """Approved, not paused, and fewer active mentees than places: the directory's "Available now".
+
+        Not the matching engine's spare capacity (matching.engine.MentorArrays.spare_capacity), which also counts
+        the introductions waiting for the mentor's answer: those belong to matching, which accounts cannot see.
+        """
+        return self.status == self.Status.APPROVED and not self.is_paused(today) and self.active_mentees < self.capacity

@@ -126,7 +126,7 @@ def mentor_in_directory(user: User | AnonymousUser, profile_id: int) -> MentorPr
 
 
 def available_mentors(queryset: QuerySet[MentorProfile], today: date | None = None) -> QuerySet[MentorProfile]:
-    """Approved, not paused and with spare capacity: the same rule as MentorProfile.is_available."""
+    """Approved, not paused, and fewer active mentees than places: the same rule as MentorProfile.is_available."""
     today = today or timezone.localdate()
     return queryset.filter(
         Q(paused_until__isnull=True) | Q(paused_until__lte=today),

@@ -29,7 +29,7 @@ from ortools.graph.python import min_cost_flow  # noqa: F401
 
 from bench.synthetic import SyntheticData, synthetic_data
 from matching import engine
-from matching.engine_reference import top_k_loop
+from matching.engine.reference import top_k_loop
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 MEGABYTE = 1024 * 1024

@@ -8,6 +8,7 @@ from __future__ import annotations
 from django.contrib import admin
 from django.http import HttpRequest
 
+from matching import engine
 from matching.models import (
     BatchProposal,
     Introduction,
@@ -67,7 +68,7 @@ class MatchRunAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
 @admin.register(MatchingWeights)
 class MatchingWeightsAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
-    list_display = ["id", "service_area", "topics", "region", "stage", "capacity", "created_by", "created_at", "note"]
+    list_display = ["id", *engine.COMPONENTS, "created_by", "created_at", "note"]
     raw_id_fields = ["created_by"]
     readonly_fields = ["created_at"]
 

@@ -209,15 +209,28 @@ def _weight_field(label: str) -> forms.FloatField:
     )
 
 
-class WeightsForm(forms.Form):
-    """The five weights, each 0 to 1, at least one above 0. They are normalised when scores are computed."""
+# Each weight's label and what its component measures, for the weights form and pages. Keys: engine.COMPONENTS,
+# in order (a test checks).
+WEIGHT_LABELS: dict[str, tuple[str, str]] = {
+    "service_area": ("Service area", "1 when the mentor has worked in the service the request is about."),
+    "topics": ("Topics", "The share of the requested topics the mentor covers."),
+    "region": ("Region", "1 in the same region, 0.6 next door, 0.3 elsewhere when both meet remotely."),
+    "stage": ("Stage", "1 when the mentor has helped mutuals at the same stage."),
+    "capacity": ("Capacity", "The share of the mentor's places still free: spreads the load."),
+}
 
-    service_area = _weight_field("Service area")
-    topics = _weight_field("Topics")
-    region = _weight_field("Region")
-    stage = _weight_field("Stage")
-    capacity = _weight_field("Capacity")
+
+class WeightsForm(forms.Form):
+    """One weight per component (engine.COMPONENTS), each 0 to 1, at least one above 0, then a note. They are
+    normalised when scores are computed."""
+
     note = forms.CharField(label="Why are you changing the weights? (optional)", max_length=300, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The weight fields come first, as on the page; made here so that the list of components is the engine's.
+        weights = {name: _weight_field(WEIGHT_LABELS[name][0]) for name in engine.COMPONENTS}
+        self.fields = {**weights, **self.fields}
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}

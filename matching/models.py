@@ -1,6 +1,6 @@
 """Mentoring requests, suggestions, introductions, match runs, weights and batch proposals.
 
-Workflows live in matching/services.py; the scoring itself is the pure engine in matching/engine.py.
+Workflows live in matching/services/; the scoring itself is the pure engine in matching/engine/.
 """
 
 from __future__ import annotations
@@ -9,6 +9,8 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+
+from matching import engine
 
 
 class MentoringRequest(models.Model):
@@ -75,6 +77,8 @@ class MentoringRequest(models.Model):
 class MatchingWeights(models.Model):
     """One version of the scoring weights. Rows are never edited: the newest row is the current version."""
 
+    # One field per component (engine.COMPONENTS, which a test holds them to). The schema spells them out, as do
+    # the constraint below and the migrations; code reads them through as_dict().
     service_area = models.FloatField(validators=[MinValueValidator(0.0), MaxValueValidator(1.0)])
     topics = models.FloatField(validators=[MinValueValidator(0.0), MaxValueValidator(1.0)])
     region = models.FloatField(validators=[MinValueValidator(0.0), MaxValueValidator(1.0)])
@@ -105,13 +109,7 @@ class MatchingWeights(models.Model):
         return f"Weights version {self.pk}"
 
     def as_dict(self) -> dict[str, float]:
-        return {
-            "service_area": self.service_area,
-            "topics": self.topics,
-            "region": self.region,
-            "stage": self.stage,
-            "capacity": self.capacity,
-        }
+        return {name: getattr(self, name) for name in engine.COMPONENTS}
 
 
 class MatchRun(models.Model):

@@ -22,7 +22,9 @@ from accounts.decorators import programme_team_required
 from accounts.models import User
 from accounts.pagination import paginate
 from matching import selectors, services
+from matching.candidates import eligible_mentors, weights_preview
 from matching.forms import (
+    WEIGHT_LABELS,
     AcceptForm,
     DeclineForm,
     DiscardForm,
@@ -36,21 +38,12 @@ from matching.forms import (
     WithdrawForm,
 )
 from matching.models import BatchProposal, Introduction, MatchRun, MentoringRequest, ProposedPair
-from matching.ranking import eligible_mentors, weights_preview
 
 GET_AND_POST = ["GET", "POST"]
 # How many eligible mentors the staff page lists to pick from.
 STAFF_CANDIDATE_LIMIT = 30
 # Seconds between automatic reloads of a run's page while it is queued or running.
 RUN_REFRESH_SECONDS = 3
-WEIGHT_LABELS = {
-    "service_area": ("Service area", "1 when the mentor has worked in the service the request is about."),
-    "topics": ("Topics", "The share of the requested topics the mentor covers."),
-    "region": ("Region", "1 in the same region, 0.6 next door, 0.3 elsewhere when both meet remotely."),
-    "stage": ("Stage", "1 when the mentor has helped mutuals at the same stage."),
-    "capacity": ("Capacity", "The share of the mentor's places still free: spreads the load."),
-}
-
 View = Callable[..., HttpResponse]
 
 
@@ -424,7 +417,7 @@ def run_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @programme_team_required
 def weights(request: AuthenticatedRequest) -> HttpResponse:
     current, version = selectors.weights_current()
-    form = WeightsForm(_posted(request), initial={name: getattr(current, name) for name in WEIGHT_LABELS})
+    form = WeightsForm(_posted(request), initial=current.as_dict())
     preview = None
     if form.is_valid():
         if request.POST.get("action") == "save":

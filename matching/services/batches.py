@@ -21,7 +21,7 @@ from matching.models import (
 )
 from matching.services.common import PERSIST_BATCH_SIZE, SUGGESTIONS_PER_REQUEST, MatchingError
 from matching.services.introductions import _introduction_prepare, _mentor_has_room, introduction_send
-from matching.services.runs import PhaseClock, _execute, _run_begin, _spare_capacity
+from matching.services.runs import PhaseClock, _execute, _run_begin
 
 logger = logging.getLogger(__name__)
 
@@ -37,19 +37,17 @@ def batch_propose(*, user: User | None, run: MatchRun | None = None) -> BatchPro
 
     def work() -> dict[str, Any]:
         with clock.phase("load"):
-            table = loading.mentor_table()
-            mentors = loading.mentor_arrays(table)
-            taxonomy = table.index.taxonomy
             open_requests = MentoringRequest.objects.filter(status=MentoringRequest.Status.OPEN).exclude(
                 introductions__status__in=Introduction.OPEN_STATUSES
             )
-            batch = loading.load_requests(open_requests, table)
+            loaded = loading.prepare(open_requests)
+            batch, mentors, taxonomy = loaded.batch, loaded.mentors, loaded.taxonomy
         with clock.phase("score"):
             topk = engine.score_top_k(
                 batch.arrays, mentors, taxonomy, weights, k=SUGGESTIONS_PER_REQUEST, excluded_pairs=batch.excluded_pairs
             )
         with clock.phase("assign"):
-            spare = _spare_capacity(mentors)
+            spare = mentors.spare_capacity
             optimal = engine.assign_optimal(topk, spare, batch.mutual_ids)
             greedy = engine.assign_greedy(topk, spare, batch.mutual_ids)
         with clock.phase("explain"):

@@ -327,7 +327,7 @@ def introductions_expire(*, now: datetime | None = None) -> int:
 @transaction.atomic
 def staff_introduce(*, request: MentoringRequest, mentor_id: int, user: User) -> Introduction:
     """Programme staff introduce a mentor they picked by hand from the mentors eligible for the request."""
-    from matching.ranking import eligible_mentors
+    from matching.candidates import eligible_mentors
 
     request = MentoringRequest.objects.select_for_update().get(pk=request.pk)
     if request.status not in (MentoringRequest.Status.NEEDS_ATTENTION, MentoringRequest.Status.OPEN):

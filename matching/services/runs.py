@@ -198,11 +198,9 @@ def suggestions_refresh_for_request(
     clock = PhaseClock(run=run, report_progress=False)
     try:
         with clock.phase("load"):
-            table = loading.mentor_table()
-            mentors = loading.mentor_arrays(table)
-            batch = loading.load_requests(MentoringRequest.objects.filter(pk=request_id), table)
-            batch, candidates = loading.candidates_only(batch, mentors)
-        ranking = _rank(clock, batch, candidates, table.index.taxonomy, weights)
+            loaded = loading.prepare(MentoringRequest.objects.filter(pk=request_id))
+            batch, candidates = loading.candidates_only(loaded.batch, loaded.mentors)
+        ranking = _rank(clock, batch, candidates, loaded.taxonomy, weights)
         with transaction.atomic():
             run.save()
             stored = _persist(clock, run, ranking)
@@ -210,7 +208,7 @@ def suggestions_refresh_for_request(
                 run,
                 clock,
                 request_count=len(batch),
-                mentor_count=len(mentors.ids),
+                mentor_count=len(loaded.mentors.ids),
                 suggestion_count=stored,
             )
     except Exception as error:
@@ -231,16 +229,15 @@ def suggestions_refresh_for_mentor(
 
     def work() -> dict[str, Any]:
         with clock.phase("load"):
-            table = loading.mentor_table()
-            mentors = loading.mentor_arrays(table)
-            taxonomy = table.index.taxonomy
             open_requests = MentoringRequest.objects.filter(status__in=MentoringRequest.MATCHABLE_STATUSES)
-            batch = loading.load_requests(open_requests, table)
-            affected = _requests_where_mentor_matters(profile_id, batch, mentors, taxonomy, weights, table)
-            subset = loading.request_subset(batch, affected)
-        ranking = _rank(clock, subset, mentors, taxonomy, weights)
+            loaded = loading.prepare(open_requests)
+            affected = _requests_where_mentor_matters(
+                profile_id, loaded.batch, loaded.mentors, loaded.taxonomy, weights, loaded.table
+            )
+            subset = loading.request_subset(loaded.batch, affected)
+        ranking = _rank(clock, subset, loaded.mentors, loaded.taxonomy, weights)
         stored = _persist(clock, run, ranking)
-        return {"request_count": len(subset), "mentor_count": len(mentors.ids), "suggestion_count": stored}
+        return {"request_count": len(subset), "mentor_count": len(loaded.mentors.ids), "suggestion_count": stored}
 
     return _execute(run, clock, work)
 
@@ -299,17 +296,15 @@ def rematch_full(
 
     def work() -> dict[str, Any]:
         with clock.phase("load"):
-            table = loading.mentor_table()
-            mentors = loading.mentor_arrays(table)
             open_requests = MentoringRequest.objects.filter(status__in=MentoringRequest.MATCHABLE_STATUSES)
-            batch = loading.load_requests(open_requests, table)
-        ranking = _rank(clock, batch, mentors, table.index.taxonomy, weights)
+            loaded = loading.prepare(open_requests)
+        ranking = _rank(clock, loaded.batch, loaded.mentors, loaded.taxonomy, weights)
         with clock.phase("assign"):
-            assignment = engine.assign_optimal(ranking.topk, _spare_capacity(mentors), batch.mutual_ids)
+            assignment = engine.assign_optimal(ranking.topk, loaded.mentors.spare_capacity, loaded.batch.mutual_ids)
         stored = _persist(clock, run, ranking)
         return {
-            "request_count": len(batch),
-            "mentor_count": len(mentors.ids),
+            "request_count": len(loaded.batch),
+            "mentor_count": len(loaded.mentors.ids),
             "suggestion_count": stored,
             "assigned_count": int(assignment.assigned),
             "assignment_total_score": round(float(assignment.total_score), 4),
@@ -408,8 +403,3 @@ def match_runs_recover(*, now: datetime | None = None) -> dict[str, int]:
     if requeued or failed:
         logger.warning("Match runs whose worker stopped: %s queued again, %s marked failed", requeued, failed)
     return {"requeued": requeued, "failed": failed}
-
-
-def _spare_capacity(mentors: engine.MentorArrays) -> np.ndarray:
-    spare = np.maximum(mentors.capacity - mentors.load, 0).astype(np.int32)
-    return np.where(mentors.eligible, spare, 0).astype(np.int32)

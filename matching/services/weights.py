@@ -23,12 +23,4 @@ def weights_save(*, user: User, weights: engine.Weights, note: str = "") -> Matc
         weights.validate()
     except ValueError as error:
         raise MatchingError(str(error)) from error
-    return MatchingWeights.objects.create(
-        service_area=weights.service_area,
-        topics=weights.topics,
-        region=weights.region,
-        stage=weights.stage,
-        capacity=weights.capacity,
-        note=note,
-        created_by=user,
-    )
+    return MatchingWeights.objects.create(**weights.as_dict(), note=note, created_by=user)

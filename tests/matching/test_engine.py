@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import ast
 import math
+from pathlib import Path
 
 import numpy as np
 import pytest
 
 from matching import engine
 from matching.engine import EITHER, IN_PERSON, REMOTE, TopK, Weights
-from matching.engine_reference import top_k_loop
+from matching.engine.reference import top_k_loop
 from tests.matching.engine_builders import (
     TAXONOMY,
     Mentor,
@@ -155,6 +157,17 @@ def test_unavailable_mentors_never_appear(unavailable: Mentor) -> None:
     mentors = mentor_arrays(unavailable, Mentor(id=2))
     topk = rank(request_arrays(FIRE_TUPE_NORTH_WEST), mentors)
     assert suggested_ids(topk.mentor_rows[0], mentors) == [2]
+
+
+def test_spare_capacity_is_capacity_minus_load_never_below_0_and_0_when_not_eligible() -> None:
+    mentors = mentor_arrays(
+        Mentor(id=1, capacity=3, load=1),
+        Mentor(id=2, capacity=2, load=2),  # full
+        Mentor(id=3, capacity=2, load=5),  # over capacity (took mentees before lowering it)
+        Mentor(id=4, capacity=3, load=0, eligible=False),  # paused
+    )
+    assert mentors.spare_capacity.tolist() == [2, 0, 0, 0]
+    assert [mentors.spare_capacity_at(row) for row in range(len(mentors))] == [2, 0, 0, 0]
 
 
 @pytest.mark.parametrize(
@@ -413,3 +426,22 @@ def test_assignment_of_engine_suggestions_end_to_end() -> None:
 
     assert [int(mentors.ids[row]) for row in optimal.mentor_rows] == [1, 2, 3]
     assert optimal.total_score == pytest.approx(float(optimal.scores.astype(np.float64).sum()), abs=1e-5)
+
+
+def test_the_engine_imports_nothing_from_django_or_the_apps() -> None:
+    """Pure: no ORM, no settings, no request. Every module of the package, the reference included."""
+    modules = sorted(Path(engine.__file__).parent.glob("*.py"))
+    assert len(modules) >= 6
+    apps = {"django", "config", "accounts", "ambassadors", "information", "messaging", "pages", "programme"}
+    for module in modules:
+        for node in ast.walk(ast.parse(module.read_text())):
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom):
+                names = [node.module or ""]
+            else:
+                continue
+            for name in names:
+                top = name.split(".")[0]
+                assert top not in apps, f"{module.name} imports {name}"
+                assert top != "matching" or name.startswith("matching.engine"), f"{module.name} imports {name}"

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from matching import engine
 from matching.engine import IN_PERSON, REMOTE, Assignment, TopK, Weights
-from matching.engine_reference import top_k_loop
+from matching.engine.reference import top_k_loop
 from tests.matching.engine_builders import random_case
 
 PROPERTY_SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])

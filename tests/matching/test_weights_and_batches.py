@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import pytest
+from django.db import models
 from django.test import Client
 from django.urls import reverse
 
 from accounts.models import MentorProfile, Mutual, User
 from matching import engine, services, tasks
+from matching.candidates import weights_preview
+from matching.forms import WEIGHT_LABELS, WeightsForm
 from matching.models import BatchProposal, Introduction, MatchingWeights, MatchRun, MentoringRequest, ProposedPair
-from matching.ranking import weights_preview
 from matching.selectors import weights_current
 from tests.factories import MentorProfileFactory, MutualFactory, region, service_area, topic
 from tests.matching.factories import MentoringRequestFactory
@@ -27,6 +29,14 @@ WEIGHTS = {"service_area": "0.2", "topics": "0.5", "region": "0.1", "stage": "0"
 
 
 # --- Weights ------------------------------------------------------------------------------------------------
+
+
+def test_everything_that_lists_the_weights_follows_the_engine_components() -> None:
+    weight_fields = [field.name for field in MatchingWeights._meta.get_fields() if isinstance(field, models.FloatField)]
+    assert tuple(weight_fields) == engine.COMPONENTS  # one model field per component, no more
+    assert tuple(WEIGHT_LABELS) == engine.COMPONENTS
+    assert list(WeightsForm().fields) == [*engine.COMPONENTS, "note"]
+    assert tuple(engine.Weights().as_dict()) == engine.COMPONENTS
 
 
 def test_the_defaults_apply_until_staff_save_a_version(staff: User) -> None:

@@ -11,7 +11,7 @@ every OTHER installed app may add its own demo data, in INSTALLED_APPS order, th
 - `size` is the `--size` given (the number of mutuals and of mentors); scale the app's rows from it.
 - `stdout` is the command's output: write one line saying what was created.
 - The function must be idempotent: a second run creates nothing new (use stable keys and existence checks, as
-  accounts/demo.py does with its `member.00042@demo.mutuals.example` emails). It finds the demo people through
+  accounts/demo/ does with its `member.00042@demo.mutuals.example` emails). It finds the demo people through
   `accounts.demo` (DEMO_DOMAIN, STAFF_EMAIL, MUTUAL_EMAIL, MENTOR_EMAIL, AMBASSADOR_EMAIL, member_email(i),
   mentor_email(i)) and should write in bulk (bulk_create) so that `--size 10000` stays fast.
 

@@ -1,5 +1,7 @@
-"""In-process rankings that are shown but not stored: the mentors staff may introduce by hand, and the preview of
-how suggestions would change under proposed weights. Both run the engine on the current data in the web process.
+"""Candidates scored in the web process and shown, never stored: the mentors staff may introduce by hand, and the
+preview of how the top suggestions would change under proposed weights. Both run the engine on the current data.
+
+(The stored ranking, matching.models.Suggestion, is computed by the runs in matching/services/runs.py.)
 """
 
 from __future__ import annotations
@@ -39,13 +41,12 @@ def eligible_mentors(
     that can work, and not excluded (conflict of interest, declined before, or worked with the mutual already).
     """
     weights, _ = weights_current()
-    table = loading.mentor_table()
-    mentors = loading.mentor_arrays(table)
-    batch = loading.load_requests(MentoringRequest.objects.filter(pk=request.pk), table)
+    loaded = loading.prepare(MentoringRequest.objects.filter(pk=request.pk))
+    batch, mentors = loaded.batch, loaded.mentors
     if len(batch) == 0 or len(mentors.ids) == 0:
         return []
     if mentor_id is not None:
-        row = int(table.rows_of(np.array([mentor_id], dtype=np.int64))[0])
+        row = int(loaded.table.rows_of(np.array([mentor_id], dtype=np.int64))[0])
         if row < 0:
             return []
         mentors = loading.mentor_subset(mentors, row)
@@ -57,24 +58,22 @@ def eligible_mentors(
         if len(mentors.ids) == 0:
             return []
     k = len(mentors.ids) if limit is None else min(limit, len(mentors.ids))
-    topk = engine.score_top_k(
-        batch.arrays, mentors, table.index.taxonomy, weights, k=k, excluded_pairs=batch.excluded_pairs
-    )
+    topk = engine.score_top_k(batch.arrays, mentors, loaded.taxonomy, weights, k=k, excluded_pairs=batch.excluded_pairs)
     candidates = []
-    for rank in range(k):
-        mentor_row = int(topk.mentor_rows[0, rank])
+    for slot in range(k):
+        mentor_row = int(topk.mentor_rows[0, slot])
         if mentor_row < 0:
             break
-        components = topk.components[0, rank]
+        components = topk.components[0, slot]
         candidates.append(
             Candidate(
                 mentor_id=int(mentors.ids[mentor_row]),
-                score=round(float(topk.scores[0, rank]), 4),
+                score=round(float(topk.scores[0, slot]), 4),
                 components={
                     name: round(float(value), 4)
                     for name, value in zip(engine.COMPONENTS, components.tolist(), strict=True)
                 },
-                reasons=engine.explain(0, mentor_row, components, batch.arrays, mentors, table.index.taxonomy),
+                reasons=engine.explain(0, mentor_row, components, batch.arrays, mentors, loaded.taxonomy),
             )
         )
     profiles = MentorProfile.objects.select_related("user", "region").in_bulk([c.mentor_id for c in candidates])
@@ -126,11 +125,9 @@ def weights_preview(
     )
     if not sample:
         return []
-    table = loading.mentor_table()
-    mentors = loading.mentor_arrays(table)
-    batch = loading.load_requests(MentoringRequest.objects.filter(pk__in=[r.pk for r in sample]), table)
-    batch, mentors = loading.candidates_only(batch, mentors)
-    taxonomy = table.index.taxonomy
+    loaded = loading.prepare(MentoringRequest.objects.filter(pk__in=[r.pk for r in sample]))
+    batch, mentors = loading.candidates_only(loaded.batch, loaded.mentors)
+    taxonomy = loaded.taxonomy
     before = engine.score_top_k(batch.arrays, mentors, taxonomy, current, k=top, excluded_pairs=batch.excluded_pairs)
     after = engine.score_top_k(batch.arrays, mentors, taxonomy, proposed, k=top, excluded_pairs=batch.excluded_pairs)
     involved = {

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from matching.engine import (
+from matching.engine.datatypes import (
     EITHER,
     IN_PERSON,
     REMOTE,
@@ -19,8 +19,8 @@ from matching.engine import (
     RequestArrays,
     Taxonomy,
     Weights,
-    component_units,
 )
+from matching.engine.rules import component_units
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,359 @@
+"""`score_top_k`: the k best mentors for each request, and the unweighted components of each pair.
+
+How `score_top_k` stays fast and small (R requests x M mentors):
+- Requests are scored in blocks of requests that share a region and format, so a pair's score (except whether the
+  mentor covers any requested topic) is one dot product of a request row and a mentor row whose entries are whole
+  units: one float32 matrix product per block gives exact scores (integers below 2**24 are exact in float32). Pairs
+  whose format cannot work get a large negative term from the same product.
+- Topics are also bit sets: a bitwise AND per block zeroes the pairs that share no topic.
+- Exact top k without sorting whole rows: mentors are laid out so that each run of `group` mentors adjacent in id
+  order is a column group; the best k groups per request (by their best score, ties to the lower ids) must hold the
+  best k mentors, so only k * group candidates per request are ranked exactly.
+- Blocks are scored on a small pool of threads (NumPy and BLAS release the GIL).
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import os
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+
+import numpy as np
+from threadpoolctl import ThreadpoolController
+
+from matching.engine.datatypes import (
+    COMPONENTS,
+    FORMATS,
+    BoolArray,
+    FloatArray,
+    IntArray,
+    MentorArrays,
+    RequestArrays,
+    Taxonomy,
+    TopK,
+    Weights,
+)
+from matching.engine.rules import component_units, region_tenths_table, units_to_scores, validate_inputs
+
+# Any sum of unit-valued features stays above -2**23 and below 2**21, so float32 holds it exactly.
+_INFEASIBLE = -(2**22)
+
+
+@dataclass(frozen=True)
+class _Encoded:
+    """Feature matrices for the block products. Mentor columns are positions (see `_encode`); request blocks are
+    runs of requests that share a (region, format) category."""
+
+    request_features: FloatArray  # (R, F) units: topics, service area, stage
+    mentor_features: FloatArray  # (P, F) 0/1
+    # Per request category: units every mentor gets for region and capacity, +1 so that any feasible pair scores
+    # at least 1 (a format that cannot work, or a padding position, is far below 0).
+    category_units: FloatArray  # (categories, P)
+    request_category: IntArray  # (R,)
+    request_topic_bits: np.ndarray  # (R, words) unsigned: requested topics as bits
+    mentor_topic_bits: np.ndarray  # (P, words)
+    multi_area_rows: BoolArray  # (R,) requests asking about more than one area: see `_add_multi_area`
+    request_areas: FloatArray  # (R, S) 0/1
+    mentor_areas: FloatArray  # (P, S) 0/1
+    area_units: int
+    # Candidate q is the q-th mentor, in id order, who can be suggested at all (eligible, with room).
+    position_candidate: IntArray  # (P,) candidate at each position (>= C for padding)
+    candidate_rows: IntArray  # (C,) mentor row of each candidate
+    group: int  # mentors per column group
+    group_count: int
+
+    @property
+    def positions(self) -> int:
+        return self.group * self.group_count
+
+
+def _group_layout(candidate_count: int, k: int) -> tuple[int, int]:
+    """Mentors per group and number of groups; about sqrt(candidates / k) per group balances the two ranking steps."""
+    if candidate_count <= 4 * k:
+        return 1, max(candidate_count, 1)
+    group = 1 << round(math.log2(math.sqrt(candidate_count / k)))
+    group = max(1, min(group, 64))
+    return group, -(-candidate_count // group)
+
+
+def topic_bits(topics: np.ndarray) -> np.ndarray:
+    """Bool (N, T) as bit sets in the narrowest unsigned type: (N, 1) up to 64 topics, (N, ceil(T / 64)) beyond."""
+    packed = np.packbits(np.asarray(topics, dtype=bool), axis=1, bitorder="little")
+    width = packed.shape[1]
+    for size, dtype in ((1, np.uint8), (2, np.uint16), (4, np.uint32)):
+        if width <= size:
+            padded = np.zeros((packed.shape[0], size), dtype=np.uint8)
+            padded[:, :width] = packed
+            return padded.view(dtype)
+    padded = np.zeros((packed.shape[0], -(-width // 8) * 8), dtype=np.uint8)
+    padded[:, :width] = packed
+    return padded.view(np.uint64)
+
+
+def _encode(requests: RequestArrays, mentors: MentorArrays, taxonomy: Taxonomy, weights: Weights, k: int) -> _Encoded:
+    units = component_units(weights)
+    area_units, topic_units, region_units, stage_units, capacity_units = (int(value) for value in units)
+    format_count = len(FORMATS)
+    category_count = len(taxonomy.regions) * format_count
+
+    spare = mentors.spare_capacity
+    candidate_rows = np.flatnonzero(spare > 0)
+    candidate_rows = candidate_rows[np.argsort(mentors.ids[candidate_rows], kind="stable")].astype(np.int64)
+    candidate_count = candidate_rows.shape[0]
+    group, group_count = _group_layout(candidate_count, k)
+    positions = group * group_count
+    # Candidate q = j * group + i sits at position i * group_count + j: group j is one column of a (group, group_count)
+    # grid, so the best score of every group is an elementwise maximum over `group` slices of a row.
+    position_candidate = np.arange(positions, dtype=np.int64).reshape(group_count, group).T.reshape(-1)
+    valid = position_candidate < candidate_count
+    rows = candidate_rows[position_candidate[valid]]
+
+    topic_count = mentors.topics.shape[1]
+    area_count = mentors.service_areas.shape[1]
+    stage_count = mentors.stages.shape[1]
+    area_start = topic_count
+    stage_start = topic_count + area_count
+    feature_count = stage_start + stage_count
+    mentor_features = np.zeros((positions, feature_count), dtype=np.float32)
+    mentor_features[valid, :topic_count] = mentors.topics[rows]
+    mentor_features[valid, area_start:stage_start] = mentors.service_areas[rows]
+    mentor_features[valid, stage_start:] = mentors.stages[rows]
+
+    tenths = region_tenths_table(taxonomy.region_adjacency).reshape(category_count, category_count)
+    region_part = np.where(tenths >= 0, region_units * tenths // 10, _INFEASIBLE)
+    mentor_category = mentors.region[rows].astype(np.int64) * format_count + mentors.format[rows]
+    category_units = np.full((category_count, positions), _INFEASIBLE, dtype=np.float32)
+    category_units[:, valid] = (
+        region_part[:, mentor_category] + capacity_units * spare[rows] // mentors.capacity[rows] + 1
+    )
+
+    request_count = len(requests)
+    request_topics = np.asarray(requests.topics, dtype=bool)
+    requested = request_topics.sum(axis=1)
+    per_topic_units = topic_units // np.maximum(requested, 1)
+    area_counts = requests.service_areas.sum(axis=1)
+    request_features = np.zeros((request_count, feature_count), dtype=np.float32)
+    request_features[:, :topic_count] = request_topics * per_topic_units[:, None]
+    single_area_units = np.where(area_counts == 1, area_units, 0)
+    request_features[:, area_start:stage_start] = requests.service_areas * single_area_units[:, None]
+    known_stage = np.flatnonzero(requests.stage >= 0)
+    request_features[known_stage, stage_start + requests.stage[known_stage]] = stage_units
+
+    mentor_topic_bits = topic_bits(mentor_features[:, :topic_count] > 0)
+    return _Encoded(
+        request_features=request_features,
+        mentor_features=mentor_features,
+        category_units=category_units,
+        request_category=requests.region.astype(np.int64) * format_count + requests.format,
+        request_topic_bits=topic_bits(request_topics),
+        mentor_topic_bits=mentor_topic_bits,
+        multi_area_rows=area_counts > 1,
+        request_areas=np.asarray(requests.service_areas, dtype=np.float32),
+        mentor_areas=np.ascontiguousarray(mentor_features[:, area_start:stage_start]),
+        area_units=area_units,
+        position_candidate=position_candidate,
+        candidate_rows=candidate_rows,
+        group=group,
+        group_count=group_count,
+    )
+
+
+@dataclass(frozen=True)
+class _Block:
+    category: int
+    request_rows: IntArray  # rows of RequestArrays, all in `category`
+    exclusion_rows: IntArray  # index into `request_rows` of each excluded pair in the block
+    exclusion_positions: IntArray  # mentor position of each excluded pair
+
+
+def _blocks(encoded: _Encoded, excluded_pairs: np.ndarray | None, mentor_count: int, block_rows: int) -> list[_Block]:
+    """Runs of at most `block_rows` requests sharing a category, each with its excluded pairs."""
+    request_count = encoded.request_category.shape[0]
+    order = np.argsort(encoded.request_category, kind="stable")
+    place = np.empty(request_count, dtype=np.int64)
+    place[order] = np.arange(request_count)
+
+    pair_places = pair_positions = np.zeros(0, dtype=np.int64)
+    if excluded_pairs is not None and len(excluded_pairs):
+        pairs = np.asarray(excluded_pairs, dtype=np.int64).reshape(-1, 2)
+        if pairs.min() < 0 or pairs[:, 0].max() >= request_count or pairs[:, 1].max() >= mentor_count:
+            raise ValueError("excluded_pairs holds a request or mentor row that does not exist.")
+        row_position = np.full(mentor_count, -1, dtype=np.int64)
+        valid = encoded.position_candidate < encoded.candidate_rows.shape[0]
+        row_position[encoded.candidate_rows[encoded.position_candidate[valid]]] = np.flatnonzero(valid)
+        positions = row_position[pairs[:, 1]]
+        keep = positions >= 0  # a mentor who is no candidate at all needs no exclusion
+        pair_places, pair_positions = place[pairs[keep, 0]], positions[keep]
+        by_place = np.argsort(pair_places, kind="stable")
+        pair_places, pair_positions = pair_places[by_place], pair_positions[by_place]
+
+    sorted_categories = encoded.request_category[order]
+    boundaries = np.flatnonzero(np.diff(sorted_categories)) + 1
+    run_starts = np.concatenate([[0], boundaries]).tolist()
+    run_stops = np.concatenate([boundaries, [request_count]]).tolist()
+    blocks = []
+    for run_start, run_stop in zip(run_starts, run_stops, strict=True):
+        for start in range(run_start, run_stop, block_rows):
+            stop = min(start + block_rows, run_stop)
+            low, high = np.searchsorted(pair_places, [start, stop])
+            blocks.append(
+                _Block(
+                    category=int(sorted_categories[start]),
+                    request_rows=order[start:stop],
+                    exclusion_rows=pair_places[low:high] - start,
+                    exclusion_positions=pair_positions[low:high],
+                )
+            )
+    return blocks
+
+
+def _add_multi_area(block: FloatArray, request_rows: IntArray, encoded: _Encoded) -> None:
+    """Service-area units for requests asking about several areas: matched when the mentor has any of them."""
+    local = np.flatnonzero(encoded.multi_area_rows[request_rows])
+    if local.shape[0] == 0 or encoded.area_units == 0:
+        return
+    shared = encoded.request_areas[request_rows[local]] @ encoded.mentor_areas.T
+    block[local] += (shared > 0) * np.float32(encoded.area_units)
+
+
+def _score_block(block_spec: _Block, k: int, encoded: _Encoded, out_units: IntArray, out_candidates: IntArray) -> None:
+    """Top k (units, candidate) for the block's requests, written into their output rows."""
+    request_rows = block_spec.request_rows
+    rows = request_rows.shape[0]
+    group, group_count, positions = encoded.group, encoded.group_count, encoded.positions
+    feature_count = encoded.request_features.shape[1]
+
+    request_side = np.empty((rows, feature_count + 1), dtype=np.float32)
+    request_side[:, :feature_count] = encoded.request_features[request_rows]
+    request_side[:, feature_count] = 1.0
+    mentor_side = np.empty((positions, feature_count + 1), dtype=np.float32)
+    mentor_side[:, :feature_count] = encoded.mentor_features
+    mentor_side[:, feature_count] = encoded.category_units[block_spec.category]
+    block = request_side @ mentor_side.T  # (rows, P) exact units + 1; <= 0 where the format cannot work
+    _add_multi_area(block, request_rows, encoded)
+
+    # A mentor sharing no requested topic is excluded: multiply those pairs' scores by 0.
+    request_bits, mentor_bits = encoded.request_topic_bits[request_rows], encoded.mentor_topic_bits
+    shared = np.bitwise_and(request_bits[:, 0, None], mentor_bits[None, :, 0])
+    for word in range(1, request_bits.shape[1]):
+        shared |= np.bitwise_and(request_bits[:, word, None], mentor_bits[None, :, word])
+    np.multiply(block, shared.astype(bool), out=block)
+    del shared
+    block[block_spec.exclusion_rows, block_spec.exclusion_positions] = _INFEASIBLE
+
+    # The best `group_k` groups per request by (best score desc, group index asc) hold the best k mentors.
+    group_k = min(k, group_count)
+    flat = block.reshape(-1)
+    if group_k < group_count:
+        best_in_group = block.reshape(rows, group, group_count).max(axis=1)
+        group_key = best_in_group.astype(np.float64) * group_count
+        group_key += np.arange(group_count - 1, -1, -1, dtype=np.float64)
+        chosen = np.argpartition(group_key, group_count - group_k, axis=1)[:, group_count - group_k :]
+        candidate_positions = (chosen[:, :, None] + np.arange(group, dtype=np.int64) * group_count).reshape(rows, -1)
+    else:
+        candidate_positions = np.broadcast_to(np.arange(positions, dtype=np.int64), (rows, positions))
+    candidate_units = np.take(flat, candidate_positions + (np.arange(rows, dtype=np.int64) * positions)[:, None])
+    candidate_numbers = encoded.position_candidate[candidate_positions]
+    # Unique keys: units first, then the lower candidate (lower mentor id). Exact in float64 below 2**53.
+    key = candidate_units.astype(np.float64) * positions + (positions - 1 - candidate_numbers)
+    width = key.shape[1]
+    top = min(k, width)
+    picked = np.argpartition(key, width - top, axis=1)[:, width - top :] if top < width else np.argsort(key, axis=1)
+    picked = np.take_along_axis(picked, np.argsort(-np.take_along_axis(key, picked, axis=1), axis=1), axis=1)
+    out_units[request_rows, :top] = np.take_along_axis(candidate_units, picked, axis=1) - 1
+    out_candidates[request_rows, :top] = np.take_along_axis(candidate_numbers, picked, axis=1)
+
+
+@functools.cache
+def _blas_controller() -> ThreadpoolController:
+    return ThreadpoolController()
+
+
+def default_workers() -> int:
+    """Threads for scoring blocks: the CPUs this process may use, at most 2 (measured best on 2 cores)."""
+    try:
+        cpus = len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not Linux
+        cpus = os.cpu_count() or 1
+    return max(1, min(cpus, 2))
+
+
+def score_top_k(
+    requests: RequestArrays,
+    mentors: MentorArrays,
+    taxonomy: Taxonomy,
+    weights: Weights,
+    *,
+    k: int = 10,
+    excluded_pairs: np.ndarray | None = None,
+    block_rows: int = 512,
+    workers: int | None = None,
+) -> TopK:
+    """The k best feasible mentors for each request, best first; ties go to the lower mentor id.
+
+    excluded_pairs: int64 (P, 2) of (request_row, mentor_row) that must never be suggested: conflicts of interest,
+    declined pairs, pairs that already worked together. Requests are scored at most `block_rows` at a time (each
+    block also holds requests of one region and format), so memory is about 7 bytes x block_rows x M per worker,
+    never R x M. `workers` threads score blocks in parallel (default: up to 2).
+    """
+    if k < 1:
+        raise ValueError("k must be at least 1.")
+    if block_rows < 1:
+        raise ValueError("block_rows must be at least 1.")
+    validate_inputs(requests, mentors, taxonomy)
+    request_count = len(requests)
+    encoded = _encode(requests, mentors, taxonomy, weights, k)
+    blocks = _blocks(encoded, excluded_pairs, len(mentors), block_rows)
+
+    out_units = np.full((request_count, k), -1, dtype=np.int64)
+    out_candidates = np.zeros((request_count, k), dtype=np.int64)
+    if encoded.candidate_rows.shape[0] > 0 and blocks:
+        thread_count = min(workers or default_workers(), len(blocks))
+        # One BLAS thread: our threads already use the cores, and idle OpenBLAS threads spin and take them.
+        with _blas_controller().limit(limits=1, user_api="blas"):
+            if thread_count <= 1:
+                for block in blocks:
+                    _score_block(block, k, encoded, out_units, out_candidates)
+            else:
+                with ThreadPoolExecutor(max_workers=thread_count) as pool:
+                    for _ in pool.map(lambda block: _score_block(block, k, encoded, out_units, out_candidates), blocks):
+                        pass
+
+    feasible = out_units >= 0
+    mentor_rows = np.full((request_count, k), -1, dtype=np.int64)
+    mentor_rows[feasible] = encoded.candidate_rows[out_candidates[feasible]]
+    scores = np.where(feasible, units_to_scores(np.maximum(out_units, 0)), np.float32(0)).astype(np.float32)
+    components = pair_components(mentor_rows, requests, mentors, taxonomy)
+    return TopK(mentor_rows=mentor_rows, scores=scores, components=components)
+
+
+def pair_components(
+    mentor_rows: np.ndarray, requests: RequestArrays, mentors: MentorArrays, taxonomy: Taxonomy
+) -> FloatArray:
+    """Unweighted components, float32 (R, k, 5), of each request's pairs in `mentor_rows` (R, k); 0 where -1."""
+    request_count, k = mentor_rows.shape
+    components = np.zeros((request_count, k, len(COMPONENTS)), dtype=np.float32)
+    request_index, slot = np.nonzero(mentor_rows >= 0)
+    mentor_index = mentor_rows[request_index, slot]
+    if request_index.shape[0] == 0:
+        return components
+    values = components[request_index, slot]
+    values[:, 0] = (requests.service_areas[request_index] & mentors.service_areas[mentor_index]).any(axis=1)
+    requested = requests.topics[request_index]
+    covered = (requested & mentors.topics[mentor_index]).sum(axis=1)
+    values[:, 1] = covered / np.maximum(requested.sum(axis=1), 1)
+    tenths = region_tenths_table(taxonomy.region_adjacency)[
+        requests.region[request_index],
+        requests.format[request_index],
+        mentors.region[mentor_index],
+        mentors.format[mentor_index],
+    ]
+    values[:, 2] = np.maximum(tenths, 0) / 10
+    stage = requests.stage[request_index]
+    values[:, 3] = np.where(stage >= 0, mentors.stages[mentor_index, np.maximum(stage, 0)], False)
+    spare = mentors.spare_capacity[mentor_index]
+    values[:, 4] = spare / np.maximum(mentors.capacity[mentor_index], 1)
+    components[request_index, slot] = values
+    return components

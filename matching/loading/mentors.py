@@ -1,0 +1,182 @@
+"""The mentors as the engine's candidates: a cached table of their static attributes, plus load and pauses.
+
+The static part of the mentor table (who is approved, their topics, areas, stages, region, format, capacity) is
+cached in the process and reused while a cheap fingerprint query says nothing changed: refreshing one request then
+costs a few small queries instead of re-encoding every mentor. Load and pauses change often, so they are read fresh
+every time (only the mentors with a non-zero load or a pause date in the future).
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+from django.core.cache import cache
+from django.db import connection
+from django.utils import timezone
+
+from accounts.models import MentorProfile, Region, ServiceArea, Stage, SupportTopic
+from matching import engine
+from matching.loading.taxonomy import TaxonomyIndex, format_codes, id_pairs, load_taxonomy, scatter
+from matching.models import Introduction
+
+# Bumped (in the shared cache) when a mentor profile changes, so every process drops its cached mentor table.
+MENTOR_TABLE_GENERATION_KEY = "matching:mentor-table-generation"
+
+
+@dataclass(frozen=True)
+class MentorTable:
+    """The approved mentors' static attributes, rows sorted by id ascending."""
+
+    index: TaxonomyIndex
+    ids: np.ndarray
+    service_areas: np.ndarray
+    topics: np.ndarray
+    stages: np.ndarray
+    region: np.ndarray
+    format: np.ndarray
+    capacity: np.ndarray
+    paused_until: np.ndarray  # int64 (M,) proleptic ordinal of the day the pause ends, 0 when not paused
+    fingerprint: tuple[object, ...]
+
+    def rows_of(self, mentor_ids: np.ndarray) -> np.ndarray:
+        """Row of each mentor id, -1 for mentors not in the table (not approved)."""
+        if len(self.ids) == 0:
+            return np.full(len(mentor_ids), -1, dtype=np.int64)
+        rows = np.minimum(np.searchsorted(self.ids, mentor_ids), len(self.ids) - 1)
+        return np.where(self.ids[rows] == mentor_ids, rows, -1).astype(np.int64)
+
+
+_cache_lock = threading.Lock()
+_cached_table: MentorTable | None = None
+
+
+def mentor_table_fingerprint() -> tuple[object, ...]:
+    """Changes whenever the cached table may be out of date: one query, plus the shared counter.
+
+    The accounts services send mentor_profile_changed after every approval, edit, pause and resume, which bumps
+    the counter. Changes made elsewhere (the admin, a shell) are caught too: saving a profile bumps its
+    updated_at, and new many-to-many rows and new taxonomy terms raise a MAX(id).
+    """
+    profile = MentorProfile._meta.db_table
+    tables = [
+        field.through._meta.db_table
+        for field in (MentorProfile.topics, MentorProfile.service_areas, MentorProfile.stages)
+    ]
+    tables += [model._meta.db_table for model in (ServiceArea, SupportTopic, Stage, Region)]
+    # Table names come from the models, never from input.
+    parts = [f"(SELECT MAX(updated_at) FROM {profile})"]  # noqa: S608
+    parts += [f"(SELECT MAX(id) FROM {table})" for table in tables]  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(parts))
+        row = cursor.fetchone()
+    return (cache.get(MENTOR_TABLE_GENERATION_KEY, 0), connection.alias, *row)
+
+
+def forget_mentor_table() -> None:
+    """Drop the cached mentor table in every process (through the shared cache) and in this one."""
+    global _cached_table
+    try:
+        cache.incr(MENTOR_TABLE_GENERATION_KEY)
+    except ValueError:
+        cache.set(MENTOR_TABLE_GENERATION_KEY, 1, timeout=None)
+    with _cache_lock:
+        _cached_table = None
+
+
+def mentor_table() -> MentorTable:
+    """The cached table if nothing changed since it was built, otherwise a freshly encoded one."""
+    global _cached_table
+    fingerprint = mentor_table_fingerprint()
+    with _cache_lock:
+        table = _cached_table
+    if table is not None and table.fingerprint == fingerprint:
+        return table
+    table = encode_mentor_table(fingerprint)
+    with _cache_lock:
+        _cached_table = table
+    return table
+
+
+def encode_mentor_table(fingerprint: tuple[object, ...] = ()) -> MentorTable:
+    index = load_taxonomy()
+    approved = MentorProfile.objects.filter(status=MentorProfile.Status.APPROVED)
+    rows = list(approved.order_by("id").values_list("id", "region_id", "format", "capacity", "paused_until"))
+    ids = np.fromiter((row[0] for row in rows), dtype=np.int64, count=len(rows))
+    region = index.regions.of(np.fromiter((row[1] for row in rows), dtype=np.int64, count=len(rows)))
+    capacity = np.fromiter((row[3] for row in rows), dtype=np.int32, count=len(rows))
+    paused_until = np.fromiter((row[4].toordinal() if row[4] else 0 for row in rows), dtype=np.int64, count=len(rows))
+
+    def through(field: object, target: str) -> np.ndarray:
+        model = field.through  # type: ignore[attr-defined]
+        query = model.objects.filter(mentorprofile__status=MentorProfile.Status.APPROVED)
+        return id_pairs(query.values_list("mentorprofile_id", f"{target}_id"))
+
+    return MentorTable(
+        index=index,
+        ids=ids,
+        service_areas=scatter(ids, through(MentorProfile.service_areas, "servicearea"), index.service_areas),
+        topics=scatter(ids, through(MentorProfile.topics, "supporttopic"), index.topics),
+        stages=scatter(ids, through(MentorProfile.stages, "stage"), index.stages),
+        region=region.astype(np.int32),
+        format=format_codes(row[2] for row in rows),
+        capacity=capacity,
+        paused_until=paused_until,
+        fingerprint=fingerprint,
+    )
+
+
+def mentor_arrays(table: MentorTable, *, today: date | None = None) -> engine.MentorArrays:
+    """The engine's view of the mentors now: the static table plus current pauses and load.
+
+    Load is active mentees plus introductions waiting for an answer: a pending introduction holds a place.
+    """
+    today = today or timezone.localdate()
+    count = len(table.ids)
+    load = np.zeros(count, dtype=np.int32)
+    # A pause ending today is over. Pause dates are part of the cached table (changing one saves the profile).
+    eligible = table.paused_until <= today.toordinal()
+    # Active mentees and pending introductions, per mentor, in one round trip. Hand-written SQL: this runs on
+    # every refresh, and compiling the equivalent ORM union costs more than the query.
+    profiles, introductions = MentorProfile._meta.db_table, Introduction._meta.db_table
+    load_sql = (
+        f"SELECT id, active_mentees FROM {profiles} WHERE status = %s AND active_mentees > 0 "  # noqa: S608
+        f"UNION ALL SELECT mentor_id, COUNT(*) FROM {introductions} WHERE status = %s GROUP BY mentor_id"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(load_sql, [MentorProfile.Status.APPROVED, Introduction.Status.PENDING])
+        busy = cursor.fetchall()
+    pairs = id_pairs(busy)
+    if len(pairs):
+        mentor_rows = table.rows_of(pairs[:, 0])
+        known = mentor_rows >= 0
+        np.add.at(load, mentor_rows[known], pairs[known, 1].astype(np.int32))
+    return engine.MentorArrays(
+        ids=table.ids,
+        service_areas=table.service_areas,
+        topics=table.topics,
+        stages=table.stages,
+        region=table.region,
+        format=table.format,
+        capacity=table.capacity,
+        load=load,
+        eligible=eligible,
+    )
+
+
+def mentor_subset(mentors: engine.MentorArrays, row: int) -> engine.MentorArrays:
+    """One mentor's row as a table of its own (row 0)."""
+    part = slice(row, row + 1)
+    return engine.MentorArrays(
+        ids=mentors.ids[part],
+        service_areas=mentors.service_areas[part],
+        topics=mentors.topics[part],
+        stages=mentors.stages[part],
+        region=mentors.region[part],
+        format=mentors.format[part],
+        capacity=mentors.capacity[part],
+        load=mentors.load[part],
+        eligible=mentors.eligible[part],
+    )
