@@ -157,3 +157,66 @@ class TestGovukTag:
     def test_refuses_a_colour_gov_uk_does_not_have(self) -> None:
         with pytest.raises(TemplateSyntaxError):
             render('{% govuk_tag "Open" "chartreuse" %}')
+
+
+class TestSummaryRow:
+    def test_renders_a_gov_uk_row(self) -> None:
+        html = render('{% summary_row "Region" %}{{ region }}{% end_summary_row %}', region="North East")
+        assert html == (
+            '<div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">Region</dt>'
+            '<dd class="govuk-summary-list__value">North East</dd></div>'
+        )
+
+    def test_escapes_what_people_typed_in_the_value_and_the_key(self) -> None:
+        script = "<script>alert(1)</script>"
+        html = render("{% summary_row key %}{{ bio|linebreaksbr }}{% end_summary_row %}", key=script, bio=script)
+        assert "<script>" not in html
+        assert html.count("&lt;script&gt;alert(1)&lt;/script&gt;") == 2
+
+    def test_keeps_the_markup_the_template_writes_in_the_value(self) -> None:
+        html = render(
+            '{% summary_row "Website" value_class="app-long-text" %}'
+            '<a class="govuk-link" href="{{ url }}">{{ url }}</a>{% end_summary_row %}',
+            url="https://example.org/?a=1&b=<2>",
+        )
+        assert (
+            '<dd class="govuk-summary-list__value app-long-text"><a class="govuk-link" '
+            'href="https://example.org/?a=1&amp;b=&lt;2&gt;">https://example.org/?a=1&amp;b=&lt;2&gt;</a></dd>'
+        ) in html
+
+    def test_an_action_link_names_its_row_for_screen_readers(self) -> None:
+        html = render(
+            '{% summary_row "Open" action_url=url action_text="Review" action_hidden=hidden %}3{% end_summary_row %}',
+            url="/requests/?status=open",
+            hidden="requests from <Mutual>",
+        )
+        assert html.endswith(
+            '<dd class="govuk-summary-list__actions"><a class="govuk-link" href="/requests/?status=open">Review'
+            '<span class="govuk-visually-hidden"> requests from &lt;Mutual&gt;</span></a></dd></div>'
+        )
+
+    def test_an_empty_action_url_leaves_the_action_out(self) -> None:
+        html = render('{% summary_row "Open" action_url=url action_text="Review" %}3{% end_summary_row %}', url="")
+        assert "govuk-summary-list__actions" not in html
+
+    def test_rows_without_actions_or_borders(self) -> None:
+        html = render('{% summary_row "Paused" no_actions=True no_border=True %}2{% end_summary_row %}')
+        assert html.startswith(
+            '<div class="govuk-summary-list__row govuk-summary-list__row--no-actions '
+            'govuk-summary-list__row--no-border">'
+        )
+        assert "govuk-summary-list__actions" not in html
+
+    @pytest.mark.parametrize(
+        "source",
+        [
+            "{% summary_row %}x{% end_summary_row %}",
+            '{% summary_row "Key" colour="red" %}x{% end_summary_row %}',
+            '{% summary_row "Key" action_url="/x/" %}x{% end_summary_row %}',
+            '{% summary_row "Key" "extra" %}x{% end_summary_row %}',
+            '{% summary_row "Key" %}x',
+        ],
+    )
+    def test_a_mistake_in_the_tag_is_caught_when_the_template_loads(self, source: str) -> None:
+        with pytest.raises(TemplateSyntaxError):
+            render(source)
