@@ -1,13 +1,17 @@
-"""The shared GOV.UK components in pages/templatetags/govuk.py: the status tag."""
+"""The shared GOV.UK components: the status tag and summary-list row (pages/templatetags/govuk.py) and the confirm page
+(templates/includes/confirm_page.html)."""
 
 from __future__ import annotations
 
 import re
 
 import pytest
+from django import forms
 from django.apps import apps
+from django.contrib.auth.models import AnonymousUser
 from django.db import models
-from django.template import Context, Template, TemplateSyntaxError
+from django.template import Context, Template, TemplateSyntaxError, engines
+from django.test import RequestFactory
 
 from accounts.models import MentorProfile
 from ambassadors.models import Application, EngagementInvitation, EngagementRequest
@@ -220,3 +224,77 @@ class TestSummaryRow:
     def test_a_mistake_in_the_tag_is_caught_when_the_template_loads(self, source: str) -> None:
         with pytest.raises(TemplateSyntaxError):
             render(source)
+
+
+class TestConfirmPage:
+    """templates/includes/confirm_page.html, the one "are you sure?" page."""
+
+    @staticmethod
+    def page(include_with: str, **context: object) -> str:
+        source = '{% include "includes/confirm_page.html" with ' + include_with + " %}"
+        request = RequestFactory().get("/confirm/")
+        request.user = AnonymousUser()
+        return engines["django"].from_string(source).render(context, request)
+
+    def test_renders_the_heading_words_button_and_cancel_link(self) -> None:
+        html = self.page(
+            'heading="Pause the relationship" intro="You can resume at any time." button="Pause" cancel_url=back',
+            back="/relationships/1/",
+        )
+        assert '<h1 class="govuk-heading-l">Pause the relationship</h1>' in html
+        assert '<p class="govuk-body">You can resume at any time.</p>' in html
+        assert '<form method="post" novalidate>' in html
+        assert 'name="csrfmiddlewaretoken"' in html
+        assert '<button type="submit" class="govuk-button" data-module="govuk-button">Pause</button>' in html
+        assert '<a class="govuk-link" href="/relationships/1/">Cancel</a>' in html
+        assert '<div class="govuk-grid-column-two-thirds">' in html
+
+    def test_a_warning_page_has_a_red_button_warning_text_and_its_own_cancel_words(self) -> None:
+        html = self.page(
+            'heading="Withdraw?" warning_text="You cannot undo this." button="Withdraw" button_warning=True '
+            'cancel_url="/back/" cancel_text="Keep my request"'
+        )
+        assert 'class="govuk-button govuk-button--warning"' in html
+        assert '<span class="govuk-visually-hidden">Warning</span> You cannot undo this.</strong>' in html
+        assert '<a class="govuk-link" href="/back/">Keep my request</a>' in html
+
+    def test_without_a_cancel_link_the_button_stands_alone(self) -> None:
+        html = self.page('heading="Stand down?" button="Stand down"')
+        assert "govuk-button-group" not in html
+        assert "Cancel" not in html
+
+    def test_escapes_names_people_typed(self) -> None:
+        html = self.page("heading=title caption=mutual button=title", title="<script>x</script>", mutual="<b>M</b>")
+        assert "<script>" not in html
+        assert "<b>" not in html
+        assert '<h1 class="govuk-heading-l">&lt;script&gt;x&lt;/script&gt;</h1>' in html
+        assert '<span class="govuk-caption-l">&lt;b&gt;M&lt;/b&gt;</span>' in html
+
+    def test_shows_the_form_fields_and_its_errors(self) -> None:
+        class ReasonForm(forms.Form):
+            reason = forms.CharField(label="Why?", error_messages={"required": "Tell us why"})
+
+        html = self.page('heading="Decline" button="Decline"', form=ReasonForm(data={}))
+        assert "There is a problem" in html
+        assert 'name="reason"' in html
+        assert html.count("Tell us why") == 2  # the summary and the field
+
+    def test_a_form_without_fields_shows_its_error_by_the_button(self) -> None:
+        class NothingToFill(forms.Form):
+            def clean(self) -> dict[str, object]:
+                raise forms.ValidationError("It is already paused")
+
+        form = NothingToFill(data={})
+        form.is_valid()
+        html = self.page('heading="Resume" button="Resume"', form=form)
+        assert '<a href="#main-content">It is already paused</a>' in html
+        assert '<span class="govuk-visually-hidden">Error:</span> It is already paused</p>' in html
+
+    def test_a_refusal_not_tied_to_a_form_is_summarised(self) -> None:
+        html = self.page('heading="Withdraw?" button="Withdraw"', error="Only the person who applied can withdraw")
+        assert '<a href="#main-content">Only the person who applied can withdraw</a>' in html
+
+    def test_inside_a_column_layout_posting_elsewhere(self) -> None:
+        html = self.page('in_column=True heading="Sign out" button="Sign out" form_action="/accounts/logout/"')
+        assert "govuk-grid-row" not in html
+        assert '<form method="post" action="/accounts/logout/" novalidate>' in html
