@@ -5,6 +5,7 @@ Workflows live in accounts/services.py; these models hold fields, invariants and
 
 from __future__ import annotations
 
+import enum
 import secrets
 from datetime import date
 from typing import ClassVar
@@ -216,6 +217,9 @@ class MentorProfile(models.Model):
         PENDING = "pending", "Waiting for vetting"
         APPROVED = "approved", "Approved"
         REJECTED = "rejected", "Not approved"
+
+        # The GOV.UK tag colour of each status, for {% status_tag %}; a test fails when a status has none.
+        TAG_COLOURS = enum.nonmember({"pending": "blue", "approved": "green", "rejected": "red"})
 
     class Format(models.TextChoices):
         REMOTE = "remote", "Remote only"

@@ -5,6 +5,7 @@ Workflows live in ambassadors/services.py; these models hold fields, invariants 
 
 from __future__ import annotations
 
+import enum
 import secrets
 from typing import TYPE_CHECKING
 
@@ -64,6 +65,18 @@ class Application(models.Model):
         APPOINTED = "appointed", "Appointed"
         NOT_APPOINTED = "not_appointed", "Not appointed"
         WITHDRAWN = "withdrawn", "Withdrawn"
+
+        # The GOV.UK tag colour of each status, for {% status_tag %}; a test fails when a status has none.
+        TAG_COLOURS = enum.nonmember(
+            {
+                "submitted": "blue",
+                "shortlisted": "light-blue",
+                "interview": "purple",
+                "appointed": "green",
+                "not_appointed": "red",
+                "withdrawn": "grey",
+            }
+        )
 
     # An application in one of these states blocks another by the same person for the same cohort.
     LIVE_STATUSES = (Status.SUBMITTED, Status.SHORTLISTED, Status.INTERVIEW, Status.APPOINTED)
@@ -269,6 +282,11 @@ class EngagementRequest(models.Model):
         HELD = "held", "Held"
         WITHDRAWN = "withdrawn", "Withdrawn"
 
+        # The GOV.UK tag colour of each status, for {% status_tag %}; a test fails when a status has none.
+        TAG_COLOURS = enum.nonmember(
+            {"open": "blue", "invited": "light-blue", "accepted": "green", "held": "green", "withdrawn": "grey"}
+        )
+
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -320,6 +338,11 @@ class EngagementInvitation(models.Model):
         ACCEPTED = "accepted", "Accepted"
         DECLINED = "declined", "Declined"
         CANCELLED = "cancelled", "Cancelled"
+
+        # The GOV.UK tag colour of each status, for {% status_tag %}; a test fails when a status has none.
+        TAG_COLOURS = enum.nonmember(
+            {"pending": "light-blue", "accepted": "green", "declined": "red", "cancelled": "grey"}
+        )
 
     OPEN_STATUSES = (Status.PENDING, Status.ACCEPTED)
 

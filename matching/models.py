@@ -5,6 +5,8 @@ Workflows live in matching/services/; the scoring itself is the pure engine in m
 
 from __future__ import annotations
 
+import enum
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -23,6 +25,20 @@ class MentoringRequest(models.Model):
         NEEDS_ATTENTION = "needs_attention", "Needs attention"
         WITHDRAWN = "withdrawn", "Withdrawn"
         CLOSED = "closed", "Closed"
+
+        # The GOV.UK tag colour of each status, for {% status_tag %}; a test fails when a status has none.
+        TAG_COLOURS = enum.nonmember(
+            {
+                "open": "blue",
+                "introduced": "purple",
+                "matched": "green",
+                "needs_attention": "orange",
+                "withdrawn": "grey",
+                "closed": "grey",
+            }
+        )
+        # What the tag says where it differs from the label: the mutual reads who has their request, not a queue.
+        TAG_LABELS = enum.nonmember({"needs_attention": "With the programme team"})
 
     class Format(models.TextChoices):
         REMOTE = "remote", "Remote"
@@ -132,6 +148,9 @@ class MatchRun(models.Model):
         RUNNING = "running", "Running"
         SUCCEEDED = "succeeded", "Succeeded"
         FAILED = "failed", "Failed"
+
+        # The GOV.UK tag colour of each status, for {% status_tag %}; a test fails when a status has none.
+        TAG_COLOURS = enum.nonmember({"queued": "grey", "running": "blue", "succeeded": "green", "failed": "red"})
 
     PHASES = ("load", "score", "explain", "assign", "persist")
 
@@ -254,6 +273,18 @@ class Introduction(models.Model):
         EXPIRED = "expired", "No reply in time"
         WITHDRAWN = "withdrawn", "Withdrawn"
 
+        # The GOV.UK tag colour of each status, for {% status_tag %}; a test fails when a status has none.
+        TAG_COLOURS = enum.nonmember(
+            {
+                "queued": "grey",
+                "pending": "blue",
+                "accepted": "green",
+                "declined": "red",
+                "expired": "yellow",
+                "withdrawn": "grey",
+            }
+        )
+
     class Source(models.TextChoices):
         MUTUAL = "mutual", "The mutual's choice"
         STAFF = "staff", "Introduced by the programme team"
@@ -311,6 +342,9 @@ class BatchProposal(models.Model):
         DRAFT = "draft", "Draft"
         PUBLISHED = "published", "Published"
         DISCARDED = "discarded", "Discarded"
+
+        # The GOV.UK tag colour of each status, for {% status_tag %}; a test fails when a status has none.
+        TAG_COLOURS = enum.nonmember({"draft": "blue", "published": "green", "discarded": "grey"})
 
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True)
     run = models.ForeignKey(MatchRun, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")

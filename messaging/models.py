@@ -6,6 +6,8 @@ Workflows live in messaging/services.py (and messaging/privacy.py for export and
 
 from __future__ import annotations
 
+import enum
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -24,6 +26,11 @@ class Relationship(models.Model):
         PAUSED = "paused", "Paused"
         COMPLETED = "completed", "Completed"
         ENDED_EARLY = "ended_early", "Ended early"
+
+        # The GOV.UK tag colour of each status, for {% status_tag %}; a test fails when a status has none.
+        TAG_COLOURS = enum.nonmember(
+            {"active": "green", "paused": "yellow", "completed": "blue", "ended_early": "grey"}
+        )
 
     OPEN_STATUSES = (Status.ACTIVE, Status.PAUSED)
     CLOSED_STATUSES = (Status.COMPLETED, Status.ENDED_EARLY)
@@ -140,6 +147,9 @@ class Goal(models.Model):
         NOT_STARTED = "not_started", "Not started"
         IN_PROGRESS = "in_progress", "In progress"
         ACHIEVED = "achieved", "Achieved"
+
+        # The GOV.UK tag colour of each status, for {% status_tag %}; a test fails when a status has none.
+        TAG_COLOURS = enum.nonmember({"not_started": "grey", "in_progress": "blue", "achieved": "green"})
 
     relationship = models.ForeignKey(Relationship, on_delete=models.CASCADE, related_name="goals")
     title = models.CharField(max_length=200)
