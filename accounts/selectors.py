@@ -29,6 +29,11 @@ def is_mutual_member(user: User | AnonymousUser) -> bool:
     return user.is_authenticated and Membership.objects.filter(user=user).exists()
 
 
+def is_mentor(user: User | AnonymousUser) -> bool:
+    """Has a mentor profile (whatever its vetting status)."""
+    return user.is_authenticated and MentorProfile.objects.filter(user=user).exists()
+
+
 def can_see_mentor_directory(user: User | AnonymousUser) -> bool:
     """Mentors are shown to people acting for a mutual, and to the programme team."""
     if not user.is_authenticated:
@@ -47,11 +52,6 @@ def mutuals_for(user: User) -> QuerySet[Mutual]:
         .prefetch_related("service_areas")
         .order_by("name")
     )
-
-
-def mutual_for_member(user: User, slug: str) -> Mutual:
-    """One of the person's own mutuals; 404 for anyone else's, as for a slug that does not exist."""
-    return get_object_or_404(mutuals_for(user), slug=slug)
 
 
 def members_of(mutual: Mutual) -> QuerySet[Membership]:

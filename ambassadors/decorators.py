@@ -1,7 +1,5 @@
-"""Role checks for the ambassadors programme's views.
-
-As in accounts/decorators.py, a page for a role answers 404 to everyone signed in without it: it does not admit the
-page exists. Anonymous visitors are sent to sign in.
+"""The ambassador's own pages: the one role check that needs the ambassadors app (the others, including the
+programme team's, are in accounts/decorators.py). A page for the role answers 404 to everyone signed in without it.
 """
 
 from __future__ import annotations
@@ -14,19 +12,6 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 
 View = Callable[..., HttpResponse]
-
-
-def programme_team_required(view: View) -> View:
-    """Signed in and on the programme team."""
-
-    @login_required
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not getattr(request.user, "is_programme_team", False):
-            raise Http404
-        return view(request, *args, **kwargs)
-
-    return wrapped
 
 
 def ambassador_required(view: View) -> View:

@@ -53,12 +53,11 @@ def applications_for_review() -> QuerySet[Application]:
     return Application.objects.select_related("applicant", "cohort", "region").prefetch_related("service_areas")
 
 
-def application_for_review(pk: int) -> Application:
-    return (
-        Application.objects.select_related("applicant", "cohort", "region", "nomination__nominated_by")
-        .prefetch_related("service_areas", "topics", "events__actor", "reviewer_notes__author")
-        .get(pk=pk)
-    )
+def applications_for_review_in_full() -> QuerySet[Application]:
+    """Applications with everything the review page shows (programme team only)."""
+    return Application.objects.select_related(
+        "applicant", "cohort", "region", "nomination__nominated_by"
+    ).prefetch_related("service_areas", "topics", "events__actor", "reviewer_notes__author")
 
 
 def cohorts_with_counts() -> QuerySet[Cohort]:
@@ -123,7 +122,8 @@ def engagement_requests_for(user: User) -> QuerySet[EngagementRequest]:
     return queryset.filter(requested_by=user)
 
 
-def engagement_request_detail(user: User, pk: int) -> EngagementRequest:
+def engagement_requests_in_full_for(user: User) -> QuerySet[EngagementRequest]:
+    """The person's engagement requests with everything their page shows."""
     return (
         engagement_requests_for(user)
         .prefetch_related(
@@ -131,7 +131,6 @@ def engagement_request_detail(user: User, pk: int) -> EngagementRequest:
             Prefetch("invitations", queryset=EngagementInvitation.objects.select_related("ambassador__user")),
         )
         .select_related("engagement")
-        .get(pk=pk)
     )
 
 

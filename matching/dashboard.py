@@ -9,8 +9,8 @@ from typing import Any
 
 from accounts.dashboard import DashboardSection, register_section
 from accounts.models import User
+from accounts.selectors import is_mentor, mutuals_for
 from matching.models import Introduction, MentoringRequest
-from matching.selectors import is_mentor, mutuals_for
 
 SHOWN = 5
 

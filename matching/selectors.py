@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
-from accounts.models import MentorProfile, Mutual, User
+from accounts.models import Mutual, User
 from matching import engine
 from matching.models import (
     BatchProposal,
@@ -18,11 +18,6 @@ from matching.models import (
     ProposedPair,
     Suggestion,
 )
-
-
-def mutuals_for(user: User) -> QuerySet[Mutual]:
-    """The mutuals the user acts for."""
-    return Mutual.objects.filter(memberships__user=user).order_by("name")
 
 
 def requests_for(user: User) -> QuerySet[MentoringRequest]:
@@ -56,10 +51,6 @@ def introductions_for_mentor(user: User) -> QuerySet[Introduction]:
         .prefetch_related("request__topics")
         .order_by("-sent_at", "-id")
     )
-
-
-def is_mentor(user: User) -> bool:
-    return MentorProfile.objects.filter(user=user).exists()
 
 
 # --- Staff ------------------------------------------------------------------------------------------------------

@@ -6,20 +6,20 @@ so another mutual's request or another mentor's introduction is a 404, the same 
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.decorators import programme_team_required
-from accounts.models import User
+from accounts import selectors as account_selectors
+from accounts.decorators import mentor_required, mutual_member_required, programme_team_required
+from accounts.http import GET_AND_POST, AuthenticatedRequest
+from accounts.http import posted as _posted
 from accounts.pagination import paginate
 from matching import selectors, services
 from matching.candidates import eligible_mentors, weights_preview
@@ -39,44 +39,10 @@ from matching.forms import (
 )
 from matching.models import BatchProposal, Introduction, MatchRun, MentoringRequest, ProposedPair
 
-GET_AND_POST = ["GET", "POST"]
 # How many eligible mentors the staff page lists to pick from.
 STAFF_CANDIDATE_LIMIT = 30
 # Seconds between automatic reloads of a run's page while it is queued or running.
 RUN_REFRESH_SECONDS = 3
-View = Callable[..., HttpResponse]
-
-
-class AuthenticatedRequest(HttpRequest):
-    user: User
-
-
-def _posted(request: HttpRequest) -> Any:
-    return request.POST if request.method == "POST" else None
-
-
-def mutual_member_required(view: View) -> View:
-    """Members of a mutual only. Others get a page saying who can ask for a mentor and how to become one."""
-
-    @wraps(view)
-    def wrapped(request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not selectors.mutuals_for(request.user).exists():
-            return render(request, "matching/forbidden_not_member.html", status=403)
-        return view(request, *args, **kwargs)
-
-    return login_required(wrapped)
-
-
-def mentor_required(view: View) -> View:
-    @wraps(view)
-    def wrapped(request: AuthenticatedRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not selectors.is_mentor(request.user):
-            return render(request, "matching/forbidden_not_mentor.html", status=403)
-        return view(request, *args, **kwargs)
-
-    return login_required(wrapped)
-
-
 # --- The mutual's requests --------------------------------------------------------------------------------------
 
 
@@ -90,7 +56,7 @@ def request_list(request: AuthenticatedRequest) -> HttpResponse:
 @require_http_methods(GET_AND_POST)
 @mutual_member_required
 def request_create(request: AuthenticatedRequest) -> HttpResponse:
-    mutuals = list(selectors.mutuals_for(request.user).prefetch_related("service_areas"))
+    mutuals = list(account_selectors.mutuals_for(request.user).prefetch_related("service_areas"))
     form = MentoringRequestForm(_posted(request), mutuals=mutuals)
     if form.is_valid():
         data = form.cleaned_data

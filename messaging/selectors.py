@@ -38,10 +38,6 @@ def relationships_for(user: User) -> QuerySet[Relationship]:
     return Relationship.objects.filter(_party_filter(user)).select_related("mentor__user", "mutual", "request")
 
 
-def relationship_for_party(user: User, relationship_id: int) -> Relationship:
-    return get_object_or_404(relationships_for(user), pk=relationship_id)
-
-
 def is_mentor_of(user: User, relationship: Relationship) -> bool:
     return relationship.mentor is not None and relationship.mentor.user_id == user.pk
 
@@ -150,17 +146,13 @@ def message_page(relationship: Relationship, before: int | None = None) -> Messa
     return MessagePage(messages=messages, older_before=older_before, newer_before=newer_before, has_newer=has_newer)
 
 
-def message_in(relationship: Relationship, message_id: int) -> Message:
-    """A message of a relationship the caller already fetched through a party-scoped selector."""
-    return get_object_or_404(Message.objects.select_related("author"), relationship=relationship, pk=message_id)
+def messages_of(relationship: Relationship) -> QuerySet[Message]:
+    """The messages of a relationship the caller already fetched through a party-scoped selector."""
+    return Message.objects.filter(relationship=relationship).select_related("author")
 
 
 def goals_of(relationship: Relationship) -> QuerySet[Goal]:
     return relationship.goals.select_related("created_by", "agreed_by").prefetch_related("topics")
-
-
-def goal_for_party(relationship: Relationship, goal_id: int) -> Goal:
-    return get_object_or_404(goals_of(relationship), pk=goal_id)
 
 
 def check_ins_of(relationship: Relationship) -> QuerySet[CheckIn]:

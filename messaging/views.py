@@ -12,11 +12,13 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.forms import Form
-from django.http import HttpRequest, HttpResponse, QueryDict
-from django.shortcuts import redirect, render
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.decorators import programme_team_required
+from accounts.http import posted as _posted
+from accounts.http import user_of as _user
 from accounts.models import User
 from accounts.pagination import paginate
 from messaging import forms, selectors, services
@@ -25,18 +27,8 @@ from messaging.models import Relationship
 from messaging.services import RelationshipError
 
 
-def _user(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
-
-
-def _posted(request: HttpRequest) -> QueryDict | None:
-    """Form data for a POST (even an empty one, so it is validated and shows errors), None for a GET."""
-    return request.POST if request.method == "POST" else None
-
-
 def _relationship(request: HttpRequest, pk: int) -> Relationship:
-    return selectors.relationship_for_party(_user(request), pk)
+    return get_object_or_404(selectors.relationships_for(_user(request)), pk=pk)
 
 
 def _form_error(form: Form, error: RelationshipError) -> None:
@@ -114,7 +106,7 @@ def conversation(request: HttpRequest, pk: int) -> HttpResponse:
 def message_report(request: HttpRequest, pk: int, message_pk: int) -> HttpResponse:
     user = _user(request)
     relationship = _relationship(request, pk)
-    message = selectors.message_in(relationship, message_pk)
+    message = get_object_or_404(selectors.messages_of(relationship), pk=message_pk)
     form = forms.ReportForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
@@ -288,7 +280,7 @@ def goal_create(request: HttpRequest, pk: int) -> HttpResponse:
 def goal_update(request: HttpRequest, pk: int, goal_pk: int) -> HttpResponse:
     user = _user(request)
     relationship = _relationship(request, pk)
-    goal = selectors.goal_for_party(relationship, goal_pk)
+    goal = get_object_or_404(selectors.goals_of(relationship), pk=goal_pk)
     initial = {
         "title": goal.title,
         "description": goal.description,
@@ -312,7 +304,7 @@ def goal_update(request: HttpRequest, pk: int, goal_pk: int) -> HttpResponse:
 def goal_agree(request: HttpRequest, pk: int, goal_pk: int) -> HttpResponse:
     user = _user(request)
     relationship = _relationship(request, pk)
-    goal = selectors.goal_for_party(relationship, goal_pk)
+    goal = get_object_or_404(selectors.goals_of(relationship), pk=goal_pk)
     try:
         services.goal_agree(goal=goal, user=user)
     except RelationshipError as error:

@@ -5,18 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
-from django.shortcuts import get_object_or_404
 
 from notifications.models import Notice, OutboundEmail
 
 
 def notices_for(user: Any) -> QuerySet[Notice]:
     return Notice.objects.filter(user=user).order_by("-created_at", "-id")
-
-
-def notice_for(user: Any, notice_id: int) -> Notice:
-    """One of the person's notices; anyone else's is a 404, as a missing one is."""
-    return get_object_or_404(notices_for(user), pk=notice_id)
 
 
 def unread_notice_count(user: Any) -> int:

@@ -15,7 +15,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.dateformat import format as date_format
 from django.views.decorators.cache import never_cache
@@ -37,22 +37,11 @@ from accounts.forms import (
     VettingDecisionForm,
     YesNoForm,
 )
-from accounts.models import ServiceArea, SupportTopic, TaxonomyTerm, User
+from accounts.http import GET_AND_POST, AuthenticatedRequest
+from accounts.http import posted as _posted
+from accounts.models import ServiceArea, SupportTopic, TaxonomyTerm
 from accounts.pagination import paginate
 from accounts.session_limits import does_not_extend_session, time_left
-
-GET_AND_POST = ["GET", "POST"]
-
-
-class AuthenticatedRequest(HttpRequest):
-    """What a view behind login_required receives."""
-
-    user: User
-
-
-def _posted(request: HttpRequest) -> Any:
-    """The POST data on a POST (even an empty one, so that it is validated), otherwise None."""
-    return request.POST if request.method == "POST" else None
 
 
 def _filtered(filterset: FilterSet) -> QuerySet[Any]:
@@ -108,7 +97,7 @@ def mutual_create(request: AuthenticatedRequest) -> HttpResponse:
 @require_GET
 @login_required
 def mutual_detail(request: AuthenticatedRequest, slug: str) -> HttpResponse:
-    mutual = selectors.mutual_for_member(request.user, slug)
+    mutual = get_object_or_404(selectors.mutuals_for(request.user), slug=slug)
     context = {
         "mutual": mutual,
         "memberships": list(selectors.members_of(mutual)),
@@ -120,7 +109,7 @@ def mutual_detail(request: AuthenticatedRequest, slug: str) -> HttpResponse:
 @require_http_methods(GET_AND_POST)
 @login_required
 def mutual_edit(request: AuthenticatedRequest, slug: str) -> HttpResponse:
-    mutual = selectors.mutual_for_member(request.user, slug)
+    mutual = get_object_or_404(selectors.mutuals_for(request.user), slug=slug)
     form = MutualForm(_posted(request), instance=mutual)
     if form.is_valid():
         mutual = services.mutual_update(mutual=mutual, data=form.cleaned_data)
@@ -132,7 +121,7 @@ def mutual_edit(request: AuthenticatedRequest, slug: str) -> HttpResponse:
 @require_http_methods(GET_AND_POST)
 @login_required
 def mutual_members(request: AuthenticatedRequest, slug: str) -> HttpResponse:
-    mutual = selectors.mutual_for_member(request.user, slug)
+    mutual = get_object_or_404(selectors.mutuals_for(request.user), slug=slug)
     form = InvitationForm(_posted(request))
     if form.is_valid():
         try:
@@ -156,7 +145,7 @@ def mutual_members(request: AuthenticatedRequest, slug: str) -> HttpResponse:
 @require_POST
 @login_required
 def invitation_revoke(request: AuthenticatedRequest, slug: str, invitation_id: int) -> HttpResponse:
-    mutual = selectors.mutual_for_member(request.user, slug)
+    mutual = get_object_or_404(selectors.mutuals_for(request.user), slug=slug)
     invitation = selectors.invitation_of_mutual(mutual, invitation_id)
     try:
         services.invitation_revoke(invitation=invitation, revoked_by=request.user)
@@ -170,7 +159,7 @@ def invitation_revoke(request: AuthenticatedRequest, slug: str, invitation_id: i
 @require_http_methods(GET_AND_POST)
 @login_required
 def membership_leave(request: AuthenticatedRequest, slug: str) -> HttpResponse:
-    mutual = selectors.mutual_for_member(request.user, slug)
+    mutual = get_object_or_404(selectors.mutuals_for(request.user), slug=slug)
     form = YesNoForm(_posted(request), question=f"Are you sure you want to leave {mutual.name}?")
     if form.is_valid():
         if not form.confirmed:

@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -29,7 +29,7 @@ def notice_list(request: HttpRequest) -> HttpResponse:
 @require_POST
 @login_required
 def notice_read(request: HttpRequest, pk: int) -> HttpResponse:
-    notice = services.notice_mark_read(notice=selectors.notice_for(user_of(request), pk))
+    notice = services.notice_mark_read(notice=get_object_or_404(selectors.notices_for(user_of(request)), pk=pk))
     if notice.url and url_has_allowed_host_and_scheme(notice.url, allowed_hosts=None):
         return redirect(notice.url)
     return redirect("accounts:notice_list")
