@@ -109,7 +109,13 @@ class SupportTopic(TaxonomyTerm):
 
 
 class Stage(TaxonomyTerm):
-    """How far along a mutual is: exploring, developing, recently spun out, established."""
+    """How far along a mutual is (accounts/taxonomy.py): the five stages of the guide to setting up a mutual, then
+    launched and established."""
+
+    guide_step = models.PositiveSmallIntegerField(
+        null=True, blank=True, unique=True, help_text="Its number in the guide 'How to set up a mutual' (1-5), if any."
+    )
+    summary = models.CharField(max_length=300, blank=True)
 
 
 class Mutual(models.Model):

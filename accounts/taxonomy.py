@@ -67,9 +67,15 @@ SUPPORT_TOPICS: list[tuple[str, str, str]] = [
     ("hr", "HR", "HR"),
 ]
 
-STAGES: list[tuple[str, str]] = [
-    ("exploring", "Exploring"),
-    ("developing", "Developing"),
-    ("recently-spun-out", "Recently spun out"),
-    ("established", "Established"),
+# How far along a mutual is. The first five are the stages of the guide "How to set up a mutual" (guide_step 1-5);
+# the last two follow spinning out. One list for the guide, mutual profiles, mentors' experience, resources and the
+# pipeline. The slugs of the four stages the service started with are kept, so links and filters keep working.
+STAGES: list[tuple[str, str, int | None, str]] = [
+    ("exploring", "Exploring the idea", 1, "Is a mutual right for your service and your colleagues?"),
+    ("building-support", "Building support", 2, "Bring staff, managers, commissioners and unions with you."),
+    ("developing", "Developing the plan", 3, "The business plan, legal form, governance and finance."),
+    ("preparing", "Preparing to spin out", 4, "TUPE and pensions, the contract, systems and the back office."),
+    ("spinning-out", "Spinning out", 5, "The contract is signed, staff transfer and the mutual starts trading."),
+    ("recently-spun-out", "Launched", None, "Trading as a mutual, in its first years."),
+    ("established", "Established", None, "A mutual with a track record, growing and winning contracts."),
 ]

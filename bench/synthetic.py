@@ -33,7 +33,7 @@ def programme_taxonomy() -> Taxonomy:
     return Taxonomy(
         service_areas=tuple(name.lower() for _, name in SERVICE_AREAS),
         topics=tuple(short for _, _, short in SUPPORT_TOPICS),
-        stages=tuple(name.lower() for _, name in STAGES),
+        stages=tuple(name.lower() for _, name, *_ in STAGES),
         regions=tuple(name for _, name in REGIONS),
         region_adjacency=adjacency,
     )

@@ -29,6 +29,7 @@ SECOND_REQUEST_SHARE = 0.11
 # What mutuals at each stage most often ask about (topic slugs), most likely first.
 STAGE_TOPICS: dict[str, list[str]] = {
     "exploring": ["business-planning", "legal-form-and-governance", "stakeholder-and-staff-engagement", "leadership"],
+    "building-support": ["stakeholder-and-staff-engagement", "leadership", "business-planning"],
     "developing": [
         "tupe-and-employment",
         "pensions",
@@ -36,6 +37,8 @@ STAGE_TOPICS: dict[str, list[str]] = {
         "finance-and-investment",
         "procurement-and-commissioning",
     ],
+    "preparing": ["tupe-and-employment", "pensions", "procurement-and-commissioning", "back-office-support", "tax"],
+    "spinning-out": ["tupe-and-employment", "pensions", "hr", "back-office-support"],
     "recently-spun-out": ["back-office-support", "bid-writing", "hr", "finance-and-investment", "tax"],
     "established": ["social-value", "bid-writing", "marketing", "leadership", "procurement-and-commissioning"],
 }

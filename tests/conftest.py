@@ -126,6 +126,7 @@ def _taxonomy_after_flush(request: pytest.FixtureRequest) -> None:
 
     if not Region.objects.exists():
         importlib.import_module("accounts.migrations.0002_seed_taxonomy").load(apps, None)
+        importlib.import_module("accounts.migrations.0006_stages_follow_the_guide").align(apps, None)
 
 
 @pytest.fixture(autouse=True)

@@ -79,10 +79,9 @@ def test_there_is_no_cycle_between_apps() -> None:
     graph = {app: set(imports) for app, imports in _app_graph().items()}
 
     def reaches(start: str, goal: str, seen: set[str]) -> bool:
-        for nxt in graph.get(start, ()):
-            if nxt == goal or (nxt not in seen and reaches(nxt, goal, seen | {nxt})):
-                return True
-        return False
+        return any(
+            nxt == goal or (nxt not in seen and reaches(nxt, goal, seen | {nxt})) for nxt in graph.get(start, ())
+        )
 
     cycles = sorted(app for app in graph if reaches(app, app, {app}))
     assert not cycles, f"apps on an import cycle: {cycles}"

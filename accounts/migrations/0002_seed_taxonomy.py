@@ -14,7 +14,16 @@ def load(apps, schema_editor):
         Region.objects.update_or_create(slug=slug, defaults={"name": name, "order": order})
     for order, (slug, name, short) in enumerate(taxonomy.SUPPORT_TOPICS):
         SupportTopic.objects.update_or_create(slug=slug, defaults={"name": name, "order": order, "short_name": short})
-    for order, (slug, name) in enumerate(taxonomy.STAGES):
+    # The four stages the service started with (0006 aligns them with the guide's five): frozen here, so this
+    # migration does the same whatever accounts/taxonomy.py says today.
+    for order, (slug, name) in enumerate(
+        [
+            ("exploring", "Exploring"),
+            ("developing", "Developing"),
+            ("recently-spun-out", "Recently spun out"),
+            ("established", "Established"),
+        ]
+    ):
         Stage.objects.update_or_create(slug=slug, defaults={"name": name, "order": order})
     regions = {r.slug: r for r in Region.objects.all()}
     for a, b in taxonomy.REGION_NEIGHBOURS:

@@ -11,7 +11,7 @@ from matching.engine import EITHER, MentorArrays, RequestArrays, Taxonomy
 
 AREA_SLUGS = [slug for slug, _ in SERVICE_AREAS]
 TOPIC_SLUGS = [slug for slug, _, _ in SUPPORT_TOPICS]
-STAGE_SLUGS = [slug for slug, _ in STAGES]
+STAGE_SLUGS = [slug for slug, *_ in STAGES]
 REGION_SLUGS = [slug for slug, _ in REGIONS]
 
 
@@ -23,7 +23,7 @@ def programme_taxonomy() -> Taxonomy:
     return Taxonomy(
         service_areas=tuple(name.lower() for _, name in SERVICE_AREAS),
         topics=tuple(short for _, _, short in SUPPORT_TOPICS),
-        stages=tuple(name.lower() for _, name in STAGES),
+        stages=tuple(name.lower() for _, name, *_ in STAGES),
         regions=tuple(name for _, name in REGIONS),
         region_adjacency=adjacency,
     )

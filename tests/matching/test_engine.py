@@ -68,14 +68,14 @@ def test_explanations_say_why_in_plain_language() -> None:
         "Works in fire and rescue",
         "Covers 2 of your 3 topics: TUPE, pensions",
         "Also in the North West",
-        "Has helped mutuals at your stage: recently spun out",
+        "Has helped mutuals at your stage: launched",
         "Has room for 2 more mutuals",
     ]
     assert reasons[0][1] == [
         "Works in fire and rescue",
         "Covers 1 of your 3 topics: TUPE",
         "Based nearby, in Yorkshire and the Humber",
-        "Has helped mutuals at your stage: recently spun out",
+        "Has helped mutuals at your stage: launched",
         "Has room for 1 more mutual",
     ]
     # No shared area or stage: no sentence for them.
@@ -98,7 +98,7 @@ def test_explanations_after_the_mentor_changed_leave_out_what_is_no_longer_true(
     reasons = engine.explain_top_k(topk, requests, changed, TAXONOMY)
     one = engine.explain(0, 0, topk.components[0, 0], requests, changed, TAXONOMY)
 
-    expected = ["Also in the North West", "Has helped mutuals at your stage: recently spun out"]
+    expected = ["Also in the North West", "Has helped mutuals at your stage: launched"]
     assert reasons == [[expected]]
     assert one == expected
 
