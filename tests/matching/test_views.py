@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -13,16 +12,11 @@ from accounts.models import MentorProfile, Mutual, User
 from matching import services
 from matching.models import BatchProposal, Introduction, MatchingWeights, MatchRun, MentoringRequest, ProposedPair
 from messaging.models import Relationship
+from tests.clients import ClientFor
 from tests.factories import MembershipFactory, MentorProfileFactory, UserFactory, service_area, topic
 from tests.matching.factories import MentoringRequestFactory, rank
 
 pytestmark = pytest.mark.django_db
-
-
-def client_for(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture
@@ -55,7 +49,11 @@ def valid_request_data(**overrides: object) -> dict[str, object]:
 
 
 def test_a_member_raises_a_request_with_the_service_area_defaulting_from_the_mutual(
-    member: User, mutual: Mutual, mentor_profile: MentorProfile, django_capture_on_commit_callbacks
+    member: User,
+    mutual: Mutual,
+    mentor_profile: MentorProfile,
+    django_capture_on_commit_callbacks,
+    client_for: ClientFor,
 ) -> None:
     client = client_for(member)
     page = client.get(reverse("matching:request_create"))
@@ -73,7 +71,7 @@ def test_a_member_raises_a_request_with_the_service_area_defaulting_from_the_mut
     assert "Good match" in detail.content.decode() or "Strong match" in detail.content.decode()
 
 
-def test_a_member_of_two_mutuals_chooses_which_one(member: User, mutual: Mutual) -> None:
+def test_a_member_of_two_mutuals_chooses_which_one(member: User, mutual: Mutual, client_for: ClientFor) -> None:
     second = MembershipFactory(user=member).mutual
     client = client_for(member)
     response = client.post(reverse("matching:request_create"), valid_request_data(mutual=second.pk))
@@ -100,7 +98,7 @@ def test_a_member_of_two_mutuals_chooses_which_one(member: User, mutual: Mutual)
     ],
 )
 def test_bad_request_input_shows_the_error_summary_and_saves_nothing(
-    member: User, mutual: Mutual, overrides: dict[str, object], field: str
+    member: User, mutual: Mutual, overrides: dict[str, object], field: str, client_for: ClientFor
 ) -> None:
     response = client_for(member).post(reverse("matching:request_create"), valid_request_data(**overrides))
     assert response.status_code == 200
@@ -111,7 +109,9 @@ def test_bad_request_input_shows_the_error_summary_and_saves_nothing(
     assert not MentoringRequest.objects.exists()
 
 
-def test_unicode_and_markup_are_stored_as_text_and_shown_escaped(member: User, mutual: Mutual) -> None:
+def test_unicode_and_markup_are_stored_as_text_and_shown_escaped(
+    member: User, mutual: Mutual, client_for: ClientFor
+) -> None:
     payload = '<script>alert("x")</script> Żółć 🐝'
     client = client_for(member)
     client.post(reverse("matching:request_create"), valid_request_data(title=payload[:150], description=payload))
@@ -123,13 +123,13 @@ def test_unicode_and_markup_are_stored_as_text_and_shown_escaped(member: User, m
     assert "Żółć 🐝" in body
 
 
-def test_people_who_are_not_members_are_told_who_can_ask(mentor: User) -> None:
+def test_people_who_are_not_members_are_told_who_can_ask(mentor: User, client_for: ClientFor) -> None:
     response = client_for(mentor).get(reverse("matching:request_create"))
     assert response.status_code == 403
     assert "Only mutuals can ask for a mentor" in response.content.decode()
 
 
-def test_editing_an_open_request(open_request: MentoringRequest, member: User) -> None:
+def test_editing_an_open_request(open_request: MentoringRequest, member: User, client_for: ClientFor) -> None:
     client = client_for(member)
     url = reverse("matching:request_edit", kwargs={"pk": open_request.pk})
     assert client.get(url).context["form"].initial["title"] == "Help with our TUPE transfer"
@@ -144,7 +144,7 @@ def test_editing_an_open_request(open_request: MentoringRequest, member: User) -
 
 
 def test_a_request_that_is_not_open_cannot_be_edited_or_have_mentors_chosen(
-    introduction: Introduction, member: User
+    introduction: Introduction, member: User, client_for: ClientFor
 ) -> None:
     client = client_for(member)
     pk = introduction.request_id
@@ -155,7 +155,7 @@ def test_a_request_that_is_not_open_cannot_be_edited_or_have_mentors_chosen(
     assert Introduction.objects.count() == 1
 
 
-def test_withdrawing_needs_a_reason(open_request: MentoringRequest, member: User) -> None:
+def test_withdrawing_needs_a_reason(open_request: MentoringRequest, member: User, client_for: ClientFor) -> None:
     client = client_for(member)
     url = reverse("matching:request_withdraw", kwargs={"pk": open_request.pk})
     response = client.post(url, {"reason": ""})
@@ -178,7 +178,9 @@ def three_mentors(open_request: MentoringRequest, mentor_profile: MentorProfile)
     return mentors
 
 
-def test_choosing_mentors_in_order(open_request: MentoringRequest, member: User, three_mentors) -> None:
+def test_choosing_mentors_in_order(
+    open_request: MentoringRequest, member: User, three_mentors, client_for: ClientFor
+) -> None:
     client = client_for(member)
     url = reverse("matching:request_choose", kwargs={"pk": open_request.pk})
     page = client.get(url)
@@ -206,7 +208,7 @@ def test_choosing_mentors_in_order(open_request: MentoringRequest, member: User,
     ],
 )
 def test_bad_choices_show_errors_and_introduce_nobody(
-    open_request: MentoringRequest, member: User, three_mentors, choices, field, message
+    open_request: MentoringRequest, member: User, three_mentors, choices, field, message, client_for: ClientFor
 ) -> None:
     if choices == "stranger":
         data = {"first_choice": MentorProfileFactory(status=MentorProfile.Status.PENDING).pk}
@@ -225,7 +227,9 @@ def test_bad_choices_show_errors_and_introduce_nobody(
 # --- The mentor's side ----------------------------------------------------------------------------------------
 
 
-def test_the_mentor_sees_the_request_and_why_they_were_suggested(introduction: Introduction, mentor: User) -> None:
+def test_the_mentor_sees_the_request_and_why_they_were_suggested(
+    introduction: Introduction, mentor: User, client_for: ClientFor
+) -> None:
     client = client_for(mentor)
     listing = client.get(reverse("matching:introduction_list"))
     assert "Help with our TUPE transfer" in listing.content.decode()
@@ -236,7 +240,9 @@ def test_the_mentor_sees_the_request_and_why_they_were_suggested(introduction: I
     assert "first choice" in body
 
 
-def test_accepting_needs_the_confirmation_then_opens_the_relationship(introduction: Introduction, mentor: User) -> None:
+def test_accepting_needs_the_confirmation_then_opens_the_relationship(
+    introduction: Introduction, mentor: User, client_for: ClientFor
+) -> None:
     client = client_for(mentor)
     url = reverse("matching:introduction_accept", kwargs={"pk": introduction.pk})
     response = client.post(url, {})
@@ -251,7 +257,9 @@ def test_accepting_needs_the_confirmation_then_opens_the_relationship(introducti
     assert introduction.status == Introduction.Status.ACCEPTED
 
 
-def test_accepting_over_capacity_shows_the_reason(introduction: Introduction, mentor: User) -> None:
+def test_accepting_over_capacity_shows_the_reason(
+    introduction: Introduction, mentor: User, client_for: ClientFor
+) -> None:
     MentorProfile.objects.filter(user=mentor).update(active_mentees=2, capacity=2)
     response = client_for(mentor).post(
         reverse("matching:introduction_accept", kwargs={"pk": introduction.pk}), {"confirm": "on"}
@@ -261,7 +269,7 @@ def test_accepting_over_capacity_shows_the_reason(introduction: Introduction, me
     assert not Relationship.objects.exists()
 
 
-def test_declining_needs_a_reason(introduction: Introduction, mentor: User) -> None:
+def test_declining_needs_a_reason(introduction: Introduction, mentor: User, client_for: ClientFor) -> None:
     client = client_for(mentor)
     url = reverse("matching:introduction_decline", kwargs={"pk": introduction.pk})
     assert client.post(url, {"reason": "  "}).status_code == 200
@@ -272,7 +280,7 @@ def test_declining_needs_a_reason(introduction: Introduction, mentor: User) -> N
     assert (introduction.status, introduction.decline_reason) == ("declined", "Not my area")
 
 
-def test_people_who_are_not_mentors_are_told_who_gets_introductions(member: User) -> None:
+def test_people_who_are_not_mentors_are_told_who_gets_introductions(member: User, client_for: ClientFor) -> None:
     response = client_for(member).get(reverse("matching:introduction_list"))
     assert response.status_code == 403
     assert "Only mentors receive introductions" in response.content.decode()
@@ -281,7 +289,9 @@ def test_people_who_are_not_mentors_are_told_who_gets_introductions(member: User
 # --- Object access --------------------------------------------------------------------------------------------
 
 
-def test_another_mutuals_request_is_a_404_for_get_and_post(open_request: MentoringRequest) -> None:
+def test_another_mutuals_request_is_a_404_for_get_and_post(
+    open_request: MentoringRequest, client_for: ClientFor
+) -> None:
     other_member = MembershipFactory().user
     client = client_for(other_member)
     missing = MentoringRequest.objects.order_by("-pk").first().pk + 100
@@ -295,7 +305,9 @@ def test_another_mutuals_request_is_a_404_for_get_and_post(open_request: Mentori
     assert open_request.status == MentoringRequest.Status.OPEN
 
 
-def test_another_mentors_introduction_is_a_404_for_get_and_post(introduction: Introduction) -> None:
+def test_another_mentors_introduction_is_a_404_for_get_and_post(
+    introduction: Introduction, client_for: ClientFor
+) -> None:
     other_mentor = MentorProfileFactory().user
     client = client_for(other_mentor)
     for pk in (introduction.pk, introduction.pk + 100):
@@ -309,7 +321,7 @@ def test_another_mentors_introduction_is_a_404_for_get_and_post(introduction: In
 
 
 def test_a_queued_introduction_is_not_shown_to_its_mentor_yet(
-    open_request: MentoringRequest, member: User, three_mentors
+    open_request: MentoringRequest, member: User, three_mentors, client_for: ClientFor
 ) -> None:
     services.preferences_choose(request=open_request, user=member, mentor_ids=[m.pk for m in three_mentors[:2]])
     queued = open_request.introductions.get(preference=2)
@@ -317,9 +329,10 @@ def test_a_queued_introduction_is_not_shown_to_its_mentor_yet(
     assert client.get(reverse("matching:introduction_detail", kwargs={"pk": queued.pk})).status_code == 404
 
 
-def test_csrf_is_enforced_on_state_changing_posts(introduction: Introduction, mentor: User) -> None:
-    client = Client(enforce_csrf_checks=True)
-    client.force_login(mentor)
+def test_csrf_is_enforced_on_state_changing_posts(
+    introduction: Introduction, mentor: User, client_for: ClientFor
+) -> None:
+    client = client_for(mentor, enforce_csrf_checks=True)
     response = client.post(reverse("matching:introduction_accept", kwargs={"pk": introduction.pk}), {"confirm": "on"})
     assert response.status_code == 403
     assert not Relationship.objects.exists()
@@ -336,7 +349,9 @@ def needing_attention(introduction: Introduction, mentor: User) -> MentoringRequ
     return request
 
 
-def test_staff_introduce_by_hand_from_the_eligible_list(needing_attention: MentoringRequest, staff: User) -> None:
+def test_staff_introduce_by_hand_from_the_eligible_list(
+    needing_attention: MentoringRequest, staff: User, client_for: ClientFor
+) -> None:
     helper = MentorProfileFactory(user__full_name="Helen Helper")
     client = client_for(staff)
     queue = client.get(reverse("matching:attention_queue"))
@@ -355,7 +370,9 @@ def test_staff_introduce_by_hand_from_the_eligible_list(needing_attention: Mento
     assert needing_attention.introductions.get(mentor=helper).status == Introduction.Status.PENDING
 
 
-def test_staff_record_no_match_with_a_note(needing_attention: MentoringRequest, staff: User) -> None:
+def test_staff_record_no_match_with_a_note(
+    needing_attention: MentoringRequest, staff: User, client_for: ClientFor
+) -> None:
     client = client_for(staff)
     url = reverse("matching:staff_no_match", kwargs={"pk": needing_attention.pk})
     assert client.post(url, {"note": ""}).status_code == 200
@@ -366,7 +383,9 @@ def test_staff_record_no_match_with_a_note(needing_attention: MentoringRequest, 
     assert (needing_attention.status, needing_attention.closed_note) == ("closed", "Nobody nearby")
 
 
-def test_staff_start_a_full_run_and_watch_it(open_request: MentoringRequest, staff: User) -> None:
+def test_staff_start_a_full_run_and_watch_it(
+    open_request: MentoringRequest, staff: User, client_for: ClientFor
+) -> None:
     client = client_for(staff)
     response = client.post(reverse("matching:run_start"))
     run = MatchRun.objects.get(kind=MatchRun.Kind.FULL)
@@ -382,7 +401,7 @@ def test_staff_start_a_full_run_and_watch_it(open_request: MentoringRequest, sta
     assert "Succeeded" in page and "Persist" in page
 
 
-def test_non_staff_cannot_start_a_run(member: User) -> None:
+def test_non_staff_cannot_start_a_run(member: User, client_for: ClientFor) -> None:
     assert client_for(member).post(reverse("matching:run_start")).status_code == 404
     assert not MatchRun.objects.filter(kind=MatchRun.Kind.FULL).exists()
 
@@ -397,7 +416,12 @@ def _many_requests(mutual: Mutual, count: int) -> None:
 
 @pytest.mark.parametrize("rows", [5, 50])
 def test_request_detail_query_budget(
-    mutual: Mutual, member: User, rows: int, django_assert_max_num_queries, monkeypatch: pytest.MonkeyPatch
+    mutual: Mutual,
+    member: User,
+    rows: int,
+    django_assert_max_num_queries,
+    monkeypatch: pytest.MonkeyPatch,
+    client_for: ClientFor,
 ) -> None:
     request = MentoringRequestFactory(mutual=mutual, topics=[topic(), topic("pensions")])
     mentors = [MentorProfileFactory() for _ in range(rows)]
@@ -413,7 +437,9 @@ def test_request_detail_query_budget(
 
 
 @pytest.mark.parametrize("rows", [5, 50])
-def test_request_list_query_budget(mutual: Mutual, member: User, rows: int, django_assert_max_num_queries) -> None:
+def test_request_list_query_budget(
+    mutual: Mutual, member: User, rows: int, django_assert_max_num_queries, client_for: ClientFor
+) -> None:
     _many_requests(mutual, rows)
     client = client_for(member)
     with django_assert_max_num_queries(12):
@@ -423,7 +449,9 @@ def test_request_list_query_budget(mutual: Mutual, member: User, rows: int, djan
 
 
 @pytest.mark.parametrize("rows", [5, 50])
-def test_introduction_list_query_budget(mentor: User, rows: int, django_assert_max_num_queries) -> None:
+def test_introduction_list_query_budget(
+    mentor: User, rows: int, django_assert_max_num_queries, client_for: ClientFor
+) -> None:
     profile = mentor.mentor_profile
     for _ in range(rows):
         request = MentoringRequestFactory(
@@ -444,7 +472,7 @@ def test_introduction_list_query_budget(mentor: User, rows: int, django_assert_m
 
 
 @pytest.mark.parametrize("rows", [5, 50])
-def test_staff_lists_query_budget(staff: User, rows: int, django_assert_max_num_queries) -> None:
+def test_staff_lists_query_budget(staff: User, rows: int, django_assert_max_num_queries, client_for: ClientFor) -> None:
     for _ in range(rows):
         MentoringRequestFactory(topics=[topic(), topic("pensions")], status=MentoringRequest.Status.NEEDS_ATTENTION)
         MatchRun.objects.create(kind=MatchRun.Kind.REQUEST, status=MatchRun.Status.SUCCEEDED, timings={"load": 0.1})
@@ -470,7 +498,9 @@ def test_staff_lists_query_budget(staff: User, rows: int, django_assert_max_num_
 
 
 @pytest.mark.parametrize("rows", [5, 50])
-def test_batch_detail_query_budget(staff: User, rows: int, django_assert_max_num_queries) -> None:
+def test_batch_detail_query_budget(
+    staff: User, rows: int, django_assert_max_num_queries, client_for: ClientFor
+) -> None:
     proposal = BatchProposal.objects.create(created_by=staff)
     for _ in range(rows):
         ProposedPair.objects.create(
@@ -483,7 +513,9 @@ def test_batch_detail_query_budget(staff: User, rows: int, django_assert_max_num
     assert len(response.context["proposed"]) == rows
 
 
-def test_dashboard_sections(member: User, mentor: User, staff: User, introduction: Introduction) -> None:
+def test_dashboard_sections(
+    member: User, mentor: User, staff: User, introduction: Introduction, client_for: ClientFor
+) -> None:
     member_page = client_for(member).get(reverse("accounts:dashboard")).content.decode()
     assert "Your requests for a mentor" in member_page and "Help with our TUPE transfer" in member_page
     mentor_page = client_for(mentor).get(reverse("accounts:dashboard")).content.decode()
@@ -496,7 +528,7 @@ def test_dashboard_sections(member: User, mentor: User, staff: User, introductio
     assert "Introductions waiting for you" not in outsider_page
 
 
-def test_the_admin_lists_every_matching_model(introduction: Introduction) -> None:
+def test_the_admin_lists_every_matching_model(introduction: Introduction, client_for: ClientFor) -> None:
     superuser = UserFactory(is_staff=True, is_superuser=True, is_programme_team=True)
     from tests.conftest import enable_mfa
 
