@@ -21,6 +21,7 @@ from allauth.mfa.utils import is_mfa_enabled
 from django.test import Client
 
 from accounts.models import MentorProfile, Mutual, User
+from tests.clients import ClientFor, signed_in_client
 from tests.factories import MembershipFactory, MentorProfileFactory, MutualFactory, UserFactory
 
 # The real-Redis Celery worker fixture (`celery_redis_worker`) for integration tests.
@@ -199,15 +200,19 @@ def outsider(db) -> User:  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
+def client_for() -> ClientFor:
+    """client_for(user, **client_kwargs) -> a new Client signed in as `user`, e.g. client_for(staff) or
+    client_for(member, enforce_csrf_checks=True) for a CSRF test. See tests/clients.py."""
+    return signed_in_client
+
+
+@pytest.fixture
 def persona_client(db, member, mentor, ambassador, staff, outsider) -> Callable[[str], Client]:  # type: ignore[no-untyped-def]
     """persona_client("member") -> a Client signed in as that persona ("anonymous" is signed out)."""
     users = {"member": member, "mentor": mentor, "ambassador": ambassador, "staff": staff, "outsider": outsider}
 
     def make(persona: str) -> Client:
-        client = Client()
-        if persona != "anonymous":
-            client.force_login(users[persona])
-        return client
+        return Client() if persona == "anonymous" else signed_in_client(users[persona])
 
     return make
 

@@ -11,6 +11,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from tests import matrix
+from tests.clients import ClientFor
 from tests.matrix import LOGIN, PERSONAS, REDIRECT, Route
 
 # URL namespaces that belong to third-party apps and are covered by their own tests or by tests/accounts.
@@ -70,18 +71,17 @@ def _check(client: Client, method: str, url: str, data: dict, expected: int | st
 
 
 @pytest.mark.django_db
-def test_permission_matrix(personas: SimpleNamespace, capsys: pytest.CaptureFixture[str]) -> None:
+def test_permission_matrix(
+    personas: SimpleNamespace, capsys: pytest.CaptureFixture[str], client_for: ClientFor
+) -> None:
     world = SimpleNamespace(**vars(personas))
     for module in _modules():
         build = getattr(module, "build", None)
         if build:
             build(world)
-    clients = {}
-    for persona in PERSONAS:
-        client = Client()
-        if persona != "anonymous":
-            client.force_login(getattr(world, persona))
-        clients[persona] = client
+    clients = {
+        persona: Client() if persona == "anonymous" else client_for(getattr(world, persona)) for persona in PERSONAS
+    }
 
     failures: list[str] = []
     cells = 0

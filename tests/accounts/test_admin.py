@@ -21,6 +21,7 @@ from accounts.models import (
     SupportTopic,
     User,
 )
+from tests.clients import ClientFor
 from tests.conftest import enable_mfa
 from tests.factories import UserFactory
 
@@ -30,12 +31,10 @@ MODELS = [User, ServiceArea, Region, SupportTopic, Stage, Mutual, Membership, Mu
 
 
 @pytest.fixture
-def superuser_client(db: None) -> Client:
+def superuser_client(db: None, client_for: ClientFor) -> Client:
     superuser = UserFactory(email="root@example.org", is_staff=True, is_superuser=True, is_programme_team=True)
     enable_mfa(superuser)  # programme staff must have MFA before anything else works
-    client = Client()
-    client.force_login(superuser)
-    return client
+    return client_for(superuser)
 
 
 @pytest.fixture

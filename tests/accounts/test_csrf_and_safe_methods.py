@@ -25,6 +25,7 @@ from accounts.models import (
 )
 from notifications.models import EmailPreferences, Notice
 from tests.accounts.helpers import mutual_form_data, profile_form_data
+from tests.clients import ClientFor
 from tests.factories import MembershipFactory, UserFactory
 from tests.matrix import accounts as accounts_matrix
 from tests.matrix import expect
@@ -126,10 +127,9 @@ CHANGES = [
 
 
 @pytest.mark.parametrize("change", CHANGES, ids=lambda change: change.url_name)
-def test_a_post_without_the_csrf_token_is_refused(world: SimpleNamespace, change: Post) -> None:
+def test_a_post_without_the_csrf_token_is_refused(world: SimpleNamespace, change: Post, client_for: ClientFor) -> None:
     change.prepare(world)
-    strict = Client(enforce_csrf_checks=True)
-    strict.force_login(getattr(world, change.who))
+    strict = client_for(getattr(world, change.who), enforce_csrf_checks=True)
     before = snapshot()
 
     response = strict.post(change.url(world), change.data(world))
@@ -138,8 +138,7 @@ def test_a_post_without_the_csrf_token_is_refused(world: SimpleNamespace, change
     assert snapshot() == before
 
     # The same request with the token goes through, so the refusal above was the CSRF check and nothing else.
-    relaxed = Client()
-    relaxed.force_login(getattr(world, change.who))
+    relaxed = client_for(getattr(world, change.who))
     accepted = relaxed.post(change.url(world), change.data(world))
     assert accepted.status_code == 302
     assert snapshot() != before
@@ -156,14 +155,12 @@ def test_every_accounts_post_route_is_covered_here() -> None:
 
 
 @pytest.mark.parametrize("route", accounts_matrix.ROUTES, ids=lambda route: route.name)
-def test_no_get_changes_anything(world: SimpleNamespace, route: Any) -> None:
+def test_no_get_changes_anything(world: SimpleNamespace, route: Any, client_for: ClientFor) -> None:
     url = reverse(route.name, kwargs=route.kwargs(world)) + route.query
     before = snapshot()
 
     for persona in expect(0):
-        client = Client()
-        if persona != "anonymous":
-            client.force_login(getattr(world, persona))
+        client = Client() if persona == "anonymous" else client_for(getattr(world, persona))
         client.get(url)
 
     assert snapshot() == before

@@ -11,6 +11,7 @@ from django.urls import reverse
 from accounts import dashboard
 from accounts.models import MentorProfile, Mutual, User
 from tests.accounts.helpers import assert_form_error, mutual_form_data
+from tests.clients import ClientFor, signed_in_client
 from tests.factories import MembershipFactory, MentorProfileFactory, MutualFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -21,14 +22,8 @@ pytestmark = pytest.mark.django_db
 DASHBOARD_QUERY_BUDGET = 18
 
 
-def signed_in(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
 def dashboard_page(user: User) -> str:
-    response = signed_in(user).get(reverse("accounts:dashboard"))
+    response = signed_in_client(user).get(reverse("accounts:dashboard"))
     assert response.status_code == 200
     return response.content.decode()
 
@@ -94,12 +89,12 @@ class TestDashboard:
         assert "/account/login/" in response["Location"]
 
     @pytest.mark.parametrize("rows", [5, 50])
-    def test_query_budget(self, rows: int, django_assert_max_num_queries) -> None:  # type: ignore[no-untyped-def]
+    def test_query_budget(self, rows: int, django_assert_max_num_queries, client_for: ClientFor) -> None:  # type: ignore[no-untyped-def]
         person = UserFactory()
         for _ in range(rows):
             MembershipFactory(user=person, mutual=MutualFactory())
         MentorProfileFactory(user=person)
-        client = signed_in(person)
+        client = client_for(person)
 
         with django_assert_max_num_queries(DASHBOARD_QUERY_BUDGET):
             response = client.get(reverse("accounts:dashboard"))
@@ -156,47 +151,47 @@ class TestDashboardSections:
 
 
 class TestOnboarding:
-    def test_both_paths_are_offered_to_someone_new(self, outsider: User) -> None:
-        page = signed_in(outsider).get(reverse("accounts:onboarding")).content.decode()
+    def test_both_paths_are_offered_to_someone_new(self, outsider: User, client_for: ClientFor) -> None:
+        page = client_for(outsider).get(reverse("accounts:onboarding")).content.decode()
 
         assert "I represent a mutual" in page
         assert "I want to volunteer as a mentor" in page
         assert "invite you" in page  # joining an existing mutual is by invitation only, and the page says so
 
-    def test_the_mutual_path_leads_to_creating_one(self, outsider: User) -> None:
-        response = signed_in(outsider).post(reverse("accounts:onboarding"), {"path": "mutual"})
+    def test_the_mutual_path_leads_to_creating_one(self, outsider: User, client_for: ClientFor) -> None:
+        response = client_for(outsider).post(reverse("accounts:onboarding"), {"path": "mutual"})
 
         assert response.status_code == 302
         assert response["Location"] == reverse("accounts:mutual_create")
 
-    def test_the_mentor_path_leads_to_volunteering(self, outsider: User) -> None:
-        response = signed_in(outsider).post(reverse("accounts:onboarding"), {"path": "mentor"})
+    def test_the_mentor_path_leads_to_volunteering(self, outsider: User, client_for: ClientFor) -> None:
+        response = client_for(outsider).post(reverse("accounts:onboarding"), {"path": "mentor"})
 
         assert response.status_code == 302
         assert response["Location"] == reverse("accounts:mentor_profile_create")
 
-    def test_a_mentor_is_offered_the_mutual_path_only(self, mentor: User) -> None:
-        client = signed_in(mentor)
+    def test_a_mentor_is_offered_the_mutual_path_only(self, mentor: User, client_for: ClientFor) -> None:
+        client = client_for(mentor)
         page = client.get(reverse("accounts:onboarding")).content.decode()
 
         assert "I represent a mutual" in page
         assert "I want to volunteer as a mentor" not in page
         assert_form_error(client.post(reverse("accounts:onboarding"), {"path": "mentor"}), "Select a valid choice")
 
-    def test_a_member_is_offered_to_volunteer_too(self, member: User, mutual: Mutual) -> None:
-        page = signed_in(member).get(reverse("accounts:onboarding")).content.decode()
+    def test_a_member_is_offered_to_volunteer_too(self, member: User, mutual: Mutual, client_for: ClientFor) -> None:
+        page = client_for(member).get(reverse("accounts:onboarding")).content.decode()
 
         assert "I want to volunteer as a mentor" in page
         assert mutual.name in page
 
     @pytest.mark.parametrize("data", [{}, {"path": ""}, {"path": "ambassador"}])
-    def test_no_choice_is_an_error(self, outsider: User, data: dict[str, str]) -> None:
-        response = signed_in(outsider).post(reverse("accounts:onboarding"), data)
+    def test_no_choice_is_an_error(self, outsider: User, data: dict[str, str], client_for: ClientFor) -> None:
+        response = client_for(outsider).post(reverse("accounts:onboarding"), data)
 
         assert_form_error(response)
 
-    def test_after_creating_a_mutual_the_mentor_path_is_offered(self, outsider: User) -> None:
-        client = signed_in(outsider)
+    def test_after_creating_a_mutual_the_mentor_path_is_offered(self, outsider: User, client_for: ClientFor) -> None:
+        client = client_for(outsider)
         response = client.post(reverse("accounts:mutual_create"), mutual_form_data(), follow=True)
 
         assert "Volunteer as a mentor" in response.content.decode()

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import MentorProfile, Mutual, User
+from tests.clients import ClientFor, signed_in_client
 from tests.factories import MentorProfileFactory, MutualFactory, region, service_area, stage, topic
 
 pytestmark = pytest.mark.django_db
@@ -20,12 +21,6 @@ pytestmark = pytest.mark.django_db
 # form's choice lists and the validation of a chosen one (5), count and rows (2), one prefetch per many-to-many
 # shown (3), saving the session (3), and a little room for the header's counts from other apps.
 DIRECTORY_QUERY_BUDGET = 20
-
-
-def signed_in(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def names_on(response: object) -> str:
@@ -57,19 +52,21 @@ def make_mutuals(count: int, start: int = 0) -> list[Mutual]:
 
 
 class TestMentorDirectoryAccess:
-    def test_members_see_approved_mentors_only(self, member: User, mentor_profile: MentorProfile) -> None:
+    def test_members_see_approved_mentors_only(
+        self, member: User, mentor_profile: MentorProfile, client_for: ClientFor
+    ) -> None:
         MentorProfileFactory(user__full_name="Pending Person", status=MentorProfile.Status.PENDING)
         MentorProfileFactory(user__full_name="Rejected Person", status=MentorProfile.Status.REJECTED)
 
-        page = names_on(signed_in(member).get(reverse("accounts:mentor_directory")))
+        page = names_on(client_for(member).get(reverse("accounts:mentor_directory")))
 
         assert "Bob Mentor" in page
         assert "Pending Person" not in page
         assert "Rejected Person" not in page
         assert "1 mentor" in page
 
-    def test_staff_see_the_directory(self, staff: User, mentor_profile: MentorProfile) -> None:
-        assert "Bob Mentor" in names_on(signed_in(staff).get(reverse("accounts:mentor_directory")))
+    def test_staff_see_the_directory(self, staff: User, mentor_profile: MentorProfile, client_for: ClientFor) -> None:
+        assert "Bob Mentor" in names_on(client_for(staff).get(reverse("accounts:mentor_directory")))
 
     @pytest.mark.parametrize("persona", ["mentor", "ambassador", "outsider"])
     def test_people_without_a_mutual_get_an_explanation_not_mentors(
@@ -91,21 +88,21 @@ class TestMentorDirectoryAccess:
         assert response.status_code == 302
         assert "/account/login/" in response["Location"]
 
-    def test_a_pending_mentors_page_is_404_like_a_missing_one(self, member: User) -> None:
+    def test_a_pending_mentors_page_is_404_like_a_missing_one(self, member: User, client_for: ClientFor) -> None:
         pending = MentorProfileFactory(status=MentorProfile.Status.PENDING)
-        client = signed_in(member)
+        client = client_for(member)
 
         assert client.get(reverse("accounts:mentor_detail", kwargs={"profile_id": pending.pk})).status_code == 404
         assert client.get(reverse("accounts:mentor_detail", kwargs={"profile_id": 999999})).status_code == 404
 
     def test_the_public_page_of_a_mentor_hides_private_details(
-        self, member: User, mentor_profile: MentorProfile, other_mutual: Mutual
+        self, member: User, mentor_profile: MentorProfile, other_mutual: Mutual, client_for: ClientFor
     ) -> None:
         mentor_profile.conflicts.set([other_mutual])
         MentorProfile.objects.filter(pk=mentor_profile.pk).update(conflicts_note="Sister runs Hillside")
 
         page = names_on(
-            signed_in(member).get(reverse("accounts:mentor_detail", kwargs={"profile_id": mentor_profile.pk}))
+            client_for(member).get(reverse("accounts:mentor_detail", kwargs={"profile_id": mentor_profile.pk}))
         )
 
         assert mentor_profile.headline in page
@@ -145,7 +142,7 @@ class TestMentorFilters:
         }
 
     def search(self, member: User, query: str) -> str:
-        return names_on(signed_in(member).get(reverse("accounts:mentor_directory") + query))
+        return names_on(signed_in_client(member).get(reverse("accounts:mentor_directory") + query))
 
     def test_topic(self, member: User, mentors: dict[str, MentorProfile]) -> None:
         page = self.search(member, "?topic=pensions")
@@ -210,8 +207,8 @@ class TestMentorFilters:
     @pytest.mark.parametrize(
         "query", ["?topic=no-such-topic", "?region=%00", "?q=" + "x" * 300, "?available=banana", "?page=-1"]
     )
-    def test_nonsense_in_the_query_string_is_not_a_500(self, member: User, query: str) -> None:
-        response = signed_in(member).get(reverse("accounts:mentor_directory") + query)
+    def test_nonsense_in_the_query_string_is_not_a_500(self, member: User, query: str, client_for: ClientFor) -> None:
+        response = client_for(member).get(reverse("accounts:mentor_directory") + query)
 
         assert response.status_code == 200
 
@@ -230,11 +227,11 @@ class TestMentorFilters:
 
 
 class TestPagination:
-    def test_twenty_a_page_with_the_filters_kept(self, member: User) -> None:
+    def test_twenty_a_page_with_the_filters_kept(self, member: User, client_for: ClientFor) -> None:
         make_mentors(45)
 
-        first = names_on(signed_in(member).get(reverse("accounts:mentor_directory") + "?topic=pensions"))
-        third = names_on(signed_in(member).get(reverse("accounts:mentor_directory") + "?topic=pensions&page=3"))
+        first = names_on(client_for(member).get(reverse("accounts:mentor_directory") + "?topic=pensions"))
+        third = names_on(client_for(member).get(reverse("accounts:mentor_directory") + "?topic=pensions&page=3"))
 
         assert first.count('class="app-card"') == 20
         assert "45 mentors" in first
@@ -243,10 +240,10 @@ class TestPagination:
         assert third.count('class="app-card"') == 5
         assert 'rel="prev"' in third and 'rel="next"' not in third
 
-    def test_a_page_beyond_the_end_shows_the_last_page(self, member: User) -> None:
+    def test_a_page_beyond_the_end_shows_the_last_page(self, member: User, client_for: ClientFor) -> None:
         make_mentors(25)
 
-        page = names_on(signed_in(member).get(reverse("accounts:mentor_directory") + "?page=99"))
+        page = names_on(client_for(member).get(reverse("accounts:mentor_directory") + "?page=99"))
 
         assert page.count('class="app-card"') == 5
 
@@ -283,8 +280,8 @@ class TestMutualDirectory:
         assert "Lakeside Probation Mutual" in page
         assert "Quiet Care Mutual" not in page
 
-    def test_staff_see_every_mutual(self, staff: User, mutuals: dict[str, Mutual]) -> None:
-        page = names_on(signed_in(staff).get(reverse("accounts:mutual_directory")))
+    def test_staff_see_every_mutual(self, staff: User, mutuals: dict[str, Mutual], client_for: ClientFor) -> None:
+        page = names_on(client_for(staff).get(reverse("accounts:mutual_directory")))
 
         assert "Lakeside Probation Mutual" in page
         assert "Quiet Care Mutual" in page
@@ -304,18 +301,22 @@ class TestMutualDirectory:
         assert "Lakeside" not in names_on(Client().get(url + "?q=merger"))
         assert "Lakeside" not in names_on(Client().get(url + "?q=county+council"))
 
-    def test_staff_search_descriptions_and_parent_bodies(self, staff: User, mutuals: dict[str, Mutual]) -> None:
+    def test_staff_search_descriptions_and_parent_bodies(
+        self, staff: User, mutuals: dict[str, Mutual], client_for: ClientFor
+    ) -> None:
         url = reverse("accounts:mutual_directory")
 
-        assert "Lakeside" in names_on(signed_in(staff).get(url + "?q=merger"))
-        assert "Lakeside" in names_on(signed_in(staff).get(url + "?q=county+council"))
+        assert "Lakeside" in names_on(client_for(staff).get(url + "?q=merger"))
+        assert "Lakeside" in names_on(client_for(staff).get(url + "?q=county+council"))
 
 
 class TestQueryBudget:
     @pytest.mark.parametrize("rows", [5, 50])
-    def test_mentor_directory(self, member: User, rows: int, django_assert_max_num_queries) -> None:  # type: ignore[no-untyped-def]
+    def test_mentor_directory(
+        self, member: User, rows: int, django_assert_max_num_queries, client_for: ClientFor
+    ) -> None:  # type: ignore[no-untyped-def]
         make_mentors(rows)
-        client = signed_in(member)
+        client = client_for(member)
 
         with django_assert_max_num_queries(DIRECTORY_QUERY_BUDGET):
             response = client.get(reverse("accounts:mentor_directory") + "?topic=pensions&available=on")
@@ -323,16 +324,16 @@ class TestQueryBudget:
         assert response.status_code == 200
         assert names_on(response).count('class="app-card"') == min(rows, 20)
 
-    def test_the_count_does_not_grow_with_the_rows(self, member: User, staff: User) -> None:
+    def test_the_count_does_not_grow_with_the_rows(self, member: User, staff: User, client_for: ClientFor) -> None:
         url = reverse("accounts:mentor_directory") + "?topic=pensions"
         make_mentors(5)
         make_mutuals(5)
 
         def measure() -> tuple[int, int]:
             with CaptureQueriesContext(connection) as mentors_page:
-                signed_in(member).get(url)
+                client_for(member).get(url)
             with CaptureQueriesContext(connection) as mutuals_page:
-                signed_in(staff).get(reverse("accounts:mutual_directory"))
+                client_for(staff).get(reverse("accounts:mutual_directory"))
             return len(mentors_page), len(mutuals_page)
 
         counts = [measure()]
@@ -354,9 +355,11 @@ class TestQueryBudget:
         assert names_on(response).count("Listed Mutual") == min(rows, 20)
 
     @pytest.mark.parametrize("rows", [5, 50])
-    def test_mutual_directory_for_staff(self, staff: User, rows: int, django_assert_max_num_queries) -> None:  # type: ignore[no-untyped-def]
+    def test_mutual_directory_for_staff(
+        self, staff: User, rows: int, django_assert_max_num_queries, client_for: ClientFor
+    ) -> None:  # type: ignore[no-untyped-def]
         make_mutuals(rows)
-        client = signed_in(staff)
+        client = client_for(staff)
 
         with django_assert_max_num_queries(DIRECTORY_QUERY_BUDGET):
             response = client.get(reverse("accounts:mutual_directory"))
@@ -365,10 +368,10 @@ class TestQueryBudget:
         assert names_on(response).count("Listed Mutual") >= min(rows, 20)
 
     @pytest.mark.parametrize("rows", [5, 50])
-    def test_vetting_queue(self, staff: User, rows: int, django_assert_max_num_queries) -> None:  # type: ignore[no-untyped-def]
+    def test_vetting_queue(self, staff: User, rows: int, django_assert_max_num_queries, client_for: ClientFor) -> None:  # type: ignore[no-untyped-def]
         for profile in make_mentors(rows):
             MentorProfile.objects.filter(pk=profile.pk).update(status=MentorProfile.Status.PENDING)
-        client = signed_in(staff)
+        client = client_for(staff)
 
         with django_assert_max_num_queries(DIRECTORY_QUERY_BUDGET):
             response = client.get(reverse("accounts:vetting_queue"))

@@ -15,16 +15,11 @@ from accounts.models import Membership, Mutual, MutualInvitation, User
 from notifications.tasks import send_email
 from tests.accounts.factories import MutualInvitationFactory
 from tests.accounts.helpers import assert_form_error
+from tests.clients import ClientFor
 from tests.factories import MembershipFactory, UserFactory
 from tests.notifications.outbox import written
 
 pytestmark = pytest.mark.django_db
-
-
-def signed_in(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def accept_url(invitation: MutualInvitation) -> str:
@@ -33,14 +28,14 @@ def accept_url(invitation: MutualInvitation) -> str:
 
 class TestSend:
     def test_member_invites_a_colleague_and_the_email_goes_after_commit(
-        self, member: User, mutual: Mutual, settings, django_capture_on_commit_callbacks
+        self, member: User, mutual: Mutual, settings, django_capture_on_commit_callbacks, client_for: ClientFor
     ) -> None:  # type: ignore[no-untyped-def]
         settings.SITE_URL = "https://mentoring.example.org"
         settings.INVITATION_VALID_DAYS = 10
         url = reverse("accounts:mutual_members", kwargs={"slug": mutual.slug})
 
         with django_capture_on_commit_callbacks(execute=False) as callbacks:
-            response = signed_in(member).post(url, {"email": "  New.Colleague@Example.org "})
+            response = client_for(member).post(url, {"email": "  New.Colleague@Example.org "})
             assert len(mail.outbox) == 0  # nothing leaves before the transaction commits
         for callback in callbacks:
             callback()
@@ -76,8 +71,10 @@ class TestSend:
             ("alice@example.org", "alice@example.org is already a member of"),
         ],
     )
-    def test_bad_input_is_refused(self, member: User, mutual: Mutual, email: str, message: str) -> None:
-        response = signed_in(member).post(
+    def test_bad_input_is_refused(
+        self, member: User, mutual: Mutual, email: str, message: str, client_for: ClientFor
+    ) -> None:
+        response = client_for(member).post(
             reverse("accounts:mutual_members", kwargs={"slug": mutual.slug}), {"email": email}
         )
 
@@ -85,32 +82,36 @@ class TestSend:
         assert not MutualInvitation.objects.exists()
 
     def test_a_second_invitation_to_the_same_address_is_refused_while_one_waits(
-        self, member: User, mutual: Mutual
+        self, member: User, mutual: Mutual, client_for: ClientFor
     ) -> None:
         MutualInvitationFactory(mutual=mutual, email="waiting@example.org")
 
-        response = signed_in(member).post(
+        response = client_for(member).post(
             reverse("accounts:mutual_members", kwargs={"slug": mutual.slug}), {"email": "Waiting@example.org"}
         )
 
         assert_form_error(response, "An invitation to waiting@example.org is already waiting")
         assert MutualInvitation.objects.count() == 1
 
-    def test_a_mutual_can_send_only_so_many_invitations_a_day(self, member: User, mutual: Mutual) -> None:
+    def test_a_mutual_can_send_only_so_many_invitations_a_day(
+        self, member: User, mutual: Mutual, client_for: ClientFor
+    ) -> None:
         MutualInvitationFactory.create_batch(services.INVITATIONS_PER_DAY, mutual=mutual)
 
-        response = signed_in(member).post(
+        response = client_for(member).post(
             reverse("accounts:mutual_members", kwargs={"slug": mutual.slug}), {"email": "one.more@example.org"}
         )
 
         assert_form_error(response, "Try again tomorrow")
         assert not MutualInvitation.objects.filter(email="one.more@example.org").exists()
 
-    def test_members_page_lists_members_and_waiting_invitations(self, member: User, mutual: Mutual) -> None:
+    def test_members_page_lists_members_and_waiting_invitations(
+        self, member: User, mutual: Mutual, client_for: ClientFor
+    ) -> None:
         MutualInvitationFactory(mutual=mutual, email="waiting@example.org")
         MutualInvitationFactory(mutual=mutual, email="gone@example.org", revoked_at=timezone.now())
 
-        content = signed_in(member).get(reverse("accounts:mutual_members", kwargs={"slug": mutual.slug})).content
+        content = client_for(member).get(reverse("accounts:mutual_members", kwargs={"slug": mutual.slug})).content
 
         assert b"alice@example.org" in content
         assert b"waiting@example.org" in content
@@ -118,10 +119,10 @@ class TestSend:
 
 
 class TestAccept:
-    def test_the_invited_person_joins(self, mutual: Mutual) -> None:
+    def test_the_invited_person_joins(self, mutual: Mutual, client_for: ClientFor) -> None:
         invitee = UserFactory(email="new.colleague@example.org")
         invitation = MutualInvitationFactory(mutual=mutual, email="new.colleague@example.org")
-        client = signed_in(invitee)
+        client = client_for(invitee)
 
         page = client.get(accept_url(invitation))
         assert page.status_code == 200
@@ -137,11 +138,11 @@ class TestAccept:
         assert invitation.accepted_by == invitee
         assert invitation.accepted_at is not None
 
-    def test_the_address_match_ignores_case(self, mutual: Mutual) -> None:
+    def test_the_address_match_ignores_case(self, mutual: Mutual, client_for: ClientFor) -> None:
         invitee = UserFactory(email="new.colleague@example.org")
         invitation = MutualInvitationFactory(mutual=mutual, email="New.Colleague@Example.ORG")
 
-        signed_in(invitee).post(accept_url(invitation))
+        client_for(invitee).post(accept_url(invitation))
 
         assert Membership.objects.filter(mutual=mutual, user=invitee).exists()
 
@@ -154,11 +155,11 @@ class TestAccept:
         ],
     )
     def test_unusable_invitations_explain_themselves(
-        self, mutual: Mutual, state: dict[str, object], message: str
+        self, mutual: Mutual, state: dict[str, object], message: str, client_for: ClientFor
     ) -> None:
         invitee = UserFactory(email="new.colleague@example.org")
         invitation = MutualInvitationFactory(mutual=mutual, email="new.colleague@example.org", **state)
-        client = signed_in(invitee)
+        client = client_for(invitee)
 
         page = client.get(accept_url(invitation))
         response = client.post(accept_url(invitation))
@@ -169,21 +170,23 @@ class TestAccept:
             assert "Join " + mutual.name not in answer.content.decode().split("</h1>", 1)[1]
         assert not Membership.objects.filter(mutual=mutual, user=invitee).exists()
 
-    def test_a_used_link_cannot_be_used_again_by_someone_else(self, mutual: Mutual) -> None:
+    def test_a_used_link_cannot_be_used_again_by_someone_else(self, mutual: Mutual, client_for: ClientFor) -> None:
         first = UserFactory(email="new.colleague@example.org")
         invitation = MutualInvitationFactory(mutual=mutual, email="new.colleague@example.org")
-        signed_in(first).post(accept_url(invitation))
+        client_for(first).post(accept_url(invitation))
 
         second = UserFactory(email="someone.else@example.org")
-        response = signed_in(second).post(accept_url(invitation))
+        response = client_for(second).post(accept_url(invitation))
 
         assert "This invitation has already been used" in response.content.decode()
         assert not Membership.objects.filter(mutual=mutual, user=second).exists()
 
-    def test_someone_else_holding_the_link_cannot_join(self, mutual: Mutual, outsider: User) -> None:
+    def test_someone_else_holding_the_link_cannot_join(
+        self, mutual: Mutual, outsider: User, client_for: ClientFor
+    ) -> None:
         invitation = MutualInvitationFactory(mutual=mutual, email="new.colleague@example.org")
 
-        response = signed_in(outsider).post(accept_url(invitation))
+        response = client_for(outsider).post(accept_url(invitation))
 
         assert response.status_code == 200
         assert "This invitation was sent to new.colleague@example.org" in response.content.decode()
@@ -191,10 +194,12 @@ class TestAccept:
         invitation.refresh_from_db()
         assert invitation.accepted_at is None  # still usable by the right person
 
-    def test_an_existing_member_is_told_and_the_invitation_stays_unused(self, member: User, mutual: Mutual) -> None:
+    def test_an_existing_member_is_told_and_the_invitation_stays_unused(
+        self, member: User, mutual: Mutual, client_for: ClientFor
+    ) -> None:
         invitation = MutualInvitationFactory(mutual=mutual, email=member.email)
 
-        response = signed_in(member).post(accept_url(invitation))
+        response = client_for(member).post(accept_url(invitation))
 
         assert response.status_code == 200
         assert f"You are already a member of {mutual.name}" in response.content.decode()
@@ -202,8 +207,8 @@ class TestAccept:
         invitation.refresh_from_db()
         assert invitation.accepted_at is None
 
-    def test_an_unknown_token_is_404(self, outsider: User) -> None:
-        response = signed_in(outsider).get(reverse("accounts:invitation_accept", kwargs={"token": "no-such-token"}))
+    def test_an_unknown_token_is_404(self, outsider: User, client_for: ClientFor) -> None:
+        response = client_for(outsider).get(reverse("accounts:invitation_accept", kwargs={"token": "no-such-token"}))
 
         assert response.status_code == 404
 
@@ -217,23 +222,27 @@ class TestAccept:
 
 
 class TestRevoke:
-    def test_member_withdraws_an_invitation_and_its_link_stops_working(self, member: User, mutual: Mutual) -> None:
+    def test_member_withdraws_an_invitation_and_its_link_stops_working(
+        self, member: User, mutual: Mutual, client_for: ClientFor
+    ) -> None:
         invitation = MutualInvitationFactory(mutual=mutual, email="new.colleague@example.org")
         url = reverse("accounts:invitation_revoke", kwargs={"slug": mutual.slug, "invitation_id": invitation.pk})
 
-        response = signed_in(member).post(url)
+        response = client_for(member).post(url)
 
         assert response.status_code == 302
         invitation.refresh_from_db()
         assert invitation.revoked_at is not None
         invitee = UserFactory(email="new.colleague@example.org")
-        signed_in(invitee).post(accept_url(invitation))
+        client_for(invitee).post(accept_url(invitation))
         assert not Membership.objects.filter(user=invitee).exists()
 
-    def test_withdrawing_twice_changes_nothing_the_second_time(self, member: User, mutual: Mutual) -> None:
+    def test_withdrawing_twice_changes_nothing_the_second_time(
+        self, member: User, mutual: Mutual, client_for: ClientFor
+    ) -> None:
         invitation = MutualInvitationFactory(mutual=mutual)
         url = reverse("accounts:invitation_revoke", kwargs={"slug": mutual.slug, "invitation_id": invitation.pk})
-        client = signed_in(member)
+        client = client_for(member)
         client.post(url)
         invitation.refresh_from_db()
         first = invitation.revoked_at
@@ -244,9 +253,11 @@ class TestRevoke:
         invitation.refresh_from_db()
         assert invitation.revoked_at == first
 
-    def test_another_mutuals_invitation_is_404(self, member: User, mutual: Mutual, other_mutual: Mutual) -> None:
+    def test_another_mutuals_invitation_is_404(
+        self, member: User, mutual: Mutual, other_mutual: Mutual, client_for: ClientFor
+    ) -> None:
         theirs = MutualInvitationFactory(mutual=other_mutual)
-        client = signed_in(member)
+        client = client_for(member)
 
         via_their_slug = client.post(
             reverse("accounts:invitation_revoke", kwargs={"slug": other_mutual.slug, "invitation_id": theirs.pk})
@@ -259,11 +270,11 @@ class TestRevoke:
         theirs.refresh_from_db()
         assert theirs.revoked_at is None
 
-    def test_get_does_not_revoke(self, member: User, mutual: Mutual) -> None:
+    def test_get_does_not_revoke(self, member: User, mutual: Mutual, client_for: ClientFor) -> None:
         invitation = MutualInvitationFactory(mutual=mutual)
         url = reverse("accounts:invitation_revoke", kwargs={"slug": mutual.slug, "invitation_id": invitation.pk})
 
-        assert signed_in(member).get(url).status_code == 405
+        assert client_for(member).get(url).status_code == 405
         invitation.refresh_from_db()
         assert invitation.revoked_at is None
 
@@ -286,31 +297,33 @@ class TestPurge:
 
 
 class TestLeave:
-    def test_a_member_leaves_when_someone_else_remains(self, member: User, mutual: Mutual) -> None:
+    def test_a_member_leaves_when_someone_else_remains(
+        self, member: User, mutual: Mutual, client_for: ClientFor
+    ) -> None:
         MembershipFactory(mutual=mutual)
 
-        response = signed_in(member).post(
+        response = client_for(member).post(
             reverse("accounts:membership_leave", kwargs={"slug": mutual.slug}), {"answer": "yes"}
         )
 
         assert response.status_code == 302
         assert not Membership.objects.filter(mutual=mutual, user=member).exists()
         assert Membership.objects.filter(mutual=mutual).count() == 1
-        after = signed_in(member).get(reverse("accounts:mutual_detail", kwargs={"slug": mutual.slug}))
+        after = client_for(member).get(reverse("accounts:mutual_detail", kwargs={"slug": mutual.slug}))
         assert after.status_code == 404
 
-    def test_the_last_member_cannot_leave(self, member: User, mutual: Mutual) -> None:
-        response = signed_in(member).post(
+    def test_the_last_member_cannot_leave(self, member: User, mutual: Mutual, client_for: ClientFor) -> None:
+        response = client_for(member).post(
             reverse("accounts:membership_leave", kwargs={"slug": mutual.slug}), {"answer": "yes"}
         )
 
         assert_form_error(response, "You are the only member of")
         assert Membership.objects.filter(mutual=mutual, user=member).exists()
 
-    def test_answering_no_keeps_the_membership(self, member: User, mutual: Mutual) -> None:
+    def test_answering_no_keeps_the_membership(self, member: User, mutual: Mutual, client_for: ClientFor) -> None:
         MembershipFactory(mutual=mutual)
 
-        response = signed_in(member).post(
+        response = client_for(member).post(
             reverse("accounts:membership_leave", kwargs={"slug": mutual.slug}), {"answer": "no"}
         )
 
@@ -318,10 +331,10 @@ class TestLeave:
         assert Membership.objects.filter(mutual=mutual, user=member).exists()
 
     @pytest.mark.parametrize("answer", ["", "maybe"])
-    def test_no_answer_is_an_error(self, member: User, mutual: Mutual, answer: str) -> None:
+    def test_no_answer_is_an_error(self, member: User, mutual: Mutual, answer: str, client_for: ClientFor) -> None:
         MembershipFactory(mutual=mutual)
 
-        response = signed_in(member).post(
+        response = client_for(member).post(
             reverse("accounts:membership_leave", kwargs={"slug": mutual.slug}), {"answer": answer}
         )
 

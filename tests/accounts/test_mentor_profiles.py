@@ -7,7 +7,6 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -15,15 +14,10 @@ from accounts import services
 from accounts.models import MentorProfile, Mutual, User
 from accounts.signals import mentor_profile_changed
 from tests.accounts.helpers import HOSTILE_TEXT, assert_escaped, assert_form_error, profile_form_data
+from tests.clients import ClientFor, signed_in_client
 from tests.factories import region, topic
 
 pytestmark = pytest.mark.django_db
-
-
-def signed_in(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture
@@ -40,8 +34,10 @@ def announcements() -> Iterator[list[dict[str, Any]]]:
 
 
 class TestCreate:
-    def test_volunteering_creates_a_pending_profile(self, outsider: User, other_mutual: Mutual) -> None:
-        response = signed_in(outsider).post(
+    def test_volunteering_creates_a_pending_profile(
+        self, outsider: User, other_mutual: Mutual, client_for: ClientFor
+    ) -> None:
+        response = client_for(outsider).post(
             reverse("accounts:mentor_profile_create"),
             profile_form_data(
                 conflicts=f"  {other_mutual.name.upper()}  \n\n", conflicts_note="I chair a trust board."
@@ -58,8 +54,8 @@ class TestCreate:
         assert [m.pk for m in profile.conflicts.all()] == [other_mutual.pk]
         assert profile.conflicts_note == "I chair a trust board."
 
-    def test_someone_with_a_profile_is_sent_to_it(self, mentor: User) -> None:
-        response = signed_in(mentor).post(reverse("accounts:mentor_profile_create"), profile_form_data())
+    def test_someone_with_a_profile_is_sent_to_it(self, mentor: User, client_for: ClientFor) -> None:
+        response = client_for(mentor).post(reverse("accounts:mentor_profile_create"), profile_form_data())
 
         assert response.status_code == 302
         assert response["Location"] == reverse("accounts:mentor_profile")
@@ -86,15 +82,15 @@ class TestCreate:
         ],
     )
     def test_bad_input_is_refused_and_nothing_saved(
-        self, outsider: User, overrides: dict[str, object], message: str
+        self, outsider: User, overrides: dict[str, object], message: str, client_for: ClientFor
     ) -> None:
-        response = signed_in(outsider).post(reverse("accounts:mentor_profile_create"), profile_form_data(**overrides))
+        response = client_for(outsider).post(reverse("accounts:mentor_profile_create"), profile_form_data(**overrides))
 
         assert_form_error(response, message)
         assert not MentorProfile.objects.filter(user=outsider).exists()
 
-    def test_the_form_offers_the_other_path_afterwards(self, outsider: User) -> None:
-        client = signed_in(outsider)
+    def test_the_form_offers_the_other_path_afterwards(self, outsider: User, client_for: ClientFor) -> None:
+        client = client_for(outsider)
         client.post(reverse("accounts:mentor_profile_create"), profile_form_data())
 
         page = client.get(reverse("accounts:mentor_profile")).content.decode()
@@ -105,10 +101,10 @@ class TestCreate:
 
 class TestEdit:
     def test_editing_an_approved_profile_keeps_it_approved(
-        self, mentor_profile: MentorProfile, django_capture_on_commit_callbacks, announcements
+        self, mentor_profile: MentorProfile, django_capture_on_commit_callbacks, announcements, client_for: ClientFor
     ) -> None:  # type: ignore[no-untyped-def]
         with django_capture_on_commit_callbacks(execute=True):
-            response = signed_in(mentor_profile.user).post(
+            response = client_for(mentor_profile.user).post(
                 reverse("accounts:mentor_profile_edit"), profile_form_data(headline="Now a pensions specialist")
             )
 
@@ -125,8 +121,10 @@ class TestEdit:
             }
         ]
 
-    def test_editing_does_not_overwrite_the_mentee_count(self, mentor_profile: MentorProfile) -> None:
-        client = signed_in(mentor_profile.user)
+    def test_editing_does_not_overwrite_the_mentee_count(
+        self, mentor_profile: MentorProfile, client_for: ClientFor
+    ) -> None:
+        client = client_for(mentor_profile.user)
         page = client.get(reverse("accounts:mentor_profile_edit"))  # the form is loaded with the old count...
         assert page.status_code == 200
         MentorProfile.objects.filter(pk=mentor_profile.pk).update(active_mentees=2)  # ...a relationship starts...
@@ -138,10 +136,10 @@ class TestEdit:
         assert mentor_profile.active_mentees == 2
 
     def test_declared_conflicts_are_shown_by_name_and_kept_on_edit(
-        self, mentor_profile: MentorProfile, other_mutual: Mutual
+        self, mentor_profile: MentorProfile, other_mutual: Mutual, client_for: ClientFor
     ) -> None:
         mentor_profile.conflicts.set([other_mutual])
-        client = signed_in(mentor_profile.user)
+        client = client_for(mentor_profile.user)
 
         page = client.get(reverse("accounts:mentor_profile_edit")).content.decode()
         assert f">\n{other_mutual.name}</textarea>" in page or f">{other_mutual.name}</textarea>" in page
@@ -149,10 +147,12 @@ class TestEdit:
         client.post(reverse("accounts:mentor_profile_edit"), profile_form_data(conflicts=""))
         assert not mentor_profile.conflicts.exists()  # clearing the box removes the conflict
 
-    def test_capacity_cannot_go_below_the_current_mentees(self, mentor_profile: MentorProfile) -> None:
+    def test_capacity_cannot_go_below_the_current_mentees(
+        self, mentor_profile: MentorProfile, client_for: ClientFor
+    ) -> None:
         MentorProfile.objects.filter(pk=mentor_profile.pk).update(active_mentees=2, capacity=3)
 
-        response = signed_in(mentor_profile.user).post(
+        response = client_for(mentor_profile.user).post(
             reverse("accounts:mentor_profile_edit"), profile_form_data(capacity="1")
         )
 
@@ -160,21 +160,25 @@ class TestEdit:
         mentor_profile.refresh_from_db()
         assert mentor_profile.capacity == 3
 
-    def test_editing_a_rejected_profile_sends_it_back_for_vetting(self, outsider: User, staff: User) -> None:
+    def test_editing_a_rejected_profile_sends_it_back_for_vetting(
+        self, outsider: User, staff: User, client_for: ClientFor
+    ) -> None:
         profile = services.mentor_profile_create(
             user=outsider,
             data={"headline": "h", "bio": "b", "region": region(), "topics": [topic()], "service_areas": []},
         )
         services.mentor_reject(profile=profile, rejected_by=staff, reason="Tell us more about your experience.")
 
-        signed_in(outsider).post(reverse("accounts:mentor_profile_edit"), profile_form_data())
+        client_for(outsider).post(reverse("accounts:mentor_profile_edit"), profile_form_data())
 
         profile.refresh_from_db()
         assert profile.status == MentorProfile.Status.PENDING
         assert profile.vetted_at is None
 
-    def test_hostile_text_is_stored_as_typed_and_shown_escaped(self, mentor_profile: MentorProfile) -> None:
-        client = signed_in(mentor_profile.user)
+    def test_hostile_text_is_stored_as_typed_and_shown_escaped(
+        self, mentor_profile: MentorProfile, client_for: ClientFor
+    ) -> None:
+        client = client_for(mentor_profile.user)
         client.post(
             reverse("accounts:mentor_profile_edit"),
             profile_form_data(headline=HOSTILE_TEXT[:150], bio=HOSTILE_TEXT, conflicts_note=HOSTILE_TEXT),
@@ -184,10 +188,10 @@ class TestEdit:
 
         assert_escaped(client.get(reverse("accounts:mentor_profile")))
 
-    def test_bad_input_on_edit_saves_nothing(self, mentor_profile: MentorProfile) -> None:
+    def test_bad_input_on_edit_saves_nothing(self, mentor_profile: MentorProfile, client_for: ClientFor) -> None:
         headline = mentor_profile.headline
 
-        response = signed_in(mentor_profile.user).post(
+        response = client_for(mentor_profile.user).post(
             reverse("accounts:mentor_profile_edit"), profile_form_data(headline="", topics=[])
         )
 
@@ -208,7 +212,7 @@ class TestEdit:
 
 class TestPauseAndResume:
     def pause(self, profile: MentorProfile, day: object, month: object, year: object) -> Any:
-        return signed_in(profile.user).post(
+        return signed_in_client(profile.user).post(
             reverse("accounts:mentor_pause"), {"day": day, "month": month, "year": year}
         )
 
@@ -252,31 +256,33 @@ class TestPauseAndResume:
         assert mentor_profile.paused_until is None
 
     def test_resuming_ends_the_pause(
-        self, mentor_profile: MentorProfile, django_capture_on_commit_callbacks, announcements
+        self, mentor_profile: MentorProfile, django_capture_on_commit_callbacks, announcements, client_for: ClientFor
     ) -> None:  # type: ignore[no-untyped-def]
         MentorProfile.objects.filter(pk=mentor_profile.pk).update(
             paused_until=timezone.localdate() + timedelta(days=10)
         )
 
         with django_capture_on_commit_callbacks(execute=True):
-            response = signed_in(mentor_profile.user).post(reverse("accounts:mentor_resume"))
+            response = client_for(mentor_profile.user).post(reverse("accounts:mentor_resume"))
 
         assert response.status_code == 302
         mentor_profile.refresh_from_db()
         assert mentor_profile.paused_until is None
         assert [a["reason"] for a in announcements] == ["resumed"]
 
-    def test_resuming_when_not_paused_changes_nothing(self, mentor_profile: MentorProfile, announcements) -> None:  # type: ignore[no-untyped-def]
-        response = signed_in(mentor_profile.user).post(reverse("accounts:mentor_resume"), follow=True)
+    def test_resuming_when_not_paused_changes_nothing(
+        self, mentor_profile: MentorProfile, announcements, client_for: ClientFor
+    ) -> None:  # type: ignore[no-untyped-def]
+        response = client_for(mentor_profile.user).post(reverse("accounts:mentor_resume"), follow=True)
 
         assert "Your introductions are not paused" in response.content.decode()
         assert announcements == []
 
-    def test_resume_by_get_does_nothing(self, mentor_profile: MentorProfile) -> None:
+    def test_resume_by_get_does_nothing(self, mentor_profile: MentorProfile, client_for: ClientFor) -> None:
         until = timezone.localdate() + timedelta(days=10)
         MentorProfile.objects.filter(pk=mentor_profile.pk).update(paused_until=until)
 
-        assert signed_in(mentor_profile.user).get(reverse("accounts:mentor_resume")).status_code == 405
+        assert client_for(mentor_profile.user).get(reverse("accounts:mentor_resume")).status_code == 405
         mentor_profile.refresh_from_db()
         assert mentor_profile.paused_until == until
 

@@ -9,6 +9,7 @@ from django.urls import reverse
 from accounts import services
 from accounts.models import Membership, Mutual, User
 from tests.accounts.helpers import HOSTILE_TEXT, assert_escaped, assert_form_error, mutual_form_data
+from tests.clients import ClientFor
 from tests.factories import MutualFactory, region, service_area, stage
 
 pytestmark = pytest.mark.django_db
@@ -24,15 +25,9 @@ def mutual_service_data(name: str) -> dict[str, object]:
     }
 
 
-def signed_in(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
 class TestCreate:
-    def test_creator_becomes_the_first_member(self, outsider: User) -> None:
-        response = signed_in(outsider).post(reverse("accounts:mutual_create"), mutual_form_data())
+    def test_creator_becomes_the_first_member(self, outsider: User, client_for: ClientFor) -> None:
+        response = client_for(outsider).post(reverse("accounts:mutual_create"), mutual_form_data())
 
         mutual = Mutual.objects.get(name="Northgate Youth Mutual")
         assert response.status_code == 302
@@ -46,8 +41,8 @@ class TestCreate:
         assert mutual.listed_publicly is False
         assert mutual.listing_consent_at is None
 
-    def test_consent_given_at_creation_is_time_stamped(self, outsider: User) -> None:
-        signed_in(outsider).post(reverse("accounts:mutual_create"), mutual_form_data(listed_publicly="on"))
+    def test_consent_given_at_creation_is_time_stamped(self, outsider: User, client_for: ClientFor) -> None:
+        client_for(outsider).post(reverse("accounts:mutual_create"), mutual_form_data(listed_publicly="on"))
 
         mutual = Mutual.objects.get(name="Northgate Youth Mutual")
         assert mutual.listed_publicly is True
@@ -79,26 +74,26 @@ class TestCreate:
         ],
     )
     def test_bad_input_is_refused_with_an_error_summary(
-        self, outsider: User, overrides: dict[str, object], message: str
+        self, outsider: User, overrides: dict[str, object], message: str, client_for: ClientFor
     ) -> None:
-        response = signed_in(outsider).post(reverse("accounts:mutual_create"), mutual_form_data(**overrides))
+        response = client_for(outsider).post(reverse("accounts:mutual_create"), mutual_form_data(**overrides))
 
         assert_form_error(response, message)
         assert not Mutual.objects.exists()
         assert not Membership.objects.exists()
 
-    def test_an_empty_post_is_refused(self, outsider: User) -> None:
-        response = signed_in(outsider).post(reverse("accounts:mutual_create"), {})
+    def test_an_empty_post_is_refused(self, outsider: User, client_for: ClientFor) -> None:
+        response = client_for(outsider).post(reverse("accounts:mutual_create"), {})
 
         assert_form_error(response, "Enter the name of the mutual", "Select at least one service area")
         assert not Mutual.objects.exists()
 
-    def test_withdrawn_service_areas_are_not_offered(self, outsider: User) -> None:
+    def test_withdrawn_service_areas_are_not_offered(self, outsider: User, client_for: ClientFor) -> None:
         area = service_area("probation")
         area.is_active = False
         area.save()
 
-        response = signed_in(outsider).post(
+        response = client_for(outsider).post(
             reverse("accounts:mutual_create"), mutual_form_data(service_areas=[area.pk])
         )
 
@@ -113,8 +108,8 @@ class TestCreate:
 
 
 class TestDetailAndEdit:
-    def test_member_sees_the_profile(self, member: User, mutual: Mutual) -> None:
-        response = signed_in(member).get(reverse("accounts:mutual_detail", kwargs={"slug": mutual.slug}))
+    def test_member_sees_the_profile(self, member: User, mutual: Mutual, client_for: ClientFor) -> None:
+        response = client_for(member).get(reverse("accounts:mutual_detail", kwargs={"slug": mutual.slug}))
 
         assert response.status_code == 200
         assert mutual.name in response.content.decode()
@@ -133,9 +128,9 @@ class TestDetailAndEdit:
         ],
     )
     def test_another_mutual_is_the_same_404_as_a_missing_one(
-        self, member: User, other_mutual: Mutual, url_name: str, method: str
+        self, member: User, other_mutual: Mutual, url_name: str, method: str, client_for: ClientFor
     ) -> None:
-        client = signed_in(member)
+        client = client_for(member)
         data = {**mutual_form_data(), "email": "alice.friend@example.org", "answer": "yes"}
         theirs = getattr(client, method)(reverse(url_name, kwargs={"slug": other_mutual.slug}), data)
         missing = getattr(client, method)(reverse(url_name, kwargs={"slug": "no-such-mutual"}), data)
@@ -157,9 +152,11 @@ class TestDetailAndEdit:
         mutual.refresh_from_db()
         assert mutual.name != "Northgate Youth Mutual"
 
-    def test_member_edits_the_profile_and_the_slug_stays(self, member: User, mutual: Mutual) -> None:
+    def test_member_edits_the_profile_and_the_slug_stays(
+        self, member: User, mutual: Mutual, client_for: ClientFor
+    ) -> None:
         old_slug = mutual.slug
-        response = signed_in(member).post(
+        response = client_for(member).post(
             reverse("accounts:mutual_edit", kwargs={"slug": mutual.slug}), mutual_form_data(name="Renamed Mutual")
         )
 
@@ -169,8 +166,10 @@ class TestDetailAndEdit:
         assert mutual.slug == old_slug
         assert mutual.parent_body == "Northgate City Council"
 
-    def test_consent_is_stamped_when_given_and_cleared_when_withdrawn(self, member: User, mutual: Mutual) -> None:
-        client = signed_in(member)
+    def test_consent_is_stamped_when_given_and_cleared_when_withdrawn(
+        self, member: User, mutual: Mutual, client_for: ClientFor
+    ) -> None:
+        client = client_for(member)
         url = reverse("accounts:mutual_edit", kwargs={"slug": mutual.slug})
 
         client.post(url, mutual_form_data(listed_publicly="on"))
@@ -188,9 +187,9 @@ class TestDetailAndEdit:
         assert mutual.listed_publicly is False
         assert mutual.listing_consent_at is None
 
-    def test_bad_input_on_edit_saves_nothing(self, member: User, mutual: Mutual) -> None:
+    def test_bad_input_on_edit_saves_nothing(self, member: User, mutual: Mutual, client_for: ClientFor) -> None:
         name = mutual.name
-        response = signed_in(member).post(
+        response = client_for(member).post(
             reverse("accounts:mutual_edit", kwargs={"slug": mutual.slug}), mutual_form_data(name="", region="")
         )
 
@@ -198,8 +197,10 @@ class TestDetailAndEdit:
         mutual.refresh_from_db()
         assert mutual.name == name
 
-    def test_hostile_text_is_stored_as_typed_and_shown_escaped(self, member: User, mutual: Mutual) -> None:
-        client = signed_in(member)
+    def test_hostile_text_is_stored_as_typed_and_shown_escaped(
+        self, member: User, mutual: Mutual, client_for: ClientFor
+    ) -> None:
+        client = client_for(member)
         client.post(
             reverse("accounts:mutual_edit", kwargs={"slug": mutual.slug}),
             mutual_form_data(name=HOSTILE_TEXT, description=HOSTILE_TEXT, parent_body=HOSTILE_TEXT),
@@ -211,12 +212,14 @@ class TestDetailAndEdit:
         assert_escaped(client.get(reverse("accounts:mutual_detail", kwargs={"slug": mutual.slug})))
         assert_escaped(client.get(reverse("accounts:dashboard")))
 
-    def test_a_withdrawn_service_area_the_mutual_has_survives_an_edit(self, member: User, mutual: Mutual) -> None:
+    def test_a_withdrawn_service_area_the_mutual_has_survives_an_edit(
+        self, member: User, mutual: Mutual, client_for: ClientFor
+    ) -> None:
         area = service_area("adult-social-care")  # the factory's default for the mutual
         area.is_active = False
         area.save()
 
-        response = signed_in(member).post(
+        response = client_for(member).post(
             reverse("accounts:mutual_edit", kwargs={"slug": mutual.slug}), mutual_form_data(service_areas=[area.pk])
         )
 

@@ -9,25 +9,19 @@ from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from django.apps import apps
 from django.core import mail, serializers
-from django.test import Client
 from django.urls import reverse
 
 from accounts.models import Membership, MentorProfile, Mutual, User
 from messaging import services
 from messaging.models import Message, Relationship
 from notifications.models import Notice
+from tests.clients import ClientFor
 from tests.conftest import enable_mfa
 from tests.matching.factories import MentoringRequestFactory
 from tests.messaging.factories import CheckInFactory, GoalFactory
 from tests.notifications.outbox import notice_texts
 
 PASSWORD = "correct-horse-battery-staple"  # tests.factories.UserFactory's
-
-
-def _client(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def _where(words: str) -> list[str]:
@@ -44,7 +38,9 @@ def _everything_stored() -> str:
     return "".join(serializers.serialize("json", model._default_manager.all()) for model in models)
 
 
-def test_a_person_downloads_their_data(relationship: Relationship, member: User, mentor: User) -> None:
+def test_a_person_downloads_their_data(
+    relationship: Relationship, member: User, mentor: User, client_for: ClientFor
+) -> None:
     request = MentoringRequestFactory(mutual=relationship.mutual, created_by=member, title="Help with TUPE")
     services.message_send(relationship=relationship, author=member, body="My message to Bob")
     services.message_send(relationship=relationship, author=mentor, body="Bob's reply")
@@ -53,7 +49,7 @@ def test_a_person_downloads_their_data(relationship: Relationship, member: User,
     services.relationship_complete(relationship=relationship, user=member)
     services.feedback_give(relationship=relationship, user=member, rating=5, goal_progress="all", would_recommend=True)
 
-    response = _client(member).get(reverse("accounts:personal_data_download"))
+    response = client_for(member).get(reverse("accounts:personal_data_download"))
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/json")
     assert response["Content-Disposition"].startswith("attachment;")
@@ -72,36 +68,36 @@ def test_a_person_downloads_their_data(relationship: Relationship, member: User,
     assert "notices" in data["notifications"]
 
 
-def test_a_mentor_downloads_their_profile(mentor: User) -> None:
-    data = json.loads(_client(mentor).get(reverse("accounts:personal_data_download")).content)
+def test_a_mentor_downloads_their_profile(mentor: User, client_for: ClientFor) -> None:
+    data = json.loads(client_for(mentor).get(reverse("accounts:personal_data_download")).content)
     assert data["mentor_profile"]["headline"] == mentor.mentor_profile.headline
     assert data["mentor_profile"]["status"] == "Approved"
 
 
-def test_deleting_needs_the_password(member: User) -> None:
-    response = _client(member).post(reverse("accounts:account_delete"), {"password": "wrong"})
+def test_deleting_needs_the_password(member: User, client_for: ClientFor) -> None:
+    response = client_for(member).post(reverse("accounts:account_delete"), {"password": "wrong"})
     assert response.status_code == 200
     assert b"The password is not correct" in response.content
     assert User.objects.filter(pk=member.pk).exists()
-    response = _client(member).post(reverse("accounts:account_delete"), {})
+    response = client_for(member).post(reverse("accounts:account_delete"), {})
     assert response.status_code == 200
     assert b"Enter your password" in response.content
     assert User.objects.filter(pk=member.pk).exists()
 
 
-def test_an_account_without_a_password_confirms_by_typing(member: User) -> None:
+def test_an_account_without_a_password_confirms_by_typing(member: User, client_for: ClientFor) -> None:
     member.set_unusable_password()
     member.save()
     url = reverse("accounts:account_delete")
-    response = _client(member).post(url, {"confirmation": "yes"})
+    response = client_for(member).post(url, {"confirmation": "yes"})
     assert response.status_code == 200
     assert User.objects.filter(pk=member.pk).exists()
-    assert _client(member).post(url, {"confirmation": "Delete my account"}).status_code == 302
+    assert client_for(member).post(url, {"confirmation": "Delete my account"}).status_code == 302
     assert not User.objects.filter(pk=member.pk).exists()
 
 
 def test_a_deleted_mentor_leaves_no_personal_data_and_the_mutual_keeps_its_history(
-    relationship: Relationship, member: User, mentor: User, django_capture_on_commit_callbacks
+    relationship: Relationship, member: User, mentor: User, django_capture_on_commit_callbacks, client_for: ClientFor
 ) -> None:  # type: ignore[no-untyped-def]
     enable_mfa(mentor)
     services.message_send(relationship=relationship, author=mentor, body="Happy to help with your TUPE plan")
@@ -112,7 +108,7 @@ def test_a_deleted_mentor_leaves_no_personal_data_and_the_mutual_keeps_its_histo
     assert Authenticator.objects.filter(user_id=mentor_id).exists()
     assert "bob@example.org" in _everything_stored()
 
-    client = _client(mentor)
+    client = client_for(mentor)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("accounts:account_delete"), {"password": PASSWORD})
     assert response.status_code == 302
@@ -132,24 +128,30 @@ def test_a_deleted_mentor_leaves_no_personal_data_and_the_mutual_keeps_its_histo
     assert relationship.status == Relationship.Status.ENDED_EARLY
     assert relationship.mentor is None
     assert Message.objects.filter(relationship=relationship).count() == 2
-    page = _client(member).get(reverse("messaging:conversation", kwargs={"pk": relationship.pk}))
+    page = client_for(member).get(reverse("messaging:conversation", kwargs={"pk": relationship.pk}))
     assert b"Happy to help with your TUPE plan" in page.content
     assert b"Former user" in page.content
     assert (
-        _client(member).get(reverse("messaging:relationship_detail", kwargs={"pk": relationship.pk})).status_code == 200
+        client_for(member).get(reverse("messaging:relationship_detail", kwargs={"pk": relationship.pk})).status_code
+        == 200
     )
-    assert _client(member).get(reverse("messaging:inbox")).status_code == 200
+    assert client_for(member).get(reverse("messaging:inbox")).status_code == 200
 
 
 def test_a_deleted_last_member_leaves_the_mutual_for_the_record(
-    relationship: Relationship, member: User, mentor: User, mutual: Mutual, django_capture_on_commit_callbacks
+    relationship: Relationship,
+    member: User,
+    mentor: User,
+    mutual: Mutual,
+    django_capture_on_commit_callbacks,
+    client_for: ClientFor,
 ) -> None:  # type: ignore[no-untyped-def]
     services.message_send(relationship=relationship, author=member, body="Our board meets on Monday")
     Mutual.objects.filter(pk=mutual.pk).update(created_by=member)
     member_id = member.pk
     # After commit: the emails (to Bob about the ended relationship; to Alice's address that her account has gone).
     with django_capture_on_commit_callbacks(execute=True):
-        response = _client(member).post(reverse("accounts:account_delete"), {"password": PASSWORD})
+        response = client_for(member).post(reverse("accounts:account_delete"), {"password": PASSWORD})
     assert response.status_code == 302
     assert User.objects.filter(pk=member_id).count() == 0
     assert Membership.objects.filter(user_id=member_id).count() == 0
@@ -164,18 +166,18 @@ def test_a_deleted_last_member_leaves_the_mutual_for_the_record(
     relationship.refresh_from_db()
     assert relationship.status == Relationship.Status.ENDED_EARLY
     assert MentorProfile.objects.get(user=mentor).active_mentees == 0
-    page = _client(mentor).get(reverse("messaging:conversation", kwargs={"pk": relationship.pk}))
+    page = client_for(mentor).get(reverse("messaging:conversation", kwargs={"pk": relationship.pk}))
     assert b"Our board meets on Monday" in page.content
     assert b"Former user" in page.content
 
 
 def test_a_member_with_colleagues_leaves_the_relationship_running(
-    relationship: Relationship, member: User, mutual: Mutual
+    relationship: Relationship, member: User, mutual: Mutual, client_for: ClientFor
 ) -> None:
     from tests.factories import MembershipFactory
 
     MembershipFactory(mutual=mutual)
-    assert _client(member).post(reverse("accounts:account_delete"), {"password": PASSWORD}).status_code == 302
+    assert client_for(member).post(reverse("accounts:account_delete"), {"password": PASSWORD}).status_code == 302
     relationship.refresh_from_db()
     assert relationship.status == Relationship.Status.ACTIVE
 
@@ -321,12 +323,12 @@ def _zed_does_everything(mentor: User, staff: User) -> User:
 
 
 def test_a_person_who_did_everything_is_exported_whole_and_deleted_without_a_trace(
-    mentor: User, staff: User, django_capture_on_commit_callbacks
+    mentor: User, staff: User, django_capture_on_commit_callbacks, client_for: ClientFor
 ) -> None:  # type: ignore[no-untyped-def]
     with django_capture_on_commit_callbacks(execute=True):
         zed = _zed_does_everything(mentor, staff)
 
-    exported = json.dumps(json.loads(_client(zed).get(reverse("accounts:personal_data_download")).content))
+    exported = json.dumps(json.loads(client_for(zed).get(reverse("accounts:personal_data_download")).content))
     # Everything they wrote or that is about them is in the file, from every app.
     for words in [ZED["email"], ZED["other_address"], ZED["name"], *ZED["words"]]:
         assert json.dumps(words)[1:-1] in exported, words
@@ -353,7 +355,7 @@ def test_a_person_who_did_everything_is_exported_whole_and_deleted_without_a_tra
 
     bobs_notices_before = notice_texts(mentor)
     with django_capture_on_commit_callbacks(execute=True):
-        response = _client(zed).post(reverse("accounts:account_delete"), {"password": PASSWORD})
+        response = client_for(zed).post(reverse("accounts:account_delete"), {"password": PASSWORD})
     assert response.status_code == 302
 
     stored = _everything_stored()
@@ -374,7 +376,7 @@ def test_a_person_who_did_everything_is_exported_whole_and_deleted_without_a_tra
 
 
 def test_deleting_someone_called_e_changes_nobody_elses_notices(
-    relationship: Relationship, member: User, mentor: User
+    relationship: Relationship, member: User, mentor: User, client_for: ClientFor
 ) -> None:
     """Issue 18, finding 2: deletion replaced the person's name, as a substring, in every notice in the database."""
     from tests.factories import MembershipFactory
@@ -386,7 +388,7 @@ def test_deleting_someone_called_e_changes_nobody_elses_notices(
     before = {user.pk: notice_texts(user) for user in (member, mentor)}
     stored_params = list(Notice.objects.exclude(user=colleague).order_by("pk").values_list("params", flat=True))
 
-    _client(colleague).post(reverse("accounts:account_delete"), {"password": PASSWORD})
+    client_for(colleague).post(reverse("accounts:account_delete"), {"password": PASSWORD})
 
     assert not User.objects.filter(pk=colleague.pk).exists()
     # Not a character of anyone's notice was rewritten...

@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from accounts.models import User
 from tests.accounts.auth_helpers import PASSWORD, reauthenticate, reauthenticate_with_code, totp_code
+from tests.clients import ClientFor
 from tests.conftest import enable_mfa
 from tests.factories import UserFactory
 
@@ -137,14 +138,12 @@ def test_a_new_member_of_staff_goes_from_password_to_authenticator_set_up_withou
     assert response.context["form"].__class__.__name__ == "ActivateTOTPForm"
 
 
-def test_an_administrator_resets_a_colleagues_two_factor_from_the_admin(staff: User) -> None:
+def test_an_administrator_resets_a_colleagues_two_factor_from_the_admin(staff: User, client_for: ClientFor) -> None:
     User.objects.filter(pk=staff.pk).update(is_staff=True, is_superuser=True)
     colleague = UserFactory(email="lost.phone@example.org", is_programme_team=True)
     enable_mfa(colleague)
-    theirs = Client()
-    theirs.force_login(colleague)
-    admin = Client()
-    admin.force_login(staff)
+    theirs = client_for(colleague)
+    admin = client_for(staff)
     response = admin.post(
         reverse("admin:accounts_user_changelist"),
         {"action": "reset_two_factor", "_selected_action": [colleague.pk, staff.pk]},

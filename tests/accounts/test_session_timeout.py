@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import time
 from datetime import datetime, timedelta
+from typing import Any
 
 import pytest
 from django.conf import settings
@@ -16,6 +17,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.session_limits import LAST_ACTIVE_KEY, SESSION_STARTED_KEY
+from tests.clients import ClientFor, signed_in_client
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -26,10 +28,9 @@ EXTEND = reverse("accounts:session_extend")
 TOLERANCE_SECONDS = 2
 
 
-def signed_in(user: User, client: Client | None = None) -> Client:
-    """A client that has opened a page since signing in, as anyone using the warning has."""
-    client = client or Client()
-    client.force_login(user)
+def browsing(user: User, **client_kwargs: Any) -> Client:
+    """A client signed in as `user` that has opened a page since, as anyone using the warning has."""
+    client = signed_in_client(user, **client_kwargs)
     assert client.get(reverse("accounts:dashboard")).status_code == 200
     return client
 
@@ -56,7 +57,7 @@ def pretend_signed_in_ago(client: Client, seconds: int) -> None:
 
 class TestStatus:
     def test_reports_the_time_left_of_both_limits(self, outsider: User) -> None:
-        client = signed_in(outsider)
+        client = browsing(outsider)
         pretend_signed_in_ago(client, 3 * 60 * 60)
         pretend_idle_for(client, 10 * 60)
 
@@ -70,7 +71,7 @@ class TestStatus:
         assert figures["absolute_seconds_left"] == pytest.approx(9 * 60 * 60, abs=TOLERANCE_SECONDS)
 
     def test_asking_does_not_extend_the_session(self, outsider: User) -> None:
-        client = signed_in(outsider)
+        client = browsing(outsider)
         pretend_idle_for(client, 50 * 60)
         expiry_before = stored_expiry(client)
         activity_before = client.session[LAST_ACTIVE_KEY]
@@ -86,7 +87,7 @@ class TestStatus:
         assert "no-store" in response["Cache-Control"]
 
     def test_a_page_view_records_activity_that_matches_the_stored_expiry(self, outsider: User) -> None:
-        client = signed_in(outsider)
+        client = browsing(outsider)
         last_active = client.session[LAST_ACTIVE_KEY]
 
         assert time.time() - last_active < TOLERANCE_SECONDS
@@ -94,7 +95,7 @@ class TestStatus:
         assert stored_expiry(client).timestamp() == pytest.approx(expected, abs=TOLERANCE_SECONDS)
 
     def test_an_idle_session_that_has_ended_is_sent_to_sign_in(self, outsider: User) -> None:
-        client = signed_in(outsider)
+        client = browsing(outsider)
         Session.objects.filter(session_key=client.session.session_key).update(
             expire_date=timezone.now() - timedelta(seconds=1)
         )
@@ -105,7 +106,7 @@ class TestStatus:
         assert response["Location"].startswith(reverse("account_login"))
 
     def test_past_the_absolute_limit_the_session_is_ended(self, outsider: User) -> None:
-        client = signed_in(outsider)
+        client = browsing(outsider)
         pretend_signed_in_ago(client, int(settings.SESSION_ABSOLUTE_LIMIT.total_seconds()) + 1)
 
         response = client.get(STATUS)
@@ -114,11 +115,10 @@ class TestStatus:
         assert response["Location"].startswith(reverse("account_login"))
         assert "_auth_user_id" not in client.session
 
-    def test_programme_staff_setting_up_two_factor_authentication_can_ask(self) -> None:
+    def test_programme_staff_setting_up_two_factor_authentication_can_ask(self, client_for: ClientFor) -> None:
         # Everything else sends them to set MFA up; the warning also runs on those set-up pages.
         newcomer = UserFactory(email="nina@example.org", is_programme_team=True)
-        client = Client()
-        client.force_login(newcomer)
+        client = client_for(newcomer)
 
         assert client.get(reverse("accounts:dashboard")).status_code == 302
         assert client.get(STATUS).status_code == 200
@@ -126,7 +126,7 @@ class TestStatus:
 
 class TestStaySignedIn:
     def test_extends_the_idle_limit_and_says_so(self, outsider: User) -> None:
-        client = signed_in(outsider)
+        client = browsing(outsider)
         pretend_signed_in_ago(client, 60 * 60)
         pretend_idle_for(client, 58 * 60)
 
@@ -144,7 +144,7 @@ class TestStaySignedIn:
         )
 
     def test_needs_the_csrf_token(self, outsider: User) -> None:
-        strict = signed_in(outsider, Client(enforce_csrf_checks=True))
+        strict = browsing(outsider, enforce_csrf_checks=True)
 
         assert strict.post(EXTEND).status_code == 403
 
@@ -174,13 +174,13 @@ class TestWhoAndHow:
         [(STATUS, ["post", "put", "delete"]), (EXTEND, ["get", "put", "delete"])],
     )
     def test_other_methods_are_not_allowed(self, outsider: User, url: str, wrong_methods: list[str]) -> None:
-        for client in (Client(), signed_in(outsider)):
+        for client in (Client(), browsing(outsider)):
             for method in wrong_methods:
                 assert getattr(client, method)(url).status_code == 405, f"{method.upper()} {url}"
 
-    def test_an_expired_session_cookie_is_removed_not_replaced(self, client: Client, outsider: User) -> None:
+    def test_an_expired_session_cookie_is_removed_not_replaced(self, outsider: User) -> None:
         # Recording activity only applies to signed-in sessions: a stale cookie must not grow a new session.
-        signed_in(outsider, client)
+        client = browsing(outsider)
         Session.objects.all().delete()
 
         response = client.get(reverse("pages:home"))
@@ -192,7 +192,7 @@ class TestWhoAndHow:
 
 class TestMarkup:
     def test_signed_in_pages_carry_the_closed_dialogs_and_the_script(self, outsider: User) -> None:
-        html = signed_in(outsider).get(reverse("accounts:dashboard")).content.decode()
+        html = browsing(outsider).get(reverse("accounts:dashboard")).content.decode()
 
         assert f'data-status-url="{STATUS}"' in html
         assert f'data-sign-in-url="{reverse("account_login")}"' in html

@@ -8,7 +8,6 @@ from typing import Any
 
 import pytest
 from django.core import mail
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -17,6 +16,7 @@ from accounts.models import MentorProfile, User
 from accounts.signals import mentor_profile_changed
 from notifications.tasks import send_email
 from tests.accounts.helpers import assert_form_error
+from tests.clients import ClientFor
 from tests.factories import MentorProfileFactory
 from tests.notifications.outbox import written
 
@@ -42,33 +42,29 @@ def announcements() -> Iterator[list[dict[str, Any]]]:
     mentor_profile_changed.disconnect(receiver)
 
 
-def signed_in(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
 def vetting_url(profile: MentorProfile) -> str:
     return reverse("accounts:vetting_detail", kwargs={"profile_id": profile.pk})
 
 
 class TestQueue:
-    def test_pending_mentors_are_listed_oldest_first(self, staff: User, mentor_profile: MentorProfile) -> None:
+    def test_pending_mentors_are_listed_oldest_first(
+        self, staff: User, mentor_profile: MentorProfile, client_for: ClientFor
+    ) -> None:
         MentorProfileFactory(user__full_name="Newer Mentor", status=MentorProfile.Status.PENDING)
         older = MentorProfileFactory(user__full_name="Older Mentor", status=MentorProfile.Status.PENDING)
         MentorProfile.objects.filter(pk=older.pk).update(created_at=timezone.now() - timedelta(days=5))
 
-        page = signed_in(staff).get(reverse("accounts:vetting_queue")).content.decode()
+        page = client_for(staff).get(reverse("accounts:vetting_queue")).content.decode()
 
         waiting = page.split("Recently vetted")[0]
         assert waiting.index("Older Mentor") < waiting.index("Newer Mentor")
         assert "2 mentors waiting" in waiting
         assert "Bob Mentor" not in waiting  # approved already
 
-    def test_recent_decisions_are_shown(self, staff: User, pending: MentorProfile) -> None:
+    def test_recent_decisions_are_shown(self, staff: User, pending: MentorProfile, client_for: ClientFor) -> None:
         services.mentor_reject(profile=pending, rejected_by=staff, reason="Not enough detail.")
 
-        page = signed_in(staff).get(reverse("accounts:vetting_queue")).content.decode()
+        page = client_for(staff).get(reverse("accounts:vetting_queue")).content.decode()
 
         recent = page.split("Recently vetted")[1]
         assert "Priya Pending" in recent
@@ -84,11 +80,11 @@ class TestQueue:
         pending.refresh_from_db()
         assert pending.status == MentorProfile.Status.PENDING
 
-    def test_staff_without_mfa_are_sent_to_set_it_up(self, pending: MentorProfile) -> None:
+    def test_staff_without_mfa_are_sent_to_set_it_up(self, pending: MentorProfile, client_for: ClientFor) -> None:
         from tests.factories import UserFactory
 
         no_mfa = UserFactory(is_programme_team=True)
-        response = signed_in(no_mfa).post(vetting_url(pending), {"decision": "approve"})
+        response = client_for(no_mfa).post(vetting_url(pending), {"decision": "approve"})
 
         assert response.status_code == 302
         assert "/account/" in response["Location"]
@@ -98,10 +94,15 @@ class TestQueue:
 
 class TestDecisions:
     def test_approving_tells_the_mentor_and_matching(
-        self, staff: User, pending: MentorProfile, django_capture_on_commit_callbacks, announcements
+        self,
+        staff: User,
+        pending: MentorProfile,
+        django_capture_on_commit_callbacks,
+        announcements,
+        client_for: ClientFor,
     ) -> None:  # type: ignore[no-untyped-def]
         with django_capture_on_commit_callbacks(execute=True):
-            response = signed_in(staff).post(vetting_url(pending), {"decision": "approve", "reason": ""})
+            response = client_for(staff).post(vetting_url(pending), {"decision": "approve", "reason": ""})
 
         assert response.status_code == 302
         pending.refresh_from_db()
@@ -114,10 +115,15 @@ class TestDecisions:
         assert announcements == [{"signal": mentor_profile_changed, "profile_id": pending.pk, "reason": "approved"}]
 
     def test_rejecting_needs_a_reason_which_the_mentor_is_sent(
-        self, staff: User, pending: MentorProfile, django_capture_on_commit_callbacks, announcements
+        self,
+        staff: User,
+        pending: MentorProfile,
+        django_capture_on_commit_callbacks,
+        announcements,
+        client_for: ClientFor,
     ) -> None:  # type: ignore[no-untyped-def]
         with django_capture_on_commit_callbacks(execute=True):
-            response = signed_in(staff).post(
+            response = client_for(staff).post(
                 vetting_url(pending), {"decision": "reject", "reason": "We need a reference from a mutual."}
             )
 
@@ -147,9 +153,10 @@ class TestDecisions:
         data: dict[str, str],
         message: str,
         django_capture_on_commit_callbacks,
+        client_for: ClientFor,
     ) -> None:  # type: ignore[no-untyped-def]
         with django_capture_on_commit_callbacks(execute=True):
-            response = signed_in(staff).post(vetting_url(pending), data)
+            response = client_for(staff).post(vetting_url(pending), data)
 
         assert_form_error(response, message)
         pending.refresh_from_db()
@@ -157,10 +164,10 @@ class TestDecisions:
         assert mail.outbox == []
 
     def test_a_decided_mentor_cannot_be_decided_again(
-        self, staff: User, mentor_profile: MentorProfile, django_capture_on_commit_callbacks
+        self, staff: User, mentor_profile: MentorProfile, django_capture_on_commit_callbacks, client_for: ClientFor
     ) -> None:  # type: ignore[no-untyped-def]
         with django_capture_on_commit_callbacks(execute=True):
-            response = signed_in(staff).post(vetting_url(mentor_profile), {"decision": "reject", "reason": "No."})
+            response = client_for(staff).post(vetting_url(mentor_profile), {"decision": "reject", "reason": "No."})
 
         assert_form_error(response, "has already been vetted")
         mentor_profile.refresh_from_db()

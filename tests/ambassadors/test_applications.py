@@ -17,16 +17,11 @@ from ambassadors.models import Application, ApplicationEvent, Cohort, Nomination
 from ambassadors.services import AmbassadorsError
 from notifications.tasks import send_email
 from tests.ambassadors.factories import ApplicationFactory, CohortFactory, NominationFactory
+from tests.clients import ClientFor
 from tests.factories import UserFactory, region, service_area, topic
 from tests.notifications.outbox import written
 
 Status = Application.Status
-
-
-def _client(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def _application_data(**overrides: object) -> dict[str, object]:
@@ -45,8 +40,10 @@ def _application_data(**overrides: object) -> dict[str, object]:
 
 
 @pytest.mark.django_db
-def test_apply_to_an_open_cohort(outsider: User, cohort: Cohort) -> None:
-    response = _client(outsider).post(reverse("ambassadors:application_create", args=[cohort.pk]), _application_data())
+def test_apply_to_an_open_cohort(outsider: User, cohort: Cohort, client_for: ClientFor) -> None:
+    response = client_for(outsider).post(
+        reverse("ambassadors:application_create", args=[cohort.pk]), _application_data()
+    )
     application = Application.objects.get(applicant=outsider)
     assert response.status_code == 302
     assert response["Location"] == reverse("ambassadors:application_detail", args=[application.pk])
@@ -58,10 +55,10 @@ def test_apply_to_an_open_cohort(outsider: User, cohort: Cohort) -> None:
 
 
 @pytest.mark.django_db
-def test_a_closed_cohort_is_not_found(outsider: User) -> None:
+def test_a_closed_cohort_is_not_found(outsider: User, client_for: ClientFor) -> None:
     closed = CohortFactory(applications_close_at=timezone.now() - timedelta(minutes=1))
     never_opened = CohortFactory(applications_open_at=None)
-    client = _client(outsider)
+    client = client_for(outsider)
     for cohort in (closed, never_opened):
         url = reverse("ambassadors:application_create", args=[cohort.pk])
         assert client.get(url).status_code == 404
@@ -71,8 +68,8 @@ def test_a_closed_cohort_is_not_found(outsider: User) -> None:
 
 
 @pytest.mark.django_db
-def test_one_live_application_per_person_per_cohort(outsider: User, cohort: Cohort) -> None:
-    client = _client(outsider)
+def test_one_live_application_per_person_per_cohort(outsider: User, cohort: Cohort, client_for: ClientFor) -> None:
+    client = client_for(outsider)
     url = reverse("ambassadors:application_create", args=[cohort.pk])
     client.post(url, _application_data())
     response = client.post(url, _application_data())
@@ -108,9 +105,9 @@ def test_the_database_refuses_a_second_live_application(outsider: User, cohort: 
     ],
 )
 def test_bad_input_is_refused_with_an_error_summary(
-    outsider: User, cohort: Cohort, overrides: dict[str, object], message: str
+    outsider: User, cohort: Cohort, overrides: dict[str, object], message: str, client_for: ClientFor
 ) -> None:
-    response = _client(outsider).post(
+    response = client_for(outsider).post(
         reverse("ambassadors:application_create", args=[cohort.pk]), _application_data(**overrides)
     )
     assert response.status_code == 200
@@ -122,9 +119,9 @@ def test_bad_input_is_refused_with_an_error_summary(
 
 
 @pytest.mark.django_db
-def test_html_is_stored_as_text_and_shown_escaped(outsider: User, cohort: Cohort) -> None:
+def test_html_is_stored_as_text_and_shown_escaped(outsider: User, cohort: Cohort, client_for: ClientFor) -> None:
     payload = "<script>alert('x')</script> Ünïcødé ✓"
-    client = _client(outsider)
+    client = client_for(outsider)
     client.post(reverse("ambassadors:application_create", args=[cohort.pk]), _application_data(motivation=payload))
     application = Application.objects.get(applicant=outsider)
     assert application.motivation == payload
@@ -134,26 +131,30 @@ def test_html_is_stored_as_text_and_shown_escaped(outsider: User, cohort: Cohort
 
 
 @pytest.mark.django_db
-def test_applicants_see_only_their_own_application(member: User, outsider: User, staff: User) -> None:
+def test_applicants_see_only_their_own_application(
+    member: User, outsider: User, staff: User, client_for: ClientFor
+) -> None:
     application = ApplicationFactory(applicant=member)
     missing = application.pk + 1000
     for user in (outsider, staff):
-        client = _client(user)
+        client = client_for(user)
         for name in ("ambassadors:application_detail", "ambassadors:application_withdraw"):
             assert client.get(reverse(name, args=[application.pk])).status_code == 404
             assert client.get(reverse(name, args=[missing])).status_code == 404
         assert client.post(reverse("ambassadors:application_withdraw", args=[application.pk])).status_code == 404
     application.refresh_from_db()
     assert application.status == Status.SUBMITTED
-    own = _client(member).get(reverse("ambassadors:my_applications")).content.decode()
+    own = client_for(member).get(reverse("ambassadors:my_applications")).content.decode()
     assert str(application.cohort) in own
-    assert str(application.cohort) not in _client(outsider).get(reverse("ambassadors:my_applications")).content.decode()
+    assert (
+        str(application.cohort) not in client_for(outsider).get(reverse("ambassadors:my_applications")).content.decode()
+    )
 
 
 @pytest.mark.django_db
-def test_applicant_withdraws(member: User) -> None:
+def test_applicant_withdraws(member: User, client_for: ClientFor) -> None:
     application = ApplicationFactory(applicant=member, status=Status.SHORTLISTED)
-    response = _client(member).post(reverse("ambassadors:application_withdraw", args=[application.pk]))
+    response = client_for(member).post(reverse("ambassadors:application_withdraw", args=[application.pk]))
     assert response.status_code == 302
     application.refresh_from_db()
     assert application.status == Status.WITHDRAWN
@@ -162,9 +163,9 @@ def test_applicant_withdraws(member: User) -> None:
 
 
 @pytest.mark.django_db
-def test_a_decided_application_cannot_be_withdrawn(member: User) -> None:
+def test_a_decided_application_cannot_be_withdrawn(member: User, client_for: ClientFor) -> None:
     application = ApplicationFactory(applicant=member, status=Status.APPOINTED)
-    response = _client(member).post(reverse("ambassadors:application_withdraw", args=[application.pk]))
+    response = client_for(member).post(reverse("ambassadors:application_withdraw", args=[application.pk]))
     assert response.status_code == 200
     assert "cannot be withdrawn" in response.content.decode()
     application.refresh_from_db()
@@ -172,10 +173,9 @@ def test_a_decided_application_cannot_be_withdrawn(member: User) -> None:
 
 
 @pytest.mark.django_db
-def test_withdraw_needs_a_csrf_token(member: User) -> None:
+def test_withdraw_needs_a_csrf_token(member: User, client_for: ClientFor) -> None:
     application = ApplicationFactory(applicant=member)
-    client = Client(enforce_csrf_checks=True)
-    client.force_login(member)
+    client = client_for(member, enforce_csrf_checks=True)
     response = client.post(reverse("ambassadors:application_withdraw", args=[application.pk]))
     assert response.status_code == 403
     application.refresh_from_db()
@@ -187,9 +187,8 @@ def test_withdraw_needs_a_csrf_token(member: User) -> None:
 
 
 @pytest.mark.django_db
-def test_apply_needs_a_csrf_token(outsider: User, cohort: Cohort) -> None:
-    client = Client(enforce_csrf_checks=True)
-    client.force_login(outsider)
+def test_apply_needs_a_csrf_token(outsider: User, cohort: Cohort, client_for: ClientFor) -> None:
+    client = client_for(outsider, enforce_csrf_checks=True)
     response = client.post(reverse("ambassadors:application_create", args=[cohort.pk]), _application_data())
     assert response.status_code == 403
     assert not Application.objects.exists()
@@ -202,10 +201,11 @@ def test_apply_needs_a_csrf_token(outsider: User, cohort: Cohort) -> None:
 def test_nomination_flow_for_someone_without_an_account(
     member: User,
     cohort: Cohort,
-    django_capture_on_commit_callbacks,  # type: ignore[no-untyped-def]
+    django_capture_on_commit_callbacks,
+    client_for: ClientFor,  # type: ignore[no-untyped-def]
 ) -> None:
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        response = _client(member).post(
+        response = client_for(member).post(
             reverse("ambassadors:nominate", args=[cohort.pk]),
             {"nominee_name": "Nina Newcomer", "nominee_email": "Nina@Example.org", "reason": "Ran a fire mutual."},
         )
@@ -223,7 +223,7 @@ def test_nomination_flow_for_someone_without_an_account(
 
     # Nina signs up and follows the link.
     nina = UserFactory(email="nina@example.org")
-    client = _client(nina)
+    client = client_for(nina)
     page = client.get(link)
     assert page.status_code == 200
     assert "nominated you" in page.content.decode()
@@ -236,7 +236,7 @@ def test_nomination_flow_for_someone_without_an_account(
     assert nomination.completed_at is not None
     # The link is used up.
     assert client.get(link).status_code == 404
-    assert "they have applied" in _client(member).get(reverse("ambassadors:my_applications")).content.decode()
+    assert "they have applied" in client_for(member).get(reverse("ambassadors:my_applications")).content.decode()
 
 
 @pytest.mark.django_db
@@ -290,8 +290,8 @@ def test_nomination_email_is_enqueued_only_after_commit(
 
 
 @pytest.mark.django_db
-def test_self_nomination_and_duplicates_are_refused(member: User, cohort: Cohort) -> None:
-    client = _client(member)
+def test_self_nomination_and_duplicates_are_refused(member: User, cohort: Cohort, client_for: ClientFor) -> None:
+    client = client_for(member)
     url = reverse("ambassadors:nominate", args=[cohort.pk])
     response = client.post(url, {"nominee_name": "Me", "nominee_email": member.email, "reason": "I am great"})
     assert response.status_code == 200
@@ -323,11 +323,11 @@ def test_a_used_nomination_cannot_be_used_again(outsider: User, cohort: Cohort) 
 
 @pytest.mark.django_db
 def test_a_forwarded_nomination_link_does_not_work_for_someone_else(
-    outsider: User, member: User, cohort: Cohort
+    outsider: User, member: User, cohort: Cohort, client_for: ClientFor
 ) -> None:
     nomination = NominationFactory(cohort=cohort, nominated_by=member, nominee_email="nina@example.org")
     link = reverse("ambassadors:nomination_accept", args=[nomination.token])
-    client = _client(outsider)
+    client = client_for(outsider)
 
     page = client.get(link)
     posted = client.post(link, _application_data())
@@ -347,7 +347,7 @@ def test_a_forwarded_nomination_link_does_not_work_for_someone_else(
         services.application_submit(cohort=cohort, applicant=outsider, nomination=nomination, **_submit_kwargs())
     # The nominee, signed in with the address (in any case), can still use it.
     nina = UserFactory(email="Nina@Example.org")
-    assert "nominated you" in _client(nina).get(link).content.decode()
+    assert "nominated you" in client_for(nina).get(link).content.decode()
 
 
 def _submit_kwargs() -> dict[str, object]:

@@ -6,7 +6,6 @@ from datetime import timedelta
 
 import pytest
 from django.core import mail
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -28,16 +27,11 @@ from tests.ambassadors.factories import (
     EngagementInvitationFactory,
     EngagementRequestFactory,
 )
+from tests.clients import ClientFor
 from tests.factories import region, service_area, topic
 from tests.notifications.outbox import send_pending, written
 
 Kind = EngagementRequest.Kind
-
-
-def _client(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def _names(suggestions: list) -> list[str]:  # type: ignore[type-arg]
@@ -142,14 +136,14 @@ def test_peer_calls_can_be_with_anyone_who_works_remotely(member: User) -> None:
 
 @pytest.mark.django_db
 def test_request_page_shows_suggestions_to_the_requester_and_staff(
-    talk_request: EngagementRequest, member: User, staff: User, outsider: User
+    talk_request: EngagementRequest, member: User, staff: User, outsider: User, client_for: ClientFor
 ) -> None:
     _ambassador("Perfect Fit")
     for user in (member, staff):
-        page = _client(user).get(reverse("ambassadors:request_detail", args=[talk_request.pk])).content.decode()
+        page = client_for(user).get(reverse("ambassadors:request_detail", args=[talk_request.pk])).content.decode()
         assert "Perfect Fit" in page
         assert "Covers both of your topics: TUPE, pensions" in page
-    assert _client(outsider).get(reverse("ambassadors:request_detail", args=[talk_request.pk])).status_code == 404
+    assert client_for(outsider).get(reverse("ambassadors:request_detail", args=[talk_request.pk])).status_code == 404
 
 
 # --- The request's life --------------------------------------------------------------------------------------
@@ -174,8 +168,8 @@ def _request_data(**overrides: object) -> dict[str, object]:
 
 
 @pytest.mark.django_db
-def test_anyone_signed_in_can_ask_for_an_ambassador(outsider: User) -> None:
-    response = _client(outsider).post(reverse("ambassadors:request_create"), _request_data())
+def test_anyone_signed_in_can_ask_for_an_ambassador(outsider: User, client_for: ClientFor) -> None:
+    response = client_for(outsider).post(reverse("ambassadors:request_create"), _request_data())
     engagement_request = EngagementRequest.objects.get()
     assert response.status_code == 302
     assert response["Location"] == reverse("ambassadors:request_detail", args=[engagement_request.pk])
@@ -197,8 +191,10 @@ def test_anyone_signed_in_can_ask_for_an_ambassador(outsider: User) -> None:
         ({"title": ""}, "Enter a title"),
     ],
 )
-def test_bad_requests_are_refused(outsider: User, overrides: dict[str, object], message: str) -> None:
-    response = _client(outsider).post(reverse("ambassadors:request_create"), _request_data(**overrides))
+def test_bad_requests_are_refused(
+    outsider: User, overrides: dict[str, object], message: str, client_for: ClientFor
+) -> None:
+    response = client_for(outsider).post(reverse("ambassadors:request_create"), _request_data(**overrides))
     assert response.status_code == 200
     assert message in response.content.decode()
     assert not EngagementRequest.objects.exists()
@@ -211,11 +207,12 @@ def test_invite_accept_and_log(
     ambassador: User,
     ambassador_record: Ambassador,
     staff: User,
-    django_capture_on_commit_callbacks,  # type: ignore[no-untyped-def]
+    django_capture_on_commit_callbacks,
+    client_for: ClientFor,  # type: ignore[no-untyped-def]
 ) -> None:
     detail = reverse("ambassadors:request_detail", args=[talk_request.pk])
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        response = _client(member).post(detail, {"ambassador": ambassador_record.pk})
+        response = client_for(member).post(detail, {"ambassador": ambassador_record.pk})
     assert response.status_code == 302
     invitation = EngagementInvitation.objects.get(request=talk_request)
     assert invitation.ambassador == ambassador_record and invitation.invited_by == member
@@ -226,7 +223,7 @@ def test_invite_accept_and_log(
     assert reverse("ambassadors:invitation_detail", args=[invitation.pk]) in mail.outbox[0].body
 
     # Dana accepts.
-    dana = _client(ambassador)
+    dana = client_for(ambassador)
     with django_capture_on_commit_callbacks(execute=True):
         response = dana.post(reverse("ambassadors:invitation_detail", args=[invitation.pk]), {"decision": "accept"})
     assert response.status_code == 302
@@ -264,7 +261,7 @@ def test_invite_accept_and_log(
     assert Engagement.objects.count() == 1
 
     # Staff add the project it surfaced to the emerging mutuals pipeline.
-    staff_client = _client(staff)
+    staff_client = client_for(staff)
     add_url = reverse("ambassadors:emerging_project_add") + f"?engagement={engagement.pk}"
     form = staff_client.get(add_url).content.decode()
     assert "youth service is thinking" in form
@@ -285,11 +282,12 @@ def test_decline_reopens_the_request_and_excludes_that_ambassador(
     ambassador: User,
     ambassador_record: Ambassador,
     member: User,
-    django_capture_on_commit_callbacks,  # type: ignore[no-untyped-def]
+    django_capture_on_commit_callbacks,
+    client_for: ClientFor,  # type: ignore[no-untyped-def]
 ) -> None:
     invitation = services.engagement_invite(request=talk_request, ambassador=ambassador_record, invited_by=member)
     url = reverse("ambassadors:invitation_detail", args=[invitation.pk])
-    dana = _client(ambassador)
+    dana = client_for(ambassador)
     response = dana.post(url, {"decision": "decline", "decline_reason": ""})
     assert response.status_code == 200
     assert "Enter a reason for declining" in response.content.decode()
@@ -327,10 +325,12 @@ def test_invitations_are_refused_when_not_allowed(
 
 
 @pytest.mark.django_db
-def test_invite_with_a_bad_ambassador_id_shows_an_error(talk_request: EngagementRequest, member: User) -> None:
+def test_invite_with_a_bad_ambassador_id_shows_an_error(
+    talk_request: EngagementRequest, member: User, client_for: ClientFor
+) -> None:
     url = reverse("ambassadors:request_detail", args=[talk_request.pk])
     for value in ("", "abc", "999999"):
-        response = _client(member).post(url, {"ambassador": value})
+        response = client_for(member).post(url, {"ambassador": value})
         assert response.status_code == 200
         assert "Choose an ambassador to invite" in response.content.decode()
     assert not EngagementInvitation.objects.exists()
@@ -338,13 +338,13 @@ def test_invite_with_a_bad_ambassador_id_shows_an_error(talk_request: Engagement
 
 @pytest.mark.django_db
 def test_other_peoples_requests_and_invitations_are_not_found(
-    talk_request: EngagementRequest, outsider: User, mentor: User, ambassador_record: Ambassador
+    talk_request: EngagementRequest, outsider: User, mentor: User, ambassador_record: Ambassador, client_for: ClientFor
 ) -> None:
     invitation = services.engagement_invite(
         request=talk_request, ambassador=ambassador_record, invited_by=talk_request.requested_by
     )
     for user in (outsider, mentor):
-        client = _client(user)
+        client = client_for(user)
         for name, pk in (
             ("ambassadors:request_detail", talk_request.pk),
             ("ambassadors:request_withdraw", talk_request.pk),
@@ -362,10 +362,10 @@ def test_other_peoples_requests_and_invitations_are_not_found(
 
 @pytest.mark.django_db
 def test_requester_withdraws_and_the_invitation_is_cancelled(
-    talk_request: EngagementRequest, member: User, ambassador_record: Ambassador
+    talk_request: EngagementRequest, member: User, ambassador_record: Ambassador, client_for: ClientFor
 ) -> None:
     invitation = services.engagement_invite(request=talk_request, ambassador=ambassador_record, invited_by=member)
-    response = _client(member).post(reverse("ambassadors:request_withdraw", args=[talk_request.pk]))
+    response = client_for(member).post(reverse("ambassadors:request_withdraw", args=[talk_request.pk]))
     assert response.status_code == 302
     talk_request.refresh_from_db()
     invitation.refresh_from_db()
@@ -400,11 +400,14 @@ def test_the_ambassador_and_then_the_requester_are_emailed(
 
 @pytest.mark.django_db
 def test_invitation_reply_needs_a_csrf_token(
-    talk_request: EngagementRequest, member: User, ambassador: User, ambassador_record: Ambassador
+    talk_request: EngagementRequest,
+    member: User,
+    ambassador: User,
+    ambassador_record: Ambassador,
+    client_for: ClientFor,
 ) -> None:
     invitation = services.engagement_invite(request=talk_request, ambassador=ambassador_record, invited_by=member)
-    client = Client(enforce_csrf_checks=True)
-    client.force_login(ambassador)
+    client = client_for(ambassador, enforce_csrf_checks=True)
     response = client.post(reverse("ambassadors:invitation_detail", args=[invitation.pk]), {"decision": "accept"})
     assert response.status_code == 403
     invitation.refresh_from_db()
@@ -413,10 +416,9 @@ def test_invitation_reply_needs_a_csrf_token(
 
 @pytest.mark.django_db
 def test_invite_needs_a_csrf_token(
-    talk_request: EngagementRequest, member: User, ambassador_record: Ambassador
+    talk_request: EngagementRequest, member: User, ambassador_record: Ambassador, client_for: ClientFor
 ) -> None:
-    client = Client(enforce_csrf_checks=True)
-    client.force_login(member)
+    client = client_for(member, enforce_csrf_checks=True)
     response = client.post(
         reverse("ambassadors:request_detail", args=[talk_request.pk]), {"ambassador": ambassador_record.pk}
     )

@@ -7,7 +7,6 @@ import threading
 import pytest
 from django.core import mail
 from django.db import connection, connections
-from django.test import Client
 from django.urls import reverse
 
 from accounts.models import User
@@ -15,18 +14,13 @@ from ambassadors import services
 from ambassadors.models import Ambassador, Application, ApplicationEvent, Cohort, ReviewerNote
 from ambassadors.services import TRANSITIONS, AmbassadorsError
 from tests.ambassadors.factories import AmbassadorFactory, ApplicationFactory, CohortFactory
+from tests.clients import ClientFor
 from tests.conftest import skip_or_fail
 from tests.factories import UserFactory
 from tests.notifications.outbox import send_pending, written
 
 Status = Application.Status
 ALL_PAIRS = [(start, end) for start in Status.values for end in Status.values if start != end]
-
-
-def _client(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 @pytest.mark.django_db
@@ -62,9 +56,9 @@ def test_only_the_programme_team_can_move(outsider: User) -> None:
 
 
 @pytest.mark.django_db
-def test_refused_move_in_the_review_page_shows_a_clear_message(staff: User) -> None:
+def test_refused_move_in_the_review_page_shows_a_clear_message(staff: User, client_for: ClientFor) -> None:
     application = ApplicationFactory(status=Status.SUBMITTED)
-    response = _client(staff).post(
+    response = client_for(staff).post(
         reverse("ambassadors:review", args=[application.pk]), {"action": "move", "to_status": Status.APPOINTED}
     )
     assert response.status_code == 200
@@ -75,11 +69,11 @@ def test_refused_move_in_the_review_page_shows_a_clear_message(staff: User) -> N
 
 @pytest.mark.django_db
 def test_appointment_creates_the_ambassador_and_records_the_move(
-    staff: User, django_capture_on_commit_callbacks
+    staff: User, django_capture_on_commit_callbacks, client_for: ClientFor
 ) -> None:  # type: ignore[no-untyped-def]
     application = ApplicationFactory(status=Status.INTERVIEW, engagements_per_quarter=4)
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        response = _client(staff).post(
+        response = client_for(staff).post(
             reverse("ambassadors:review", args=[application.pk]),
             {"action": "move", "to_status": Status.APPOINTED, "note": "Strong interview"},
         )
@@ -159,11 +153,11 @@ def test_two_simultaneous_appointments_to_the_last_place_appoint_one() -> None:
 
 
 @pytest.mark.django_db
-def test_bulk_move_checks_each_application(staff: User) -> None:
+def test_bulk_move_checks_each_application(staff: User, client_for: ClientFor) -> None:
     cohort = CohortFactory(capacity=1)
     submitted = ApplicationFactory.create_batch(2, cohort=cohort, status=Status.SUBMITTED)
     already_final = ApplicationFactory(cohort=cohort, status=Status.WITHDRAWN)
-    response = _client(staff).post(
+    response = client_for(staff).post(
         reverse("ambassadors:pipeline"),
         {
             "applications": [a.pk for a in [*submitted, already_final]],
@@ -196,9 +190,9 @@ def test_bulk_appointment_stops_at_capacity(staff: User) -> None:
 
 
 @pytest.mark.django_db
-def test_bulk_move_without_a_selection_shows_an_error(staff: User) -> None:
+def test_bulk_move_without_a_selection_shows_an_error(staff: User, client_for: ClientFor) -> None:
     application = ApplicationFactory(status=Status.SUBMITTED)
-    response = _client(staff).post(reverse("ambassadors:pipeline"), {"to_status": Status.SHORTLISTED})
+    response = client_for(staff).post(reverse("ambassadors:pipeline"), {"to_status": Status.SHORTLISTED})
     assert response.status_code == 200
     assert "Select at least one application" in response.content.decode()
     application.refresh_from_db()
@@ -206,9 +200,9 @@ def test_bulk_move_without_a_selection_shows_an_error(staff: User) -> None:
 
 
 @pytest.mark.django_db
-def test_bulk_move_with_a_bad_id_changes_nothing(staff: User) -> None:
+def test_bulk_move_with_a_bad_id_changes_nothing(staff: User, client_for: ClientFor) -> None:
     application = ApplicationFactory(status=Status.SUBMITTED)
-    response = _client(staff).post(
+    response = client_for(staff).post(
         reverse("ambassadors:pipeline"), {"applications": [application.pk, "nonsense"], "to_status": "shortlisted"}
     )
     assert response.status_code == 200
@@ -217,12 +211,12 @@ def test_bulk_move_with_a_bad_id_changes_nothing(staff: User) -> None:
 
 
 @pytest.mark.django_db
-def test_pipeline_filters(staff: User) -> None:
+def test_pipeline_filters(staff: User, client_for: ClientFor) -> None:
     cohort = CohortFactory(name="Filter cohort")
     wanted = ApplicationFactory(cohort=cohort, status=Status.INTERVIEW, applicant__full_name="Wanted Person")
     ApplicationFactory(cohort=cohort, status=Status.SUBMITTED, applicant__full_name="Other Person")
     ApplicationFactory(status=Status.INTERVIEW, applicant__full_name="Elsewhere Person")
-    response = _client(staff).get(
+    response = client_for(staff).get(
         reverse("ambassadors:pipeline"), {"cohort": cohort.pk, "status": Status.INTERVIEW, "q": "wanted"}
     )
     content = response.content.decode()
@@ -235,10 +229,11 @@ def test_pipeline_filters(staff: User) -> None:
 def test_reviewer_notes_and_move_notes_are_never_shown_to_the_applicant(
     staff: User,
     member: User,
-    django_capture_on_commit_callbacks,  # type: ignore[no-untyped-def]
+    django_capture_on_commit_callbacks,
+    client_for: ClientFor,  # type: ignore[no-untyped-def]
 ) -> None:
     application = ApplicationFactory(applicant=member, status=Status.SUBMITTED)
-    staff_client = _client(staff)
+    staff_client = client_for(staff)
     staff_client.post(
         reverse("ambassadors:review", args=[application.pk]), {"action": "note", "text": "SECRET-NOTE weak answers"}
     )
@@ -250,7 +245,7 @@ def test_reviewer_notes_and_move_notes_are_never_shown_to_the_applicant(
     assert ReviewerNote.objects.filter(application=application).count() == 1
     staff_page = staff_client.get(reverse("ambassadors:review", args=[application.pk])).content.decode()
     assert "SECRET-NOTE" in staff_page and "SECRET-MOVE-NOTE" in staff_page
-    applicant = _client(member)
+    applicant = client_for(member)
     pages = [
         applicant.get(reverse("ambassadors:application_detail", args=[application.pk])),
         applicant.get(reverse("ambassadors:my_applications")),
@@ -307,8 +302,8 @@ def test_cohort_capacity_cannot_go_below_the_appointed(staff: User) -> None:
 
 
 @pytest.mark.django_db
-def test_staff_create_a_cohort_and_bad_dates_are_refused(staff: User) -> None:
-    client = _client(staff)
+def test_staff_create_a_cohort_and_bad_dates_are_refused(staff: User, client_for: ClientFor) -> None:
+    client = client_for(staff)
     response = client.post(
         reverse("ambassadors:cohort_create"),
         {"name": "2027 cohort", "starts_on": "2027-04-01", "ends_on": "2027-01-01", "capacity": "20"},
@@ -326,10 +321,9 @@ def test_staff_create_a_cohort_and_bad_dates_are_refused(staff: User) -> None:
 
 
 @pytest.mark.django_db
-def test_bulk_move_needs_a_csrf_token(staff: User) -> None:
+def test_bulk_move_needs_a_csrf_token(staff: User, client_for: ClientFor) -> None:
     application = ApplicationFactory(status=Status.SUBMITTED)
-    client = Client(enforce_csrf_checks=True)
-    client.force_login(staff)
+    client = client_for(staff, enforce_csrf_checks=True)
     response = client.post(
         reverse("ambassadors:pipeline"), {"applications": [application.pk], "to_status": Status.SHORTLISTED}
     )

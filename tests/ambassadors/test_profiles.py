@@ -14,13 +14,8 @@ from accounts.models import User
 from ambassadors.models import Ambassador, EngagementInvitation, EngagementRequest
 from ambassadors.photos import MAX_PHOTO_BYTES
 from tests.ambassadors.factories import AmbassadorFactory, EngagementInvitationFactory
+from tests.clients import ClientFor
 from tests.factories import region, service_area, topic
-
-
-def _client(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def _image_bytes(image_format: str, size: tuple[int, int] = (40, 30), exif: bool = False) -> bytes:
@@ -51,8 +46,8 @@ def _profile_data(**overrides: object) -> dict[str, object]:
 
 
 @pytest.mark.django_db
-def test_ambassador_edits_their_profile(ambassador: User, ambassador_record: Ambassador) -> None:
-    response = _client(ambassador).post(reverse("ambassadors:profile_edit"), _profile_data())
+def test_ambassador_edits_their_profile(ambassador: User, ambassador_record: Ambassador, client_for: ClientFor) -> None:
+    response = client_for(ambassador).post(reverse("ambassadors:profile_edit"), _profile_data())
     assert response.status_code == 302
     ambassador_record.refresh_from_db()
     assert ambassador_record.region == region("london")
@@ -64,26 +59,28 @@ def test_ambassador_edits_their_profile(ambassador: User, ambassador_record: Amb
 
 
 @pytest.mark.django_db
-def test_profile_edit_links_to_volunteering_as_a_mentor(ambassador: User, ambassador_record: Ambassador) -> None:
-    page = _client(ambassador).get(reverse("ambassadors:profile_edit")).content.decode()
+def test_profile_edit_links_to_volunteering_as_a_mentor(
+    ambassador: User, ambassador_record: Ambassador, client_for: ClientFor
+) -> None:
+    page = client_for(ambassador).get(reverse("ambassadors:profile_edit")).content.decode()
     assert reverse("accounts:mentor_profile_create") in page
 
 
 @pytest.mark.django_db
-def test_only_ambassadors_edit_profiles(member: User, staff: User) -> None:
+def test_only_ambassadors_edit_profiles(member: User, staff: User, client_for: ClientFor) -> None:
     for user in (member, staff):
-        assert _client(user).get(reverse("ambassadors:profile_edit")).status_code == 404
-        assert _client(user).post(reverse("ambassadors:profile_edit"), _profile_data()).status_code == 404
+        assert client_for(user).get(reverse("ambassadors:profile_edit")).status_code == 404
+        assert client_for(user).post(reverse("ambassadors:profile_edit"), _profile_data()).status_code == 404
     assert not Ambassador.objects.exists()
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("image_format", ["PNG", "JPEG"])
 def test_a_valid_photo_is_accepted_and_re_encoded(
-    ambassador: User, ambassador_record: Ambassador, image_format: str
+    ambassador: User, ambassador_record: Ambassador, image_format: str, client_for: ClientFor
 ) -> None:
     upload = SimpleUploadedFile("me.img", _image_bytes(image_format, exif=True), content_type="image/png")
-    response = _client(ambassador).post(reverse("ambassadors:profile_edit"), _profile_data(photo=upload))
+    response = client_for(ambassador).post(reverse("ambassadors:profile_edit"), _profile_data(photo=upload))
     assert response.status_code == 302
     ambassador_record.refresh_from_db()
     assert ambassador_record.photo
@@ -109,10 +106,10 @@ def test_a_valid_photo_is_accepted_and_re_encoded(
     ],
 )
 def test_bad_photos_are_refused(
-    ambassador: User, ambassador_record: Ambassador, name: str, content: bytes, message: str
+    ambassador: User, ambassador_record: Ambassador, name: str, content: bytes, message: str, client_for: ClientFor
 ) -> None:
     upload = SimpleUploadedFile(name, content, content_type="image/png")
-    response = _client(ambassador).post(reverse("ambassadors:profile_edit"), _profile_data(photo=upload))
+    response = client_for(ambassador).post(reverse("ambassadors:profile_edit"), _profile_data(photo=upload))
     assert response.status_code == 200
     body = response.content.decode()
     assert message in body
@@ -123,8 +120,8 @@ def test_bad_photos_are_refused(
 
 
 @pytest.mark.django_db
-def test_photo_can_be_removed(ambassador: User, ambassador_record: Ambassador) -> None:
-    client = _client(ambassador)
+def test_photo_can_be_removed(ambassador: User, ambassador_record: Ambassador, client_for: ClientFor) -> None:
+    client = client_for(ambassador)
     upload = SimpleUploadedFile("me.png", _image_bytes("PNG"), content_type="image/png")
     client.post(reverse("ambassadors:profile_edit"), _profile_data(photo=upload))
     ambassador_record.refresh_from_db()
@@ -157,10 +154,10 @@ def test_directory_filters_and_hides_stood_down_ambassadors() -> None:
 
 
 @pytest.mark.django_db
-def test_staff_stand_an_ambassador_down(staff: User) -> None:
+def test_staff_stand_an_ambassador_down(staff: User, client_for: ClientFor) -> None:
     ambassador = AmbassadorFactory()
     invitation = EngagementInvitationFactory(ambassador=ambassador)
-    client = _client(staff)
+    client = client_for(staff)
     response = client.post(reverse("ambassadors:stand_down", args=[ambassador.pk]), {"reason": ""})
     assert response.status_code == 200
     assert "Enter a reason" in response.content.decode()
@@ -174,23 +171,25 @@ def test_staff_stand_an_ambassador_down(staff: User) -> None:
     assert EngagementRequest.objects.get(pk=invitation.request_id).status == EngagementRequest.Status.OPEN
     assert Client().get(reverse("ambassadors:profile", args=[ambassador.pk])).status_code == 404
     # The stood-down ambassador can no longer edit their profile.
-    assert _client(ambassador.user).get(reverse("ambassadors:profile_edit")).status_code == 404
+    assert client_for(ambassador.user).get(reverse("ambassadors:profile_edit")).status_code == 404
 
 
 @pytest.mark.django_db
-def test_others_cannot_stand_an_ambassador_down(member: User, ambassador: User) -> None:
+def test_others_cannot_stand_an_ambassador_down(member: User, ambassador: User, client_for: ClientFor) -> None:
     target = AmbassadorFactory()
     for user in (member, ambassador):
-        response = _client(user).post(reverse("ambassadors:stand_down", args=[target.pk]), {"reason": "No"})
+        response = client_for(user).post(reverse("ambassadors:stand_down", args=[target.pk]), {"reason": "No"})
         assert response.status_code == 404
     target.refresh_from_db()
     assert target.is_active
 
 
 @pytest.mark.django_db
-def test_a_listed_ambassadors_photo_is_served_to_anyone(ambassador: User, ambassador_record: Ambassador) -> None:
+def test_a_listed_ambassadors_photo_is_served_to_anyone(
+    ambassador: User, ambassador_record: Ambassador, client_for: ClientFor
+) -> None:
     upload = SimpleUploadedFile("me.png", _image_bytes("PNG"), content_type="image/png")
-    _client(ambassador).post(reverse("ambassadors:profile_edit"), _profile_data(photo=upload))
+    client_for(ambassador).post(reverse("ambassadors:profile_edit"), _profile_data(photo=upload))
     url = reverse("ambassadors:photo", args=[ambassador_record.pk])
 
     profile_page = Client().get(reverse("ambassadors:profile", args=[ambassador_record.pk]))
@@ -204,11 +203,11 @@ def test_a_listed_ambassadors_photo_is_served_to_anyone(ambassador: User, ambass
 
 @pytest.mark.django_db
 def test_a_stood_down_ambassadors_photo_is_not_served(
-    ambassador: User, ambassador_record: Ambassador, staff: User
+    ambassador: User, ambassador_record: Ambassador, staff: User, client_for: ClientFor
 ) -> None:
     upload = SimpleUploadedFile("me.png", _image_bytes("PNG"), content_type="image/png")
-    _client(ambassador).post(reverse("ambassadors:profile_edit"), _profile_data(photo=upload))
-    _client(staff).post(reverse("ambassadors:stand_down", args=[ambassador_record.pk]), {"reason": "Moved on"})
+    client_for(ambassador).post(reverse("ambassadors:profile_edit"), _profile_data(photo=upload))
+    client_for(staff).post(reverse("ambassadors:stand_down", args=[ambassador_record.pk]), {"reason": "Moved on"})
     ambassador_record.refresh_from_db()
     assert ambassador_record.photo  # kept for the record, but no longer public
 

@@ -24,13 +24,8 @@ from tests.ambassadors.factories import (
     EngagementInvitationFactory,
     EngagementRequestFactory,
 )
+from tests.clients import ClientFor
 from tests.factories import region, service_area
-
-
-def _client(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 @pytest.mark.django_db
@@ -78,12 +73,12 @@ def test_neutralise_cell(value: object, expected: object) -> None:
 
 
 @pytest.mark.django_db
-def test_csv_export_neutralises_formula_payloads(staff: User) -> None:
+def test_csv_export_neutralises_formula_payloads(staff: User, client_for: ClientFor) -> None:
     payloads = ["=cmd|' /C calc'!A0", "+1", "-1", "@SUM(A1:A2)", '\t=HYPERLINK("x")']
     cohort = CohortFactory(name="=1+2")
     for payload in payloads:
         AmbassadorFactory(cohort=cohort, user__full_name=payload)
-    response = _client(staff).get(reverse("ambassadors:reports_csv"))
+    response = client_for(staff).get(reverse("ambassadors:reports_csv"))
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
     assert "attachment" in response["Content-Disposition"]
@@ -99,10 +94,10 @@ def test_csv_export_neutralises_formula_payloads(staff: User) -> None:
 
 
 @pytest.mark.django_db
-def test_reports_are_for_the_programme_team_only(member: User, ambassador: User) -> None:
+def test_reports_are_for_the_programme_team_only(member: User, ambassador: User, client_for: ClientFor) -> None:
     for user in (member, ambassador):
-        assert _client(user).get(reverse("ambassadors:reports")).status_code == 404
-        assert _client(user).get(reverse("ambassadors:reports_csv")).status_code == 404
+        assert client_for(user).get(reverse("ambassadors:reports")).status_code == 404
+        assert client_for(user).get(reverse("ambassadors:reports_csv")).status_code == 404
     response = Client().get(reverse("ambassadors:reports_csv"))
     assert response.status_code == 302 and "/account/login/" in response["Location"]
 
@@ -149,7 +144,7 @@ def _emerging_rows(count: int, user: User) -> None:
 @pytest.mark.django_db
 @pytest.mark.parametrize("rows", [5, 50])
 @pytest.mark.parametrize("page", ["directory", "pipeline", "reports", "request_list", "emerging_projects"])
-def test_query_budget(page: str, rows: int, staff: User, django_assert_max_num_queries) -> None:  # type: ignore[no-untyped-def]
+def test_query_budget(page: str, rows: int, staff: User, django_assert_max_num_queries, client_for: ClientFor) -> None:  # type: ignore[no-untyped-def]
     builders = {
         "directory": lambda: _directory_rows(rows),
         "pipeline": lambda: _pipeline_rows(rows),
@@ -158,7 +153,7 @@ def test_query_budget(page: str, rows: int, staff: User, django_assert_max_num_q
         "emerging_projects": lambda: _emerging_rows(rows, staff),
     }
     builders[page]()
-    client = _client(staff)
+    client = client_for(staff)
     url = reverse(f"ambassadors:{page}")
     client.get(url)  # warm up session and MFA lookups
     with django_assert_max_num_queries(16):
@@ -175,9 +170,9 @@ def test_query_budget(page: str, rows: int, staff: User, django_assert_max_num_q
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("page", ["directory", "pipeline", "reports"])
-def test_query_count_is_the_same_for_5_and_50_rows(page: str, staff: User) -> None:
+def test_query_count_is_the_same_for_5_and_50_rows(page: str, staff: User, client_for: ClientFor) -> None:
     builders = {"directory": _directory_rows, "pipeline": _pipeline_rows, "reports": _report_rows}
-    client = _client(staff)
+    client = client_for(staff)
     url = reverse(f"ambassadors:{page}")
     counts = []
     for added in (5, 45):

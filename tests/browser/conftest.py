@@ -22,11 +22,11 @@ from allauth.account.internal.flows.login import AUTHENTICATION_METHODS_SESSION_
 from allauth.account.internal.userkit import user_id_to_str
 from allauth.mfa.utils import is_mfa_enabled
 from django.conf import settings
-from django.test import Client
 from django.urls import reverse
 from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Locator, Page, Response, sync_playwright
 
 from accounts.models import User
+from tests.clients import signed_in_client
 from tests.conftest import skip_or_fail
 
 BASE_DIR = Path(settings.BASE_DIR)
@@ -235,8 +235,7 @@ def login_as(context: BrowserContext, user: User) -> None:
     so the MFA pages behind that step open directly; the confirmation page itself is in the sweep. The real sign-in
     form is tested in test_journey.py.
     """
-    client = Client()
-    client.force_login(user)
+    client = signed_in_client(user)
     session = client.session
     now = time.time()
     records: list[dict[str, Any]] = [{"method": "password", "at": now, "email": user.email}]

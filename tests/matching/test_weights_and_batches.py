@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 from django.db import models
-from django.test import Client
 from django.urls import reverse
 
 from accounts.models import MentorProfile, Mutual, User
@@ -13,16 +12,11 @@ from matching.candidates import weights_preview
 from matching.forms import WEIGHT_LABELS, WeightsForm
 from matching.models import BatchProposal, Introduction, MatchingWeights, MatchRun, MentoringRequest, ProposedPair
 from matching.selectors import weights_current
+from tests.clients import ClientFor
 from tests.factories import MentorProfileFactory, MutualFactory, region, service_area, topic
 from tests.matching.factories import MentoringRequestFactory
 
 pytestmark = pytest.mark.django_db
-
-
-def client_for(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 WEIGHTS = {"service_area": "0.2", "topics": "0.5", "region": "0.1", "stage": "0", "capacity": "0.2"}
@@ -65,7 +59,7 @@ def test_invalid_weights_are_refused(staff: User, weights: engine.Weights) -> No
     assert not MatchingWeights.objects.exists()
 
 
-def test_saving_weights_from_the_page(staff: User) -> None:
+def test_saving_weights_from_the_page(staff: User, client_for: ClientFor) -> None:
     client = client_for(staff)
     response = client.post(reverse("matching:weights"), {**WEIGHTS, "note": "More on topics", "action": "save"})
     assert response.status_code == 302
@@ -89,7 +83,9 @@ def test_saving_weights_from_the_page(staff: User) -> None:
         ),
     ],
 )
-def test_bad_weights_show_errors_and_save_nothing(staff: User, overrides: dict[str, str], message: str) -> None:
+def test_bad_weights_show_errors_and_save_nothing(
+    staff: User, overrides: dict[str, str], message: str, client_for: ClientFor
+) -> None:
     response = client_for(staff).post(reverse("matching:weights"), {**WEIGHTS, **overrides, "action": "save"})
     assert response.status_code == 200
     body = response.content.decode()
@@ -104,7 +100,9 @@ def fire_request() -> MentoringRequest:
     return MentoringRequestFactory(mutual=fire, service_area=service_area("fire-and-rescue"), topics=[topic()])
 
 
-def test_preview_shows_how_the_top_suggestions_would_change(fire_request: MentoringRequest, staff: User) -> None:
+def test_preview_shows_how_the_top_suggestions_would_change(
+    fire_request: MentoringRequest, staff: User, client_for: ClientFor
+) -> None:
     fire_expert = MentorProfileFactory(
         user__full_name="Fiona Fire", service_areas=[service_area("fire-and-rescue")], region=region("london")
     )
@@ -172,7 +170,7 @@ def test_requests_with_introductions_are_left_out_of_a_batch(
 
 
 def test_remove_a_pair_then_publish_sends_the_rest(
-    staff: User, batch_world: dict[str, object], django_capture_on_commit_callbacks
+    staff: User, batch_world: dict[str, object], django_capture_on_commit_callbacks, client_for: ClientFor
 ) -> None:
     from django.core import mail
 
@@ -232,7 +230,9 @@ def test_publishing_skips_pairs_that_no_longer_work(staff: User, batch_world: di
     assert not Introduction.objects.exists()
 
 
-def test_removing_a_pair_that_is_not_in_the_draft_shows_an_error(staff: User, batch_world: dict[str, object]) -> None:
+def test_removing_a_pair_that_is_not_in_the_draft_shows_an_error(
+    staff: User, batch_world: dict[str, object], client_for: ClientFor
+) -> None:
     proposal = services.batch_propose(user=staff)
     other = BatchProposal.objects.create(created_by=staff)
     stranger = ProposedPair.objects.create(
@@ -246,7 +246,7 @@ def test_removing_a_pair_that_is_not_in_the_draft_shows_an_error(staff: User, ba
     assert proposal.pairs.filter(outcome=ProposedPair.Outcome.PROPOSED).count() == 2
 
 
-def test_discarding_a_draft(staff: User, batch_world: dict[str, object]) -> None:
+def test_discarding_a_draft(staff: User, batch_world: dict[str, object], client_for: ClientFor) -> None:
     proposal = services.batch_propose(user=staff)
     client = client_for(staff)
     url = reverse("matching:batch_discard", kwargs={"pk": proposal.pk})
@@ -258,7 +258,7 @@ def test_discarding_a_draft(staff: User, batch_world: dict[str, object]) -> None
 
 
 def test_creating_a_batch_from_the_page_queues_it_for_a_worker(
-    staff: User, batch_world: dict[str, object], django_capture_on_commit_callbacks
+    staff: User, batch_world: dict[str, object], django_capture_on_commit_callbacks, client_for: ClientFor
 ) -> None:
     client = client_for(staff)
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
@@ -288,7 +288,11 @@ def test_creating_a_batch_from_the_page_queues_it_for_a_worker(
 
 
 def test_a_batch_that_fails_in_the_worker_is_shown_failed_with_no_draft(
-    staff: User, batch_world: dict[str, object], django_capture_on_commit_callbacks, monkeypatch: pytest.MonkeyPatch
+    staff: User,
+    batch_world: dict[str, object],
+    django_capture_on_commit_callbacks,
+    monkeypatch: pytest.MonkeyPatch,
+    client_for: ClientFor,
 ) -> None:
     def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("solver stopped")

@@ -16,6 +16,7 @@ from django.urls import reverse
 from accounts.models import User
 from messaging.models import Message, Relationship
 from notifications.models import Notice
+from tests.clients import ClientFor
 from tests.factories import MembershipFactory, MentorProfileFactory
 from tests.messaging.factories import GoalFactory, MessageFactory, RelationshipFactory
 
@@ -57,12 +58,6 @@ def intruders(outsider: User, other_mutual_member: User, other_mentor: User, sta
     }
 
 
-def _client(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
 def _urls(relationship: Relationship, message: Message, goal_pk: int) -> list[tuple[str, str, bool]]:
     """(description, url, accepts GET-only) for every URL that takes an object id."""
     urls = [(name, reverse(name, kwargs={"pk": relationship.pk}), name in GET_ONLY) for name in RELATIONSHIP_URLS]
@@ -79,13 +74,13 @@ def _urls(relationship: Relationship, message: Message, goal_pk: int) -> list[tu
 
 
 def test_non_parties_get_404_for_every_relationship_url(
-    relationship: Relationship, member: User, mentor: User, intruders: dict[str, User]
+    relationship: Relationship, member: User, mentor: User, intruders: dict[str, User], client_for: ClientFor
 ) -> None:
     message = MessageFactory(relationship=relationship, author=member, body="Private: our pension deficit")
     goal = GoalFactory(relationship=relationship, created_by=member)
     failures = []
     for who, user in intruders.items():
-        client = _client(user)
+        client = client_for(user)
         for name, url, get_only in _urls(relationship, message, goal.pk):
             if name != "goal_agree":
                 response = client.get(url)
@@ -105,8 +100,8 @@ def test_non_parties_get_404_for_every_relationship_url(
     assert goal.agreed_at is None
 
 
-def test_a_missing_id_is_the_same_404(relationship: Relationship, member: User) -> None:
-    client = _client(member)
+def test_a_missing_id_is_the_same_404(relationship: Relationship, member: User, client_for: ClientFor) -> None:
+    client = client_for(member)
     message = MessageFactory(relationship=relationship, author=member)
     goal = GoalFactory(relationship=relationship)
     missing_relationship = Relationship(pk=MISSING)
@@ -124,9 +119,11 @@ def test_a_missing_id_is_the_same_404(relationship: Relationship, member: User) 
     assert client.get(reverse("messaging:goal_update", kwargs={"pk": other.pk, "goal_pk": goal.pk})).status_code == 404
 
 
-def test_staff_see_the_facts_but_never_the_messages(relationship: Relationship, member: User, staff: User) -> None:
+def test_staff_see_the_facts_but_never_the_messages(
+    relationship: Relationship, member: User, staff: User, client_for: ClientFor
+) -> None:
     MessageFactory(relationship=relationship, author=member, body="Private: our pension deficit")
-    client = _client(staff)
+    client = client_for(staff)
     facts = client.get(reverse("messaging:staff_relationship_detail", kwargs={"pk": relationship.pk}))
     assert facts.status_code == 200
     assert relationship.mutual.name.encode() in facts.content
@@ -137,17 +134,17 @@ def test_staff_see_the_facts_but_never_the_messages(relationship: Relationship, 
 
 
 def test_every_member_of_the_mutual_and_the_mentor_are_parties(
-    relationship: Relationship, member: User, mentor: User
+    relationship: Relationship, member: User, mentor: User, client_for: ClientFor
 ) -> None:
     colleague = MembershipFactory(mutual=relationship.mutual).user
     for user in (member, mentor, colleague):
-        response = _client(user).get(reverse("messaging:conversation", kwargs={"pk": relationship.pk}))
+        response = client_for(user).get(reverse("messaging:conversation", kwargs={"pk": relationship.pk}))
         assert response.status_code == 200
 
 
-def test_someone_elses_notice_is_404(member: User, outsider: User) -> None:
+def test_someone_elses_notice_is_404(member: User, outsider: User, client_for: ClientFor) -> None:
     notice = Notice.objects.create(user=member, event="legacy", kind=Notice.Kind.MESSAGE, params={"text": "For Alice"})
-    response = _client(outsider).post(reverse("accounts:notice_read", kwargs={"pk": notice.pk}))
+    response = client_for(outsider).post(reverse("accounts:notice_read", kwargs={"pk": notice.pk}))
     assert response.status_code == 404
     notice.refresh_from_db()
     assert notice.read_at is None

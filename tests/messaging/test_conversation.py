@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -13,24 +12,19 @@ from accounts.models import User
 from messaging import selectors, services
 from messaging.models import MESSAGE_MAX_LENGTH, ConversationState, Message, Relationship
 from messaging.selectors import MESSAGES_PER_PAGE
+from tests.clients import ClientFor
 from tests.factories import MembershipFactory
 from tests.messaging.factories import MessageFactory, RelationshipFactory
-
-
-def _client(user: User, **kwargs: bool) -> Client:
-    client = Client(**kwargs)
-    client.force_login(user)
-    return client
 
 
 def _conversation(relationship: Relationship) -> str:
     return reverse("messaging:conversation", kwargs={"pk": relationship.pk})
 
 
-def test_a_party_sends_a_message(relationship: Relationship, member: User) -> None:
+def test_a_party_sends_a_message(relationship: Relationship, member: User, client_for: ClientFor) -> None:
     old_activity = timezone.now() - timedelta(days=40)
     Relationship.objects.filter(pk=relationship.pk).update(last_activity_at=old_activity, at_risk_since=old_activity)
-    response = _client(member).post(_conversation(relationship), {"body": "  Can we talk about TUPE?\nThanks  "})
+    response = client_for(member).post(_conversation(relationship), {"body": "  Can we talk about TUPE?\nThanks  "})
     assert response.status_code == 302
     assert response["Location"] == _conversation(relationship)
     message = Message.objects.get()
@@ -42,10 +36,12 @@ def test_a_party_sends_a_message(relationship: Relationship, member: User) -> No
     assert relationship.at_risk_since is None
 
 
-def test_the_newest_message_is_on_the_page_you_arrive_at(relationship: Relationship, member: User) -> None:
+def test_the_newest_message_is_on_the_page_you_arrive_at(
+    relationship: Relationship, member: User, client_for: ClientFor
+) -> None:
     for number in range(MESSAGES_PER_PAGE + 10):
         MessageFactory(relationship=relationship, author=member, body=f"Message {number:03d}")
-    response = _client(member).get(_conversation(relationship))
+    response = client_for(member).get(_conversation(relationship))
     page = response.context["page"]
     assert [m.body for m in page.messages][:2] == [
         f"Message {MESSAGES_PER_PAGE + 9:03d}",
@@ -54,7 +50,7 @@ def test_the_newest_message_is_on_the_page_you_arrive_at(relationship: Relations
     assert len(page.messages) == MESSAGES_PER_PAGE
     assert page.is_newest
     # Older messages are one link away; from there, a link leads back to the newest.
-    older = _client(member).get(_conversation(relationship), {"before": page.older_before})
+    older = client_for(member).get(_conversation(relationship), {"before": page.older_before})
     older_page = older.context["page"]
     assert [m.body for m in older_page.messages] == [f"Message {n:03d}" for n in range(9, -1, -1)]
     assert older_page.older_before is None
@@ -74,12 +70,14 @@ def test_a_middle_page_links_to_the_next_newer_page(relationship: Relationship, 
     assert middle.newer_before is None and middle.has_newer
 
 
-def test_nonsense_page_markers_show_the_newest_page(relationship: Relationship, member: User) -> None:
+def test_nonsense_page_markers_show_the_newest_page(
+    relationship: Relationship, member: User, client_for: ClientFor
+) -> None:
     for number in range(MESSAGES_PER_PAGE + 5):
         MessageFactory(relationship=relationship, author=member, body=f"Message {number:03d}")
     newest = f"Message {MESSAGES_PER_PAGE + 4:03d}"
     for before in ("abc", "-5", "0", "99999999999", "9" * 25, "1e9", ""):
-        response = _client(member).get(_conversation(relationship), {"before": before})
+        response = client_for(member).get(_conversation(relationship), {"before": before})
         assert response.status_code == 200, before
         page = response.context["page"]
         assert page.messages[0].body == newest, before
@@ -89,7 +87,7 @@ def test_nonsense_page_markers_show_the_newest_page(relationship: Relationship, 
 
 
 def test_reading_the_newest_page_marks_the_conversation_read(
-    relationship: Relationship, member: User, mentor: User
+    relationship: Relationship, member: User, mentor: User, client_for: ClientFor
 ) -> None:
     services.message_send(relationship=relationship, author=mentor, body="First")
     services.message_send(relationship=relationship, author=mentor, body="Second")
@@ -97,7 +95,7 @@ def test_reading_the_newest_page_marks_the_conversation_read(
     assert selectors.header_counts(mentor)["unread_messages"] == 0  # your own messages are read
     inbox = list(selectors.inbox_for(member))
     assert inbox[0].unread_count == 2
-    _client(member).get(_conversation(relationship))
+    client_for(member).get(_conversation(relationship))
     assert selectors.header_counts(member)["unread_messages"] == 0
     state = ConversationState.objects.get(relationship=relationship, user=member)
     assert state.last_read_message_id == Message.objects.latest("id").pk
@@ -106,9 +104,11 @@ def test_reading_the_newest_page_marks_the_conversation_read(
     assert selectors.header_counts(colleague)["unread_messages"] == 2
 
 
-def test_the_header_and_inbox_show_unread_counts(relationship: Relationship, member: User, mentor: User) -> None:
+def test_the_header_and_inbox_show_unread_counts(
+    relationship: Relationship, member: User, mentor: User, client_for: ClientFor
+) -> None:
     services.message_send(relationship=relationship, author=mentor, body="Are you free on Friday?")
-    client = _client(member)
+    client = client_for(member)
     inbox = client.get(reverse("messaging:inbox"))
     html = inbox.content.decode()
     assert 'Messages <span class="app-badge">1<span class="govuk-visually-hidden"> unread</span>' in html
@@ -132,9 +132,9 @@ def test_the_inbox_lists_each_relationship_once_most_recent_first(member: User, 
     ],
 )
 def test_bad_messages_are_refused_with_an_error_summary(
-    relationship: Relationship, member: User, body: str, error: str
+    relationship: Relationship, member: User, body: str, error: str, client_for: ClientFor
 ) -> None:
-    response = _client(member).post(_conversation(relationship), {"body": body})
+    response = client_for(member).post(_conversation(relationship), {"body": body})
     assert response.status_code == 200
     assert b"govuk-error-summary" in response.content
     assert error.encode() in response.content
@@ -142,20 +142,20 @@ def test_bad_messages_are_refused_with_an_error_summary(
     assert not Message.objects.exists()
 
 
-def test_unicode_is_kept(relationship: Relationship, member: User) -> None:
+def test_unicode_is_kept(relationship: Relationship, member: User, client_for: ClientFor) -> None:
     body = (
         "Zo\u00eb\u2019s plan \u2013 \U0001f4b7 \u00a31,000 \u2014 "
         "\u0645\u0631\u062d\u0628\u0627 \u2014 \u65e5\u672c\u8a9e"
     )
-    _client(member).post(_conversation(relationship), {"body": body})
+    client_for(member).post(_conversation(relationship), {"body": body})
     assert Message.objects.get().body == body
-    assert body.encode() in _client(member).get(_conversation(relationship)).content
+    assert body.encode() in client_for(member).get(_conversation(relationship)).content
 
 
-def test_a_closed_relationship_is_read_only(relationship: Relationship, member: User) -> None:
+def test_a_closed_relationship_is_read_only(relationship: Relationship, member: User, client_for: ClientFor) -> None:
     MessageFactory(relationship=relationship, author=member, body="Earlier message")
     services.relationship_complete(relationship=relationship, user=member)
-    client = _client(member)
+    client = client_for(member)
     response = client.post(_conversation(relationship), {"body": "Still there?"})
     assert response.status_code == 200
     assert b"completed, so you cannot send messages" in response.content
@@ -165,8 +165,8 @@ def test_a_closed_relationship_is_read_only(relationship: Relationship, member: 
     assert b"Send message" not in page.content
 
 
-def test_sending_needs_a_csrf_token(relationship: Relationship, member: User) -> None:
-    client = _client(member, enforce_csrf_checks=True)
+def test_sending_needs_a_csrf_token(relationship: Relationship, member: User, client_for: ClientFor) -> None:
+    client = client_for(member, enforce_csrf_checks=True)
     response = client.post(_conversation(relationship), {"body": "No token"})
     assert response.status_code == 403
     assert not Message.objects.exists()
@@ -190,8 +190,10 @@ def test_sending_needs_a_csrf_token(relationship: Relationship, member: User) ->
         "messaging:relationship_rematch",
     ],
 )
-def test_state_changing_forms_need_a_csrf_token(relationship: Relationship, member: User, url_name: str) -> None:
-    client = _client(member, enforce_csrf_checks=True)
+def test_state_changing_forms_need_a_csrf_token(
+    relationship: Relationship, member: User, url_name: str, client_for: ClientFor
+) -> None:
+    client = client_for(member, enforce_csrf_checks=True)
     data = {"note": "Busy month", "confirm": "on", "reason": "Not working", "title": "A goal"}
     response = client.post(reverse(url_name, kwargs={"pk": relationship.pk}), data)
     assert response.status_code == 403
@@ -200,9 +202,11 @@ def test_state_changing_forms_need_a_csrf_token(relationship: Relationship, memb
     assert not relationship.goals.exists()
 
 
-def test_hidden_messages_show_a_placeholder(relationship: Relationship, member: User, mentor: User) -> None:
+def test_hidden_messages_show_a_placeholder(
+    relationship: Relationship, member: User, mentor: User, client_for: ClientFor
+) -> None:
     MessageFactory(relationship=relationship, author=mentor, body="Something rude", hidden_at=timezone.now())
-    response = _client(member).get(_conversation(relationship))
+    response = client_for(member).get(_conversation(relationship))
     assert b"Something rude" not in response.content
     assert b"This message was hidden by the programme team" in response.content
 

@@ -28,6 +28,7 @@ from messaging.models import (
     Relationship,
 )
 from notifications.models import Notice
+from tests.clients import ClientFor
 from tests.matching.factories import MentoringRequestFactory
 from tests.matrix import accounts as accounts_matrix
 from tests.matrix import expect
@@ -151,10 +152,9 @@ CHANGES = [
 
 
 @pytest.mark.parametrize("change", CHANGES, ids=lambda change: change.url_name)
-def test_a_post_without_the_csrf_token_is_refused(world: SimpleNamespace, change: Post) -> None:
+def test_a_post_without_the_csrf_token_is_refused(world: SimpleNamespace, change: Post, client_for: ClientFor) -> None:
     change.prepare(world)
-    strict = Client(enforce_csrf_checks=True)
-    strict.force_login(getattr(world, change.who))
+    strict = client_for(getattr(world, change.who), enforce_csrf_checks=True)
     before = snapshot()
 
     response = strict.post(change.url(world), change.data(world))
@@ -163,8 +163,7 @@ def test_a_post_without_the_csrf_token_is_refused(world: SimpleNamespace, change
     assert snapshot() == before
 
     # The same request with the token goes through, so the refusal above was the CSRF check and nothing else.
-    relaxed = Client()
-    relaxed.force_login(getattr(world, change.who))
+    relaxed = client_for(getattr(world, change.who))
     accepted = relaxed.post(change.url(world), change.data(world))
     assert accepted.status_code == 302
     assert snapshot() != before
@@ -176,16 +175,14 @@ def test_every_messaging_post_route_is_covered_here() -> None:
 
 
 @pytest.mark.parametrize("route", messaging_matrix.ROUTES, ids=lambda route: route.name)
-def test_no_get_changes_anything(world: SimpleNamespace, route: Any) -> None:
+def test_no_get_changes_anything(world: SimpleNamespace, route: Any, client_for: ClientFor) -> None:
     url = reverse(route.name, kwargs=route.kwargs(world)) + route.query
     reads = route.name == "messaging:conversation"
     before = snapshot(with_read_markers=not reads)
     markers_before = list(ConversationState.objects.values_list("user_id", "last_read_message_id"))
 
     for persona in expect(0):
-        client = Client()
-        if persona != "anonymous":
-            client.force_login(getattr(world, persona))
+        client = Client() if persona == "anonymous" else client_for(getattr(world, persona))
         client.get(url)
 
     assert snapshot(with_read_markers=not reads) == before

@@ -4,27 +4,21 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
 from messaging.models import CheckIn, Goal, Relationship
+from tests.clients import ClientFor, signed_in_client
 from tests.factories import topic
 from tests.messaging.factories import GoalFactory
 
 
-def _client(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
 def test_a_goal_proposed_by_one_side_is_agreed_by_the_other(
-    relationship: Relationship, member: User, mentor: User
+    relationship: Relationship, member: User, mentor: User, client_for: ClientFor
 ) -> None:
     tupe = topic()
-    response = _client(member).post(
+    response = client_for(member).post(
         reverse("messaging:goal_create", kwargs={"pk": relationship.pk}),
         {"title": "Agree the TUPE consultation plan", "description": "By March", "topics": [tupe.pk]},
     )
@@ -36,29 +30,29 @@ def test_a_goal_proposed_by_one_side_is_agreed_by_the_other(
     assert not goal.is_agreed
 
     agree = reverse("messaging:goal_agree", kwargs={"pk": relationship.pk, "goal_pk": goal.pk})
-    _client(member).post(agree)  # the proposer cannot agree their own goal
+    client_for(member).post(agree)  # the proposer cannot agree their own goal
     goal.refresh_from_db()
     assert goal.agreed_at is None
-    _client(mentor).post(agree)
+    client_for(mentor).post(agree)
     goal.refresh_from_db()
     assert goal.agreed_by == mentor
     assert goal.agreed_at is not None
 
 
-def test_the_status_of_a_goal_can_be_changed(relationship: Relationship, member: User) -> None:
+def test_the_status_of_a_goal_can_be_changed(relationship: Relationship, member: User, client_for: ClientFor) -> None:
     goal = GoalFactory(relationship=relationship)
     url = reverse("messaging:goal_update", kwargs={"pk": relationship.pk, "goal_pk": goal.pk})
-    response = _client(member).post(url, {"title": goal.title, "status": "achieved"})
+    response = client_for(member).post(url, {"title": goal.title, "status": "achieved"})
     assert response.status_code == 302
     goal.refresh_from_db()
     assert goal.status == Goal.Status.ACHIEVED
-    response = _client(member).post(url, {"title": goal.title, "status": "done"})
+    response = client_for(member).post(url, {"title": goal.title, "status": "done"})
     assert response.status_code == 200
     assert b"govuk-error-summary" in response.content
 
 
-def test_a_goal_needs_a_title(relationship: Relationship, member: User) -> None:
-    response = _client(member).post(reverse("messaging:goal_create", kwargs={"pk": relationship.pk}), {"title": ""})
+def test_a_goal_needs_a_title(relationship: Relationship, member: User, client_for: ClientFor) -> None:
+    response = client_for(member).post(reverse("messaging:goal_create", kwargs={"pk": relationship.pk}), {"title": ""})
     assert response.status_code == 200
     assert b"Enter the goal" in response.content
     assert not Goal.objects.exists()
@@ -75,11 +69,11 @@ def _check_in(relationship: Relationship, user: User, **overrides: str) -> objec
         "notes": "Walked through the pension options.\nNext: the bank.",
         **overrides,
     }
-    return _client(user).post(reverse("messaging:check_in_create", kwargs={"pk": relationship.pk}), data)
+    return signed_in_client(user).post(reverse("messaging:check_in_create", kwargs={"pk": relationship.pk}), data)
 
 
 def test_a_check_in_is_logged_seen_by_both_sides_and_counts_as_activity(
-    relationship: Relationship, member: User, mentor: User
+    relationship: Relationship, member: User, mentor: User, client_for: ClientFor
 ) -> None:
     quiet_since = timezone.now() - timedelta(days=45)
     Relationship.objects.filter(pk=relationship.pk).update(last_activity_at=quiet_since)
@@ -91,7 +85,7 @@ def test_a_check_in_is_logged_seen_by_both_sides_and_counts_as_activity(
     assert check_in.format == CheckIn.Format.IN_PERSON
     relationship.refresh_from_db()
     assert relationship.last_activity_at > quiet_since
-    page = _client(mentor).get(reverse("messaging:check_in_list", kwargs={"pk": relationship.pk}))
+    page = client_for(mentor).get(reverse("messaging:check_in_list", kwargs={"pk": relationship.pk}))
     assert b"Walked through the pension options.<br>Next: the bank." in page.content
 
 

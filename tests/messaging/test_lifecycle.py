@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
 from accounts.models import MentorProfile, User
@@ -13,23 +12,18 @@ from messaging import services
 from messaging.models import Feedback, Relationship
 from messaging.services import RelationshipError
 from notifications.models import Notice
+from tests.clients import ClientFor
 from tests.factories import MentorProfileFactory
 from tests.matching.factories import MentoringRequestFactory
 from tests.notifications.outbox import notice_texts
-
-
-def _client(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def _url(name: str, relationship: Relationship) -> str:
     return reverse(f"messaging:{name}", kwargs={"pk": relationship.pk})
 
 
-def test_pause_and_resume(relationship: Relationship, member: User, mentor: User) -> None:
-    response = _client(member).post(_url("relationship_pause", relationship), {"note": "Budget round until March"})
+def test_pause_and_resume(relationship: Relationship, member: User, mentor: User, client_for: ClientFor) -> None:
+    response = client_for(member).post(_url("relationship_pause", relationship), {"note": "Budget round until March"})
     assert response.status_code == 302
     relationship.refresh_from_db()
     assert relationship.status == Relationship.Status.PAUSED
@@ -42,7 +36,7 @@ def test_pause_and_resume(relationship: Relationship, member: User, mentor: User
     # Pausing does not free the mentor's place.
     assert MentorProfile.objects.get(user=mentor).active_mentees == 1
 
-    response = _client(mentor).post(_url("relationship_resume", relationship), {})
+    response = client_for(mentor).post(_url("relationship_resume", relationship), {})
     assert response.status_code == 302
     relationship.refresh_from_db()
     assert relationship.status == Relationship.Status.ACTIVE
@@ -52,22 +46,26 @@ def test_pause_and_resume(relationship: Relationship, member: User, mentor: User
     ]
 
 
-def test_pausing_needs_a_reason_and_an_active_relationship(relationship: Relationship, member: User) -> None:
-    response = _client(member).post(_url("relationship_pause", relationship), {"note": ""})
+def test_pausing_needs_a_reason_and_an_active_relationship(
+    relationship: Relationship, member: User, client_for: ClientFor
+) -> None:
+    response = client_for(member).post(_url("relationship_pause", relationship), {"note": ""})
     assert response.status_code == 200
     assert b"Enter why you are pausing" in response.content
-    response = _client(member).post(_url("relationship_resume", relationship), {})
+    response = client_for(member).post(_url("relationship_resume", relationship), {})
     assert response.status_code == 200
     assert b"Only a paused relationship can be resumed" in response.content
     relationship.refresh_from_db()
     assert relationship.status == Relationship.Status.ACTIVE
 
 
-def test_completing_frees_the_mentors_capacity(relationship: Relationship, member: User, mentor: User) -> None:
-    response = _client(member).post(_url("relationship_complete", relationship), {})
+def test_completing_frees_the_mentors_capacity(
+    relationship: Relationship, member: User, mentor: User, client_for: ClientFor
+) -> None:
+    response = client_for(member).post(_url("relationship_complete", relationship), {})
     assert response.status_code == 200  # the confirmation box was not ticked
     assert b"Confirm that you want to do this" in response.content
-    response = _client(member).post(_url("relationship_complete", relationship), {"confirm": "on"})
+    response = client_for(member).post(_url("relationship_complete", relationship), {"confirm": "on"})
     assert response.status_code == 302
     relationship.refresh_from_db()
     assert relationship.status == Relationship.Status.COMPLETED
@@ -77,11 +75,13 @@ def test_completing_frees_the_mentors_capacity(relationship: Relationship, membe
     assert Notice.objects.filter(user=mentor, url=_url("feedback_give", relationship)).exists()
 
 
-def test_ending_early_needs_a_reason_and_frees_capacity(relationship: Relationship, member: User, mentor: User) -> None:
-    response = _client(mentor).post(_url("relationship_end", relationship), {"reason": "   "})
+def test_ending_early_needs_a_reason_and_frees_capacity(
+    relationship: Relationship, member: User, mentor: User, client_for: ClientFor
+) -> None:
+    response = client_for(mentor).post(_url("relationship_end", relationship), {"reason": "   "})
     assert response.status_code == 200
     assert b"Enter why the relationship is ending" in response.content
-    response = _client(mentor).post(_url("relationship_end", relationship), {"reason": "I have moved abroad"})
+    response = client_for(mentor).post(_url("relationship_end", relationship), {"reason": "I have moved abroad"})
     assert response.status_code == 302
     relationship.refresh_from_db()
     assert relationship.status == Relationship.Status.ENDED_EARLY
@@ -113,19 +113,22 @@ def test_only_parties_can_change_a_relationship(relationship: Relationship, outs
     assert relationship.status == Relationship.Status.ACTIVE
 
 
-def test_each_party_gives_feedback_once_after_closing(relationship: Relationship, member: User, mentor: User) -> None:
+def test_each_party_gives_feedback_once_after_closing(
+    relationship: Relationship, member: User, mentor: User, client_for: ClientFor
+) -> None:
     data = {"rating": "4", "goal_progress": "most", "would_recommend": "yes", "comments": "Very useful"}
     # Not before the relationship has closed.
-    response = _client(member).post(_url("feedback_give", relationship), data)
+    response = client_for(member).post(_url("feedback_give", relationship), data)
     assert response.status_code == 200
     assert not Feedback.objects.exists()
 
     services.relationship_complete(relationship=relationship, user=mentor)
-    assert _client(member).post(_url("feedback_give", relationship), data).status_code == 302
+    assert client_for(member).post(_url("feedback_give", relationship), data).status_code == 302
     assert (
-        _client(mentor).post(_url("feedback_give", relationship), {**data, "would_recommend": "no"}).status_code == 302
+        client_for(mentor).post(_url("feedback_give", relationship), {**data, "would_recommend": "no"}).status_code
+        == 302
     )
-    response = _client(member).post(_url("feedback_give", relationship), data)
+    response = client_for(member).post(_url("feedback_give", relationship), data)
     assert response.status_code == 200
     assert b"already given your feedback" in response.content
     feedback = {f.author: f for f in Feedback.objects.all()}
@@ -145,9 +148,11 @@ def test_each_party_gives_feedback_once_after_closing(relationship: Relationship
         {"rating": "3", "goal_progress": "everything", "would_recommend": "yes"},
     ],
 )
-def test_bad_feedback_is_refused(relationship: Relationship, member: User, data: dict[str, str]) -> None:
+def test_bad_feedback_is_refused(
+    relationship: Relationship, member: User, data: dict[str, str], client_for: ClientFor
+) -> None:
     services.relationship_complete(relationship=relationship, user=member)
-    response = _client(member).post(_url("feedback_give", relationship), data)
+    response = client_for(member).post(_url("feedback_give", relationship), data)
     assert response.status_code == 200
     assert b"govuk-error-summary" in response.content
     assert not Feedback.objects.exists()
@@ -171,17 +176,18 @@ def test_after_an_early_end_the_mutual_can_ask_for_a_new_mentor_without_the_prev
     member: User,
     mentor: User,
     django_capture_on_commit_callbacks,
+    client_for: ClientFor,
 ) -> None:  # type: ignore[no-untyped-def]
     loading.forget_mentor_table()
     another_mentor = MentorProfileFactory(user__email="erin@example.org", capacity=3)
     services.relationship_end_early(relationship=relationship, user=mentor, reason="Moving abroad")
-    page = _client(member).get(_url("relationship_detail", relationship))
+    page = client_for(member).get(_url("relationship_detail", relationship))
     assert b"Ask for a new mentor" in page.content
     # The mentor is not a member of the mutual: only members can reopen the request.
-    assert b"Ask for a new mentor" not in _client(mentor).get(_url("relationship_detail", relationship)).content
+    assert b"Ask for a new mentor" not in client_for(mentor).get(_url("relationship_detail", relationship)).content
 
     with django_capture_on_commit_callbacks(execute=True):
-        response = _client(member).post(_url("relationship_rematch", relationship), {"confirm": "on"})
+        response = client_for(member).post(_url("relationship_rematch", relationship), {"confirm": "on"})
     assert response.status_code == 302
     matched_request.refresh_from_db()
     assert matched_request.status == MentoringRequest.Status.OPEN
@@ -192,19 +198,19 @@ def test_after_an_early_end_the_mutual_can_ask_for_a_new_mentor_without_the_prev
     assert relationship.mentor_id not in suggested
 
     # Once only.
-    response = _client(member).post(_url("relationship_rematch", relationship), {"confirm": "on"})
+    response = client_for(member).post(_url("relationship_rematch", relationship), {"confirm": "on"})
     assert response.status_code == 200
     assert b"already been reopened" in response.content
 
 
 def test_re_matching_is_refused_while_the_relationship_is_open_or_for_the_mentor(
-    relationship: Relationship, matched_request: MentoringRequest, member: User, mentor: User
+    relationship: Relationship, matched_request: MentoringRequest, member: User, mentor: User, client_for: ClientFor
 ) -> None:
-    response = _client(member).post(_url("relationship_rematch", relationship), {"confirm": "on"})
+    response = client_for(member).post(_url("relationship_rematch", relationship), {"confirm": "on"})
     assert response.status_code == 200
     assert b"only after a relationship ended early" in response.content
     services.relationship_end_early(relationship=relationship, user=member, reason="Not a good fit")
-    response = _client(mentor).post(_url("relationship_rematch", relationship), {"confirm": "on"})
+    response = client_for(mentor).post(_url("relationship_rematch", relationship), {"confirm": "on"})
     assert response.status_code == 200
     assert b"Only members of the mutual" in response.content
     matched_request.refresh_from_db()

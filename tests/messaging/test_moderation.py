@@ -3,23 +3,17 @@ author, and every step is recorded with who and when."""
 
 from __future__ import annotations
 
-from django.test import Client
 from django.urls import reverse
 
 from accounts.models import User
 from messaging.models import Message, MessageReport, ModerationAction, Relationship
 from notifications.models import Notice
+from tests.clients import ClientFor, signed_in_client
 from tests.messaging.factories import MessageFactory
 
 
-def _client(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
 def _report(relationship: Relationship, reporter: User, message: Message) -> object:
-    return _client(reporter).post(
+    return signed_in_client(reporter).post(
         reverse("messaging:message_report", kwargs={"pk": relationship.pk, "message_pk": message.pk}),
         {"reason": "abusive", "details": "Insulting"},
     )
@@ -43,9 +37,9 @@ def test_a_party_reports_a_message_and_staff_are_told(
     assert MessageReport.objects.count() == 1
 
 
-def test_a_report_needs_a_reason(relationship: Relationship, member: User, mentor: User) -> None:
+def test_a_report_needs_a_reason(relationship: Relationship, member: User, mentor: User, client_for: ClientFor) -> None:
     message = MessageFactory(relationship=relationship, author=mentor)
-    response = _client(member).post(
+    response = client_for(member).post(
         reverse("messaging:message_report", kwargs={"pk": relationship.pk, "message_pk": message.pk}), {}
     )
     assert response.status_code == 200
@@ -54,13 +48,13 @@ def test_a_report_needs_a_reason(relationship: Relationship, member: User, mento
 
 
 def test_staff_see_the_reported_message_but_not_the_rest_of_the_conversation(
-    relationship: Relationship, member: User, mentor: User, staff: User
+    relationship: Relationship, member: User, mentor: User, staff: User, client_for: ClientFor
 ) -> None:
     MessageFactory(relationship=relationship, author=member, body="Private: our pension deficit")
     reported = MessageFactory(relationship=relationship, author=mentor, body="You are useless")
     _report(relationship, member, reported)
     report = MessageReport.objects.get()
-    client = _client(staff)
+    client = client_for(staff)
     listing = client.get(reverse("messaging:moderation_report_list"))
     assert listing.status_code == 200
     assert b"pension deficit" not in listing.content
@@ -73,19 +67,19 @@ def test_staff_see_the_reported_message_but_not_the_rest_of_the_conversation(
 
 
 def test_staff_hide_a_message_with_a_recorded_reason(
-    relationship: Relationship, member: User, mentor: User, staff: User
+    relationship: Relationship, member: User, mentor: User, staff: User, client_for: ClientFor
 ) -> None:
     reported = MessageFactory(relationship=relationship, author=mentor, body="You are useless")
     _report(relationship, member, reported)
     report = MessageReport.objects.get()
     url = reverse("messaging:moderation_message_hide", kwargs={"pk": report.pk})
-    response = _client(staff).post(url, {"note": ""})
+    response = client_for(staff).post(url, {"note": ""})
     assert response.status_code == 200
     assert b"Enter why you are doing this" in response.content
     reported.refresh_from_db()
     assert reported.hidden_at is None
 
-    assert _client(staff).post(url, {"note": "Abusive language"}).status_code == 302
+    assert client_for(staff).post(url, {"note": "Abusive language"}).status_code == 302
     reported.refresh_from_db()
     assert reported.hidden_by == staff
     report.refresh_from_db()
@@ -99,16 +93,18 @@ def test_staff_hide_a_message_with_a_recorded_reason(
         "Abusive language",
     )
     assert action.created_at is not None
-    conversation = _client(member).get(reverse("messaging:conversation", kwargs={"pk": relationship.pk}))
+    conversation = client_for(member).get(reverse("messaging:conversation", kwargs={"pk": relationship.pk}))
     assert b"You are useless" not in conversation.content
     assert b"This message was hidden by the programme team" in conversation.content
 
 
-def test_staff_suspend_the_author(relationship: Relationship, member: User, mentor: User, staff: User) -> None:
+def test_staff_suspend_the_author(
+    relationship: Relationship, member: User, mentor: User, staff: User, client_for: ClientFor
+) -> None:
     reported = MessageFactory(relationship=relationship, author=mentor, body="Spam spam spam")
     _report(relationship, member, reported)
     report = MessageReport.objects.get()
-    response = _client(staff).post(
+    response = client_for(staff).post(
         reverse("messaging:moderation_account_suspend", kwargs={"pk": report.pk}), {"note": "Repeated spam"}
     )
     assert response.status_code == 302
@@ -116,20 +112,19 @@ def test_staff_suspend_the_author(relationship: Relationship, member: User, ment
     assert mentor.is_active is False
     assert ModerationAction.objects.get().action == ModerationAction.Action.SUSPEND_ACCOUNT
     # A suspended person is signed out: their next request is treated as anonymous.
-    client = Client()
-    client.force_login(mentor)
+    client = client_for(mentor)
     assert client.get(reverse("messaging:inbox")).status_code == 302
 
 
 def test_staff_close_a_report_without_action(
-    relationship: Relationship, member: User, mentor: User, staff: User
+    relationship: Relationship, member: User, mentor: User, staff: User, client_for: ClientFor
 ) -> None:
     reported = MessageFactory(relationship=relationship, author=mentor, body="Fine really")
     _report(relationship, member, reported)
     report = MessageReport.objects.get()
     url = reverse("messaging:moderation_report_dismiss", kwargs={"pk": report.pk})
-    assert _client(staff).post(url, {"note": "Not abusive"}).status_code == 302
-    response = _client(staff).post(url, {"note": "Again"})
+    assert client_for(staff).post(url, {"note": "Not abusive"}).status_code == 302
+    response = client_for(staff).post(url, {"note": "Again"})
     assert response.status_code == 200
     assert b"already been dealt with" in response.content
     assert ModerationAction.objects.count() == 1
@@ -137,7 +132,7 @@ def test_staff_close_a_report_without_action(
     assert reported.hidden_at is None
 
 
-def test_parties_cannot_moderate(relationship: Relationship, member: User, mentor: User) -> None:
+def test_parties_cannot_moderate(relationship: Relationship, member: User, mentor: User, client_for: ClientFor) -> None:
     reported = MessageFactory(relationship=relationship, author=mentor)
     _report(relationship, member, reported)
     report = MessageReport.objects.get()
@@ -148,7 +143,7 @@ def test_parties_cannot_moderate(relationship: Relationship, member: User, mento
         "moderation_message_restore",
         "moderation_account_reinstate",
     ):
-        response = _client(member).post(reverse(f"messaging:{name}", kwargs={"pk": report.pk}), {"note": "x"})
+        response = client_for(member).post(reverse(f"messaging:{name}", kwargs={"pk": report.pk}), {"note": "x"})
         assert response.status_code == 404
     reported.refresh_from_db()
     mentor.refresh_from_db()
@@ -156,11 +151,13 @@ def test_parties_cannot_moderate(relationship: Relationship, member: User, mento
     assert not ModerationAction.objects.exists()
 
 
-def test_staff_show_a_hidden_message_again(relationship: Relationship, member: User, mentor: User, staff: User) -> None:
+def test_staff_show_a_hidden_message_again(
+    relationship: Relationship, member: User, mentor: User, staff: User, client_for: ClientFor
+) -> None:
     reported = MessageFactory(relationship=relationship, author=mentor, body="Read in the wrong tone")
     _report(relationship, member, reported)
     report = MessageReport.objects.get()
-    staff_client = _client(staff)
+    staff_client = client_for(staff)
     staff_client.post(reverse("messaging:moderation_message_hide", kwargs={"pk": report.pk}), {"note": "Rude"})
     restore = reverse("messaging:moderation_message_restore", kwargs={"pk": report.pk})
     assert (
@@ -174,7 +171,7 @@ def test_staff_show_a_hidden_message_again(relationship: Relationship, member: U
 
     reported.refresh_from_db()
     assert (reported.hidden_at, reported.hidden_by) == (None, None)
-    conversation = _client(member).get(reverse("messaging:conversation", kwargs={"pk": relationship.pk}))
+    conversation = client_for(member).get(reverse("messaging:conversation", kwargs={"pk": relationship.pk}))
     assert b"Read in the wrong tone" in conversation.content
     assert list(ModerationAction.objects.order_by("id").values_list("action", "note")) == [
         (ModerationAction.Action.HIDE_MESSAGE, "Rude"),
@@ -185,11 +182,13 @@ def test_staff_show_a_hidden_message_again(relationship: Relationship, member: U
     assert ModerationAction.objects.count() == 2
 
 
-def test_staff_lift_a_suspension(relationship: Relationship, member: User, mentor: User, staff: User) -> None:
+def test_staff_lift_a_suspension(
+    relationship: Relationship, member: User, mentor: User, staff: User, client_for: ClientFor
+) -> None:
     reported = MessageFactory(relationship=relationship, author=mentor, body="Spam spam spam")
     _report(relationship, member, reported)
     report = MessageReport.objects.get()
-    staff_client = _client(staff)
+    staff_client = client_for(staff)
     staff_client.post(reverse("messaging:moderation_account_suspend", kwargs={"pk": report.pk}), {"note": "Spam"})
     reinstate = reverse("messaging:moderation_account_reinstate", kwargs={"pk": report.pk})
     assert (
@@ -201,7 +200,7 @@ def test_staff_lift_a_suspension(relationship: Relationship, member: User, mento
 
     mentor.refresh_from_db()
     assert mentor.is_active
-    assert _client(mentor).get(reverse("messaging:inbox")).status_code == 200
+    assert client_for(mentor).get(reverse("messaging:inbox")).status_code == 200
     assert ModerationAction.objects.order_by("-id").values_list("action", "target_user")[0] == (
         ModerationAction.Action.REINSTATE_ACCOUNT,
         mentor.pk,
@@ -211,14 +210,14 @@ def test_staff_lift_a_suspension(relationship: Relationship, member: User, mento
 
 
 def test_an_account_switched_off_elsewhere_is_not_reinstated_from_a_report(
-    relationship: Relationship, member: User, mentor: User, staff: User
+    relationship: Relationship, member: User, mentor: User, staff: User, client_for: ClientFor
 ) -> None:
     reported = MessageFactory(relationship=relationship, author=mentor)
     _report(relationship, member, reported)
     report = MessageReport.objects.get()
     User.objects.filter(pk=mentor.pk).update(is_active=False)  # e.g. in the admin
 
-    response = _client(staff).post(
+    response = client_for(staff).post(
         reverse("messaging:moderation_account_reinstate", kwargs={"pk": report.pk}), {"note": "Let them back"}
     )
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.core import mail
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -15,6 +14,7 @@ from accounts.models import User
 from messaging import services, tasks
 from messaging.models import ConversationState, Relationship
 from notifications.models import Notice
+from tests.clients import ClientFor
 from tests.factories import MembershipFactory
 from tests.messaging.factories import RelationshipFactory
 from tests.notifications.outbox import send_pending
@@ -98,12 +98,11 @@ def test_the_throttle_is_per_conversation(
 
 
 def test_messages_already_read_are_not_emailed(
-    relationship: Relationship, member: User, mentor: User, django_capture_on_commit_callbacks
+    relationship: Relationship, member: User, mentor: User, django_capture_on_commit_callbacks, client_for: ClientFor
 ) -> None:  # type: ignore[no-untyped-def]
     _send(relationship, mentor, "One", django_capture_on_commit_callbacks)
     _send(relationship, mentor, "Two", django_capture_on_commit_callbacks)
-    client = Client()
-    client.force_login(member)
+    client = client_for(member)
     client.get(reverse("messaging:conversation", kwargs={"pk": relationship.pk}))
     _end_the_window(relationship, member)
     assert tasks.notify_unread_messages.delay(relationship.pk, member.pk).get() is False
@@ -111,10 +110,9 @@ def test_messages_already_read_are_not_emailed(
 
 
 def test_people_who_turned_emails_off_get_a_notice_only(
-    relationship: Relationship, member: User, mentor: User, django_capture_on_commit_callbacks
+    relationship: Relationship, member: User, mentor: User, django_capture_on_commit_callbacks, client_for: ClientFor
 ) -> None:  # type: ignore[no-untyped-def]
-    client = Client()
-    client.force_login(member)
+    client = client_for(member)
     # Everything but messages.
     response = client.post(reverse("accounts:email_preferences"), {"wanted": ["mentoring", "programme"]})
     assert response.status_code == 302

@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.core import mail
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -16,6 +15,7 @@ from messaging.models import Nudge, Relationship
 from notifications.models import Notice
 from notifications.services import preferences_update
 from notifications.tasks import send_email
+from tests.clients import ClientFor
 from tests.notifications.outbox import written
 
 
@@ -75,7 +75,7 @@ def test_recent_paused_and_closed_relationships_are_not_nudged(
 
 
 def test_after_60_quiet_days_staff_see_it_at_risk_until_something_happens(
-    relationship: Relationship, member: User, staff: User, django_capture_on_commit_callbacks
+    relationship: Relationship, member: User, staff: User, django_capture_on_commit_callbacks, client_for: ClientFor
 ) -> None:  # type: ignore[no-untyped-def]
     _quiet_for(relationship, 61)
     summary = _run(django_capture_on_commit_callbacks)
@@ -87,8 +87,7 @@ def test_after_60_quiet_days_staff_see_it_at_risk_until_something_happens(
     relationship.refresh_from_db()
     assert relationship.at_risk_since == flagged_at
 
-    client = Client()
-    client.force_login(staff)
+    client = client_for(staff)
     at_risk_list = client.get(reverse("messaging:staff_relationship_list"), {"at_risk": "on"})
     assert list(at_risk_list.context["pagination"].object_list) == [relationship]
     assert b"At risk" in at_risk_list.content

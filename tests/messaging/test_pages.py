@@ -7,9 +7,9 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
+from tests.clients import ClientFor
 from tests.markup import assert_well_formed_page
 from tests.matrix import PERSONAS
 from tests.matrix import accounts as accounts_matrix
@@ -38,22 +38,16 @@ def world(personas: SimpleNamespace) -> SimpleNamespace:
     return world
 
 
-def _client(world: SimpleNamespace, persona: str) -> Client:
-    client = Client()
-    client.force_login(getattr(world, persona))
-    return client
-
-
 def _first_allowed(route: Any) -> str | None:
     outcomes = route.get or {}
     return next((persona for persona in PERSONAS if outcomes.get(persona) == 200), None)
 
 
 @pytest.mark.parametrize("route", [r for r in HTML_ROUTES if r.get], ids=lambda route: route.name)
-def test_each_page_is_well_formed(world: SimpleNamespace, route: Any) -> None:
+def test_each_page_is_well_formed(world: SimpleNamespace, route: Any, client_for: ClientFor) -> None:
     persona = _first_allowed(route)
     assert persona is not None
-    response = _client(world, persona).get(reverse(route.name, kwargs=route.kwargs(world)))
+    response = client_for(getattr(world, persona)).get(reverse(route.name, kwargs=route.kwargs(world)))
     assert response.status_code == 200
     assert_well_formed_page(response.content)
 
@@ -63,10 +57,12 @@ def test_each_page_is_well_formed(world: SimpleNamespace, route: Any) -> None:
     [r for r in HTML_ROUTES if r.post and r.get and r.name not in NO_REQUIRED_FIELDS],
     ids=lambda route: route.name,
 )
-def test_an_empty_form_comes_back_with_an_error_summary(world: SimpleNamespace, route: Any) -> None:
+def test_an_empty_form_comes_back_with_an_error_summary(
+    world: SimpleNamespace, route: Any, client_for: ClientFor
+) -> None:
     persona = _first_allowed(route)
     assert persona is not None
-    response = _client(world, persona).post(reverse(route.name, kwargs=route.kwargs(world)), {})
+    response = client_for(getattr(world, persona)).post(reverse(route.name, kwargs=route.kwargs(world)), {})
     assert response.status_code == 200
     page = assert_well_formed_page(response.content, title_starts="Error: ")
     assert page.has_error_summary

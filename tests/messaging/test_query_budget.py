@@ -14,13 +14,8 @@ from django.utils import timezone
 from accounts.models import MentorProfile, Mutual, User
 from messaging.models import CheckIn, Goal, Message, MessageReport, Relationship
 from notifications.models import Notice
+from tests.clients import ClientFor
 from tests.factories import MutualFactory, UserFactory, topic
-
-
-def _client(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def _queries(client: Client, url: str) -> int:
@@ -54,8 +49,8 @@ def _check_budget(
         assert client.get(url()).status_code == 200
 
 
-def test_inbox(mentor_profile: MentorProfile, django_assert_max_num_queries) -> None:  # type: ignore[no-untyped-def]
-    client = _client(mentor_profile.user)
+def test_inbox(mentor_profile: MentorProfile, django_assert_max_num_queries, client_for: ClientFor) -> None:  # type: ignore[no-untyped-def]
+    client = client_for(mentor_profile.user)
     _check_budget(
         django_assert_max_num_queries,
         client,
@@ -64,8 +59,10 @@ def test_inbox(mentor_profile: MentorProfile, django_assert_max_num_queries) -> 
     )
 
 
-def test_conversation(relationship: Relationship, member: User, django_assert_max_num_queries) -> None:  # type: ignore[no-untyped-def]
-    client = _client(member)
+def test_conversation(
+    relationship: Relationship, member: User, django_assert_max_num_queries, client_for: ClientFor
+) -> None:  # type: ignore[no-untyped-def]
+    client = client_for(member)
 
     def grow(count: int) -> None:
         Message.objects.bulk_create(
@@ -88,7 +85,7 @@ def test_conversation(relationship: Relationship, member: User, django_assert_ma
         client.get(url)
 
 
-def test_notices(member: User, django_assert_max_num_queries) -> None:  # type: ignore[no-untyped-def]
+def test_notices(member: User, django_assert_max_num_queries, client_for: ClientFor) -> None:  # type: ignore[no-untyped-def]
     def grow(count: int) -> None:
         # Each notice names a different person: their names are looked up for the whole page at once.
         people = UserFactory.create_batch(count)
@@ -103,11 +100,11 @@ def test_notices(member: User, django_assert_max_num_queries) -> None:  # type: 
             for n, person in enumerate(people)
         )
 
-    _check_budget(django_assert_max_num_queries, _client(member), lambda: reverse("accounts:notice_list"), grow)
+    _check_budget(django_assert_max_num_queries, client_for(member), lambda: reverse("accounts:notice_list"), grow)
 
 
 def test_relationship_detail_and_check_ins(
-    relationship: Relationship, member: User, django_assert_max_num_queries
+    relationship: Relationship, member: User, django_assert_max_num_queries, client_for: ClientFor
 ) -> None:  # type: ignore[no-untyped-def]
     business = topic()
 
@@ -123,7 +120,7 @@ def test_relationship_detail_and_check_ins(
                 logged_by=member,
             )
 
-    client = _client(member)
+    client = client_for(member)
     _check_budget(
         django_assert_max_num_queries,
         client,
@@ -136,17 +133,19 @@ def test_relationship_detail_and_check_ins(
         client.get(reverse("messaging:check_in_list", kwargs={"pk": relationship.pk}))
 
 
-def test_staff_relationship_list(mentor_profile: MentorProfile, staff: User, django_assert_max_num_queries) -> None:  # type: ignore[no-untyped-def]
+def test_staff_relationship_list(
+    mentor_profile: MentorProfile, staff: User, django_assert_max_num_queries, client_for: ClientFor
+) -> None:  # type: ignore[no-untyped-def]
     _check_budget(
         django_assert_max_num_queries,
-        _client(staff),
+        client_for(staff),
         lambda: reverse("messaging:staff_relationship_list"),
         lambda n: _relationships_for_mentor(mentor_profile, n),
     )
 
 
 def test_staff_relationship_detail(
-    relationship: Relationship, member: User, staff: User, django_assert_max_num_queries
+    relationship: Relationship, member: User, staff: User, django_assert_max_num_queries, client_for: ClientFor
 ) -> None:  # type: ignore[no-untyped-def]
     def grow(count: int) -> None:
         for n in range(count):
@@ -154,14 +153,14 @@ def test_staff_relationship_detail(
 
     _check_budget(
         django_assert_max_num_queries,
-        _client(staff),
+        client_for(staff),
         lambda: reverse("messaging:staff_relationship_detail", kwargs={"pk": relationship.pk}),
         grow,
     )
 
 
 def test_reported_messages(
-    mentor_profile: MentorProfile, member: User, staff: User, django_assert_max_num_queries
+    mentor_profile: MentorProfile, member: User, staff: User, django_assert_max_num_queries, client_for: ClientFor
 ) -> None:  # type: ignore[no-untyped-def]
     def grow(count: int) -> None:
         for relationship in _relationships_for_mentor(mentor_profile, count):
@@ -169,14 +168,14 @@ def test_reported_messages(
             MessageReport.objects.create(message=message, reported_by=member, reason=MessageReport.Reason.SPAM)
 
     _check_budget(
-        django_assert_max_num_queries, _client(staff), lambda: reverse("messaging:moderation_report_list"), grow
+        django_assert_max_num_queries, client_for(staff), lambda: reverse("messaging:moderation_report_list"), grow
     )
 
 
 def test_a_10000_message_conversation_and_a_200_relationship_inbox_cost_what_small_ones_do(
-    mentor_profile: MentorProfile, member: User, mutual: Mutual
+    mentor_profile: MentorProfile, member: User, mutual: Mutual, client_for: ClientFor
 ) -> None:
-    client = _client(mentor_profile.user)
+    client = client_for(mentor_profile.user)
     small = _relationships_for_mentor(mentor_profile, 2)
     conversation = reverse("messaging:conversation", kwargs={"pk": small[0].pk})
     small_conversation, small_inbox = _queries(client, conversation), _queries(client, reverse("messaging:inbox"))

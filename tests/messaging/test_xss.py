@@ -9,11 +9,11 @@ from __future__ import annotations
 from html.parser import HTMLParser
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
 from accounts.models import User
 from messaging.models import Message, MessageReport, Relationship
+from tests.clients import ClientFor
 from tests.messaging.xss_payloads import XSS_PAYLOADS
 
 SAFE_HREF_PREFIXES = ("/", "#", "?", "http://", "https://")
@@ -84,9 +84,8 @@ def _read(html: str) -> _Markup:
 
 
 @pytest.fixture
-def sent(relationship: Relationship, member: User) -> list[Message]:
-    client = Client()
-    client.force_login(member)
+def sent(relationship: Relationship, member: User, client_for: ClientFor) -> list[Message]:
+    client = client_for(member)
     url = reverse("messaging:conversation", kwargs={"pk": relationship.pk})
     for payload in XSS_PAYLOADS:
         response = client.post(url, {"body": payload})

@@ -15,6 +15,7 @@ from django.urls import reverse
 from accounts.models import MentorProfile, ServiceArea, User
 from matching.models import MentoringRequest
 from messaging.models import Relationship
+from tests.clients import ClientFor
 from tests.factories import MentorProfileFactory, MutualFactory, region, service_area
 from tests.matching.factories import MentoringRequestFactory
 from tests.messaging.factories import RelationshipFactory
@@ -22,12 +23,6 @@ from tests.messaging.factories import RelationshipFactory
 pytestmark = pytest.mark.django_db
 
 PAGES = ("programme:dashboard", "programme:report", "programme:report_csv")
-
-
-def _signed_in(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 @pytest.mark.parametrize("url_name", PAGES)
@@ -38,13 +33,13 @@ def test_only_programme_staff_can_see_programme_pages(
     assert persona_client(persona).get(reverse(url_name)).status_code == 404
 
 
-def test_the_dashboard_counts_what_needs_doing(staff: User) -> None:
+def test_the_dashboard_counts_what_needs_doing(staff: User, client_for: ClientFor) -> None:
     MentorProfileFactory.create_batch(3, status=MentorProfile.Status.PENDING)
     approved = MentorProfileFactory(status=MentorProfile.Status.APPROVED)
     MentoringRequestFactory.create_batch(2, status=MentoringRequest.Status.NEEDS_ATTENTION)
     RelationshipFactory(mentor=approved, status=Relationship.Status.ACTIVE)
 
-    response = _signed_in(staff).get(reverse("programme:dashboard"))
+    response = client_for(staff).get(reverse("programme:dashboard"))
 
     assert response.status_code == 200
     overview = response.context["overview"]
@@ -57,14 +52,14 @@ def test_the_dashboard_counts_what_needs_doing(staff: User) -> None:
     assert reverse("matching:attention_queue") in page
 
 
-def test_the_report_breaks_the_programme_down_by_region_and_service_area(staff: User) -> None:
+def test_the_report_breaks_the_programme_down_by_region_and_service_area(staff: User, client_for: ClientFor) -> None:
     fire = service_area("fire-and-rescue")
     north_west = region("north-west")
     mutual = MutualFactory(region=north_west, service_areas=[fire])
     MentorProfileFactory(region=north_west, service_areas=[fire])
     MentoringRequestFactory(mutual=mutual, service_area=fire, status=MentoringRequest.Status.MATCHED)
 
-    report = _signed_in(staff).get(reverse("programme:report")).context["report"]
+    report = client_for(staff).get(reverse("programme:report")).context["report"]
 
     row = next(r for r in report.by_region if r.label == "North West")
     assert (row.mutuals, row.mentors_approved, row.requests, row.requests_matched) == (1, 1, 1, 1)
@@ -74,11 +69,11 @@ def test_the_report_breaks_the_programme_down_by_region_and_service_area(staff: 
     assert london.mutuals == 0
 
 
-def test_the_csv_export_neutralises_spreadsheet_formulas(staff: User) -> None:
+def test_the_csv_export_neutralises_spreadsheet_formulas(staff: User, client_for: ClientFor) -> None:
     ServiceArea.objects.create(name='=HYPERLINK("http://evil.example","x")', slug="evil", order=99)
     ServiceArea.objects.create(name="@SUM(A1:A2)", slug="at-sum", order=99)
 
-    response = _signed_in(staff).get(reverse("programme:report_csv"))
+    response = client_for(staff).get(reverse("programme:report_csv"))
 
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
@@ -106,8 +101,8 @@ def _add_rows(count: int) -> None:
         RelationshipFactory(mutual=mutual)
 
 
-def test_programme_pages_use_the_same_number_of_queries_at_5_and_50_rows(staff: User) -> None:
-    client = _signed_in(staff)
+def test_programme_pages_use_the_same_number_of_queries_at_5_and_50_rows(staff: User, client_for: ClientFor) -> None:
+    client = client_for(staff)
     _add_rows(5)
     at_5 = _queries_per_page(client)
     _add_rows(45)
