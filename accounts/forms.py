@@ -6,8 +6,11 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any, TypeVar, cast
 
+from allauth.account.adapter import get_adapter
 from allauth.account.forms import SignupForm as AllauthSignupForm
+from allauth.account.models import EmailAddress
 from django import forms
+from django.contrib.auth.hashers import make_password
 from django.db import models
 from django.db.models import Q, QuerySet
 from django.db.models.functions import Lower
@@ -15,6 +18,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from accounts.models import MentorProfile, Mutual, Region, ServiceArea, Stage, SupportTopic, User
+from accounts.text import clean_line, clean_text
 from notifications.models import Category
 
 ModelT = TypeVar("ModelT", bound=models.Model)
@@ -38,9 +42,33 @@ class SignupForm(AllauthSignupForm):
     )
     field_order = ["full_name", "email", "password1", "password2"]
 
+    def clean(self) -> dict[str, Any]:
+        cleaned: dict[str, Any] = super().clean()
+        if self.account_already_exists and cleaned.get("password1"):
+            # No account is made for an address that has one, so no password is hashed: do the same work anyway,
+            # or the answer would come ten times faster and say which addresses have accounts (issue 18).
+            make_password(cleaned["password1"])
+        return cleaned
+
+    def validate_unique_email(self, value: str) -> str:
+        """An address someone else added to their account but never verified does not block its real owner (issue
+        18, finding 8: adding another person's address used to stop them ever signing up). Such squatted addresses
+        are released when the owner signs up; anything else keeps allauth's rules (no enumeration)."""
+        squatted = EmailAddress.objects.filter(email__iexact=value, verified=False, primary=False).exclude(
+            user__email__iexact=value
+        )
+        real = EmailAddress.objects.filter(email__iexact=value).exclude(pk__in=squatted.values("pk")).exists()
+        self.squatted_addresses = [] if real or User.objects.filter(email__iexact=value).exists() else list(squatted)
+        if self.squatted_addresses:
+            self.account_already_exists = False
+            return str(get_adapter().validate_unique_email(value))
+        return str(super().validate_unique_email(value))
+
     def save(self, request: HttpRequest) -> User:
+        for address in getattr(self, "squatted_addresses", []):
+            address.delete()
         user: User = super().save(request)
-        user.full_name = self.cleaned_data["full_name"].strip()
+        user.full_name = clean_line(self.cleaned_data["full_name"])
         user.save(update_fields=["full_name"])
         return user
 
@@ -140,6 +168,15 @@ class MutualForm(forms.ModelForm):  # type: ignore[type-arg]
         _model_choice(self, "stage").queryset = Stage.objects.filter(is_active=True)
         _model_choice(self, "stage").empty_label = None
         self.fields["staff_count"].widget.attrs.update({"inputmode": "numeric"})
+
+    def clean_name(self) -> str:
+        return clean_line(self.cleaned_data["name"])
+
+    def clean_parent_body(self) -> str:
+        return clean_line(self.cleaned_data["parent_body"])
+
+    def clean_description(self) -> str:
+        return clean_text(self.cleaned_data["description"])
 
 
 class InvitationForm(forms.Form):

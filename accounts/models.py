@@ -17,6 +17,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from accounts.text import clean_line
+
 
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
@@ -69,7 +71,8 @@ class User(AbstractUser):
 
     @property
     def display_name(self) -> str:
-        return self.full_name or self.email.split("@")[0]
+        # Cleaned when shown too, for names saved before names were cleaned on the way in (accounts/text.py).
+        return clean_line(self.full_name) or self.email.split("@")[0]
 
 
 class TaxonomyTerm(models.Model):

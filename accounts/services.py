@@ -53,6 +53,12 @@ MENTOR_PROFILE_MANY_FIELDS = ("topics", "service_areas", "stages", "conflicts")
 INVITATION_RETENTION = timedelta(days=30)
 # Invitations are emails we send to any address a member types: cap them so the service cannot be used to spam.
 INVITATIONS_PER_DAY = 20
+# Limits on what one account can make the service email or create, so it cannot be used to send mail from our
+# address to strangers (issue 18, finding 6). Counted in the database, so they hold across processes and outages.
+INVITATIONS_PER_SENDER_PER_DAY = 20
+NEW_ACCOUNT_DAYS = 7
+INVITATIONS_PER_NEW_ACCOUNT_PER_DAY = 5
+MUTUALS_PER_ACCOUNT_PER_DAY = 2
 
 
 class AccountsError(Exception):
@@ -109,7 +115,14 @@ def _mutual_slug(name: str) -> str:
 
 @transaction.atomic
 def mutual_create(*, user: User, data: Mapping[str, Any]) -> Mutual:
-    """Create a mutual's profile with the person creating it as its first member."""
+    """Create a mutual's profile with the person creating it as its first member. An account may create at most
+    MUTUALS_PER_ACCOUNT_PER_DAY in any 24 hours."""
+    created_today = Mutual.objects.filter(created_by=user, created_at__gt=timezone.now() - timedelta(days=1)).count()
+    if created_today >= MUTUALS_PER_ACCOUNT_PER_DAY:
+        raise AccountsError(
+            f"You have created {created_today} mutuals in the last 24 hours. If you need another today, contact the "
+            "programme team."
+        )
     for attempt in range(3):
         mutual = Mutual(created_by=user)
         _apply(mutual, data, MUTUAL_FIELDS)
@@ -180,6 +193,17 @@ def invitation_send(*, mutual: Mutual, invited_by: User, email: str) -> MutualIn
     if mutual.members.filter(email__iexact=email).exists():
         raise AccountsError(f"{email} is already a member of {mutual.name}.")
     sent_today = MutualInvitation.objects.filter(mutual=mutual, created_at__gt=timezone.now() - timedelta(days=1))
+    by_sender = MutualInvitation.objects.filter(
+        invited_by=invited_by, created_at__gt=timezone.now() - timedelta(days=1)
+    )
+    is_new = invited_by.date_joined > timezone.now() - timedelta(days=NEW_ACCOUNT_DAYS)
+    sender_limit = INVITATIONS_PER_NEW_ACCOUNT_PER_DAY if is_new else INVITATIONS_PER_SENDER_PER_DAY
+    if by_sender.count() >= sender_limit:
+        raise AccountsError(
+            f"You have sent {sender_limit} invitations in the last 24 hours"
+            + (", the most a new account can send" if is_new else "")
+            + ". Try again tomorrow."
+        )
     if sent_today.count() >= INVITATIONS_PER_DAY:
         raise AccountsError(
             f"{mutual.name} has sent {INVITATIONS_PER_DAY} invitations in the last 24 hours. Try again tomorrow."

@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "outbox",
     "notifications",
     "accounts",
     "pages",
@@ -142,7 +143,8 @@ REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's RedisCache, carrying on in process memory while Redis does not answer (config/cache.py).
+            "BACKEND": "config.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "mutuals"),
         }
@@ -168,6 +170,10 @@ CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 660)
 # Redis re-delivers an unacknowledged task after the visibility timeout: it must outlast the longest task.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_TASK_TIME_LIMIT * 2}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Handing a task over from a web request must not hold the request long when Redis is down: the outbox keeps the
+# work (outbox/models.py) and the dispatcher sends it later.
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_TIMEZONE = "Europe/London"
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
@@ -186,6 +192,10 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "nudge-quiet-relationships": {
         "task": "messaging.tasks.nudge_quiet_relationships",
         "schedule": crontab(hour=8, minute=30),
+    },
+    "dispatch-pending-tasks": {
+        "task": "outbox.tasks.dispatch_pending_tasks",
+        "schedule": crontab(minute="*"),
     },
     "dispatch-pending-emails": {
         "task": "notifications.tasks.dispatch_pending_emails",
@@ -273,8 +283,13 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG or TESTING else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
-if env_bool("BEHIND_PROXY", False):
+BEHIND_PROXY = env_bool("BEHIND_PROXY", False)
+if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Rate limits count per client address. Behind proxies every request comes from the proxy's address, so the whole
+# site would share one limit (and one attacker could lock everyone out): read the client's address from the
+# X-Forwarded-For entry added by the nearest of TRUSTED_PROXY_COUNT proxies we run (the README's operations section).
+ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 1 if BEHIND_PROXY else 0)
 
 # django-csp 4: no inline scripts or styles; GOV.UK Frontend's "js-enabled" class is set by a static file.
 CONTENT_SECURITY_POLICY = {

@@ -47,6 +47,10 @@ def check_database() -> str:
 
 
 def check_cache() -> str:
+    reachable = getattr(cache, "reachable", None)
+    if reachable is not None and not reachable():
+        # The service carries on without it (config/cache.py), but an operator must know.
+        raise CheckFailed("Redis does not answer")
     # A unique key, so concurrent probes from several load balancers cannot read each other's value.
     key = f"healthz:{uuid.uuid4().hex}"
     cache.set(key, "ok", timeout=10)

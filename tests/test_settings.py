@@ -67,6 +67,7 @@ print(json.dumps({
     "CELERY_TASK_ALWAYS_EAGER": settings.CELERY_TASK_ALWAYS_EAGER,
     "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
     "STATICFILES_BACKEND": settings.STORAGES["staticfiles"]["BACKEND"],
+    "ALLAUTH_TRUSTED_PROXY_COUNT": settings.ALLAUTH_TRUSTED_PROXY_COUNT,
 }))
 """
 
@@ -110,9 +111,16 @@ class TestDeployChecks:
 
     def test_with_redis_the_cache_and_broker_are_redis(self, tmp_path: Path) -> None:
         values = production_settings(tmp_path, REDIS_URL="redis://cache.internal:6379/0")
-        assert values["CACHE_BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+        assert values["CACHE_BACKEND"] == "config.cache.ResilientRedisCache"
         assert values["CELERY_BROKER_URL"] == "redis://cache.internal:6379/0"
         assert values["CELERY_TASK_ALWAYS_EAGER"] is False
+
+    def test_behind_a_proxy_the_client_address_comes_from_the_proxys_header(self, tmp_path: Path) -> None:
+        assert production_settings(tmp_path)["ALLAUTH_TRUSTED_PROXY_COUNT"] == 0
+        assert production_settings(tmp_path, BEHIND_PROXY="1")["ALLAUTH_TRUSTED_PROXY_COUNT"] == 1
+        assert (
+            production_settings(tmp_path, BEHIND_PROXY="1", TRUSTED_PROXY_COUNT="2")["ALLAUTH_TRUSTED_PROXY_COUNT"] == 2
+        )
 
     def test_without_redis_the_cache_is_local_memory_and_tasks_run_in_process(self, tmp_path: Path) -> None:
         values = production_settings(tmp_path)

@@ -17,6 +17,7 @@ BASE_DIR = Path(settings.BASE_DIR)
 
 # Lower numbers are lower layers. Apps in the same layer may not import each other either.
 LAYERS = {
+    "outbox": 0,  # background work recorded with the change that needs it: every app may use it, it uses no app
     "notifications": 0,  # telling people things: every app may use it, it uses no app
     "accounts": 1,  # people, mutuals, mentors, the taxonomy, a person's data
     "matching": 2,  # requests, the engine, introductions

@@ -88,9 +88,13 @@ def onboarding(request: AuthenticatedRequest) -> HttpResponse:
 def mutual_create(request: AuthenticatedRequest) -> HttpResponse:
     form = MutualForm(_posted(request))
     if form.is_valid():
-        mutual = services.mutual_create(user=request.user, data=form.cleaned_data)
-        messages.success(request, f"You have created the profile for {mutual.name}.")
-        return redirect("accounts:mutual_detail", slug=mutual.slug)
+        try:
+            mutual = services.mutual_create(user=request.user, data=form.cleaned_data)
+        except services.AccountsError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, f"You have created the profile for {mutual.name}.")
+            return redirect("accounts:mutual_detail", slug=mutual.slug)
     return render(request, "accounts/mutual_form.html", {"form": form, "mutual": None})
 
 

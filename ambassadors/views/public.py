@@ -44,6 +44,7 @@ def photo(request: HttpRequest, pk: int) -> FileResponse:
         raise Http404("No photo")
     content_type = "image/png" if (ambassador.photo.name or "").lower().endswith(".png") else "image/jpeg"
     response = FileResponse(ambassador.photo.open("rb"), content_type=content_type)
-    response["Cache-Control"] = "public, max-age=3600"
+    # Private: the response may carry the visitor's session cookie, which a shared cache must never keep.
+    response["Cache-Control"] = "private, max-age=3600"
     response["X-Content-Type-Options"] = "nosniff"
     return response

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 
-from django.db import transaction
 from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
@@ -13,6 +12,7 @@ from django.utils.dateformat import format as date_format
 from accounts.models import User
 from matching import loading
 from matching.models import Introduction, MentoringRequest
+from outbox import services as outbox
 
 logger = logging.getLogger(__name__)
 
@@ -56,13 +56,13 @@ def reply_by(introduction: Introduction) -> str:
 def _enqueue_refresh_request(request_id: int) -> None:
     from matching import tasks
 
-    transaction.on_commit(lambda: tasks.refresh_request.delay(request_id))
+    outbox.enqueue(tasks.refresh_request, request_id)
 
 
 def _enqueue_refresh_mentor(profile_id: int) -> None:
     from matching import tasks
 
-    transaction.on_commit(lambda: tasks.refresh_mentor.delay(profile_id))
+    outbox.enqueue(tasks.refresh_mentor, profile_id)
 
 
 def mentor_profile_changed(*, profile_id: int, reason: str = "") -> None:

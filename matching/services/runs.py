@@ -10,7 +10,6 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from functools import partial
 from typing import Any
 
 import numpy as np
@@ -28,6 +27,7 @@ from matching.models import (
 )
 from matching.selectors import weights_current
 from matching.services.common import SMALL_BATCH, SUGGESTIONS_PER_REQUEST
+from outbox import services as outbox
 
 logger = logging.getLogger(__name__)
 
@@ -353,7 +353,7 @@ def _queue_run(*, kind: str, user: User, task: Any) -> MatchRun:
             kind=kind, source=MatchRun.Source.USER, started_by=user, status=MatchRun.Status.QUEUED
         )
         run_id = run.pk
-        transaction.on_commit(lambda: task.delay(run_id))
+        outbox.enqueue(task, run_id)
     return run
 
 
@@ -397,7 +397,7 @@ def match_runs_recover(*, now: datetime | None = None) -> dict[str, int]:
             if MatchRun.objects.filter(leases.stale(now), pk=run_id).update(
                 status=MatchRun.Status.QUEUED, phase="", heartbeat_at=None
             ):
-                transaction.on_commit(partial(task_for[kind].delay, run_id))
+                outbox.enqueue(task_for[kind], run_id)
                 requeued += 1
     failed = _fail_stale_runs(MatchRun.objects.all(), now)
     if requeued or failed:

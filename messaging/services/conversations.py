@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import datetime
-from functools import partial
 
 from django.db import transaction
 from django.db.models import Max, Q
@@ -11,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
+from accounts.text import clean_text
 from messaging import selectors
 from messaging.models import (
     MESSAGE_MAX_LENGTH,
@@ -27,12 +27,13 @@ from messaging.services.common import (
     _require_party,
 )
 from notifications.services import notify
+from outbox import services as outbox
 
 
 @transaction.atomic
 def message_send(*, relationship: Relationship, author: User, body: str) -> Message:
     """Add a plain-text message and tell the other parties (by notice and throttled email) after commit."""
-    body = body.strip()
+    body = clean_text(body).strip()
     if not body:
         raise RelationshipError("Enter a message.")
     if len(body) > MESSAGE_MAX_LENGTH:
@@ -48,7 +49,7 @@ def message_send(*, relationship: Relationship, author: User, body: str) -> Mess
 
     for party in selectors.parties_of(relationship):
         if party.pk != author.pk:
-            transaction.on_commit(partial(notify_unread_messages.delay, relationship.pk, party.pk))
+            outbox.enqueue(notify_unread_messages, relationship.pk, party.pk)
     return message
 
 

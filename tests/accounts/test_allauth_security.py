@@ -146,3 +146,59 @@ class TestMandatoryEmailVerification:
         assert signed_in.status_code == 302
         assert signed_in["Location"] == reverse("accounts:onboarding")
         assert client.session["_auth_user_id"] == str(user.pk)
+
+
+class TestBehindAProxy:
+    """Issue 18, finding 7: behind the reverse proxy every request came from the proxy's address, so one client's
+    failed sign-ins locked everyone out."""
+
+    def test_one_clients_failures_do_not_lock_out_another(self, settings, outsider: User, member: User) -> None:  # type: ignore[no-untyped-def]
+        settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
+        proxy = {"REMOTE_ADDR": "10.0.0.2"}  # the proxy, the same for everyone
+        attacker = Client(HTTP_X_FORWARDED_FOR="203.0.113.7", **proxy)
+        for _attempt in range(12):
+            attacker.post(reverse("account_login"), {"login": outsider.email, "password": "wrong-guess"})
+        blocked = attacker.post(reverse("account_login"), {"login": member.email, "password": PASSWORD})
+        assert b"Too many failed login attempts" in blocked.content
+        someone_else = Client(HTTP_X_FORWARDED_FOR="198.51.100.20", **proxy)
+        response = someone_else.post(reverse("account_login"), {"login": member.email, "password": PASSWORD})
+        assert response.status_code == 302
+
+
+class TestEmailSquatting:
+    """Issue 18, finding 8: a signed-in person added someone else's address to their account (unverified); when
+    the real owner signed up they were told "verification sent", but no account was made and no email came."""
+
+    def test_an_unverified_address_on_someone_elses_account_does_not_block_its_owner(self, outsider: User) -> None:
+        EmailAddress.objects.create(user=outsider, email="owner@example.org", verified=False, primary=False)
+        response = Client().post(
+            reverse("account_signup"),
+            {
+                "full_name": "The Owner",
+                "email": "owner@example.org",
+                "password1": "a-long-enough-password-1",
+                "password2": "a-long-enough-password-1",
+            },
+        )
+        assert response.status_code == 302
+        owner = User.objects.get(email="owner@example.org")
+        assert owner.full_name == "The Owner"
+        assert list(EmailAddress.objects.filter(email__iexact="owner@example.org").values_list("user", flat=True)) == [
+            owner.pk
+        ]
+        assert [message.to for message in mail.outbox] == [["owner@example.org"]]  # the verification email
+        assert "confirm" in mail.outbox[0].body.lower()
+
+    def test_a_verified_address_still_cannot_be_taken(self, outsider: User) -> None:
+        EmailAddress.objects.create(user=outsider, email="second@example.org", verified=True, primary=False)
+        Client().post(
+            reverse("account_signup"),
+            {
+                "full_name": "Someone",
+                "email": "second@example.org",
+                "password1": "a-long-enough-password-1",
+                "password2": "a-long-enough-password-1",
+            },
+        )
+        assert not User.objects.filter(email="second@example.org").exists()
+        assert EmailAddress.objects.get(email="second@example.org").user == outsider
