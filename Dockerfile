@@ -40,4 +40,5 @@ RUN DEBUG=0 SECRET_KEY=collectstatic-only-not-a-real-secret-key-0123456789abcdef
 
 USER app
 EXPOSE 8000
-CMD ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000", "--access-logfile", "-", "--timeout", "60"]
+# Workers, threads and timeouts come from the environment (config/gunicorn_conf.py: WEB_CONCURRENCY, ...).
+CMD ["gunicorn", "--config", "config/gunicorn_conf.py", "config.wsgi:application"]

@@ -26,7 +26,15 @@ RECENT_DECISIONS = 20
 
 
 def is_mutual_member(user: User | AnonymousUser) -> bool:
-    return user.is_authenticated and Membership.objects.filter(user=user).exists()
+    """Whether the person acts for a mutual. Asked by the role check and the directory on the same request, so the
+    answer is kept on the user object for the request."""
+    if not user.is_authenticated:
+        return False
+    cached: bool | None = getattr(user, "_is_mutual_member", None)
+    if cached is None:
+        cached = Membership.objects.filter(user=user).exists()
+        user._is_mutual_member = cached  # type: ignore[attr-defined]
+    return cached
 
 
 def is_mentor(user: User | AnonymousUser) -> bool:
@@ -119,10 +127,6 @@ def mentor_directory(user: User | AnonymousUser) -> QuerySet[MentorProfile]:
     if not can_see_mentor_directory(user):
         return MentorProfile.objects.none()
     return _mentors_with_details().filter(status=MentorProfile.Status.APPROVED)
-
-
-def mentor_in_directory(user: User | AnonymousUser, profile_id: int) -> MentorProfile:
-    return get_object_or_404(mentor_directory(user), pk=profile_id)
 
 
 def available_mentors(queryset: QuerySet[MentorProfile], today: date | None = None) -> QuerySet[MentorProfile]:

@@ -265,6 +265,8 @@ MFA_ADAPTER = "accounts.adapters.MFAAdapter"
 
 SESSION_COOKIE_AGE = 60 * 60  # idle limit: refreshed on every request but the time-out warning's status check
 SESSION_SAVE_EVERY_REQUEST = True
+# ...but a session nothing changed is re-saved at most this often (accounts.middleware.IdleSessionMiddleware).
+SESSION_RESAVE_SECONDS = env_int("SESSION_RESAVE_SECONDS", 60)
 SESSION_ABSOLUTE_LIMIT = timedelta(hours=12)  # enforced by accounts.middleware.AbsoluteSessionLimitMiddleware
 # Signed-in pages warn this long before either limit ends the session (static/js/session-timeout.js; WCAG 2.2.1).
 SESSION_WARNING_SECONDS = 2 * 60

@@ -29,10 +29,14 @@ VARIABLE = re.compile(r"^#?\s*([A-Z][A-Z0-9_]*)=", re.MULTILINE)
 
 
 def settings_variables() -> set[str]:
-    """Every environment variable config/settings.py reads through its env_* helpers."""
+    """Every environment variable config/settings.py reads through its env_* helpers, and that gunicorn's
+    configuration (config/gunicorn_conf.py) reads through its own."""
     source = (BASE_DIR / "config" / "settings.py").read_text()
     names = set(re.findall(r"env_(?:str|bool|int|list)\(\s*\"([A-Z][A-Z0-9_]*)\"", source))
     assert {"DEBUG", "SECRET_KEY", "DATABASE_URL", "REDIS_URL"} <= names, "the settings scan found too little"
+    gunicorn = (BASE_DIR / "config" / "gunicorn_conf.py").read_text()
+    names |= set(re.findall(r"_int\(\s*\"([A-Z][A-Z0-9_]*)\"", gunicorn))
+    names |= set(re.findall(r"os\.environ\.get\(\s*\"([A-Z][A-Z0-9_]*)\"", gunicorn))
     return names
 
 
@@ -74,6 +78,27 @@ def test_web_runs_gunicorn_on_the_real_wsgi_application(services: dict[str, Any]
     module, attribute = next(arg for arg in argv[1:] if ":" in arg and not arg.startswith("-")).split(":")
     assert module == "config.wsgi"
     assert callable(getattr(wsgi, attribute))
+    # Workers and threads from the environment (the shipped image used to run gunicorn's default single worker).
+    assert argv[argv.index("--config") + 1] == "config/gunicorn_conf.py"
+
+
+def test_gunicorn_takes_its_worker_count_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    import importlib
+
+    import config.gunicorn_conf as conf
+
+    monkeypatch.setenv("WEB_CONCURRENCY", "5")
+    monkeypatch.setenv("GUNICORN_THREADS", "4")
+    importlib.reload(conf)
+    assert (conf.workers, conf.threads, conf.graceful_timeout) == (5, 4, 30)
+    monkeypatch.delenv("WEB_CONCURRENCY")
+    importlib.reload(conf)
+    assert conf.workers >= 2
+    monkeypatch.setenv("WEB_CONCURRENCY", "many")
+    with pytest.raises(SystemExit, match="WEB_CONCURRENCY must be a whole number"):
+        importlib.reload(conf)
+    monkeypatch.setenv("WEB_CONCURRENCY", "3")
+    importlib.reload(conf)
 
 
 @pytest.mark.parametrize(("service", "subcommand"), [("worker", "worker"), ("beat", "beat")])
@@ -173,7 +198,7 @@ def test_dockerfile_final_stage_copies_assets_collects_static_and_runs_as_non_ro
     users = [arguments for instruction, arguments in final if instruction == "USER"]
     assert users and users[-1] not in {"root", "0"}
     cmd = next(arguments for instruction, arguments in reversed(final) if instruction == "CMD")
-    assert "gunicorn" in cmd and "config.wsgi:application" in cmd
+    assert "gunicorn" in cmd and "config.wsgi:application" in cmd and "config/gunicorn_conf.py" in cmd
 
 
 def test_dockerfile_copies_only_files_that_exist() -> None:

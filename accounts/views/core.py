@@ -296,7 +296,7 @@ def mentor_directory(request: AuthenticatedRequest) -> HttpResponse:
 @require_GET
 @mutual_member_or_programme_team_required
 def mentor_detail(request: AuthenticatedRequest, profile_id: int) -> HttpResponse:
-    profile = selectors.mentor_in_directory(request.user, profile_id)
+    profile = get_object_or_404(selectors.mentor_directory(request.user), pk=profile_id)
     return render(request, "accounts/mentor_detail.html", {"profile": profile})
 
 

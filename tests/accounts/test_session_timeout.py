@@ -11,7 +11,9 @@ from typing import Any
 import pytest
 from django.conf import settings
 from django.contrib.sessions.models import Session
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -93,6 +95,22 @@ class TestStatus:
         assert time.time() - last_active < TOLERANCE_SECONDS
         expected = last_active + settings.SESSION_COOKIE_AGE
         assert stored_expiry(client).timestamp() == pytest.approx(expected, abs=TOLERANCE_SECONDS)
+
+    def test_an_unchanged_session_is_saved_at_most_once_a_minute(self, outsider: User) -> None:
+        client = browsing(outsider)
+        expiry = stored_expiry(client)
+        # Seconds later: nothing to save, so no write (it used to cost three queries and a write on every page).
+        with CaptureQueriesContext(connection) as queries:
+            client.get(reverse("accounts:dashboard"))
+        assert not any('UPDATE "django_session"' in query["sql"] for query in queries.captured_queries)
+        assert stored_expiry(client) == expiry
+        # A minute on, the next page saves it again and the idle limit restarts from then.
+        pretend_idle_for(client, settings.SESSION_RESAVE_SECONDS + 1)
+        client.get(reverse("accounts:dashboard"))
+        assert stored_expiry(client).timestamp() == pytest.approx(
+            time.time() + settings.SESSION_COOKIE_AGE, abs=TOLERANCE_SECONDS
+        )
+        assert time.time() - client.session[LAST_ACTIVE_KEY] < TOLERANCE_SECONDS
 
     def test_an_idle_session_that_has_ended_is_sent_to_sign_in(self, outsider: User) -> None:
         client = browsing(outsider)

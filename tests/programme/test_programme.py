@@ -103,6 +103,7 @@ def _add_rows(count: int) -> None:
 
 def test_programme_pages_use_the_same_number_of_queries_at_5_and_50_rows(staff: User, client_for: ClientFor) -> None:
     client = client_for(staff)
+    client.get(reverse("programme:dashboard"))  # the session is saved once a minute at most: do it before counting
     _add_rows(5)
     at_5 = _queries_per_page(client)
     _add_rows(45)
