@@ -9,3 +9,16 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 app = Celery("config")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+def _connect_request_ids() -> None:
+    # The id of the request that enqueued a task is logged on the task's lines too (config/request_id.py).
+    from celery.signals import before_task_publish, task_prerun
+
+    from config.request_id import add_request_id_to_task, take_request_id_from_task
+
+    before_task_publish.connect(add_request_id_to_task, weak=False, dispatch_uid="config.request_id.publish")
+    task_prerun.connect(take_request_id_from_task, weak=False, dispatch_uid="config.request_id.prerun")
+
+
+_connect_request_ids()

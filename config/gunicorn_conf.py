@@ -36,4 +36,6 @@ max_requests = _int("GUNICORN_MAX_REQUESTS", 2000)
 max_requests_jitter = max_requests // 10
 # Heartbeat files in memory, not on a container's overlay disk (gunicorn's advice for Docker).
 worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None  # noqa: S108 - gunicorn's documented choice
-accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
+# Off by default: the application logs one line per request itself, with its request id and without the path
+# (paths can carry tokens). Set GUNICORN_ACCESS_LOG=- to have gunicorn's too.
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG") or None
