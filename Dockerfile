@@ -2,7 +2,7 @@
 # The web, worker and beat image. Build: `docker compose build`; see docker-compose.yml and the README.
 
 # --- Front-end assets: GOV.UK Frontend compiled from the npm package -----------------------------------------
-FROM node:20-bookworm-slim AS assets
+FROM node:22-bookworm-slim AS assets
 WORKDIR /build
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund --loglevel=error
@@ -21,13 +21,10 @@ WORKDIR /app
 RUN groupadd --system --gid 10001 app \
     && useradd --system --uid 10001 --gid app --home-dir /app --shell /usr/sbin/nologin app
 
-# Dependencies first, from pyproject.toml's pinned list, so code changes do not reinstall them.
-# The code itself runs from /app (not installed), so templates and static files sit next to it.
-COPY pyproject.toml ./
-RUN python -c "import tomllib; print('\n'.join(tomllib.load(open('pyproject.toml', 'rb'))['project']['dependencies']))" \
-        > /tmp/requirements.txt \
-    && pip install -r /tmp/requirements.txt \
-    && rm /tmp/requirements.txt
+# Dependencies first, so code changes do not reinstall them: every package, transitive ones included, at the
+# version and with the hashes requirements.lock records (make lock). The code runs from /app (not installed).
+COPY requirements.lock ./
+RUN pip install --require-hashes -r requirements.lock
 
 COPY . .
 COPY --from=assets /build/static/dist static/dist

@@ -3,6 +3,8 @@
 #   make run      create .venv, install dependencies and assets, migrate, seed demo data if empty, serve :$(PORT)
 #   make test     the whole test suite (pytest, two processes, then the browser tests); PYTEST_ARGS passes arguments
 #   make lint     ruff check, ruff format --check, mypy
+#   make lock     pin every Python package with hashes (requirements.lock, requirements-dev.lock)
+#   make audit    known vulnerabilities in the locked Python and npm packages
 #   make bench    the matching engine at 10,000 x 10,000 (BENCH_ARGS overrides) and the conversation pages
 SHELL := /bin/bash
 PYTHON ?= python3.11
@@ -14,15 +16,18 @@ TEST_WORKERS ?= 2
 BENCH_ARGS ?= --requests 10000 --mentors 10000
 export DJANGO_SETTINGS_MODULE := config.settings
 
-.PHONY: run test lint format install assets migrate seed worker beat bench check-deploy clean
+.PHONY: run test lint format install assets migrate seed worker beat bench check-deploy clean lock audit
 
-$(VENV)/.installed: pyproject.toml
+# Every package, transitive ones included, is installed from the lock file at the version and with the hashes it
+# records (make lock writes it from pyproject.toml); then the project itself, without resolving anything.
+$(VENV)/.installed: pyproject.toml requirements-dev.lock
 	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is required ($(PYTHON) not found; set PYTHON=...)"; exit 1; }
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	@$(PY) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))' \
 		|| { echo "$(VENV) is not Python 3.11: remove it (make clean) and try again"; exit 1; }
 	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
-	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements-dev.lock
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps -e .
 	touch $@
 
 install: $(VENV)/.installed
@@ -84,6 +89,17 @@ check-deploy: install
 	DEBUG=0 SECRET_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(64))') \
 		ALLOWED_HOSTS=mutuals.example CSRF_TRUSTED_ORIGINS=https://mutuals.example SITE_URL=https://mutuals.example \
 		$(PY) manage.py check --deploy --fail-level WARNING
+
+# After changing a dependency in pyproject.toml: pin every package, transitive ones included, with their hashes.
+LOCK_OPTIONS := --quiet --generate-hashes --allow-unsafe --strip-extras --no-emit-index-url --no-emit-find-links
+lock: install
+	$(VENV)/bin/pip-compile $(LOCK_OPTIONS) --output-file requirements.lock pyproject.toml
+	$(VENV)/bin/pip-compile $(LOCK_OPTIONS) --extra dev --output-file requirements-dev.lock pyproject.toml
+
+# Known vulnerabilities in the locked Python packages and the npm packages (scripts/audit.py): fails on one that a
+# newer version fixes; an advisory service that cannot be reached is reported, not a failure.
+audit: install node_modules/.installed
+	$(PY) scripts/audit.py
 
 clean:
 	rm -rf $(VENV) node_modules static/dist staticfiles

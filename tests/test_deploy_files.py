@@ -182,7 +182,7 @@ def dockerfile_stages() -> list[list[tuple[str, str]]]:
 
 def test_dockerfile_builds_assets_in_a_node_stage() -> None:
     node, *_ = dockerfile_stages()
-    assert node[0][1].startswith("node:20")
+    assert node[0][1].startswith("node:22")
     runs = " ".join(arguments for instruction, arguments in node if instruction == "RUN")
     assert "npm ci" in runs
     assert "npm run build" in runs
