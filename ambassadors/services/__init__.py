@@ -14,6 +14,7 @@ from ambassadors.services.ambassadors import (
 )
 from ambassadors.services.applications import (
     COHORT_FIELDS,
+    NOMINATIONS_PER_DAY,
     BulkMoveResult,
     application_move,
     application_submit,
@@ -43,6 +44,7 @@ from ambassadors.services.engagements import (
 __all__ = [
     "COHORT_FIELDS",
     "LOAD_WINDOW",
+    "NOMINATIONS_PER_DAY",
     "TRANSITIONS",
     "AmbassadorsError",
     "BulkMoveResult",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -23,6 +24,8 @@ from ambassadors.services.common import TRANSITIONS, AmbassadorsError, Status, _
 from notifications.services import notify, notify_address
 
 # --- Cohorts ---------------------------------------------------------------------------------------------
+
+NOMINATIONS_PER_DAY = 5
 
 COHORT_FIELDS = (
     "name",
@@ -263,6 +266,15 @@ def nomination_create(
     """Record a nomination and email the nominee a link to apply (after commit)."""
     if not cohort.is_open_for_applications():
         raise AmbassadorsError(f"Nominations for {cohort.name} are closed.")
+    # Each nomination emails an address someone typed: one account cannot make the service email strangers at will.
+    made_today = Nomination.objects.filter(
+        nominated_by=nominated_by, created_at__gt=timezone.now() - timedelta(days=1)
+    ).count()
+    if made_today >= NOMINATIONS_PER_DAY:
+        raise AmbassadorsError(
+            f"You have nominated {made_today} people in the last 24 hours, the most we accept in a day. "
+            "Try again tomorrow, or write to the programme team."
+        )
     nominee_email = nominee_email.strip().lower()
     if nominee_email == nominated_by.email.lower():
         raise AmbassadorsError("You cannot nominate yourself: apply instead.")

@@ -63,7 +63,7 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
     note_form = ReviewerNoteForm(request.POST if action == "note" else None)
     if action == "move" and move_form.is_valid():
         try:
-            services.application_move(
+            moved = services.application_move(
                 application=application,
                 to_status=move_form.cleaned_data["to_status"],
                 actor=_user(request),
@@ -72,7 +72,8 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
         except AmbassadorsError as error:
             move_form.add_error(None, str(error))
         else:
-            messages.success(request, f"Moved to {application.get_status_display().lower()}.")
+            # The application as moved (the page's copy still has the status it had before).
+            messages.success(request, f"Moved to {moved.get_status_display().lower()}.")
             return redirect("ambassadors:review", pk=application.pk)
     if action == "note" and note_form.is_valid():
         services.reviewer_note_add(application=application, author=_user(request), text=note_form.cleaned_data["text"])

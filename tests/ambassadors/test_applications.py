@@ -361,3 +361,25 @@ def _submit_kwargs() -> dict[str, object]:
         "time_commitment": Application.TimeCommitment.MONTHLY,
         "engagements_per_quarter": 2,
     }
+
+
+@pytest.mark.django_db
+def test_one_person_can_nominate_only_so_many_people_a_day(member: User, cohort: Cohort, client_for) -> None:  # type: ignore[no-untyped-def]
+    """Issue 17, finding 9: any account could make the service email any number of addresses."""
+    for number in range(services.NOMINATIONS_PER_DAY):
+        services.nomination_create(
+            cohort=cohort,
+            nominated_by=member,
+            nominee_name=f"N{number}",
+            nominee_email=f"n{number}@x.example",
+            reason="r",
+        )
+    response = client_for(member).post(
+        reverse("ambassadors:nominate", args=[cohort.pk]),
+        {"nominee_name": "One More", "nominee_email": "one.more@x.example", "reason": "Great at TUPE."},
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "You have nominated 5 people in the last 24 hours" in page
+    assert 'value="one.more@x.example"' in page  # what they typed is kept
+    assert not Nomination.objects.filter(nominee_email="one.more@x.example").exists()

@@ -330,3 +330,16 @@ def test_bulk_move_needs_a_csrf_token(staff: User, client_for: ClientFor) -> Non
     assert response.status_code == 403
     application.refresh_from_db()
     assert application.status == Status.SUBMITTED
+
+
+@pytest.mark.django_db
+def test_the_confirmation_names_the_status_just_reached(staff: User, client_for) -> None:  # type: ignore[no-untyped-def]
+    """Issue 17, finding 8: moving to shortlisted said "Moved to submitted."."""
+    application = ApplicationFactory(status=Status.SUBMITTED)
+    response = client_for(staff).post(
+        reverse("ambassadors:review", args=[application.pk]),
+        {"action": "move", "to_status": "shortlisted"},
+        follow=True,
+    )
+    assert "Moved to shortlisted." in response.content.decode()
+    assert "Moved to submitted" not in response.content.decode()
