@@ -324,6 +324,9 @@ EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20)
+# A failed send is retried six times, waiting this many seconds doubled each time (with jitter, at most an hour),
+# before the email is marked failed for the programme team (notifications/tasks.py).
+EMAIL_RETRY_BACKOFF_SECONDS = env_int("EMAIL_RETRY_BACKOFF_SECONDS", 30)
 # Sent emails are remembered (that they were sent, not what they said) this long; notices are kept this long.
 EMAIL_LOG_DAYS = env_int("EMAIL_LOG_DAYS", 30)
 NOTICE_RETENTION_DAYS = env_int("NOTICE_RETENTION_DAYS", 365)
