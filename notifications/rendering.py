@@ -77,9 +77,12 @@ def _plain(template_name: str, context: Mapping[str, Any]) -> str:
     return get_template(template_name).template.render(Context(dict(context), autoescape=False))  # type: ignore[attr-defined]
 
 
-def email_context(email: OutboundEmail) -> dict[str, Any]:
+def email_context(email: OutboundEmail, names: Mapping[int, str] | None = None) -> dict[str, Any]:
+    """What an email's templates are filled with. `names`: the people it mentions, when the caller has looked up
+    those of many emails at once (with_subjects)."""
     event = events.get(email.event)
-    names = references.names_of(references.person_ids([email.params]))
+    if names is None:
+        names = references.names_of(references.person_ids([email.params]))
     context = references.resolved(email.params, names)
     for key, value in list(context.items()):
         if key.endswith("_url") and isinstance(value, str):
@@ -105,11 +108,37 @@ def email_context(email: OutboundEmail) -> dict[str, Any]:
     return context
 
 
+def subject_line(template_name: str, context: Mapping[str, Any]) -> str:
+    """A subject as plain text on one line, whatever names people typed: a newline in an email header is refused."""
+    return " ".join(_plain(template_name, context).split())
+
+
+def html_version(*, subject: str, text: str) -> str:
+    """The HTML part of an email: its plain text in the service's one accessible layout."""
+    return render_to_string(
+        "notifications/email/layout.html", {"site_name": settings.SITE_NAME, "subject": subject, "text": text}
+    )
+
+
 def render_email(email: OutboundEmail) -> RenderedEmail:
     context = email_context(email)
     folder = f"notifications/email/{email.event}"
-    # One line whatever names people typed: a newline in an email header is refused.
-    subject = " ".join(_plain(f"{folder}/subject.txt", context).split())
+    subject = subject_line(f"{folder}/subject.txt", context)
     text = _plain(f"{folder}/body.txt", context).strip() + "\n"
-    html = render_to_string("notifications/email/layout.html", {**context, "subject": subject, "text": text})
-    return RenderedEmail(subject=subject, text=text, html=html, unsubscribe_url=context["unsubscribe_url"])
+    return RenderedEmail(
+        subject=subject,
+        text=text,
+        html=html_version(subject=subject, text=text),
+        unsubscribe_url=context["unsubscribe_url"],
+    )
+
+
+def with_subjects(emails: Iterable[OutboundEmail]) -> list[OutboundEmail]:
+    """Emails with their subject lines (as `subject`), every person they mention looked up in one query. An email
+    that was sent has forgotten its words: its subject is empty."""
+    emails = list(emails)
+    names = references.names_of(references.person_ids(email.params for email in emails))
+    for email in emails:
+        template = f"notifications/email/{email.event}/subject.txt"
+        email.subject = subject_line(template, email_context(email, names)) if email.event in events.EVENTS else ""  # type: ignore[attr-defined]
+    return emails
