@@ -332,6 +332,13 @@ EMAIL_LOG_DAYS = env_int("EMAIL_LOG_DAYS", 30)
 NOTICE_RETENTION_DAYS = env_int("NOTICE_RETENTION_DAYS", 365)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Mutuals mentoring <no-reply@mutuals-mentoring.example>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# GOV.UK Notify instead of SMTP (notifications/backends.py): an API key, and the id of one Notify email template
+# whose subject is ((subject)) and whose body is ((body)). The sender address is the Notify service's own.
+NOTIFY_EMAIL_BACKEND = "notifications.backends.NotifyEmailBackend"
+NOTIFY_API_KEY = env_str("NOTIFY_API_KEY")
+NOTIFY_TEMPLATE_ID = env_str("NOTIFY_TEMPLATE_ID")
+if EMAIL_BACKEND == NOTIFY_EMAIL_BACKEND and not (NOTIFY_API_KEY and NOTIFY_TEMPLATE_ID):
+    raise ImproperlyConfigured("EMAIL_BACKEND is GOV.UK Notify: set NOTIFY_API_KEY and NOTIFY_TEMPLATE_ID too.")
 
 # --- Internationalisation ---------------------------------------------------------------------------------
 
