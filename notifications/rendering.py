@@ -73,8 +73,14 @@ class RenderedEmail:
     unsubscribe_url: str  # empty for essential emails
 
 
-def _plain(template_name: str, context: Mapping[str, Any]) -> str:
+def plain_text(template_name: str, context: Mapping[str, Any]) -> str:
+    """A template rendered as plain text: nothing HTML-escaped (an email is not a web page)."""
     return get_template(template_name).template.render(Context(dict(context), autoescape=False))  # type: ignore[attr-defined]
+
+
+def site_context() -> dict[str, str]:
+    """What every email can say about the service, ours and django-allauth's alike."""
+    return {"site_name": settings.SITE_NAME, "site_url": settings.SITE_URL, "support_email": settings.SUPPORT_EMAIL}
 
 
 def email_context(email: OutboundEmail, names: Mapping[int, str] | None = None) -> dict[str, Any]:
@@ -97,9 +103,7 @@ def email_context(email: OutboundEmail, names: Mapping[int, str] | None = None) 
         {
             "recipient_name": getattr(recipient, "display_name", "") if recipient is not None else "",
             "url": links.absolute(email.url),
-            "site_name": settings.SITE_NAME,
-            "site_url": settings.SITE_URL,
-            "support_email": settings.SUPPORT_EMAIL,
+            **site_context(),
             "preferences_url": links.absolute(reverse("accounts:email_preferences")) if recipient is not None else "",
             "unsubscribe_url": unsubscribe_url,
             "category_label": Category(event.category).label,
@@ -110,7 +114,7 @@ def email_context(email: OutboundEmail, names: Mapping[int, str] | None = None) 
 
 def subject_line(template_name: str, context: Mapping[str, Any]) -> str:
     """A subject as plain text on one line, whatever names people typed: a newline in an email header is refused."""
-    return " ".join(_plain(template_name, context).split())
+    return " ".join(plain_text(template_name, context).split())
 
 
 def html_version(*, subject: str, text: str) -> str:
@@ -124,7 +128,7 @@ def render_email(email: OutboundEmail) -> RenderedEmail:
     context = email_context(email)
     folder = f"notifications/email/{email.event}"
     subject = subject_line(f"{folder}/subject.txt", context)
-    text = _plain(f"{folder}/body.txt", context).strip() + "\n"
+    text = plain_text(f"{folder}/body.txt", context).strip() + "\n"
     return RenderedEmail(
         subject=subject,
         text=text,

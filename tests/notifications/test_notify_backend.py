@@ -170,3 +170,22 @@ def test_the_real_client_is_the_one_used_and_takes_the_unsubscribe_link() -> Non
     assert backends.NotificationsAPIClient is NotificationsAPIClient
     parameters = inspect.signature(NotificationsAPIClient.send_email_notification).parameters
     assert {"email_address", "template_id", "personalisation", "one_click_unsubscribe_url"} <= set(parameters)
+
+
+@pytest.mark.django_db
+def test_allauth_emails_go_through_notify_too(notify_client: type[StubNotifyClient], client, settings) -> None:  # type: ignore[no-untyped-def]
+    client.post(
+        "/account/signup/",
+        {
+            "full_name": "Erin Example",
+            "email": "erin@example.org",
+            "password1": "correct-horse-battery-staple",
+            "password2": "correct-horse-battery-staple",
+        },
+    )
+
+    [call] = notify_client.calls
+    assert call["email_address"] == "erin@example.org"
+    assert "&#" not in call["personalisation"]["subject"]
+    assert f"{settings.SITE_URL}/account/confirm-email/" in call["personalisation"]["body"]
+    assert call["one_click_unsubscribe_url"] is None  # about their account: always sent
