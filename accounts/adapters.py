@@ -1,5 +1,5 @@
-"""django-allauth adapters: where people land after signing in, the platform's email address rules, and the rules
-for two-factor authentication (accounts/two_factor.py)."""
+"""django-allauth adapters: where people land after signing in, the platform's email address rules, allauth's
+emails in the service's own form, and the rules for two-factor authentication (accounts/two_factor.py)."""
 
 from __future__ import annotations
 
@@ -7,10 +7,12 @@ from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.mfa.adapter import DefaultMFAAdapter
+from django.core.mail import EmailMessage, EmailMultiAlternatives
 from django.http import HttpRequest
 from django.urls import reverse
 
 from accounts import two_factor
+from notifications import links, rendering
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -25,6 +27,34 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def clean_email(self, email: str) -> str:
         return super().clean_email(email).lower()
+
+    def render_mail(
+        self,
+        template_prefix: str,
+        email: str | list[str],
+        context: dict[str, Any],
+        headers: dict[str, str] | None = None,
+    ) -> EmailMessage:
+        """allauth's emails (verification, password reset, address and security changes) made like the service's
+        own (notifications/rendering.py): the subject and text rendered as plain text, never HTML-escaped; the HTML
+        part that text in the one email layout; every link on SITE_URL rather than on the host that was asked.
+        The words are ours: templates/account/email/ and templates/mfa/email/. These emails are about the person's
+        account, so they go whatever email choices the person made, and carry no unsubscribe link."""
+        context = {
+            **{
+                key: links.on_site(value) if key.endswith("_url") and isinstance(value, str) and value else value
+                for key, value in context.items()
+            },
+            **rendering.site_context(),
+            "reset_password_page_url": links.absolute_reverse("account_reset_password"),
+        }
+        subject = self.format_email_subject(rendering.subject_line(f"{template_prefix}_subject.txt", context))
+        text = rendering.plain_text(f"{template_prefix}_message.txt", context).strip() + "\n"
+        message = EmailMultiAlternatives(
+            subject, text, self.get_from_email(), [email] if isinstance(email, str) else email, headers=headers
+        )
+        message.attach_alternative(rendering.html_version(subject=subject, text=text), "text/html")
+        return message
 
     def is_reauthentication_required(self, *, app: str, **kwargs: Any) -> bool:
         """Setting up a first authenticator a few minutes after signing in with the password does not ask for the

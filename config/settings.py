@@ -342,11 +342,21 @@ EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20)
+# A failed send is retried six times, waiting this many seconds doubled each time (with jitter, at most an hour),
+# before the email is marked failed for the programme team (notifications/tasks.py).
+EMAIL_RETRY_BACKOFF_SECONDS = env_int("EMAIL_RETRY_BACKOFF_SECONDS", 30)
 # Sent emails are remembered (that they were sent, not what they said) this long; notices are kept this long.
 EMAIL_LOG_DAYS = env_int("EMAIL_LOG_DAYS", 30)
 NOTICE_RETENTION_DAYS = env_int("NOTICE_RETENTION_DAYS", 365)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Mutuals mentoring <no-reply@mutuals-mentoring.example>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# GOV.UK Notify instead of SMTP (notifications/backends.py): an API key, and the id of one Notify email template
+# whose subject is ((subject)) and whose body is ((body)). The sender address is the Notify service's own.
+NOTIFY_EMAIL_BACKEND = "notifications.backends.NotifyEmailBackend"
+NOTIFY_API_KEY = env_str("NOTIFY_API_KEY")
+NOTIFY_TEMPLATE_ID = env_str("NOTIFY_TEMPLATE_ID")
+if EMAIL_BACKEND == NOTIFY_EMAIL_BACKEND and not (NOTIFY_API_KEY and NOTIFY_TEMPLATE_ID):
+    raise ImproperlyConfigured("EMAIL_BACKEND is GOV.UK Notify: set NOTIFY_API_KEY and NOTIFY_TEMPLATE_ID too.")
 
 # --- Internationalisation ---------------------------------------------------------------------------------
 

@@ -154,7 +154,7 @@ def seed(*, rng: random.Random, size: int, stdout: OutputWrapper) -> None:
     stdout.write(f"matching: {len(created)} open mentoring requests")
     if not created:
         return
-    run = services.rematch_full(source=MatchRun.Source.COMMAND)
+    run = services.rematch_full(source=MatchRun.Source.COMMAND, tell_mutuals=False)
     stdout.write(
         f"matching: full rematch {run.get_status_display().lower()}: {run.suggestion_count} suggestions "
         f"for {run.request_count} requests in {sum(run.timings.values()):.1f}s"

@@ -42,6 +42,15 @@ def request_introductions(request: MentoringRequest) -> QuerySet[Introduction]:
     return request.introductions.select_related("mentor__user").order_by("preference", "created_at", "id")
 
 
+def introduction_pending_for(request: MentoringRequest) -> Introduction | None:
+    """The introduction a mentor is considering for the request now, if any (at most one at a time)."""
+    return (
+        Introduction.objects.filter(request=request, status=Introduction.Status.PENDING)
+        .select_related("mentor__user")
+        .first()
+    )
+
+
 def introductions_for_mentor(user: User) -> QuerySet[Introduction]:
     """Introductions sent to the user as a mentor. Queued ones are the mutual's later choices: not shown yet."""
     return (

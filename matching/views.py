@@ -196,7 +196,20 @@ def request_choose(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         except services.MatchingError as error:
             form.add_error(None, str(error))
         else:
-            messages.success(request, "Thank you. We have sent your request to your first choice of mentor.")
+            mentoring_request.refresh_from_db(fields=["status"])
+            if mentoring_request.status == MentoringRequest.Status.NEEDS_ATTENTION:
+                messages.info(
+                    request,
+                    "None of the mentors you chose can take on a mentee at the moment, so the programme team will "
+                    "look for a mentor for you by hand and be in touch.",
+                )
+            else:
+                # The first chosen mentor with room: usually the first choice, not always.
+                asked = selectors.introduction_pending_for(mentoring_request)
+                name = asked.mentor.user.display_name if asked is not None else "your first choice of mentor"
+                messages.success(
+                    request, f"Thank you. We have sent your request to {name} and will tell you their answer."
+                )
             return redirect("matching:request_detail", pk=mentoring_request.pk)
     context = {"form": form, "mentoring_request": mentoring_request, "suggestions": suggestions}
     return render(request, "matching/mentoringrequest_choose.html", context)

@@ -54,7 +54,7 @@ EVENTS: dict[str, Event] = _events(
         "choices_sent",
         MENTORING,
         Kind.INTRODUCTION,
-        "{actor} chose mentors for “{title}”. We have asked the first choice, {mentor}.",
+        "{actor} chose mentors for “{title}”. We have asked {mentor} first.",
         False,
     ),
     Event(

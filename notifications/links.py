@@ -7,6 +7,7 @@ port; in production SITE_URL is the public address.
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 from django.conf import settings
 from django.urls import reverse
@@ -21,3 +22,10 @@ def absolute(path: str) -> str:
 
 def absolute_reverse(view_name: str, **kwargs: Any) -> str:
     return absolute(reverse(view_name, kwargs=kwargs or None))
+
+
+def on_site(url: str) -> str:
+    """A link to this service moved onto SITE_URL: django-allauth builds its links from the host of the request that
+    caused the email, so its emails are re-based here, like every other email's links."""
+    parts = urlsplit(url)
+    return absolute(urlunsplit(("", "", parts.path or "/", parts.query, parts.fragment)))

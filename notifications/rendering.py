@@ -73,13 +73,22 @@ class RenderedEmail:
     unsubscribe_url: str  # empty for essential emails
 
 
-def _plain(template_name: str, context: Mapping[str, Any]) -> str:
+def plain_text(template_name: str, context: Mapping[str, Any]) -> str:
+    """A template rendered as plain text: nothing HTML-escaped (an email is not a web page)."""
     return get_template(template_name).template.render(Context(dict(context), autoescape=False))  # type: ignore[attr-defined]
 
 
-def email_context(email: OutboundEmail) -> dict[str, Any]:
+def site_context() -> dict[str, str]:
+    """What every email can say about the service, ours and django-allauth's alike."""
+    return {"site_name": settings.SITE_NAME, "site_url": settings.SITE_URL, "support_email": settings.SUPPORT_EMAIL}
+
+
+def email_context(email: OutboundEmail, names: Mapping[int, str] | None = None) -> dict[str, Any]:
+    """What an email's templates are filled with. `names`: the people it mentions, when the caller has looked up
+    those of many emails at once (with_subjects)."""
     event = events.get(email.event)
-    names = references.names_of(references.person_ids([email.params]))
+    if names is None:
+        names = references.names_of(references.person_ids([email.params]))
     context = references.resolved(email.params, names)
     for key, value in list(context.items()):
         if key.endswith("_url") and isinstance(value, str):
@@ -94,9 +103,7 @@ def email_context(email: OutboundEmail) -> dict[str, Any]:
         {
             "recipient_name": getattr(recipient, "display_name", "") if recipient is not None else "",
             "url": links.absolute(email.url),
-            "site_name": settings.SITE_NAME,
-            "site_url": settings.SITE_URL,
-            "support_email": settings.SUPPORT_EMAIL,
+            **site_context(),
             "preferences_url": links.absolute(reverse("accounts:email_preferences")) if recipient is not None else "",
             "unsubscribe_url": unsubscribe_url,
             "category_label": Category(event.category).label,
@@ -105,11 +112,37 @@ def email_context(email: OutboundEmail) -> dict[str, Any]:
     return context
 
 
+def subject_line(template_name: str, context: Mapping[str, Any]) -> str:
+    """A subject as plain text on one line, whatever names people typed: a newline in an email header is refused."""
+    return " ".join(plain_text(template_name, context).split())
+
+
+def html_version(*, subject: str, text: str) -> str:
+    """The HTML part of an email: its plain text in the service's one accessible layout."""
+    return render_to_string(
+        "notifications/email/layout.html", {"site_name": settings.SITE_NAME, "subject": subject, "text": text}
+    )
+
+
 def render_email(email: OutboundEmail) -> RenderedEmail:
     context = email_context(email)
     folder = f"notifications/email/{email.event}"
-    # One line whatever names people typed: a newline in an email header is refused.
-    subject = " ".join(_plain(f"{folder}/subject.txt", context).split())
-    text = _plain(f"{folder}/body.txt", context).strip() + "\n"
-    html = render_to_string("notifications/email/layout.html", {**context, "subject": subject, "text": text})
-    return RenderedEmail(subject=subject, text=text, html=html, unsubscribe_url=context["unsubscribe_url"])
+    subject = subject_line(f"{folder}/subject.txt", context)
+    text = plain_text(f"{folder}/body.txt", context).strip() + "\n"
+    return RenderedEmail(
+        subject=subject,
+        text=text,
+        html=html_version(subject=subject, text=text),
+        unsubscribe_url=context["unsubscribe_url"],
+    )
+
+
+def with_subjects(emails: Iterable[OutboundEmail]) -> list[OutboundEmail]:
+    """Emails with their subject lines (as `subject`), every person they mention looked up in one query. An email
+    that was sent has forgotten its words: its subject is empty."""
+    emails = list(emails)
+    names = references.names_of(references.person_ids(email.params for email in emails))
+    for email in emails:
+        template = f"notifications/email/{email.event}/subject.txt"
+        email.subject = subject_line(template, email_context(email, names)) if email.event in events.EVENTS else ""  # type: ignore[attr-defined]
+    return emails

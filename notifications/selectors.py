@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
+from django.shortcuts import get_object_or_404
 
 from notifications.models import Notice, OutboundEmail
 
@@ -18,5 +19,13 @@ def unread_notice_count(user: Any) -> int:
 
 
 def failed_emails() -> QuerySet[OutboundEmail]:
-    """For the programme team: emails that could not be sent after every retry."""
-    return OutboundEmail.objects.filter(status=OutboundEmail.Status.FAILED).select_related("recipient")
+    """For the programme team: emails that could not be sent after every retry, the most recently tried first."""
+    return (
+        OutboundEmail.objects.filter(status=OutboundEmail.Status.FAILED)
+        .select_related("recipient")
+        .order_by(F("claimed_at").desc(nulls_last=True), "-id")
+    )
+
+
+def failed_email_count() -> int:
+    return OutboundEmail.objects.filter(status=OutboundEmail.Status.FAILED).count()

@@ -8,6 +8,7 @@ after commit by a retrying task, and a row the broker never received is sent lat
 from __future__ import annotations
 
 import logging
+import smtplib
 from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
 from functools import partial
@@ -29,6 +30,22 @@ logger = logging.getLogger(__name__)
 SENDING_TIMEOUT = timedelta(minutes=10)
 # Pending emails older than this were not picked up after commit (no broker at the time): the dispatcher sends them.
 DISPATCH_AFTER = timedelta(minutes=2)
+# An email is tried this many times (the first try and its retries, notifications/tasks.py) before it is marked failed.
+MAX_ATTEMPTS = 7
+# A pending email that has been tried is waiting for its task's retry (at most an hour away, with backoff): only
+# when that retry has been lost (a broker restart) does the dispatcher send it again.
+RETRY_LOST_AFTER = timedelta(minutes=70)
+
+# Errors worth trying again: the mail server or the network being unavailable. Anything else (a message the mail
+# service refuses for good, a template error) fails the email at once rather than retrying it for an hour.
+# smtplib's errors are OSErrors, so every SMTP error is retried; a Notify outage is a ConnectionError
+# (notifications/backends.py).
+TRANSIENT_ERRORS: tuple[type[Exception], ...] = (
+    smtplib.SMTPException,
+    ConnectionError,
+    TimeoutError,
+    OSError,
+)
 
 
 def _wants(user: Any, category: str) -> bool:
@@ -134,9 +151,10 @@ def _claim(email_id: int, now: datetime) -> bool:
 def email_send(*, email_id: int, final_attempt: bool = True) -> bool:
     """Send one email, at most once: claimed by a checked update, so a second delivery of the task sends nothing.
 
-    When sending fails the claim is released (the row is pending again, with the error), and the error raised so
-    the task retries; on the final attempt the row is marked failed, for the programme team to see. Returns whether
-    this call sent it.
+    When sending fails with a transient error (TRANSIENT_ERRORS) the claim is released (the row is pending again,
+    with the error) and the error raised, so the task retries it. It is marked failed, logged and left for the
+    programme team to see (and try again) on the final attempt (the task's last retry, or MAX_ATTEMPTS tries in
+    all), or at once for an error that trying again will not cure. Returns whether this call sent it.
     """
     now = timezone.now()
     if not _claim(email_id, now):
@@ -147,23 +165,32 @@ def email_send(*, email_id: int, final_attempt: bool = True) -> bool:
     if recipient is not None and not _wants(recipient, event.category):
         OutboundEmail.objects.filter(pk=email_id).update(status=OutboundEmail.Status.SKIPPED, params={})
         return False
+    attempts = email.attempts + 1
     try:
         message = _message(email)
         message.send()
     except Exception as error:
-        status = OutboundEmail.Status.FAILED if final_attempt else OutboundEmail.Status.PENDING
+        gives_up = final_attempt or attempts >= MAX_ATTEMPTS or not isinstance(error, TRANSIENT_ERRORS)
+        status = OutboundEmail.Status.FAILED if gives_up else OutboundEmail.Status.PENDING
         OutboundEmail.objects.filter(pk=email_id, status=OutboundEmail.Status.SENDING).update(
-            status=status, attempts=email.attempts + 1, last_error=f"{type(error).__name__}: {error}"[:2000]
+            status=status, attempts=attempts, last_error=f"{type(error).__name__}: {error}"[:2000]
         )
-        if final_attempt:
-            logger.error("Email %s (%s) could not be sent: %s", email_id, email.event, error)
+        if gives_up:
+            logger.error(
+                "Email %s (%s) could not be sent after %s attempt%s: %s",
+                email_id,
+                email.event,
+                attempts,
+                "" if attempts == 1 else "s",
+                error,
+            )
         raise
     if not event.keep_record:
         OutboundEmail.objects.filter(pk=email_id).delete()
         return True
     # Sent: keep the record, not the words (they are in the recipient's mailbox now).
     OutboundEmail.objects.filter(pk=email_id).update(
-        status=OutboundEmail.Status.SENT, sent_at=timezone.now(), attempts=email.attempts + 1, params={}, last_error=""
+        status=OutboundEmail.Status.SENT, sent_at=timezone.now(), attempts=attempts, params={}, last_error=""
     )
     return True
 
@@ -184,11 +211,14 @@ def _message(email: OutboundEmail) -> EmailMultiAlternatives:
 
 
 def emails_dispatch_pending(*, now: datetime | None = None, limit: int = 1000) -> int:
-    """Queue pending emails the broker never received, and emails claimed by a worker that died."""
+    """Queue pending emails the broker never received, emails claimed by a worker that died, and emails whose retry
+    was lost. An email waiting for its retry is left to it: sending it sooner would undo the backoff."""
     now = now or timezone.now()
-    stuck = Q(status=OutboundEmail.Status.PENDING, created_at__lt=now - DISPATCH_AFTER) | Q(
-        status=OutboundEmail.Status.SENDING, claimed_at__lt=now - SENDING_TIMEOUT
-    )
+    never_tried = Q(attempts=0) | Q(claimed_at=None)
+    stuck = (
+        Q(status=OutboundEmail.Status.PENDING, created_at__lt=now - DISPATCH_AFTER)
+        & (never_tried | Q(claimed_at__lt=now - RETRY_LOST_AFTER))
+    ) | Q(status=OutboundEmail.Status.SENDING, claimed_at__lt=now - SENDING_TIMEOUT)
     ids = list(OutboundEmail.objects.filter(stuck).order_by("created_at").values_list("id", flat=True)[:limit])
     dispatch(ids)
     return len(ids)
@@ -196,9 +226,10 @@ def emails_dispatch_pending(*, now: datetime | None = None, limit: int = 1000) -
 
 @transaction.atomic
 def email_retry(*, email_id: int) -> bool:
-    """Staff try a failed email again."""
+    """Staff try a failed email again (once the mail service is back, say): it is sent from the task as a new email
+    would be, with its retries. Returns False when the email is not a failed one (already tried again, or gone)."""
     updated = OutboundEmail.objects.filter(pk=email_id, status=OutboundEmail.Status.FAILED).update(
-        status=OutboundEmail.Status.PENDING, claimed_at=None
+        status=OutboundEmail.Status.PENDING, claimed_at=None, attempts=0
     )
     _dispatch_after_commit([email_id] if updated else [])
     return bool(updated)

@@ -2,43 +2,50 @@
 
 from __future__ import annotations
 
-import smtplib
-
 from celery import Task, shared_task
+from celery.utils.time import get_exponential_backoff_interval
+from django.conf import settings
 
 from notifications import services
 
-# Errors worth trying again: the mail server or the network, not a message the server refuses for good.
-TRANSIENT_ERRORS: tuple[type[BaseException], ...] = (
-    smtplib.SMTPServerDisconnected,
-    smtplib.SMTPConnectError,
-    smtplib.SMTPHeloError,
-    smtplib.SMTPDataError,
-    smtplib.SMTPSenderRefused,
-    ConnectionError,
-    TimeoutError,
-    OSError,
-)
-# Backoff doubles from 30 s (with jitter) up to an hour: 30 s, 1 min, 2, 4, 8, 16 min, then the email is marked failed.
-MAX_RETRIES = 6
+# Retries after the first try: with the default 30 s base the waits double (with jitter) to about 30 s, 1, 2, 4, 8
+# and 16 minutes, then the email is marked failed for the programme team to see.
+MAX_RETRIES = services.MAX_ATTEMPTS - 1
+RETRY_BACKOFF_MAX_SECONDS = 3600
 
 
-@shared_task(
-    bind=True,
-    autoretry_for=TRANSIENT_ERRORS,
-    retry_backoff=30,
-    retry_backoff_max=3600,
-    retry_jitter=True,
-    max_retries=MAX_RETRIES,
-)
+def retry_countdown(retries: int) -> int:
+    """Seconds before retry number `retries + 1`: EMAIL_RETRY_BACKOFF_SECONDS doubled each time, at most an hour,
+    with full jitter so that a mail server coming back is not hit by every waiting email at once. Read at run time,
+    so a setting changed for a test applies to a worker already running."""
+    return int(
+        get_exponential_backoff_interval(
+            factor=settings.EMAIL_RETRY_BACKOFF_SECONDS,
+            retries=retries,
+            maximum=RETRY_BACKOFF_MAX_SECONDS,
+            full_jitter=True,
+        )
+    )
+
+
+@shared_task(bind=True, max_retries=MAX_RETRIES)
 def send_email(self: Task, email_id: int) -> bool:  # type: ignore[type-arg]
-    """Send one email from the outbox; retried with backoff on connection and SMTP errors."""
-    return services.email_send(email_id=email_id, final_attempt=self.request.retries >= MAX_RETRIES)
+    """Send one email from the outbox; retried with exponential backoff on connection and SMTP errors.
+
+    email_send releases its claim before raising, so the retry can send it; after the last retry it marks the email
+    failed. Any other error has already failed the email, and is raised as it is (no retry)."""
+    retries = self.request.retries
+    try:
+        return services.email_send(email_id=email_id, final_attempt=retries >= MAX_RETRIES)
+    except services.TRANSIENT_ERRORS as error:
+        if retries >= MAX_RETRIES:
+            raise
+        raise self.retry(exc=error, countdown=retry_countdown(retries)) from error
 
 
 @shared_task
 def dispatch_pending_emails() -> int:
-    """Every minute (beat): send emails the broker never received or whose worker died."""
+    """Every minute (beat): send emails the broker never received, whose worker died or whose retry was lost."""
     return services.emails_dispatch_pending()
 
 

@@ -13,6 +13,7 @@ from accounts.models import MentorProfile, Mutual, Region, ServiceArea, Stage
 from ambassadors.models import Ambassador, Application, EmergingProject, EngagementRequest
 from matching.models import MentoringRequest
 from messaging.models import Feedback, Relationship
+from notifications import selectors as notification_selectors
 
 
 def _by_status(queryset: QuerySet, choices: type) -> dict[str, int]:  # type: ignore[type-arg]
@@ -36,6 +37,7 @@ class Overview:
     applications: dict[str, int]
     engagement_requests: dict[str, int]
     emerging_projects: int
+    emails_failed: int
 
 
 def overview(today: date | None = None) -> Overview:
@@ -67,6 +69,7 @@ def overview(today: date | None = None) -> Overview:
         applications=_by_status(Application.objects.all(), Application.Status),
         engagement_requests=_by_status(EngagementRequest.objects.all(), EngagementRequest.Status),
         emerging_projects=EmergingProject.objects.count(),
+        emails_failed=notification_selectors.failed_email_count(),
     )
 
 

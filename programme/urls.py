@@ -8,4 +8,6 @@ urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("report/", views.report, name="report"),
     path("report.csv", views.report_csv, name="report_csv"),
+    path("emails/failed/", views.failed_emails, name="failed_emails"),
+    path("emails/<int:pk>/try-again/", views.email_retry, name="email_retry"),
 ]

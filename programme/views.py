@@ -1,16 +1,22 @@
-"""The programme team's dashboard and the whole-programme report."""
+"""The programme team's dashboard, the whole-programme report, and the emails that could not be sent."""
 
 from __future__ import annotations
 
 import csv
 
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from accounts.decorators import programme_team_required
+from accounts.pagination import paginate
 from ambassadors.reporting import neutralise_row
+from notifications import rendering
+from notifications import selectors as notification_selectors
+from notifications import services as notification_services
+from notifications.models import OutboundEmail
 from programme import selectors
 
 REPORT_COLUMNS = (
@@ -50,3 +56,24 @@ def report_csv(request: HttpRequest) -> HttpResponse:
             # Names are typed by staff (service areas can be added), so they are neutralised like any text.
             writer.writerow(neutralise_row([breakdown, row.label, *(getattr(row, name) for name, _ in REPORT_COLUMNS)]))
     return response
+
+
+@programme_team_required
+@require_GET
+def failed_emails(request: HttpRequest) -> HttpResponse:
+    pagination = paginate(request, notification_selectors.failed_emails())
+    pagination.page.object_list = rendering.with_subjects(pagination.page.object_list)
+    return render(request, "programme/failed_emails.html", {"pagination": pagination})
+
+
+@require_POST
+@programme_team_required
+def email_retry(request: HttpRequest, pk: int) -> HttpResponse:
+    email = get_object_or_404(OutboundEmail.objects.select_related("recipient"), pk=pk)
+    address = email.recipient.email if email.recipient is not None else email.to_address
+    if notification_services.email_retry(email_id=email.pk):
+        messages.success(request, f"We are trying the email to {address} again.")
+    else:
+        # Pressed twice, or by two people at once: the first press already sent it on its way.
+        messages.info(request, f"The email to {address} is no longer waiting to be tried again.")
+    return redirect("programme:failed_emails")

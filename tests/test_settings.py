@@ -90,6 +90,17 @@ class TestDeployChecks:
         assert "System check identified no issues (0 silenced)." in output
         assert "WARNING" not in output
 
+    def test_check_deploy_is_clean_with_gov_uk_notify_as_the_email_backend(self, tmp_path: Path) -> None:
+        environment = production_environment(
+            tmp_path,
+            EMAIL_BACKEND="notifications.backends.NotifyEmailBackend",
+            NOTIFY_API_KEY="live-26785a09-ab16-4eb0-8407-a37497a57506-3d844edf-8d35-48ac-975b-e847b4f122b0",
+            NOTIFY_TEMPLATE_ID="f33517ff-2a88-4f6e-b855-c550268ce08a",
+        )
+        result = run_python(["manage.py", "check", "--deploy", "--fail-level", "WARNING"], environment)
+        assert result.returncode == 0, result.stdout + result.stderr
+        assert "System check identified no issues (0 silenced)." in result.stdout + result.stderr
+
     def test_check_deploy_is_clean_without_redis_too(self, tmp_path: Path) -> None:
         result = run_python(
             ["manage.py", "check", "--deploy", "--fail-level", "WARNING"], production_environment(tmp_path)
@@ -150,6 +161,13 @@ class TestRefusesToStart:
         environment = production_environment(tmp_path, DEBUG="1")
         del environment["SECRET_KEY"]
         assert run_python(["manage.py", "check"], environment).returncode == 0
+
+    def test_the_notify_backend_without_its_key_and_template(self, tmp_path: Path) -> None:
+        environment = production_environment(tmp_path, EMAIL_BACKEND="notifications.backends.NotifyEmailBackend")
+        result = run_python(["manage.py", "check"], environment)
+        assert result.returncode != 0
+        assert "ImproperlyConfigured" in result.stderr
+        assert "NOTIFY_API_KEY and NOTIFY_TEMPLATE_ID" in result.stderr
 
     @pytest.mark.parametrize(
         ("name", "value", "message"),

@@ -40,7 +40,8 @@ PROGRAMME_SOURCES = (Introduction.Source.STAFF, Introduction.Source.BATCH)
 
 @transaction.atomic
 def preferences_choose(*, request: MentoringRequest, user: User, mentor_ids: Sequence[int]) -> list[Introduction]:
-    """The mutual picks up to three of the current suggestions, in order. The first is introduced at once."""
+    """The mutual picks up to three of the current suggestions, in order. The first with room is introduced at once;
+    with none, the request needs attention (request.status says which happened)."""
     request = MentoringRequest.objects.select_for_update().get(pk=request.pk)
     _require_member(request, user)
     if request.status != MentoringRequest.Status.OPEN:
@@ -73,7 +74,9 @@ def preferences_choose(*, request: MentoringRequest, user: User, mentor_ids: Seq
         )
     request.status = MentoringRequest.Status.INTRODUCED
     request.save(update_fields=["status", "updated_at"])
-    sent = _introduction_send_next(request, tell_mutual=False)
+    # None of the chosen mentors may have room any more (paused or full since the suggestions were made): then the
+    # request goes to the programme team and the mutual's members, the one choosing included, are told so.
+    sent = _introduction_send_next(request)
     if sent is not None:
         notify(
             "choices_sent",

@@ -26,7 +26,8 @@ from matching.models import (
     Suggestion,
 )
 from matching.selectors import weights_current
-from matching.services.common import SMALL_BATCH, SUGGESTIONS_PER_REQUEST
+from matching.services.common import SMALL_BATCH, SUGGESTIONS_PER_REQUEST, mutual_members, request_path
+from notifications.services import notify
 from outbox import services as outbox
 
 logger = logging.getLogger(__name__)
@@ -138,8 +139,9 @@ def _rank(
     return Ranking(batch=batch, mentors=mentors, topk=topk, reasons=reasons)
 
 
-def _persist(clock: PhaseClock, run: MatchRun, ranking: Ranking) -> int:
-    """Store the ranking in one transaction; returns the number of suggestions it holds.
+def _persist(clock: PhaseClock, run: MatchRun, ranking: Ranking, *, tell_mutuals: bool = True) -> int:
+    """Store the ranking in one transaction; returns the number of suggestions it holds. A request's first
+    suggestions are announced to its mutual (unless `tell_mutuals` is off: demo data).
 
     Only requests still open when writing are touched: a mutual may have chosen its mentors meanwhile, and the
     suggestions they chose from must stay as they were.
@@ -173,10 +175,37 @@ def _persist(clock: PhaseClock, run: MatchRun, ranking: Ranking) -> int:
                 reasons=[ranking.reasons[row][rank] for row, rank in zip(rows.tolist(), ranks.tolist(), strict=True)],
             )
             scope = sorted(still_open.tolist())
+            first_suggestions = _never_suggested(sorted(set(ranked.request_ids))) if tell_mutuals else []
             persistence.store(run=run, scope=scope, ranked=ranked, now=now)
             for chunk in _chunks(sorted(set(never_ranked) & set(scope))):
                 MentoringRequest.objects.filter(id__in=chunk).update(first_ranked_at=now)
+            _tell_suggestions_ready(first_suggestions)
         return len(ranked)
+
+
+def _never_suggested(request_ids: list[int]) -> list[int]:
+    """Those of the requests that have never had a suggestion (no row, current or stale): the ones about to get
+    their first."""
+    suggested: set[int] = set()
+    for chunk in _chunks(request_ids):
+        suggested.update(
+            Suggestion.objects.filter(request_id__in=chunk).values_list("request_id", flat=True).distinct()
+        )
+    return [request_id for request_id in request_ids if request_id not in suggested]
+
+
+def _tell_suggestions_ready(request_ids: list[int]) -> None:
+    """The mutual hears once per request, when its first suggestions are ready (in the run's transaction, so only
+    if they are stored): at once after asking when a mentor fits, or later when one joins."""
+    for chunk in _chunks(request_ids):
+        for request in MentoringRequest.objects.filter(id__in=chunk).order_by("id"):
+            notify(
+                "suggestions_ready",
+                to=mutual_members(request),
+                params={"title": request.title},
+                url=request_path(request),
+                dedupe=f"suggestions_ready:{request.pk}",
+            )
 
 
 def _chunks(values: list[int], size: int = 5000) -> Iterator[list[int]]:
@@ -288,9 +317,14 @@ def _open_request_ids() -> Any:
 
 
 def rematch_full(
-    *, run: MatchRun | None = None, source: str = MatchRun.Source.COMMAND, started_by: User | None = None
+    *,
+    run: MatchRun | None = None,
+    source: str = MatchRun.Source.COMMAND,
+    started_by: User | None = None,
+    tell_mutuals: bool = True,
 ) -> MatchRun:
-    """Recompute the suggestions of every open request, and what an optimal assignment over them would achieve."""
+    """Recompute the suggestions of every open request, and what an optimal assignment over them would achieve.
+    `tell_mutuals=False` for demo data, whose requests stand for ones made long ago: nobody is told of them now."""
     run, weights = _run_begin(kind=MatchRun.Kind.FULL, source=source, started_by=started_by, run=run)
     clock = PhaseClock(run=run, report_progress=True)
 
@@ -301,7 +335,7 @@ def rematch_full(
         ranking = _rank(clock, loaded.batch, loaded.mentors, loaded.taxonomy, weights)
         with clock.phase("assign"):
             assignment = engine.assign_optimal(ranking.topk, loaded.mentors.spare_capacity, loaded.batch.mutual_ids)
-        stored = _persist(clock, run, ranking)
+        stored = _persist(clock, run, ranking, tell_mutuals=tell_mutuals)
         return {
             "request_count": len(loaded.batch),
             "mentor_count": len(loaded.mentors.ids),

@@ -143,12 +143,14 @@ def _browser_test_settings(settings: Any) -> None:
     # Hashing passwords at full strength costs a third of a second per user; these tests create dozens of users.
     # The real sign-in form is still exercised: it verifies against whatever hasher stored the password.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    # Emailed links are https outside DEBUG; the live server speaks plain http.
+    # allauth builds its links with https outside DEBUG (they are then moved onto SITE_URL); the server speaks http.
     settings.ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http"
 
 
 @pytest.fixture
-def base_url(live_server: Any, django_db_serialized_rollback: None) -> str:
+def base_url(live_server: Any, django_db_serialized_rollback: None, settings: Any) -> str:
+    # Emailed links are built on SITE_URL: the address being served, as `make run` sets it from its port.
+    settings.SITE_URL = str(live_server.url)
     return str(live_server.url)
 
 

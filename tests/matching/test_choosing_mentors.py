@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import MentorProfile, User
 from matching.models import Introduction, MentoringRequest
@@ -30,6 +33,41 @@ def test_choosing_mentors_in_order(
         (three_mentors[2].pk, "pending"),
         (three_mentors[0].pk, "queued"),
     ]
+
+    page = client.get(response["Location"]).content.decode()
+    assert f"We have sent your request to {three_mentors[2].user.display_name} and will tell you" in page
+
+
+def test_when_the_first_choice_has_no_room_left_the_confirmation_names_the_mentor_asked(
+    open_request: MentoringRequest, member: User, three_mentors, client_for: ClientFor
+) -> None:
+    MentorProfile.objects.filter(pk=three_mentors[2].pk).update(paused_until=timezone.localdate() + timedelta(days=9))
+    client = client_for(member)
+    response = client.post(
+        reverse("matching:request_choose", kwargs={"pk": open_request.pk}),
+        {"first_choice": three_mentors[2].pk, "second_choice": three_mentors[0].pk, "third_choice": ""},
+    )
+    page = client.get(response["Location"]).content.decode()
+    assert f"We have sent your request to {three_mentors[0].user.display_name} and will tell you" in page
+
+
+def test_when_no_chosen_mentor_has_room_left_the_page_says_the_programme_team_will_look(
+    open_request: MentoringRequest, member: User, three_mentors, client_for: ClientFor
+) -> None:
+    # Both paused since the suggestions were made.
+    MentorProfile.objects.filter(pk__in=[three_mentors[0].pk, three_mentors[1].pk]).update(
+        paused_until=timezone.localdate() + timedelta(days=9)
+    )
+    client = client_for(member)
+    response = client.post(
+        reverse("matching:request_choose", kwargs={"pk": open_request.pk}),
+        {"first_choice": three_mentors[0].pk, "second_choice": three_mentors[1].pk, "third_choice": ""},
+    )
+    page = client.get(response["Location"]).content.decode()
+    assert "None of the mentors you chose can take on a mentee at the moment" in page
+    assert "We have sent your request" not in page
+    open_request.refresh_from_db()
+    assert open_request.status == MentoringRequest.Status.NEEDS_ATTENTION
 
 
 @pytest.mark.parametrize(

@@ -15,9 +15,9 @@ from accounts.models import MentorProfile, Mutual, User
 from accounts.signals import mentor_profile_changed
 from matching import engine, loading, services, tasks
 from matching.models import Introduction, MatchRun, MentoringRequest, Suggestion
-from notifications.models import OutboundEmail
+from notifications.models import Notice, OutboundEmail
 from notifications.tasks import send_email
-from tests.factories import MentorProfileFactory, region, service_area, topic
+from tests.factories import MembershipFactory, MentorProfileFactory, region, service_area, topic
 from tests.matching.factories import MentoringRequestFactory, rank
 
 pytestmark = pytest.mark.django_db
@@ -425,3 +425,42 @@ def test_rematch_command_rejects_a_request_that_is_not_open(open_request: Mentor
     MentoringRequest.objects.filter(pk=open_request.pk).update(status=MentoringRequest.Status.CLOSED)
     with pytest.raises(CommandError, match="not open"):
         call_command("rematch", "--request", str(open_request.pk), stdout=StringIO())
+
+
+# --- Telling the mutual its first suggestions are ready ------------------------------------------------------------
+
+
+def test_the_mutual_is_told_once_when_its_request_gets_its_first_suggestions(
+    open_request: MentoringRequest, member: User, mentor: User
+) -> None:
+    colleague = MembershipFactory(mutual=open_request.mutual).user
+
+    assert rank(open_request)  # Bob fits
+    assert rank(open_request)  # a second refresh: nothing new to tell
+
+    told = Notice.objects.filter(event="suggestions_ready")
+    assert sorted(told.values_list("user_id", flat=True)) == sorted([member.pk, colleague.pk])
+    assert sorted(
+        OutboundEmail.objects.filter(event="suggestions_ready").values_list("recipient_id", flat=True)
+    ) == sorted([member.pk, colleague.pk])
+    assert not told.filter(user=mentor).exists()
+
+
+def test_a_request_no_mentor_fits_is_told_when_a_mentor_who_fits_joins(member: User, mutual: Mutual) -> None:
+    request = MentoringRequestFactory(mutual=mutual, created_by=member, title="Help with our pension deficit")
+    assert rank(request) == []  # no mentor yet
+    assert not Notice.objects.filter(event="suggestions_ready").exists()
+
+    profile = MentorProfileFactory()  # approved, covering the request's topic and service area
+    services.suggestions_refresh_for_mentor(profile_id=profile.pk)
+
+    assert current(request) == [profile.pk]
+    assert list(Notice.objects.filter(event="suggestions_ready").values_list("user_id", flat=True)) == [member.pk]
+
+
+def test_demo_data_tells_nobody(open_request: MentoringRequest, mentor: User) -> None:
+    run = services.rematch_full(tell_mutuals=False)
+
+    assert run.status == MatchRun.Status.SUCCEEDED
+    assert current(open_request) == [mentor.mentor_profile.pk]
+    assert not Notice.objects.filter(event="suggestions_ready").exists()

@@ -1,4 +1,28 @@
-from tests.matrix import LOGIN, Route, expect
+"""Permission matrix entries for the programme app: every page is the programme team's alone (404 for others).
+
+"Try again" on a failed email redirects staff back to the list; for everyone else it is a 404, as for an email that
+does not exist.
+"""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+from notifications.models import OutboundEmail
+from tests.matrix import LOGIN, REDIRECT, Route, expect
+
+
+def build(world: SimpleNamespace) -> None:
+    world.failed_email = OutboundEmail.objects.create(
+        event="account_reinstated",
+        recipient=world.member,
+        params={"note": "The report was a mistake."},
+        url="/dashboard/",
+        status=OutboundEmail.Status.FAILED,
+        attempts=7,
+        last_error="SMTPServerDisconnected: Connection unexpectedly closed",
+    )
+
 
 STAFF_ONLY = expect(404, anonymous=LOGIN, staff=200)
 
@@ -6,4 +30,11 @@ ROUTES = [
     Route("programme:dashboard", get=STAFF_ONLY, post=expect(404, anonymous=LOGIN, staff=405)),
     Route("programme:report", get=STAFF_ONLY),
     Route("programme:report_csv", get=STAFF_ONLY),
+    Route("programme:failed_emails", get=STAFF_ONLY, post=expect(404, anonymous=LOGIN, staff=405)),
+    Route(
+        "programme:email_retry",
+        get=None,
+        post=expect(404, anonymous=LOGIN, staff=REDIRECT),
+        kwargs=lambda w: {"pk": w.failed_email.pk},
+    ),
 ]

@@ -116,7 +116,11 @@ class TestLayout:
     def test_whitenoise_serves_the_assets(self) -> None:
         assert "whitenoise.middleware.WhiteNoiseMiddleware" in settings.MIDDLEWARE
         # Right after SecurityMiddleware, so static files skip sessions, CSRF and the rest.
-        assert settings.MIDDLEWARE.index("whitenoise.middleware.WhiteNoiseMiddleware") == 1
+        # (Only the request id, which every log line needs, comes earlier.)
+        middleware = settings.MIDDLEWARE
+        security = middleware.index("django.middleware.security.SecurityMiddleware")
+        assert middleware.index("whitenoise.middleware.WhiteNoiseMiddleware") == security + 1
+        assert middleware[:security] == ["config.request_id.RequestIdMiddleware"]
 
     def test_whitenoise_serves_our_favicon(self, settings) -> None:  # type: ignore[no-untyped-def]
         # Tests have no collectstatic output; let whitenoise find files as it does in development.
