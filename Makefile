@@ -31,7 +31,8 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-static/dist/css/app.css: node_modules/.installed frontend/app.scss frontend/_components.scss scripts/build-assets.mjs
+static/dist/css/app.css: node_modules/.installed frontend/app.scss frontend/_components.scss frontend/_information.scss \
+		scripts/build-assets.mjs
 	npm run --silent build
 
 assets: static/dist/css/app.css
