@@ -226,8 +226,20 @@ class InviteForm(forms.Form):
 # --- Guidance pages, the guide and case studies (programme team) ------------------------------------------
 
 
+def _link(label: str, hint: str = "") -> forms.URLField:
+    return forms.URLField(
+        label=label,
+        required=False,
+        max_length=500,
+        assume_scheme="https",
+        help_text=hint,
+        error_messages={"invalid": "Enter a full web address, starting with https://"},
+    )
+
+
 class ResourceForm(forms.ModelForm):  # type: ignore[type-arg]
     reviewed_on = _date("Last reviewed on", "The day you checked the page is right. For example, 2026-03-27")
+    document_url = _link("Link to a document (optional)", "For example, https://www.gov.uk/guidance/...")
 
     class Meta:
         model = Resource
@@ -303,6 +315,8 @@ class ResourceForm(forms.ModelForm):  # type: ignore[type-arg]
 
 
 class GuideTaskForm(forms.ModelForm):  # type: ignore[type-arg]
+    link_url = _link("Or a link to another website (optional)")
+
     class Meta:
         model = GuideTask
         fields = ["stage", "title", "description", "resource", "link_url", "order"]

@@ -31,7 +31,7 @@ VARIABLE = re.compile(r"^#?\s*([A-Z][A-Z0-9_]*)=", re.MULTILINE)
 def settings_variables() -> set[str]:
     """Every environment variable config/settings.py reads through its env_* helpers."""
     source = (BASE_DIR / "config" / "settings.py").read_text()
-    names = set(re.findall(r"env_(?:str|bool|int|list)\(\s*\"([A-Z][A-Z0-9_]*)\"", source))
+    names = set(re.findall(r"env_(?:str|bool|int|list|dates)\(\s*\"([A-Z][A-Z0-9_]*)\"", source))
     assert {"DEBUG", "SECRET_KEY", "DATABASE_URL", "REDIS_URL"} <= names, "the settings scan found too little"
     return names
 

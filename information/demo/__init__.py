@@ -19,7 +19,9 @@ from django.utils import timezone
 
 from accounts import demo as accounts_demo
 from accounts.models import Region, ServiceArea, Stage, SupportTopic, User
-from information import demo_content, search
+from information import search
+from information.demo import resources as demo_resources
+from information.demo import stories as demo_stories
 from information.models import CaseStudy, Enquiry, EnquiryInvitation, EnquiryReply, GuideTask, Resource
 from information.services.enquiries import new_reference
 from information.working_days import add_working_days
@@ -73,7 +75,7 @@ def _resources(rng: random.Random, staff: User | None) -> int:
     areas = {area.slug: area for area in ServiceArea.objects.all()}
     today = timezone.localdate()
     created = []
-    for index, item in enumerate(demo_content.RESOURCES):
+    for index, item in enumerate(demo_resources.RESOURCES):
         if item.slug in existing:
             continue
         # Most pages were reviewed in the last year; every fifth is overdue, every seventh still a draft.
@@ -107,7 +109,7 @@ def _guide_tasks() -> int:
     resources = {resource.slug: resource for resource in Resource.objects.all()}
     tasks = [
         GuideTask(stage=steps[step], title=title, description=description, resource=resources.get(slug), order=index)
-        for index, (step, title, description, slug) in enumerate(demo_content.GUIDE_TASKS)
+        for index, (step, title, description, slug) in enumerate(demo_stories.GUIDE_TASKS)
     ]
     GuideTask.objects.bulk_create(tasks)
     return len(tasks)
@@ -118,7 +120,7 @@ def _case_studies(staff: User | None) -> int:
     topics = {topic.slug: topic for topic in SupportTopic.objects.all()}
     now = timezone.now()
     count = 0
-    for index, item in enumerate(demo_content.CASE_STUDIES):
+    for index, item in enumerate(demo_stories.CASE_STUDIES):
         if item.slug in existing:
             continue
         case_study = CaseStudy.objects.create(

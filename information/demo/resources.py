@@ -1,8 +1,7 @@
-"""The words of the information service's demo content: guidance pages, the guide's tasks and case studies.
-
-Written for this service from the programme's subject matter (TUPE, Fair Deal, legal form, business planning,
-procurement, tax, back office, stakeholder engagement, Right to Provide, the Mutual Support Programme). Document
-links point at an `.example` address: the demo names real kinds of document, never a real file.
+"""The words of the demo guidance pages: written for this service from the programme's subject matter (TUPE, Fair
+Deal, legal form, business planning, procurement, tax, back office, stakeholder engagement, Right to Provide, the
+Mutual Support Programme). Document links point at an `.example` address: the demo names real kinds of document,
+never a real file.
 """
 
 from __future__ import annotations
@@ -29,7 +28,7 @@ class DemoResource:
         return f"{DOCUMENTS}/{self.slug}.pdf" if self.document else ""
 
 
-def _body(*paragraphs: str) -> str:
+def body(*paragraphs: str) -> str:
     return "\n\n".join(paragraphs)
 
 
@@ -38,7 +37,7 @@ RESOURCES: tuple[DemoResource, ...] = (
         "is-a-mutual-right-for-your-service",
         "Is a mutual right for your service?",
         "The questions to ask before you start: what staff want, what users need and what the commissioner will buy.",
-        _body(
+        body(
             "A public service mutual leaves the public sector but keeps delivering a public service, usually under "
             "contract, with its staff in control. It suits a team that wants the freedom to redesign its service and "
             "is ready to run an organisation.",
@@ -55,7 +54,7 @@ RESOURCES: tuple[DemoResource, ...] = (
         "what-counts-as-a-public-service-mutual",
         "What counts as a public service mutual",
         "The three tests the Cabinet Office uses, and the many legal forms a mutual can take.",
-        _body(
+        body(
             "An organisation is a public service mutual when it has left the public sector, still delivers public "
             "services, and gives its employees a high degree of control.",
             "Mutuals can be co-operatives, social enterprises, community interest companies or employee-owned "
@@ -68,7 +67,7 @@ RESOURCES: tuple[DemoResource, ...] = (
         "the-mutual-support-programme",
         "The Mutual Support Programme",
         "What the programme offers new and developing mutuals: this website, the support team and funded help.",
-        _body(
+        body(
             "The Mutual Support Programme helps teams that want to spin out and young mutuals that want to grow. "
             "It brings together guidance, a support team you can ask anything, mentoring from people who have done "
             "it, and funded professional advice for the hardest parts, such as legal and financial work.",
@@ -81,7 +80,7 @@ RESOURCES: tuple[DemoResource, ...] = (
         "right-to-provide",
         "The Right to Provide",
         "How staff can ask to take over the service they deliver, and what happens when they do.",
-        _body(
+        body(
             "Rights to Provide let employees in parts of the public sector propose to take over their service as a "
             "mutual. The employer must consider the proposal seriously and explain its decision.",
             "## Before you make a proposal\n\n- talk to colleagues and managers first\n- sketch how the service "
@@ -97,7 +96,7 @@ RESOURCES: tuple[DemoResource, ...] = (
         "mutuals-taskforce-next-steps",
         "Public service mutuals: the next steps",
         "The independent Mutuals Taskforce's case for mutuals, the progress made and its recommendations.",
-        _body(
+        body(
             "The Taskforce's report sets out why mutuals can deliver better services, what had been achieved by the "
             "time it reported, and what government, commissioners and mutuals should do to help more of them start "
             "and grow.",
@@ -112,7 +111,7 @@ RESOURCES: tuple[DemoResource, ...] = (
         "the-evidence-for-mutuals",
         "The evidence for public service mutuals",
         "A briefing on what is known about mutuals' performance, from the public and private sectors and abroad.",
-        _body(
+        body(
             "Useful when you need to convince a board, a council or a sceptical colleague: it brings together the "
             "evidence on productivity, staff engagement and service quality in employee-owned organisations.",
         ),
@@ -126,7 +125,7 @@ RESOURCES: tuple[DemoResource, ...] = (
         "bringing-staff-with-you",
         "Bringing staff with you",
         "How to talk to colleagues about spinning out, answer their worries and give them a real say from day one.",
-        _body(
+        body(
             "Staff worry first about their jobs, their pay and their pensions. Be clear early about what TUPE "
             "protects, and about what is not yet decided.",
             "## What works\n\n- open meetings, repeated, with the same answers each time\n- a staff group that "
@@ -142,7 +141,7 @@ RESOURCES: tuple[DemoResource, ...] = (
         "Employee engagement and voice",
         "An overview of partnership, information and consultation, representation and voice, and how they fit "
         "together.",
-        _body(
+        body(
             "Employee control is what makes a mutual a mutual. This overview explains the ways staff can be "
             "informed, consulted and represented, and how to build them into your governance.",
         ),
@@ -156,7 +155,7 @@ RESOURCES: tuple[DemoResource, ...] = (
         "working-with-your-commissioner",
         "Working with your commissioner",
         "How to raise spinning out with the body that pays for your service, and keep it on side.",
-        _body(
+        body(
             "Your commissioner decides whether the mutual gets the contract. Raise the idea early, explain what "
             "will be better for the people who use the service, and ask what they need to see.",
             "Councils have been encouraged to consider mutuals for their services, so many will be open to the "
@@ -170,7 +169,7 @@ RESOURCES: tuple[DemoResource, ...] = (
         "councils-and-social-enterprise",
         "Councils and social enterprise",
         "A guide for people in local authorities on working with social enterprises for their communities.",
-        _body(
+        body(
             "Written for council officers, it gives practical advice on commissioning from social enterprises and "
             "mutuals, and on supporting teams that want to spin out.",
         ),
@@ -184,7 +183,7 @@ RESOURCES: tuple[DemoResource, ...] = (
         "writing-your-business-plan",
         "Writing your business plan",
         "What a realistic business plan for a new mutual covers, and how to use it once you are trading.",
-        _body(
+        body(
             "A business plan describes the organisation, what it will do, the market it works in, its strategy and "
             "its financial forecasts. You will use it to win the contract, raise money and measure progress.",
             "## Cover at least\n\n- the service, its users and what will change\n- who pays, and how sure that "
@@ -198,7 +197,7 @@ RESOURCES: tuple[DemoResource, ...] = (
         "business-plan-template",
         "Business plan template",
         "A template with headings and prompts, so you do not start from a blank page.",
-        _body("Fill it in with your team: the conversations it starts matter as much as the document."),
+        body("Fill it in with your team: the conversations it starts matter as much as the document."),
         ("business-planning",),
         ("developing",),
         (),
@@ -209,7 +208,7 @@ RESOURCES: tuple[DemoResource, ...] = (
         "assets-and-equipment",
         "Assets and equipment",
         "Buildings, vehicles, computers and furniture: what to take with you, buy, lease or leave.",
-        _body(
+        body(
             "A new organisation may need to buy or lease what the service uses today. List everything, agree with "
             "the parent body what transfers and on what terms, and put the cost in the business plan.",
         ),
@@ -220,7 +219,7 @@ RESOURCES: tuple[DemoResource, ...] = (
         "choosing-a-legal-form",
         "Choosing a legal form",
         "Community interest company, co-operative, community benefit society or company: how they differ.",
-        _body(
+        body(
             "The legal form sets who owns the mutual, how profits can be used and how staff control it.",
             "| Form | Owned by | Good for |\n|---|---|---|\n| Community interest company | members or "
             "shareholders | a clear social purpose with an asset lock |\n| Co-operative society | its members | "
@@ -234,7 +233,7 @@ RESOURCES: tuple[DemoResource, ...] = (
         "roadmap-to-employee-ownership",
         "A roadmap from public to employee ownership",
         "A high-level roadmap of the journey, with a short glossary of the terms you will meet.",
-        _body("Compiled by several employee-ownership bodies, it is a good map to keep beside this guide."),
+        body("Compiled by several employee-ownership bodies, it is a good map to keep beside this guide."),
         ("legal-form-and-governance", "business-planning"),
         ("exploring", "developing"),
         (),
@@ -245,7 +244,7 @@ RESOURCES: tuple[DemoResource, ...] = (
         "employee-ownership-review",
         "Review of employee ownership",
         "An independent review of employee ownership and what would help more organisations adopt it.",
-        _body("Explains the models of employee ownership and the barriers the review found."),
+        body("Explains the models of employee ownership and the barriers the review found."),
         ("legal-form-and-governance",),
         ("developing",),
         (),
@@ -256,7 +255,7 @@ RESOURCES: tuple[DemoResource, ...] = (
         "governance-for-new-mutuals",
         "Governance for new mutuals",
         "Boards, members and staff voice: how decisions will be made once you are independent.",
-        _body(
+        body(
             "Decide who sits on the board, how staff members elect or appoint directors, what the board decides "
             "and what is left to managers, and how users and the community are heard.",
         ),
@@ -267,7 +266,7 @@ RESOURCES: tuple[DemoResource, ...] = (
         "funding-and-investment",
         "Funding and investment",
         "Working capital, loans, grants and social investment for a mutual's first years.",
-        _body(
+        body(
             "Most new mutuals need money before the first contract payment arrives. Work out how much, for how "
             "long, and where it will come from: reserves, a loan from the parent body, social investors or grants.",
         ),
@@ -278,7 +277,7 @@ RESOURCES: tuple[DemoResource, ...] = (
         "tupe-a-guide",
         "TUPE: a guide",
         "How the Transfer of Undertakings (Protection of Employment) Regulations protect staff who move to the mutual.",
-        _body(
+        body(
             "When a service moves to a new employer, TUPE usually moves its staff too, on their existing terms and "
             "conditions. The old and new employers must inform and consult staff representatives.",
             "This guide explains the regulations in plain words. It is not legal advice.",
@@ -293,7 +292,7 @@ RESOURCES: tuple[DemoResource, ...] = (
         "consulting-staff-about-the-transfer",
         "Consulting staff about the transfer",
         "The information and consultation TUPE requires, and a timetable that leaves room for it.",
-        _body(
+        body(
             "Leave at least three months. Staff representatives must be told the date and reasons for the "
             "transfer, what it means for staff, and any measures the new employer plans.",
         ),
@@ -304,7 +303,7 @@ RESOURCES: tuple[DemoResource, ...] = (
         "fair-deal-for-pensions",
         "Fair Deal for pensions",
         "A broad overview of what Fair Deal means for staff pensions when a service leaves the public sector.",
-        _body(
+        body(
             "Fair Deal protects the pensions of staff who move out of the public sector. Depending on the scheme, "
             "the mutual may need to join the public service scheme as an admitted body, or offer a broadly "
             "comparable one.",
@@ -320,7 +319,7 @@ RESOURCES: tuple[DemoResource, ...] = (
         "procurement-options-for-new-mutuals",
         "Procurement options for new mutuals",
         "The high-level routes by which a new mutual can be awarded the contract for its service.",
-        _body(
+        body(
             "A commissioner must follow procurement law. This paper looks at the options, from a competitive "
             "tender to the routes that may allow a first contract for a mutual. It is not legal or commercial advice.",
         ),
@@ -334,7 +333,7 @@ RESOURCES: tuple[DemoResource, ...] = (
         "procurement-myths",
         "Working with the public sector: busting the myths",
         "Common misconceptions about public procurement and commissioning for social value, and the facts.",
-        _body("For social enterprises and the bodies that contract with them."),
+        body("For social enterprises and the bodies that contract with them."),
         ("procurement-and-commissioning", "social-value"),
         ("preparing", "recently-spun-out"),
         (),
@@ -345,7 +344,7 @@ RESOURCES: tuple[DemoResource, ...] = (
         "back-office-services",
         "Back-office services",
         "Payroll, finance, IT and HR: run them yourselves, buy them in, or buy them back from the parent body.",
-        _body(
+        body(
             "Today the council or trust provides these. A new mutual has to arrange them before day one. Some "
             "low-cost providers specialise in co-operatives and social enterprises, so you can concentrate on "
             "your service.",
@@ -358,7 +357,7 @@ RESOURCES: tuple[DemoResource, ...] = (
         "tax-for-new-mutuals",
         "Tax for new mutuals",
         "Registering for tax, VAT and what the tax rules mean for a new organisation delivering public services.",
-        _body(
+        body(
             "HMRC's booklet for new businesses explains what to register for and when, with contacts for specific "
             "questions. Budgets sometimes include measures for mutuals: check the latest.",
         ),
@@ -372,7 +371,7 @@ RESOURCES: tuple[DemoResource, ...] = (
         "your-first-day-as-a-mutual",
         "Your first day as a mutual",
         "A checklist for the day the contract starts and staff transfer.",
-        _body(
+        body(
             "- the contract is signed and the start date agreed\n- staff have their new contracts and know who to "
             "ask\n- payroll, bank account and insurance are in place\n- systems and data have moved\n- users know "
             "nothing will change on the day",
@@ -384,7 +383,7 @@ RESOURCES: tuple[DemoResource, ...] = (
         "social-value",
         "Showing your social value",
         "How to measure and describe the wider good your mutual does, in the terms commissioners use.",
-        _body(
+        body(
             "Commissioners must consider social value. Research with social enterprises and commissioners shows how "
             "to put a value on the wider effects of a service, in money where possible.",
         ),
@@ -395,7 +394,7 @@ RESOURCES: tuple[DemoResource, ...] = (
         "winning-public-contracts",
         "Winning public contracts",
         "Lessons from successful bids by small organisations for government contracts.",
-        _body(
+        body(
             "Read the tender carefully, answer the question asked, give evidence, and price honestly. Small "
             "organisations win when they show what they do better.",
         ),
@@ -409,7 +408,7 @@ RESOURCES: tuple[DemoResource, ...] = (
         "telling-your-story",
         "Telling your mutual's story",
         "Marketing and communications for a young mutual: users, commissioners, staff and the local press.",
-        _body(
+        body(
             "People need to know the service has not gone away: it is run by the same people, with more say. "
             "Plan what you will tell users, partners and the press before and after the start date.",
         ),
@@ -420,151 +419,11 @@ RESOURCES: tuple[DemoResource, ...] = (
         "leading-a-mutual",
         "Leading a mutual",
         "What changes for managers when the organisation is owned or controlled by its staff.",
-        _body(
+        body(
             "Leaders of mutuals describe more conversations, fewer instructions, and faster decisions once trust "
             "is built. Peer support from other leaders helps: ask about the ambassadors programme.",
         ),
         ("leadership", "hr"),
         ("recently-spun-out", "established"),
-    ),
-)
-
-# (guide step, title, description, resource slug or "")
-GUIDE_TASKS: tuple[tuple[int, str, str, str], ...] = (
-    (
-        1,
-        "Find out what a mutual is",
-        "The three tests, and the forms a mutual can take.",
-        "what-counts-as-a-public-service-mutual",
-    ),
-    (1, "Decide whether it is right for your service", "", "is-a-mutual-right-for-your-service"),
-    (1, "Check how ready you are", "Eight questions, three minutes.", ""),
-    (1, "Find out about the support available", "", "the-mutual-support-programme"),
-    (2, "Talk to your colleagues", "Bring staff and unions with you from the start.", "bringing-staff-with-you"),
-    (2, "Raise it with your commissioner", "", "working-with-your-commissioner"),
-    (2, "Consider the Right to Provide", "If it applies to your service.", "right-to-provide"),
-    (2, "Talk to someone who has done it", "Invite an ambassador to speak to your team.", ""),
-    (3, "Write your business plan", "", "writing-your-business-plan"),
-    (3, "Choose a legal form", "", "choosing-a-legal-form"),
-    (3, "Decide how the mutual will be governed", "", "governance-for-new-mutuals"),
-    (3, "Work out how it will be funded", "", "funding-and-investment"),
-    (4, "Plan the staff transfer", "TUPE, consultation and a realistic timetable.", "tupe-a-guide"),
-    (4, "Protect staff pensions", "", "fair-deal-for-pensions"),
-    (4, "Agree the contract", "", "procurement-options-for-new-mutuals"),
-    (4, "Arrange back-office services", "", "back-office-services"),
-    (5, "Register for tax", "", "tax-for-new-mutuals"),
-    (5, "Get ready for the first day", "", "your-first-day-as-a-mutual"),
-    (5, "Tell people about the mutual", "", "telling-your-story"),
-)
-
-
-@dataclass(frozen=True)
-class DemoCaseStudy:
-    slug: str
-    title: str
-    mutual_name: str
-    area: str
-    region: str
-    stage: str
-    summary: str
-    story: str
-    what_helped: str
-    topics: tuple[str, ...]
-    published: bool = True
-
-
-CASE_STUDIES: tuple[DemoCaseStudy, ...] = (
-    DemoCaseStudy(
-        "pennine-care-partnership",
-        "Adult social care staff who took their service with them",
-        "Pennine Care Partnership",
-        "adult-social-care",
-        "north-west",
-        "established",
-        "Two hundred care workers left the council together and now run home care across three towns.",
-        _body(
-            "## Where they started",
-            "The council planned to outsource home care. The team proposed to run it themselves instead.",
-            "## What they did",
-            "They spent a year on the business plan, with a mentor who had led a care mutual, and agreed a "
-            "five-year contract with the council.",
-            "## Where they are now",
-            "Staff turnover has halved, and the mutual has won two further contracts.",
-        ),
-        "Our mentor had been through every stage we were facing. Being able to ask 'what did you do?' saved us months.",
-        ("business-planning", "tupe-and-employment"),
-    ),
-    DemoCaseStudy(
-        "mersey-community-health",
-        "Community nurses who redesigned their service",
-        "Mersey Community Health",
-        "community-health",
-        "north-west",
-        "recently-spun-out",
-        "Community nursing, therapy and health visiting moved out of the trust and into a staff-owned enterprise.",
-        _body(
-            "The team used the Right to Provide to propose a mutual. Pensions were the hardest part: Fair Deal meant "
-            "the new organisation had to join the NHS scheme, and the costs had to be in the plan from the start.",
-        ),
-        "Getting actuarial advice early. And the support team, who answered within a day every time.",
-        ("pensions", "procurement-and-commissioning"),
-    ),
-    DemoCaseStudy(
-        "severn-leisure-trust",
-        "A leisure service that grew after spinning out",
-        "Severn Leisure Trust",
-        "leisure-and-sport",
-        "west-midlands",
-        "established",
-        "Six leisure centres run by a community benefit society, with staff and users on the board.",
-        _body(
-            "The trust chose a community benefit society so that users as well as staff could be members. It now "
-            "runs two more centres for a neighbouring council.",
-        ),
-        "Choosing the legal form with a lawyer who understood co-operatives.",
-        ("legal-form-and-governance", "bid-writing"),
-    ),
-    DemoCaseStudy(
-        "fenland-youth-mutual",
-        "Youth workers who kept a service open",
-        "Fenland Youth Mutual",
-        "youth-services",
-        "east-of-england",
-        "recently-spun-out",
-        "Faced with closure, a youth service became a community interest company and found new funders.",
-        _body(
-            "Within a year of spinning out the mutual had replaced a third of its council funding with grants and "
-            "contracts from schools.",
-        ),
-        "An ambassador who came and spoke to our staff: after that, people believed it could work.",
-        ("finance-and-investment", "stakeholder-and-staff-engagement"),
-    ),
-    DemoCaseStudy(
-        "cheviot-fire-and-rescue",
-        "Prevention work in fire and rescue",
-        "Cheviot Fire and Rescue Mutual",
-        "fire-and-rescue",
-        "north-east",
-        "spinning-out",
-        "A fire prevention and community safety team spinning out of its service, with its commissioner's support.",
-        _body(
-            "The team's commissioner backed the idea early, which made the procurement route clear. The back "
-            "office was the surprise: payroll and IT had to be bought in.",
-        ),
-        "Working through the back-office list with our mentor, line by line.",
-        ("back-office-support", "procurement-and-commissioning"),
-    ),
-    DemoCaseStudy(
-        "wessex-probation-services",
-        "Probation staff building support for a mutual",
-        "Wessex Probation Services",
-        "probation",
-        "south-west",
-        "building-support",
-        "A probation team at the start of the journey, winning colleagues and partners over.",
-        _body("A draft, waiting for the mutual's agreement to the words."),
-        "",
-        ("stakeholder-and-staff-engagement",),
-        published=False,
     ),
 )
