@@ -53,15 +53,19 @@ def build(world: SimpleNamespace) -> None:
 
 STAFF_ONLY = expect(404, anonymous=LOGIN, staff=200)
 STAFF_POST = expect(404, anonymous=LOGIN, staff=REDIRECT)
-I = lambda world: world.information  # noqa: E731 - a short accessor for the kwargs below
+
+
+def ours(world: SimpleNamespace) -> SimpleNamespace:
+    return world.information  # type: ignore[no-any-return]
+
 
 ROUTES = [
     # Public
     Route("information:guide", get=public(), post=public(405)),
     Route("information:resource_list", get=public(), post=public(405), query="?q=tupe&topic=business-planning"),
-    Route("information:resource_detail", get=public(), kwargs=lambda w: {"slug": I(w).resource.slug}),
+    Route("information:resource_detail", get=public(), kwargs=lambda w: {"slug": ours(w).resource.slug}),
     Route("information:case_study_list", get=public(), query="?region=north-west"),
-    Route("information:case_study_detail", get=public(), kwargs=lambda w: {"slug": I(w).case_study.slug}),
+    Route("information:case_study_detail", get=public(), kwargs=lambda w: {"slug": ours(w).case_study.slug}),
     Route("information:enquiry_create", get=public(), post=public()),
     Route("information:enquiry_sent", get=public(), post=public(405)),
     Route("information:feedback", get=public(), post=public()),
@@ -80,36 +84,36 @@ ROUTES = [
         "information:invitation",
         get=signed_in(),
         post=signed_in(),
-        kwargs=lambda w: {"token": I(w).invitation.token},
+        kwargs=lambda w: {"token": ours(w).invitation.token},
     ),
     # The programme team: enquiries
     Route("information:enquiry_queue", get=STAFF_ONLY, query="?show=overdue"),
-    Route("information:enquiry_detail", get=STAFF_ONLY, kwargs=lambda w: {"pk": I(w).enquiry.pk}),
-    Route("information:enquiry_assign", get=None, post=STAFF_POST, kwargs=lambda w: {"pk": I(w).enquiry.pk}),
-    Route("information:enquiry_reply", get=STAFF_ONLY, post=STAFF_ONLY, kwargs=lambda w: {"pk": I(w).enquiry.pk}),
+    Route("information:enquiry_detail", get=STAFF_ONLY, kwargs=lambda w: {"pk": ours(w).enquiry.pk}),
+    Route("information:enquiry_assign", get=None, post=STAFF_POST, kwargs=lambda w: {"pk": ours(w).enquiry.pk}),
+    Route("information:enquiry_reply", get=STAFF_ONLY, post=STAFF_ONLY, kwargs=lambda w: {"pk": ours(w).enquiry.pk}),
     Route(
-        "information:enquiry_close", get=STAFF_ONLY, post=STAFF_ONLY, kwargs=lambda w: {"pk": I(w).closed_enquiry.pk}
+        "information:enquiry_close", get=STAFF_ONLY, post=STAFF_ONLY, kwargs=lambda w: {"pk": ours(w).closed_enquiry.pk}
     ),
-    Route("information:enquiry_reopen", get=None, post=STAFF_POST, kwargs=lambda w: {"pk": I(w).enquiry.pk}),
-    Route("information:enquiry_invite", get=STAFF_ONLY, post=STAFF_ONLY, kwargs=lambda w: {"pk": I(w).enquiry.pk}),
+    Route("information:enquiry_reopen", get=None, post=STAFF_POST, kwargs=lambda w: {"pk": ours(w).enquiry.pk}),
+    Route("information:enquiry_invite", get=STAFF_ONLY, post=STAFF_ONLY, kwargs=lambda w: {"pk": ours(w).enquiry.pk}),
     # The programme team: guidance pages
     Route("information:resource_staff_list", get=STAFF_ONLY),
     Route("information:resource_create", get=STAFF_ONLY, post=STAFF_ONLY),
     Route("information:resource_review_list", get=STAFF_ONLY),
-    Route("information:resource_preview", get=STAFF_ONLY, kwargs=lambda w: {"pk": I(w).draft.pk}),
-    Route("information:resource_edit", get=STAFF_ONLY, post=STAFF_ONLY, kwargs=lambda w: {"pk": I(w).draft.pk}),
-    Route("information:resource_publish", get=STAFF_ONLY, post=STAFF_ONLY, kwargs=lambda w: {"pk": I(w).draft.pk}),
-    Route("information:resource_unpublish", get=STAFF_ONLY, post=STAFF_ONLY, kwargs=lambda w: {"pk": I(w).draft.pk}),
-    Route("information:resource_reviewed", get=None, post=STAFF_POST, kwargs=lambda w: {"pk": I(w).draft.pk}),
+    Route("information:resource_preview", get=STAFF_ONLY, kwargs=lambda w: {"pk": ours(w).draft.pk}),
+    Route("information:resource_edit", get=STAFF_ONLY, post=STAFF_ONLY, kwargs=lambda w: {"pk": ours(w).draft.pk}),
+    Route("information:resource_publish", get=STAFF_ONLY, post=STAFF_ONLY, kwargs=lambda w: {"pk": ours(w).draft.pk}),
+    Route("information:resource_unpublish", get=STAFF_ONLY, post=STAFF_ONLY, kwargs=lambda w: {"pk": ours(w).draft.pk}),
+    Route("information:resource_reviewed", get=None, post=STAFF_POST, kwargs=lambda w: {"pk": ours(w).draft.pk}),
     # The programme team: the guide's tasks
     Route("information:guide_manage", get=STAFF_ONLY),
     Route("information:guide_task_create", get=STAFF_ONLY, post=STAFF_ONLY),
-    Route("information:guide_task_edit", get=STAFF_ONLY, post=STAFF_ONLY, kwargs=lambda w: {"pk": I(w).task.pk}),
+    Route("information:guide_task_edit", get=STAFF_ONLY, post=STAFF_ONLY, kwargs=lambda w: {"pk": ours(w).task.pk}),
     Route(
         "information:guide_task_delete",
         get=STAFF_ONLY,
         post=STAFF_POST,
-        kwargs=lambda w: {"pk": I(w).removable_task.pk},
+        kwargs=lambda w: {"pk": ours(w).removable_task.pk},
     ),
     # The programme team: case studies
     Route("information:case_study_staff_list", get=STAFF_ONLY),
@@ -118,37 +122,37 @@ ROUTES = [
         "information:case_study_draft",
         get=None,
         post=STAFF_POST,
-        kwargs=lambda w: {"relationship_pk": I(w).relationship.pk},
+        kwargs=lambda w: {"relationship_pk": ours(w).relationship.pk},
     ),
-    Route("information:case_study_preview", get=STAFF_ONLY, kwargs=lambda w: {"pk": I(w).draft_case_study.pk}),
+    Route("information:case_study_preview", get=STAFF_ONLY, kwargs=lambda w: {"pk": ours(w).draft_case_study.pk}),
     Route(
         "information:case_study_edit",
         get=STAFF_ONLY,
         post=STAFF_ONLY,
-        kwargs=lambda w: {"pk": I(w).draft_case_study.pk},
+        kwargs=lambda w: {"pk": ours(w).draft_case_study.pk},
     ),
     Route(
         "information:case_study_consent",
         get=STAFF_ONLY,
         post=STAFF_ONLY,
-        kwargs=lambda w: {"pk": I(w).draft_case_study.pk},
+        kwargs=lambda w: {"pk": ours(w).draft_case_study.pk},
     ),
     Route(
         "information:case_study_consent_withdraw",
         get=STAFF_ONLY,
         post=STAFF_ONLY,
-        kwargs=lambda w: {"pk": I(w).draft_case_study.pk},
+        kwargs=lambda w: {"pk": ours(w).draft_case_study.pk},
     ),
     Route(
         "information:case_study_publish",
         get=STAFF_ONLY,
         post=STAFF_ONLY,
-        kwargs=lambda w: {"pk": I(w).draft_case_study.pk},
+        kwargs=lambda w: {"pk": ours(w).draft_case_study.pk},
     ),
     Route(
         "information:case_study_unpublish",
         get=STAFF_ONLY,
         post=STAFF_ONLY,
-        kwargs=lambda w: {"pk": I(w).draft_case_study.pk},
+        kwargs=lambda w: {"pk": ours(w).draft_case_study.pk},
     ),
 ]
