@@ -23,7 +23,9 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def completed(relationship: Relationship, member: User) -> Relationship:
-    Relationship.objects.filter(pk=relationship.pk).update(status=Relationship.Status.COMPLETED, ended_at=timezone.now())
+    Relationship.objects.filter(pk=relationship.pk).update(
+        status=Relationship.Status.COMPLETED, ended_at=timezone.now()
+    )
     goal = Goal.objects.create(relationship=relationship, title="Agree the TUPE plan", status=Goal.Status.ACHIEVED)
     goal.topics.set([topic("tupe-and-employment")])
     Feedback.objects.create(
@@ -38,7 +40,9 @@ def completed(relationship: Relationship, member: User) -> Relationship:
     return relationship
 
 
-def test_a_draft_is_written_from_the_closing_feedback_once(completed: Relationship, staff: User, mutual: Mutual) -> None:
+def test_a_draft_is_written_from_the_closing_feedback_once(
+    completed: Relationship, staff: User, mutual: Mutual
+) -> None:
     draft = services.case_study_draft_from_relationship(relationship=completed, author=staff)
     assert (draft.status, draft.mutual, draft.has_consent) == ("draft", mutual, False)
     assert "made all the difference" in draft.what_helped

@@ -104,15 +104,13 @@ def test_bad_input_is_refused_with_the_error_summary(client: Client, changes: di
 
 
 def test_unicode_and_markup_are_kept_as_typed(client: Client) -> None:
-    question = "Çava? 你好 — <b>bold</b> & \"quotes\" 🙂"
+    question = 'Çava? 你好 — <b>bold</b> & "quotes" 🙂'
     client.post(reverse("information:enquiry_create"), form_data(question=question, name="Zoë O'Brien"))
     enquiry = Enquiry.objects.get()
     assert (enquiry.question, enquiry.name) == (question, "Zoë O'Brien")
 
 
-def test_too_many_from_one_address_are_refused_with_a_clear_error_and_the_words_kept(
-    client: Client, settings
-) -> None:  # type: ignore[no-untyped-def]
+def test_too_many_from_one_address_are_refused_with_a_clear_error_and_the_words_kept(client: Client, settings) -> None:  # type: ignore[no-untyped-def]
     settings.ENQUIRY_RATE_LIMIT_PER_HOUR = 2
     for number in range(2):
         assert client.post(reverse("information:enquiry_create"), form_data(question=f"Q{number}")).status_code == 302
@@ -154,7 +152,11 @@ def test_feedback_from_the_phase_banner_goes_into_the_queue(client: Client, staf
     )
     assert response.status_code == 302
     enquiry = Enquiry.objects.get()
-    assert (enquiry.kind, enquiry.question, enquiry.page_url) == ("feedback", "A printable guide, please", "/how-to-set-up-a-mutual/")
+    assert (enquiry.kind, enquiry.question, enquiry.page_url) == (
+        "feedback",
+        "A printable guide, please",
+        "/how-to-set-up-a-mutual/",
+    )
     # No address: no acknowledgement and no target to miss.
     assert enquiry.respond_by is None
     assert send_pending() == []

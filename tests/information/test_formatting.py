@@ -33,7 +33,9 @@ def test_html_typed_into_guidance_is_shown_as_text(typed: str) -> None:
     assert "&lt;" in html  # the typed markup is there, escaped
 
 
-@pytest.mark.parametrize("href", ["javascript:alert(1)", "JAVASCRIPT:alert(1)", "data:text/html,<b>x</b>", "vbscript:x"])
+@pytest.mark.parametrize(
+    "href", ["javascript:alert(1)", "JAVASCRIPT:alert(1)", "data:text/html,<b>x</b>", "vbscript:x"]
+)
 def test_links_to_scripts_lose_their_link_but_keep_their_words(href: str) -> None:
     html = markdown_to_html(f"[words]({href})")
     assert "<a" not in html

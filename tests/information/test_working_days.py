@@ -41,7 +41,12 @@ def test_a_malformed_bank_holiday_stops_the_settings_loading() -> None:
     result = subprocess.run(
         [sys.executable, "-c", "import django; from django.conf import settings; django.setup()"],
         cwd=base,
-        env={"PATH": "/usr/bin:/bin", "DEBUG": "1", "DJANGO_SETTINGS_MODULE": "config.settings", "BANK_HOLIDAYS": "25/12"},
+        env={
+            "PATH": "/usr/bin:/bin",
+            "DEBUG": "1",
+            "DJANGO_SETTINGS_MODULE": "config.settings",
+            "BANK_HOLIDAYS": "25/12",
+        },
         capture_output=True,
         text=True,
         timeout=60,
