@@ -218,10 +218,13 @@ def _enquiries(rng: random.Random, staff: User | None) -> int:
 
 def seed(*, rng: random.Random, size: int, stdout: OutputWrapper) -> None:
     staff = User.objects.filter(email=accounts_demo.STAFF_EMAIL).first()
-    resources = _resources(rng, staff)
+    # One random stream per part, drawn before any part runs, so that a part already seeded (and skipped) does not
+    # change what the others draw: the same seed gives the same enquiries whatever existed before.
+    resource_rng, enquiry_rng = random.Random(rng.getrandbits(64)), random.Random(rng.getrandbits(64))
+    resources = _resources(resource_rng, staff)
     tasks = _guide_tasks()
     case_studies = _case_studies(staff)
-    enquiries = _enquiries(rng, staff)
+    enquiries = _enquiries(enquiry_rng, staff)
     if not (resources or tasks or case_studies or enquiries):
         stdout.write("information: demo data already present, nothing added.")
         return
