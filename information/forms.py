@@ -23,6 +23,16 @@ def _model_choice(form: forms.BaseForm, name: str) -> forms.ModelChoiceField:  #
     return cast(forms.ModelChoiceField, form.fields[name])  # type: ignore[type-arg]
 
 
+class StaffChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+    def label_from_instance(self, obj: User) -> str:
+        return obj.display_name
+
+
+class StepChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+    def label_from_instance(self, obj: Stage) -> str:
+        return f"Step {obj.guide_step}: {obj.name}"
+
+
 def _checkboxes(queryset: Any, label: str, required: bool = True, hint: str = "Select all that apply.") -> Any:
     return forms.ModelMultipleChoiceField(
         queryset=queryset,
@@ -174,7 +184,7 @@ class FeedbackForm(HoneypotMixin):
 
 
 class AssignForm(forms.Form):
-    assignee = forms.ModelChoiceField(
+    assignee = StaffChoiceField(
         queryset=User.objects.none(),
         label="Assign to",
         required=False,
@@ -185,7 +195,6 @@ class AssignForm(forms.Form):
     def __init__(self, *args: Any, staff: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         _model_choice(self, "assignee").queryset = staff
-        _model_choice(self, "assignee").label_from_instance = lambda user: user.display_name
 
 
 class ReplyForm(forms.Form):
@@ -240,6 +249,9 @@ def _link(label: str, hint: str = "") -> forms.URLField:
 class ResourceForm(forms.ModelForm):  # type: ignore[type-arg]
     reviewed_on = _date("Last reviewed on", "The day you checked the page is right. For example, 2026-03-27")
     document_url = _link("Link to a document (optional)", "For example, https://www.gov.uk/guidance/...")
+    owner = StaffChoiceField(
+        queryset=User.objects.none(), label="Who looks after this page", required=False, empty_label="Nobody yet"
+    )
 
     class Meta:
         model = Resource
@@ -290,8 +302,6 @@ class ResourceForm(forms.ModelForm):  # type: ignore[type-arg]
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         _model_choice(self, "owner").queryset = User.objects.filter(is_programme_team=True, is_active=True)
-        _model_choice(self, "owner").empty_label = "Nobody yet"
-        _model_choice(self, "owner").label_from_instance = lambda user: user.display_name
         _model_choice(self, "topics").queryset = SupportTopic.objects.filter(is_active=True)
         _model_choice(self, "stages").queryset = Stage.objects.filter(is_active=True)
         _model_choice(self, "service_areas").queryset = ServiceArea.objects.filter(is_active=True)
@@ -316,6 +326,13 @@ class ResourceForm(forms.ModelForm):  # type: ignore[type-arg]
 
 class GuideTaskForm(forms.ModelForm):  # type: ignore[type-arg]
     link_url = _link("Or a link to another website (optional)")
+    stage = StepChoiceField(
+        queryset=Stage.objects.none(),
+        label="Step",
+        widget=forms.RadioSelect,
+        empty_label=None,
+        error_messages={"required": "Choose a step", "invalid_choice": "Choose one of the five steps"},
+    )
 
     class Meta:
         model = GuideTask
@@ -337,10 +354,7 @@ class GuideTaskForm(forms.ModelForm):  # type: ignore[type-arg]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        stage = _model_choice(self, "stage")
-        stage.queryset = Stage.objects.filter(guide_step__isnull=False).order_by("guide_step")
-        stage.label_from_instance = lambda step: f"Step {step.guide_step}: {step.name}"
-        stage.empty_label = None
+        _model_choice(self, "stage").queryset = Stage.objects.filter(guide_step__isnull=False).order_by("guide_step")
         _model_choice(self, "resource").queryset = Resource.objects.order_by("title").only("pk", "title")
         _model_choice(self, "resource").empty_label = "None"
 

@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection
 from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
+from django.db.models.expressions import CombinedExpression
 
 from information.models import Resource
 
@@ -26,7 +27,7 @@ def uses_full_text_search() -> bool:
     return connection.vendor == "postgresql"
 
 
-def document() -> SearchVector:
+def document() -> CombinedExpression:
     return (
         SearchVector("title", weight="A", config=SEARCH_CONFIG)
         + SearchVector("summary", weight="B", config=SEARCH_CONFIG)

@@ -60,7 +60,7 @@ def test_anyone_can_send_a_question_and_gets_a_reference_and_a_target(client: Cl
     assert email.subject == f"We have your question: {enquiry.reference}"
     assert enquiry.reference in email.body
     assert "within 2 working days" in email.body
-    guide_link = [line for line in email.body.splitlines() if "how-to-set-up-a-mutual" in line][0]
+    guide_link = next(line for line in email.body.splitlines() if "how-to-set-up-a-mutual" in line)
     assert guide_link == f"{settings.SITE_URL}/how-to-set-up-a-mutual/"
 
     # The programme team is told in the service, not by email.
