@@ -79,6 +79,7 @@ beat: install
 bench: migrate
 	DEBUG=$${DEBUG:-1} $(PY) -m bench.matching $(BENCH_ARGS)
 	DEBUG=$${DEBUG:-1} $(PY) -m bench.messaging
+	DEBUG=$${DEBUG:-1} $(PY) -m bench.information
 
 # The deployment checklist with production-like settings: must print no warnings.
 check-deploy: install
