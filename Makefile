@@ -36,7 +36,8 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-static/dist/css/app.css: node_modules/.installed frontend/app.scss frontend/_components.scss scripts/build-assets.mjs
+static/dist/css/app.css: node_modules/.installed frontend/app.scss frontend/_components.scss frontend/_information.scss \
+		scripts/build-assets.mjs
 	npm run --silent build
 
 assets: static/dist/css/app.css
@@ -83,6 +84,7 @@ beat: install
 bench: migrate
 	DEBUG=$${DEBUG:-1} $(PY) -m bench.matching $(BENCH_ARGS)
 	DEBUG=$${DEBUG:-1} $(PY) -m bench.messaging
+	DEBUG=$${DEBUG:-1} $(PY) -m bench.information
 
 # The deployment checklist with production-like settings: must print no warnings.
 check-deploy: install

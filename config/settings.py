@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import sys
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -51,6 +51,13 @@ def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
+def env_dates(name: str) -> list[date]:
+    try:
+        return [date.fromisoformat(item) for item in env_list(name)]
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{name} must be ISO dates separated by commas, such as 2026-12-25") from exc
+
+
 # --- Core -------------------------------------------------------------------------------------------------
 
 DEBUG = env_bool("DEBUG", False)
@@ -88,6 +95,7 @@ INSTALLED_APPS = [
     "matching",
     "messaging",
     "ambassadors",
+    "information",
     "programme",
 ]
 
@@ -209,6 +217,10 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "purge-expired-invitations": {
         "task": "accounts.tasks.purge_expired_invitations",
         "schedule": crontab(hour=3, minute=0),
+    },
+    "purge-closed-enquiries": {
+        "task": "information.tasks.purge_closed_enquiries",
+        "schedule": crontab(hour=3, minute=45),
     },
 }
 
@@ -380,6 +392,21 @@ MATCH_RUN_MAX_ATTEMPTS = env_int("MATCH_RUN_MAX_ATTEMPTS", 3)
 LOG_FORMAT = env_str("LOG_FORMAT", "plain" if DEBUG or TESTING else "json")
 if LOG_FORMAT not in {"json", "plain"}:
     raise ImproperlyConfigured(f"LOG_FORMAT must be json or plain, not {LOG_FORMAT!r}")
+
+# --- Information service (information/) ---------------------------------------------------------------------
+
+# The support team aims to answer an enquiry within this many working days (Monday to Friday, not BANK_HOLIDAYS);
+# the triage queue marks enquiries past it as overdue and the acknowledgement email promises it.
+ENQUIRY_RESPONSE_WORKING_DAYS = env_int("ENQUIRY_RESPONSE_WORKING_DAYS", 2)
+# Days that are not working days besides weekends, as ISO dates: 2026-12-25,2026-12-28
+BANK_HOLIDAYS = env_dates("BANK_HOLIDAYS")
+# Closed enquiries (and their replies) are deleted this many months after closing, by a nightly task.
+ENQUIRY_RETENTION_MONTHS = env_int("ENQUIRY_RETENTION_MONTHS", 12)
+# Enquiries accepted from one email address in an hour (counted in the cache, so across processes on Redis).
+ENQUIRY_RATE_LIMIT_PER_HOUR = env_int("ENQUIRY_RATE_LIMIT_PER_HOUR", 5)
+# A guidance page is due for review this many months after it was last reviewed.
+RESOURCE_REVIEW_MONTHS = env_int("RESOURCE_REVIEW_MONTHS", 12)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

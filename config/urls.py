@@ -20,6 +20,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("matching/", include("matching.urls")),
     path("relationships/", include("messaging.urls")),
     path("ambassadors/", include("ambassadors.urls")),
+    # The public information service (guide, guidance, case studies, contact, readiness) and its staff pages.
+    path("", include("information.urls")),
     path("programme/", include("programme.urls")),
     path("django-admin/", admin.site.urls),
 ]

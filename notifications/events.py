@@ -252,6 +252,25 @@ EVENTS: dict[str, Event] = _events(
         True,
     ),
     Event("ambassador_stood_down", ESSENTIAL, Kind.AMBASSADOR, "You have stood down as an ambassador: {reason}", True),
+    # --- The information service: enquiries and case studies ---------------------------------------------------
+    Event("enquiry_received", ESSENTIAL, Kind.ACCOUNT, None, True),
+    Event(
+        "enquiry_received_staff",
+        PROGRAMME,
+        Kind.PROGRAMME,
+        "New {what} in the enquiry queue: {reference} from {sender}.",
+        False,
+    ),
+    Event("enquiry_assigned", PROGRAMME, Kind.PROGRAMME, "{actor} assigned enquiry {reference} to you.", False),
+    Event("enquiry_reply", ESSENTIAL, Kind.ACCOUNT, None, True),
+    Event("enquiry_invitation", ESSENTIAL, Kind.ACCOUNT, None, True),
+    Event(
+        "case_study_published",
+        PROGRAMME,
+        Kind.PROGRAMME,
+        "Your mutual's story is published in the case studies: “{title}”.",
+        False,
+    ),
     # --- Your account -------------------------------------------------------------------------------------------
     Event("account_deleted", ESSENTIAL, Kind.ACCOUNT, None, True, keep_record=False),
     # Notices written before events existed: their words were stored as they were shown.

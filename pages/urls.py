@@ -18,10 +18,13 @@ urlpatterns = [
             extra_context={
                 "NOTICE_RETENTION_DAYS": settings.NOTICE_RETENTION_DAYS,
                 "EMAIL_LOG_DAYS": settings.EMAIL_LOG_DAYS,
+                "ENQUIRY_RETENTION_MONTHS": settings.ENQUIRY_RETENTION_MONTHS,
+                "ENQUIRY_RATE_LIMIT_PER_HOUR": settings.ENQUIRY_RATE_LIMIT_PER_HOUR,
             },
         ),
         name="privacy",
     ),
     path("cookies/", views.cookies, name="cookies"),
+    path("contact/", views.contact, name="contact"),
     path("healthz", views.healthz, name="healthz"),
 ]

@@ -10,6 +10,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from accounts.models import SupportTopic
+from information import selectors as information_selectors
 from pages.health import run_checks
 
 logger = logging.getLogger(__name__)
@@ -38,7 +39,13 @@ def server_error(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "pages/home.html")
+    context = {"case_studies": list(information_selectors.published_case_studies()[:3])}
+    return render(request, "pages/home.html", context)
+
+
+@require_safe
+def contact(request: HttpRequest) -> HttpResponse:
+    return render(request, "pages/contact.html", {"working_days": settings.ENQUIRY_RESPONSE_WORKING_DAYS})
 
 
 @require_safe

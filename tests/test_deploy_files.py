@@ -32,7 +32,7 @@ def settings_variables() -> set[str]:
     """Every environment variable config/settings.py reads through its env_* helpers, and that gunicorn's
     configuration (config/gunicorn_conf.py) reads through its own."""
     source = (BASE_DIR / "config" / "settings.py").read_text()
-    names = set(re.findall(r"env_(?:str|bool|int|list)\(\s*\"([A-Z][A-Z0-9_]*)\"", source))
+    names = set(re.findall(r"env_(?:str|bool|int|list|dates)\(\s*\"([A-Z][A-Z0-9_]*)\"", source))
     assert {"DEBUG", "SECRET_KEY", "DATABASE_URL", "REDIS_URL"} <= names, "the settings scan found too little"
     gunicorn = (BASE_DIR / "config" / "gunicorn_conf.py").read_text()
     names |= set(re.findall(r"_int\(\s*\"([A-Z][A-Z0-9_]*)\"", gunicorn))

@@ -180,3 +180,91 @@ def test_a_mutual_description_and_a_mentor_bio_are_shown_as_typed_and_never_run(
     ):
         visit(alice, path)
         assert_accessible(alice, f"{path} full of XSS payloads")
+
+
+# Markdown's own ways in: links and images with script URLs, raw HTML blocks, autolinks with quotes.
+MARKDOWN_PAYLOADS = [
+    "[click](javascript:window.__xss=1)",
+    "[click](JAVASCRIPT:window.__xss=1 'title')",
+    '![x](https://example.org/x.png" onerror="window.__xss=1)',
+    "<div>\n<script>window.__xss=1</script>\n</div>",
+    '<https://example.org/" onmouseover="window.__xss=1>',
+    "[data](data:text/html;base64,PHNjcmlwdD53aW5kb3cuX194c3M9MTwvc2NyaXB0Pg==)",
+]
+
+
+def test_guidance_case_studies_enquiries_and_replies_are_shown_as_typed_and_never_run(
+    new_context: Callable[..., BrowserContext], staff: User
+) -> None:
+    from information import services as information_services
+    from information.models import CaseStudy, Enquiry, EnquiryReply, Resource
+    from tests.information.factories import CaseStudyFactory
+
+    text = "\n\n".join(payload.strip() for payload in PAYLOADS + MARKDOWN_PAYLOADS)
+    title = '<img src=x onerror="window.__xss=1"><script>alert(1)</script>'
+
+    # A member of the programme team writes a guidance page through the form, and publishes it.
+    writer = new_context()
+    login_as(writer, staff)
+    sam = writer.new_page()
+    visit(sam, reverse("information:resource_create"))
+    sam.get_by_label("Title").fill(title)
+    sam.get_by_label("Summary").fill(title)
+    sam.get_by_label("The page (optional if it links to a document)").fill(text)
+    sam.get_by_role("group", name="Topics").get_by_label("Pensions").check()
+    sam.get_by_role("group", name="Stages of the guide it helps with").get_by_label("Developing the plan").check()
+    sam.get_by_label("Last reviewed on").fill("2026-01-05")
+    follow(sam, sam.get_by_role("button", name="Save as a draft and preview"))
+    resource = Resource.objects.get()
+    assert (resource.title, resource.body.replace("\r\n", "\n")) == (title, text)
+    information_services.resource_publish(resource=resource, actor=staff)
+
+    # A case study with the payloads in its story and "what helped".
+    case_study: CaseStudy = CaseStudyFactory(title=title, story=text, what_helped=text, summary=title)
+
+    # Anyone can send an enquiry: the payloads go in through the public form.
+    visitor = new_context().new_page()
+    visit(visitor, reverse("information:enquiry_create"))
+    visitor.get_by_label("Your name").fill(title)
+    visitor.get_by_label("Email address").fill("jordan@example.net")
+    visitor.get_by_label("I work in a public service").check()
+    visitor.get_by_label("Your question").fill(text)
+    follow(visitor, visitor.get_by_role("button", name="Send your question"))
+    enquiry = Enquiry.objects.get()
+    assert enquiry.question.replace("\r\n", "\n") == text
+
+    # Sam replies with them too, through the reply form.
+    visit(sam, reverse("information:enquiry_reply", kwargs={"pk": enquiry.pk}))
+    sam.get_by_label("Your reply").fill(text)
+    follow(sam, sam.get_by_role("button", name="Send reply"))
+    assert EnquiryReply.objects.get().body.replace("\r\n", "\n") == text
+
+    # The public reads the guidance and the case study with only escaping and sanitising between them and the text.
+    reader = new_context(bypass_csp=True).new_page()
+    watch = ScriptWatch(reader)
+    for path in (
+        reverse("information:resource_detail", kwargs={"slug": resource.slug}),
+        reverse("information:case_study_detail", kwargs={"slug": case_study.slug}),
+    ):
+        visit(reader, path)
+        assert_nothing_ran(reader, watch, ".app-markdown")
+        assert title in reader.locator("h1").inner_text()
+    visit(reader, reverse("information:resource_list") + "?q=click")
+    assert_nothing_ran(reader, watch, ".app-card")
+
+    # The programme team reads the enquiry and the reply.
+    staff_reader, staff_watch = reader_page(new_context, staff)
+    visit(staff_reader, reverse("information:enquiry_detail", kwargs={"pk": enquiry.pk}))
+    assert_nothing_ran(staff_reader, staff_watch, "#enquiry-question, .app-reply")
+    assert staff_reader.locator("#enquiry-question").inner_text().split("\n") == text.split("\n")
+    visit(staff_reader, reverse("information:enquiry_queue"))
+    assert_nothing_ran(staff_reader, staff_watch, "tbody .app-long-text")
+
+    # With the CSP on, nothing was even attempted.
+    for path in (
+        reverse("information:resource_detail", kwargs={"slug": resource.slug}),
+        reverse("information:case_study_detail", kwargs={"slug": case_study.slug}),
+        reverse("information:enquiry_detail", kwargs={"pk": enquiry.pk}),
+    ):
+        visit(sam, path)
+        assert_accessible(sam, f"{path} full of XSS payloads")

@@ -8,5 +8,6 @@ ROUTES = [
     Route("pages:accessibility", get=public(), post=public(405)),
     Route("pages:privacy", get=public(), post=public(405)),
     Route("pages:cookies", get=public(), post=public(405)),
+    Route("pages:contact", get=public(), post=public(405)),
     Route("pages:healthz", get=public(), post=public(405)),
 ]

@@ -15,11 +15,12 @@ from tests.markup import assert_well_formed_page
 pytestmark = pytest.mark.django_db
 
 PAGES = [
-    ("pages:home", "Mentoring and ambassadors for public service mutuals", None),
+    ("pages:home", "Set up and grow a public service mutual", "Mentoring and ambassadors for public service mutuals"),
     ("pages:about", "About public service mutuals", None),
     ("pages:accessibility", f"Accessibility statement for {settings.SITE_NAME}", "Accessibility statement"),
     ("pages:privacy", "Privacy notice", None),
     ("pages:cookies", "Cookies", None),
+    ("pages:contact", "Contact us", None),
 ]
 
 
@@ -36,19 +37,25 @@ def test_public_pages_render_for_everyone(
 
 
 class TestHome:
-    def test_signed_out_visitors_are_routed_by_audience(self, client: Client) -> None:
+    def test_signed_out_visitors_are_led_to_the_three_things_they_come_for(self, client: Client) -> None:
         html = client.get(reverse("pages:home")).content.decode()
-        for heading in (
-            "Get a mentor for your mutual",
-            "Volunteer as a mentor",
-            "The ambassadors programme",
-            "Programme team",
+        # The first three headings are the three reasons to visit, each a link to where it starts.
+        headings = html.split('<h2 class="govuk-heading-m">')[1:4]
+        assert [heading.split(">", 1)[1].split("<", 1)[0] for heading in headings] == [
+            "Learn how to set up a mutual",
+            "Get a mentor",
+            "Become a mentor or ambassador",
+        ]
+        assert f'href="{reverse("information:guide")}"' in headings[0]
+        assert f'href="{reverse("account_signup")}"' in headings[1]
+        for url in (
+            reverse("information:readiness_start"),
+            reverse("information:enquiry_create"),
+            reverse("account_login"),
+            reverse("ambassadors:directory"),
+            reverse("ambassadors:apply_start"),
         ):
-            assert f'<h2 class="govuk-heading-m">{heading}</h2>' in html
-        assert f'href="{reverse("account_signup")}"' in html
-        assert f'href="{reverse("account_login")}"' in html
-        assert f'href="{reverse("ambassadors:directory")}"' in html
-        assert f'href="{reverse("ambassadors:apply_start")}"' in html
+            assert f'href="{url}"' in html
         assert "Go to your dashboard" not in html
 
     def test_signed_in_people_are_sent_to_their_dashboard(self, client: Client, member: User) -> None:
@@ -62,7 +69,8 @@ class TestHome:
     def test_programme_staff_get_a_link_to_their_pages(self, client: Client, staff: User) -> None:
         client.force_login(staff)
         html = client.get(reverse("pages:home")).content.decode()
-        assert f'href="{reverse("accounts:vetting_queue")}"' in html
+        assert f'href="{reverse("programme:dashboard")}"' in html
+        assert f'href="{reverse("information:enquiry_queue")}"' in html
 
 
 class TestAbout:
@@ -76,11 +84,10 @@ class TestAbout:
         assert "<li>Digital services</li>" in html
         assert "<li>Tax</li>" not in html
 
-    def test_explains_what_a_mutual_is_and_the_five_stages(self, client: Client) -> None:
+    def test_explains_what_a_mutual_is_and_points_to_the_guide(self, client: Client) -> None:
         html = client.get(reverse("pages:about")).content.decode()
         assert "high degree of control by its employees" in html
-        stages = html.split('<ol class="govuk-list govuk-list--number">', 1)[1].split("</ol>", 1)[0]
-        assert stages.count("<li>") == 5
+        assert f'href="{reverse("information:guide")}"' in html
         assert "ambassadors programme" in html
 
 
