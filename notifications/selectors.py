@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import F, QuerySet
-from django.shortcuts import get_object_or_404
 
 from notifications.models import Notice, OutboundEmail
 
