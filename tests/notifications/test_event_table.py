@@ -788,9 +788,7 @@ def programme_staff_give_an_enquiry_to_a_colleague(w: SimpleNamespace) -> Act:
 def programme_staff_answer_an_enquiry(w: SimpleNamespace) -> Act:
     enquiry = EnquiryFactory(email="jo@example.net")
     return Act(
-        lambda: information_services.enquiry_reply(
-            enquiry=enquiry, author=w.sam, body="They move with you."
-        ),
+        lambda: information_services.enquiry_reply(enquiry=enquiry, author=w.sam, body="They move with you."),
         [Told("enquiry_reply", ENQUIRERS_ADDRESS, ["jo@example.net"])],
     )
 
