@@ -40,7 +40,8 @@ def python_packages(lock: str) -> tuple[list[str], list[str], str | None]:
     if not audited:
         reasons = {dependency.get("skip_reason", "") for dependency in dependencies}
         return [], [], f"the advisory service could not look any package up ({next(iter(reasons), '')[:100]}...)"
-    fixable, unfixable = [], []
+    fixable: list[str] = []
+    unfixable: list[str] = []
     for dependency in audited:
         for vulnerability in dependency["vulns"]:
             line = f"{dependency['name']} {dependency['version']}: {vulnerability['id']}"
@@ -60,7 +61,8 @@ def npm_packages() -> tuple[list[str], list[str], str | None]:
         return [], [], "npm audit gave no report"
     if "vulnerabilities" not in report:
         return [], [], f"the npm advisory service answered: {report.get('message', 'nothing')}"
-    fixable, unfixable = [], []
+    fixable: list[str] = []
+    unfixable: list[str] = []
     for name, finding in report["vulnerabilities"].items():
         line = f"{name} ({finding.get('severity')}): {finding.get('range', '')}"
         (fixable if finding.get("fixAvailable") else unfixable).append(line)
