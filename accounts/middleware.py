@@ -28,6 +28,7 @@ class IdleSessionMiddleware(SessionMiddleware):
     - a signed-in session that nothing changed is saved at most once every SESSION_RESAVE_SECONDS: saving it on
       every request cost three queries and a database write per page. The idle limit then counts from the last
       save (at most that many seconds early), and the time-out warning, which reads the same record, agrees.
+      Never more than a twentieth of the idle limit, so a short limit is not cut short by the saving.
     """
 
     def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
@@ -45,7 +46,8 @@ class IdleSessionMiddleware(SessionMiddleware):
         if session is None or session.modified or SESSION_KEY not in session:
             return False
         last_active = session.get(LAST_ACTIVE_KEY)
-        return last_active is not None and time.time() - float(last_active) < settings.SESSION_RESAVE_SECONDS
+        resave_seconds = min(settings.SESSION_RESAVE_SECONDS, settings.SESSION_COOKIE_AGE / 20)
+        return last_active is not None and time.time() - float(last_active) < resave_seconds
 
 
 class AbsoluteSessionLimitMiddleware:

@@ -263,7 +263,7 @@ def mentor_pause(request: AuthenticatedRequest) -> HttpResponse:
         try:
             profile = services.mentor_pause(profile=profile, until=form.cleaned_data["until"])
         except services.AccountsError as error:
-            form.add_error("day", str(error))
+            form.add_error("until", str(error))
         else:
             until = date_format(form.cleaned_data["until"], "j F Y")
             messages.success(request, f"You will get no new introductions until {until}.")
@@ -416,7 +416,9 @@ def session_status(request: HttpRequest) -> JsonResponse:
 @never_cache
 @login_required
 def session_extend(request: HttpRequest) -> JsonResponse:
-    """The "Stay signed in" button. Like any request it restarts the idle limit; it answers how long is left now."""
+    """The "Stay signed in" button. It always restarts the idle limit (the middleware otherwise skips saving a
+    session saved moments ago) and answers how long is left now."""
+    request.session.modified = True
     return JsonResponse(time_left(request.session, renewed=True).as_dict())
 
 

@@ -161,6 +161,25 @@ class TestStaySignedIn:
             settings.SESSION_COOKIE_AGE, abs=TOLERANCE_SECONDS
         )
 
+    def test_saves_the_session_even_straight_after_another_page(self, outsider: User) -> None:
+        client = browsing(outsider)  # saved moments ago: a plain page now would not save it again
+        expiry = stored_expiry(client)
+        time.sleep(0.01)
+
+        assert client.post(EXTEND).status_code == 200
+
+        assert stored_expiry(client) > expiry
+
+    def test_a_short_idle_limit_is_restarted_by_every_page(self, outsider: User, settings: Any) -> None:
+        settings.SESSION_COOKIE_AGE = 12  # a second is more than a twentieth of it: the next page saves the session
+        client = browsing(outsider)
+        pretend_idle_for(client, 1)
+        expiry = stored_expiry(client)
+
+        client.get(reverse("accounts:dashboard"))
+
+        assert stored_expiry(client) > expiry
+
     def test_needs_the_csrf_token(self, outsider: User) -> None:
         strict = browsing(outsider, enforce_csrf_checks=True)
 
