@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date
 from typing import Any, TypeVar, cast
 
 from allauth.account.adapter import get_adapter
@@ -15,8 +14,8 @@ from django.db import models
 from django.db.models import Q, QuerySet
 from django.db.models.functions import Lower
 from django.http import HttpRequest
-from django.utils import timezone
 
+from accounts.fields import GovukDateField, tomorrow
 from accounts.models import MentorProfile, Mutual, Region, ServiceArea, Stage, SupportTopic, User
 from accounts.text import clean_line, clean_text
 from notifications.models import Category
@@ -301,6 +300,12 @@ class MentorProfileForm(forms.ModelForm):  # type: ignore[type-arg]
         if instance is not None and not self.is_bound:
             self.initial["conflicts"] = "\n".join(instance.conflicts.order_by("name").values_list("name", flat=True))
 
+    def clean_headline(self) -> str:
+        return clean_line(self.cleaned_data["headline"])
+
+    def clean_bio(self) -> str:
+        return clean_text(self.cleaned_data["bio"])
+
     def clean_conflicts(self) -> list[Mutual]:
         """Names typed one per line, matched to mutuals on the service regardless of case.
 
@@ -325,35 +330,16 @@ class MentorProfileForm(forms.ModelForm):  # type: ignore[type-arg]
 
 
 class MentorPauseForm(forms.Form):
-    """A date in the GOV.UK date input pattern: day, month and year in three boxes."""
-
-    day = forms.IntegerField(label="Day", min_value=1, max_value=31, required=False)
-    month = forms.IntegerField(label="Month", min_value=1, max_value=12, required=False)
-    year = forms.IntegerField(label="Year", min_value=2000, max_value=9999, required=False)
-
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean() or {}
-        if self.errors:
-            self.errors.clear()
-            self.add_error("day", "The date you pause until must be a real date, like 27 3 2027")
-            return cleaned
-        parts = [cleaned.get("day"), cleaned.get("month"), cleaned.get("year")]
-        if all(part is None for part in parts):
-            self.add_error("day", "Enter the date you want to pause until")
-            return cleaned
-        if any(part is None for part in parts):
-            self.add_error("day", "The date you pause until must include a day, month and year")
-            return cleaned
-        try:
-            until = date(int(cleaned["year"]), int(cleaned["month"]), int(cleaned["day"]))
-        except ValueError:
-            self.add_error("day", "The date you pause until must be a real date, like 27 3 2027")
-            return cleaned
-        if until <= timezone.localdate():
-            self.add_error("day", "The date you pause until must be in the future")
-            return cleaned
-        cleaned["until"] = until
-        return cleaned
+    until = GovukDateField(
+        label="Pause introductions until",
+        noun="the date you pause until",
+        help_text=(
+            "We will not introduce you to any new mutual before this date. Relationships you have already started "
+            "carry on. For example, 27 3 2027"
+        ),
+        earliest=tomorrow,
+        too_early="The date you pause until must be in the future",
+    )
 
 
 class VettingDecisionForm(forms.Form):

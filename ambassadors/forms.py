@@ -6,8 +6,8 @@ from typing import Any
 
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
-from django.utils import timezone
 
+from accounts.fields import GovukDateField, end_of_day, start_of_day, today
 from accounts.models import Region, ServiceArea, SupportTopic
 from ambassadors.models import Ambassador, Application, Cohort, Engagement, EngagementRequest, Format
 from ambassadors.photos import MAX_PHOTO_BYTES, clean_photo
@@ -40,15 +40,6 @@ def _region(label: str = "Region") -> forms.ModelChoiceField:
         label=label,
         empty_label="Choose a region",
         error_messages={"required": "Choose a region"},
-    )
-
-
-def _date(label: str, hint: str = "") -> forms.DateField:
-    return forms.DateField(
-        label=label,
-        help_text=hint or "For example, 2026-03-27",
-        widget=forms.DateInput(attrs={"type": "date"}),
-        error_messages={"required": f"Enter the {label.lower()}", "invalid": f"Enter a real {label.lower()}"},
     )
 
 
@@ -252,8 +243,13 @@ class EngagementRequestForm(forms.Form):
     organisation = forms.CharField(
         label="Your organisation", max_length=200, error_messages={"required": "Enter your organisation"}
     )
-    preferred_from = _date("Earliest date")
-    preferred_to = _date("Latest date")
+    preferred_from = GovukDateField(
+        label="Earliest date",
+        noun="the earliest date",
+        earliest=today,
+        too_early="The earliest date must be today or in the future",
+    )
+    preferred_to = GovukDateField(label="Latest date", noun="the latest date")
     region = _region("Where will it happen?")
     service_area = forms.ModelChoiceField(
         queryset=ServiceArea.objects.filter(is_active=True),
@@ -284,8 +280,6 @@ class EngagementRequestForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
         start, end = cleaned.get("preferred_from"), cleaned.get("preferred_to")
-        if start and start < timezone.localdate():
-            self.add_error("preferred_from", "The earliest date must be today or in the future")
         if start and end and end < start:
             self.add_error("preferred_to", "The latest date must be the same as or after the earliest date")
         return cleaned
@@ -314,7 +308,12 @@ class InvitationResponseForm(forms.Form):
 
 
 class EngagementLogForm(forms.ModelForm):
-    held_on = _date("Date held")
+    held_on = GovukDateField(
+        label="Date held",
+        noun="the date held",
+        latest=today,
+        too_late="The date held must be today or in the past",
+    )
 
     class Meta:
         model = Engagement
@@ -334,12 +333,6 @@ class EngagementLogForm(forms.ModelForm):
             "new_project": forms.Textarea(attrs={"rows": 3}),
         }
 
-    def clean_held_on(self) -> Any:
-        held_on = self.cleaned_data["held_on"]
-        if held_on > timezone.localdate():
-            raise forms.ValidationError("The date held must be today or in the past")
-        return held_on
-
 
 class EmergingProjectForm(forms.Form):
     name = forms.CharField(
@@ -358,6 +351,23 @@ class EmergingProjectForm(forms.Form):
 
 
 class CohortForm(forms.ModelForm):
+    """A cohort's dates are days; applications open at the start of their day and close at the end of theirs."""
+
+    starts_on = GovukDateField(label="Start date", noun="the start date")
+    ends_on = GovukDateField(label="End date", noun="the end date")
+    applications_open_at = GovukDateField(
+        label="Applications open on (optional)",
+        noun="the date applications open",
+        required=False,
+        help_text="Leave empty to keep applications closed. For example, 1 4 2027",
+    )
+    applications_close_at = GovukDateField(
+        label="Last day for applications (optional)",
+        noun="the last day for applications",
+        required=False,
+        help_text="Applications close at the end of this day. Leave empty to keep them open until you close them.",
+    )
+
     class Meta:
         model = Cohort
         fields = [
@@ -369,29 +379,9 @@ class CohortForm(forms.ModelForm):
             "applications_close_at",
             "description",
         ]
-        labels = {
-            "starts_on": "Start date",
-            "ends_on": "End date",
-            "applications_open_at": "Applications open (optional)",
-            "applications_close_at": "Applications close (optional)",
-        }
-        help_texts = {
-            "starts_on": "For example, 2026-04-01",
-            "ends_on": "For example, 2027-03-31",
-            "applications_open_at": "Leave empty to keep applications closed.",
-            "applications_close_at": "Leave empty to keep applications open until you close them.",
-        }
-        widgets = {
-            "starts_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            "ends_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            "applications_open_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
-            "applications_close_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
-            "description": forms.Textarea(attrs={"rows": 4}),
-        }
+        widgets = {"description": forms.Textarea(attrs={"rows": 4})}
         error_messages = {
             "name": {"required": "Enter a name", "unique": "A cohort with this name already exists"},
-            "starts_on": {"required": "Enter the start date", "invalid": "Enter a real start date"},
-            "ends_on": {"required": "Enter the end date", "invalid": "Enter a real end date"},
             "capacity": {"required": "Enter the capacity", "invalid": "Enter a whole number"},
         }
 
@@ -401,8 +391,13 @@ class CohortForm(forms.ModelForm):
         if starts_on and ends_on and ends_on < starts_on:
             self.add_error("ends_on", "The end date must be the same as or after the start date")
         opens, closes = cleaned.get("applications_open_at"), cleaned.get("applications_close_at")
-        if opens and closes and closes <= opens:
-            self.add_error("applications_close_at", "Applications must close after they open")
-        if closes and not opens:
-            self.add_error("applications_open_at", "Enter when applications open")
+        if {"applications_open_at", "applications_close_at"} & set(self.errors):
+            pass  # each says what is wrong with it already
+        elif opens and closes and closes < opens:
+            self.add_error("applications_close_at", "The last day for applications must be on or after the first")
+        elif closes and not opens:
+            self.add_error("applications_open_at", "Enter the date applications open")
+        else:
+            cleaned["applications_open_at"] = start_of_day(opens) if opens else None
+            cleaned["applications_close_at"] = end_of_day(closes) if closes else None
         return cleaned

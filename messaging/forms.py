@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from django import forms
 
+from accounts.fields import GovukDateField, today
 from accounts.models import SupportTopic
 from messaging.models import MESSAGE_MAX_LENGTH, CheckIn, Feedback, Goal, MessageReport
 
@@ -91,11 +91,14 @@ class GoalUpdateForm(GoalForm):
 
 
 class CheckInForm(forms.Form):
-    """A meeting: the date is three boxes (day, month, year) as in the GOV.UK date input pattern."""
+    """A meeting that has happened: when, how long, how, and notes both sides can read."""
 
-    met_on_day = forms.IntegerField(label="Day", min_value=1, max_value=31, required=False)
-    met_on_month = forms.IntegerField(label="Month", min_value=1, max_value=12, required=False)
-    met_on_year = forms.IntegerField(label="Year", min_value=2000, max_value=2100, required=False)
+    met_on = GovukDateField(
+        label="When did you meet?",
+        noun="the date of the meeting",
+        latest=today,
+        too_late="The date of the meeting must be today or in the past",
+    )
     duration_minutes = forms.IntegerField(
         label="How long was the meeting, in minutes?",
         min_value=1,
@@ -120,20 +123,6 @@ class CheckInForm(forms.Form):
         help_text="What you discussed and agreed. Both sides can read these notes.",
         widget=forms.Textarea(attrs={"rows": 5}),
     )
-
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean() or {}
-        parts = [cleaned.get("met_on_day"), cleaned.get("met_on_month"), cleaned.get("met_on_year")]
-        if any(f"met_on_{name}" in self.errors for name in ("day", "month", "year")):
-            return cleaned
-        if None in parts:
-            self.add_error("met_on_day", "Enter the date of the meeting, including a day, month and year")
-            return cleaned
-        try:
-            cleaned["met_on"] = date(int(parts[2]), int(parts[1]), int(parts[0]))  # type: ignore[arg-type]
-        except ValueError:
-            self.add_error("met_on_day", "The date of the meeting must be a real date")
-        return cleaned
 
 
 class FeedbackForm(forms.Form):

@@ -11,16 +11,9 @@ from django.forms.boundfield import BoundField
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
-register = template.Library()
+from accounts.fields import DATE_PARTS, DateInputWidget, date_error_parts
 
-TEXT_WIDGETS = (
-    forms.TextInput,
-    forms.EmailInput,
-    forms.URLInput,
-    forms.NumberInput,
-    forms.PasswordInput,
-    forms.DateInput,
-)
+register = template.Library()
 
 
 def _error_id(field: BoundField) -> str:
@@ -107,6 +100,54 @@ def _choice_group(field: BoundField, kind: str, legend_size: str, is_page_headin
     )
 
 
+def _date_parts_in_error(field: BoundField) -> tuple[str, ...]:
+    parts: list[str] = []
+    for error in field.errors.as_data():
+        parts += [part for part in date_error_parts(error) if part not in parts]
+    return tuple(parts)
+
+
+def _date_input(field: BoundField, legend_size: str, is_page_heading: bool, label: str, hint: str) -> SafeString:
+    """The GOV.UK date input: a fieldset whose legend is the question, three boxes, only the wrong ones marked."""
+    values = field.value()
+    values = values if isinstance(values, (list, tuple)) else ["", "", ""]
+    wrong = _date_parts_in_error(field)
+    items = []
+    for part, value in zip(DATE_PARTS, values, strict=False):
+        width = 4 if part == "year" else 2
+        error_class = " govuk-input--error" if part in wrong else ""
+        items.append(
+            format_html(
+                '<div class="govuk-date-input__item"><div class="govuk-form-group">'
+                '<label class="govuk-label govuk-date-input__label" for="{id}">{label}</label>'
+                '<input class="govuk-input govuk-date-input__input govuk-input--width-{width}{error}" id="{id}" '
+                'name="{name}" type="text" inputmode="numeric" value="{value}"></div></div>',
+                id=f"{field.auto_id}_{part}",
+                label=part.capitalize(),
+                width=width,
+                error=error_class,
+                name=f"{field.html_name}_{part}",
+                value="" if value is None else value,
+            )
+        )
+    text = label or field.label
+    legend = format_html('<h1 class="govuk-fieldset__heading">{}</h1>', text) if is_page_heading else text
+    describedby = _describedby(field, hint)
+    return format_html(
+        '<div class="govuk-form-group{err}"><fieldset class="govuk-fieldset" role="group"{db}>'
+        '<legend class="govuk-fieldset__legend govuk-fieldset__legend--{size}">{legend}</legend>{hint}{error}'
+        '<div class="govuk-date-input" id="{id}">{items}</div></fieldset></div>',
+        err=" govuk-form-group--error" if field.errors else "",
+        db=format_html(' aria-describedby="{}"', describedby) if describedby else "",
+        size=legend_size,
+        legend=legend,
+        hint=_hint(field, hint),
+        error=_error(field),
+        id=field.auto_id,
+        items=format_html_join("", "{}", ((item,) for item in items)),
+    )
+
+
 @register.simple_tag
 def govuk_field(
     field: BoundField,
@@ -118,6 +159,8 @@ def govuk_field(
 ) -> SafeString:
     """One field. `label` and `hint` replace the form's own wording (for third-party forms such as allauth's)."""
     widget = field.field.widget
+    if isinstance(widget, DateInputWidget):
+        return _date_input(field, label_size, heading, label, hint)
     if isinstance(widget, forms.CheckboxSelectMultiple):
         return _choice_group(field, "checkboxes", label_size, heading)
     if isinstance(widget, forms.RadioSelect):
@@ -170,6 +213,8 @@ def error_target_id(field: BoundField) -> str:
     """The id an error summary link should point at: the input itself, or the first option of a group."""
     if isinstance(field.field.widget, (forms.CheckboxSelectMultiple, forms.RadioSelect)):
         return f"{field.auto_id}_0"
+    if isinstance(field.field.widget, DateInputWidget):
+        return f"{field.auto_id}_{(_date_parts_in_error(field) or DATE_PARTS)[0]}"
     return field.id_for_label or field.auto_id
 
 

@@ -27,6 +27,7 @@ from notifications.models import EmailPreferences, Notice
 from tests.accounts.helpers import mutual_form_data, profile_form_data
 from tests.clients import ClientFor
 from tests.factories import MembershipFactory, UserFactory
+from tests.forms import date_input
 from tests.matrix import accounts as accounts_matrix
 from tests.matrix import expect
 
@@ -80,7 +81,7 @@ def _pause_mentor(world: SimpleNamespace) -> None:
 
 def _future() -> dict[str, Any]:
     until = timezone.localdate() + timedelta(days=40)
-    return {"day": until.day, "month": until.month, "year": until.year}
+    return date_input("until", until)
 
 
 MUTUAL = {"kwargs": lambda w: {"slug": w.mutual.slug}}

@@ -16,6 +16,7 @@ from accounts.signals import mentor_profile_changed
 from tests.accounts.helpers import HOSTILE_TEXT, assert_escaped, assert_form_error, profile_form_data
 from tests.clients import ClientFor, signed_in_client
 from tests.factories import region, topic
+from tests.forms import date_input
 
 pytestmark = pytest.mark.django_db
 
@@ -204,16 +205,14 @@ class TestEdit:
         client = persona_client(persona)
 
         assert client.post(reverse("accounts:mentor_profile_edit"), profile_form_data()).status_code == 404
-        assert (
-            client.post(reverse("accounts:mentor_pause"), {"day": "1", "month": "1", "year": "2099"}).status_code == 404
-        )
+        assert client.post(reverse("accounts:mentor_pause"), date_input("until", (1, 1, 2099))).status_code == 404
         assert not MentorProfile.objects.filter(headline=profile_form_data()["headline"]).exists()
 
 
 class TestPauseAndResume:
     def pause(self, profile: MentorProfile, day: object, month: object, year: object) -> Any:
         return signed_in_client(profile.user).post(
-            reverse("accounts:mentor_pause"), {"day": day, "month": month, "year": year}
+            reverse("accounts:mentor_pause"), date_input("until", (day, month, year))
         )
 
     def test_pausing_until_a_future_date(
@@ -235,9 +234,10 @@ class TestPauseAndResume:
         [
             ("today", "must be in the future"),
             ("yesterday", "must be in the future"),
-            (("", "", ""), "Enter the date you want to pause until"),
+            (("", "", ""), "Enter the date you pause until"),
             (("31", "2", "2099"), "must be a real date"),
-            (("12", "", "2099"), "must include a day, month and year"),
+            (("12", "", "2099"), "The date you pause until must include a month"),
+            (("", "", "2099"), "The date you pause until must include a day and month"),
             (("aa", "bb", "cccc"), "must be a real date"),
             (("1", "13", "2099"), "must be a real date"),
         ],

@@ -29,6 +29,7 @@ from tests.ambassadors.factories import (
 )
 from tests.clients import ClientFor
 from tests.factories import region, service_area, topic
+from tests.forms import date_input
 from tests.notifications.outbox import send_pending, written
 
 Kind = EngagementRequest.Kind
@@ -155,8 +156,8 @@ def _request_data(**overrides: object) -> dict[str, object]:
         "kind": Kind.WORKSHOP,
         "title": "Workshop for our board",
         "organisation": "Northshire County Council",
-        "preferred_from": start.isoformat(),
-        "preferred_to": (start + timedelta(days=20)).isoformat(),
+        **date_input("preferred_from", start),
+        **date_input("preferred_to", start + timedelta(days=20)),
         "region": region().pk,
         "service_area": service_area().pk,
         "topics": [topic().pk],
@@ -182,9 +183,11 @@ def test_anyone_signed_in_can_ask_for_an_ambassador(outsider: User, client_for: 
 @pytest.mark.parametrize(
     ("overrides", "message"),
     [
-        ({"preferred_from": "2001-01-01"}, "The earliest date must be today or in the future"),
-        ({"preferred_from": "not a date"}, "Enter a real earliest date"),
-        ({"preferred_to": (timezone.localdate() + timedelta(days=1)).isoformat()}, "The latest date must be"),
+        (date_input("preferred_from", (1, 1, 2001)), "The earliest date must be today or in the future"),
+        (date_input("preferred_from", ("not", "a", "date")), "The earliest date must be a real date"),
+        (date_input("preferred_from", ("12", "", "2027")), "The earliest date must include a month"),
+        (date_input("preferred_from", ("12", "3", "27")), "Year must include 4 numbers"),
+        (date_input("preferred_to", timezone.localdate() + timedelta(days=1)), "The latest date must be"),
         ({"audience_size": "-5"}, "Enter a number of people between 1 and 100000"),
         ({"kind": "party"}, "Select a valid choice"),
         ({"topics": []}, "Select at least one topic"),
@@ -236,15 +239,15 @@ def test_invite_accept_and_log(
 
     # Logging: a future date is refused, then it is logged.
     log_url = reverse("ambassadors:engagement_log", args=[talk_request.pk])
-    tomorrow = (timezone.localdate() + timedelta(days=1)).isoformat()
-    response = dana.post(log_url, {"held_on": tomorrow, "attendees": "25", "outcome": "Good"})
+    tomorrow = timezone.localdate() + timedelta(days=1)
+    response = dana.post(log_url, {**date_input("held_on", tomorrow), "attendees": "25", "outcome": "Good"})
     assert response.status_code == 200
     assert "The date held must be today or in the past" in response.content.decode()
     assert not Engagement.objects.exists()
     response = dana.post(
         log_url,
         {
-            "held_on": timezone.localdate().isoformat(),
+            **date_input("held_on", timezone.localdate()),
             "attendees": "25",
             "outcome": "Lots of questions on pensions.",
             "follow_ups": "Send the TUPE guide.",
@@ -257,7 +260,7 @@ def test_invite_accept_and_log(
     talk_request.refresh_from_db()
     assert talk_request.status == EngagementRequest.Status.HELD
     # Logged once only.
-    assert dana.post(log_url, {"held_on": timezone.localdate().isoformat(), "attendees": "1", "outcome": "x"})
+    assert dana.post(log_url, {**date_input("held_on", timezone.localdate()), "attendees": "1", "outcome": "x"})
     assert Engagement.objects.count() == 1
 
     # Staff add the project it surfaced to the emerging mutuals pipeline.

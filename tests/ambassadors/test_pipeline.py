@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from datetime import date
 
 import pytest
 from django.core import mail
@@ -17,6 +18,7 @@ from tests.ambassadors.factories import AmbassadorFactory, ApplicationFactory, C
 from tests.clients import ClientFor
 from tests.conftest import skip_or_fail
 from tests.factories import UserFactory
+from tests.forms import date_input
 from tests.notifications.outbox import send_pending, written
 
 Status = Application.Status
@@ -306,14 +308,24 @@ def test_staff_create_a_cohort_and_bad_dates_are_refused(staff: User, client_for
     client = client_for(staff)
     response = client.post(
         reverse("ambassadors:cohort_create"),
-        {"name": "2027 cohort", "starts_on": "2027-04-01", "ends_on": "2027-01-01", "capacity": "20"},
+        {
+            "name": "2027 cohort",
+            **date_input("starts_on", date(2027, 4, 1)),
+            **date_input("ends_on", date(2027, 1, 1)),
+            "capacity": "20",
+        },
     )
     assert response.status_code == 200
     assert "The end date must be the same as or after the start date" in response.content.decode()
     assert not Cohort.objects.filter(name="2027 cohort").exists()
     response = client.post(
         reverse("ambassadors:cohort_create"),
-        {"name": "2027 cohort", "starts_on": "2027-04-01", "ends_on": "2028-03-31", "capacity": "20"},
+        {
+            "name": "2027 cohort",
+            **date_input("starts_on", date(2027, 4, 1)),
+            **date_input("ends_on", date(2028, 3, 31)),
+            "capacity": "20",
+        },
     )
     assert response.status_code == 302
     cohort = Cohort.objects.get(name="2027 cohort")

@@ -17,6 +17,7 @@ from information import services
 from information.models import Enquiry, EnquiryInvitation
 from matching.models import MentoringRequest
 from tests.factories import UserFactory, region, service_area, stage, topic
+from tests.forms import date_input
 from tests.information.factories import EnquiryFactory, EnquiryInvitationFactory
 from tests.notifications.outbox import send_pending
 
@@ -139,8 +140,8 @@ def test_an_engagement_request_from_an_enquiry(enquiry: Enquiry, jordan: User) -
             "kind": "talk",
             "title": "Talk to our staff",
             "organisation": "Fenland Youth Team",
-            "preferred_from": start.isoformat(),
-            "preferred_to": (start + timedelta(days=10)).isoformat(),
+            **date_input("preferred_from", start),
+            **date_input("preferred_to", start + timedelta(days=10)),
             "region": region("east-of-england").pk,
             "service_area": service_area("youth-services").pk,
             "topics": [topic("pensions").pk],

@@ -93,7 +93,8 @@ def test_bad_check_ins_are_refused(relationship: Relationship, member: User) -> 
     tomorrow = timezone.localdate() + timedelta(days=1)
     cases = [
         ({"met_on_day": "31", "met_on_month": "2"}, b"must be a real date"),
-        ({"met_on_day": ""}, b"including a day, month and year"),
+        ({"met_on_day": ""}, b"The date of the meeting must include a day"),
+        ({"met_on_year": "27"}, b"Year must include 4 numbers"),
         ({"met_on_day": "x"}, b"govuk-error-summary"),
         (
             {"met_on_day": str(tomorrow.day), "met_on_month": str(tomorrow.month), "met_on_year": str(tomorrow.year)},
