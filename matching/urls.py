@@ -30,6 +30,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("staff/runs/", views.run_list, name="run_list"),
     path("staff/runs/start/", views.run_start, name="run_start"),
     path("staff/runs/<int:pk>/", views.run_detail, name="run_detail"),
+    path("staff/runs/<int:pk>/status/", views.run_status, name="run_status"),
     path("staff/weights/", views.weights, name="weights"),
     path("staff/batches/", views.batch_list, name="batch_list"),
     path("staff/batches/new/", views.batch_create, name="batch_create"),

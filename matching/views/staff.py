@@ -5,14 +5,16 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.decorators import programme_team_required
 from accounts.http import GET_AND_POST, AuthenticatedRequest
 from accounts.http import posted as _posted
 from accounts.pagination import paginate
+from accounts.session_limits import does_not_extend_session
 from matching import selectors, services
 from matching.candidates import eligible_mentors, weights_preview
 from matching.forms import (
@@ -25,8 +27,8 @@ from matching.models import MatchRun, MentoringRequest
 
 # How many eligible mentors the staff page lists to pick from.
 STAFF_CANDIDATE_LIMIT = 30
-# Seconds between automatic reloads of a run's page while it is queued or running.
-RUN_REFRESH_SECONDS = 3
+# Seconds between the run page's checks on an unfinished run (static/js/run-progress.js).
+RUN_POLL_SECONDS = 3
 
 
 @require_GET
@@ -134,10 +136,32 @@ def run_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         "run": run,
         "phases": phases,
         "weights_used": weights_used,
-        "refresh_seconds": None if run.is_finished else RUN_REFRESH_SECONDS,
+        "progress": run_progress(run),
+        "poll_seconds": RUN_POLL_SECONDS,
         "proposal": selectors.batch_proposal_of_run(run),
     }
     return render(request, "matching/matchrun_detail.html", context)
+
+
+def run_progress(run: MatchRun) -> str:
+    """Where a run has got to, in words a screen reader announces when they change."""
+    if run.status == MatchRun.Status.QUEUED:
+        return "Queued: waiting for a worker to start it."
+    if run.status == MatchRun.Status.RUNNING:
+        return f"Running: {run.phase}." if run.phase else "Running."
+    if run.status == MatchRun.Status.SUCCEEDED:
+        return "Finished. Reload the page to see the results."
+    return "Failed. Reload the page to see the error."
+
+
+@require_GET
+@does_not_extend_session
+@never_cache
+@programme_team_required
+def run_status(request: AuthenticatedRequest, pk: int) -> JsonResponse:
+    """The run page's progress check: a GET that neither changes anything nor keeps the session alive."""
+    run = get_object_or_404(selectors.match_runs(), pk=pk)
+    return JsonResponse({"status": run.status, "finished": run.is_finished, "progress": run_progress(run)})
 
 
 @require_http_methods(GET_AND_POST)

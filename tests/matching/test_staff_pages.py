@@ -4,6 +4,7 @@ watching a full run (nobody else can start one), and the matching models in the 
 from __future__ import annotations
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 
 from accounts.models import User
@@ -65,14 +66,49 @@ def test_staff_start_a_full_run_and_watch_it(
     run = MatchRun.objects.get(kind=MatchRun.Kind.FULL)
     assert response["Location"] == reverse("matching:run_detail", kwargs={"pk": run.pk})
     assert (run.started_by, run.source) == (staff, MatchRun.Source.USER)
-    page = client.get(response["Location"]).content.decode()
-    # In tests the queued run has not been executed (tasks wait for a commit): the page refreshes itself.
-    assert 'http-equiv="refresh"' in page
-    assert "Queued" in page
-    services.rematch_full(run=run)
+    status_url = reverse("matching:run_status", kwargs={"pk": run.pk})
+    # In tests the queued run has not been executed (tasks wait for a commit). The page never reloads itself
+    # (WCAG 2.2.1): it has a status region the script updates from the status URL, and a link without the script.
     page = client.get(response["Location"]).content.decode()
     assert 'http-equiv="refresh"' not in page
+    assert f'data-status-url="{status_url}"' in page
+    assert 'role="status" aria-live="polite" data-run-progress-text>Queued: waiting for a worker to start it.' in page
+    assert "Refresh this page to see the latest figures" in page
+    assert "js/run-progress.js" in page
+    assert client.get(status_url).json() == {
+        "status": "queued",
+        "finished": False,
+        "progress": "Queued: waiting for a worker to start it.",
+    }
+
+    services.rematch_full(run=run)
+    status = client.get(status_url)
+    assert status.json()["finished"] is True
+    assert status.json()["progress"] == "Finished. Reload the page to see the results."
+    assert "no-cache" in status["Cache-Control"]
+    page = client.get(response["Location"]).content.decode()
+    assert "data-run-progress" not in page and "js/run-progress.js" not in page
     assert "Succeeded" in page and "Persist" in page
+
+
+def test_checking_a_run_does_not_keep_the_session_alive(
+    open_request: MentoringRequest, staff: User, client_for: ClientFor
+) -> None:
+    client = client_for(staff)
+    run = services.match_run_queue(user=staff)
+    response = client.get(reverse("matching:run_status", kwargs={"pk": run.pk}))
+    assert response.status_code == 200
+    assert settings.SESSION_COOKIE_NAME not in response.cookies
+
+
+def test_nobody_else_can_check_a_run(
+    open_request: MentoringRequest, staff: User, member: User, mentor: User, client_for: ClientFor
+) -> None:
+    run = services.match_run_queue(user=staff)
+    url = reverse("matching:run_status", kwargs={"pk": run.pk})
+    for person in (member, mentor):
+        assert client_for(person).get(url).status_code == 404
+    assert client_for(staff).get(reverse("matching:run_status", kwargs={"pk": run.pk + 1000})).status_code == 404
 
 
 def test_non_staff_cannot_start_a_run(member: User, client_for: ClientFor) -> None:

@@ -130,6 +130,7 @@ ROUTES = [
     Route("matching:run_list", get=STAFF_ONLY),
     Route("matching:run_start", get=None, post=STAFF_REDIRECT),
     Route("matching:run_detail", get=STAFF_ONLY, kwargs=_run),
+    Route("matching:run_status", get=STAFF_ONLY, kwargs=_run),
     Route("matching:weights", get=STAFF_ONLY, post=STAFF_ONLY),
     Route("matching:batch_list", get=STAFF_ONLY),
     Route("matching:batch_create", get=None, post=STAFF_REDIRECT),
