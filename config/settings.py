@@ -381,6 +381,10 @@ USE_TZ = True
 
 INVITATION_VALID_DAYS = env_int("INVITATION_VALID_DAYS", 14)
 INTRODUCTION_RESPONSE_DAYS = env_int("INTRODUCTION_RESPONSE_DAYS", 7)
+# What the programme team aims for, in working days (accounts/working_days.py), and tells people to expect: vetting a
+# new mentor, and finding a mentor by hand when none of a mutual's choices could help.
+VETTING_WORKING_DAYS = env_int("VETTING_WORKING_DAYS", 5)
+ATTENTION_WORKING_DAYS = env_int("ATTENTION_WORKING_DAYS", 5)
 # A running match run renews its lease this often; one silent for MATCH_RUN_LEASE_SECONDS lost its worker
 # (matching/leases.py) and is run again, or marked failed, by the recovery task.
 MATCH_RUN_HEARTBEAT_SECONDS = env_int("MATCH_RUN_HEARTBEAT_SECONDS", 10)

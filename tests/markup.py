@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+from html import unescape
 from html.parser import HTMLParser
+from typing import Any
 
 
 @dataclass
@@ -111,3 +114,11 @@ def assert_well_formed_page(html: bytes | str, *, title_starts: str | None = Non
     assert page.style_attributes == 0, "style attributes are forbidden by the content security policy"
     assert page.forms_without_csrf == 0, "a POST form has no CSRF token"
     return page
+
+
+def text_of(response_or_html: Any) -> str:
+    """A page's words as a reader meets them: tags removed, entities decoded, runs of white space made one space."""
+    html = getattr(response_or_html, "content", response_or_html)
+    html = html.decode() if isinstance(html, bytes) else html
+    body = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S | re.I)
+    return " ".join(unescape(re.sub(r"<[^>]+>", " ", body)).split()).replace(" .", ".").replace(" ,", ",")

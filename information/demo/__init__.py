@@ -19,12 +19,12 @@ from django.utils import timezone
 
 from accounts import demo as accounts_demo
 from accounts.models import Region, ServiceArea, Stage, SupportTopic, User
+from accounts.working_days import add_working_days
 from information import search
 from information.demo import resources as demo_resources
 from information.demo import stories as demo_stories
 from information.models import CaseStudy, Enquiry, EnquiryInvitation, EnquiryReply, GuideTask, Resource
 from information.services.enquiries import new_reference
-from information.working_days import add_working_days
 
 ENQUIRY_COUNT = 20
 # (status, how many, overdue among them)

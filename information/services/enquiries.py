@@ -20,10 +20,10 @@ from django.utils import timezone
 from django.utils.dateformat import format as date_format
 
 from accounts.models import User
+from accounts.working_days import add_working_days
 from information import readiness, throttle
 from information.models import Enquiry, EnquiryReply
 from information.services.common import InformationError
-from information.working_days import add_working_days
 from notifications.services import notify, notify_address
 
 logger = logging.getLogger(__name__)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
@@ -21,6 +22,9 @@ from matching.forms import (
     WithdrawForm,
 )
 from matching.models import Introduction, MentoringRequest
+
+# The request a person has just sent, so that its page opens once with the confirmation panel.
+JUST_SENT_KEY = "matching:just_sent"
 
 
 @require_GET
@@ -53,7 +57,8 @@ def request_create(request: AuthenticatedRequest) -> HttpResponse:
         except services.MatchingError as error:
             form.add_error(None, str(error))
         else:
-            messages.success(request, "Your request has been sent. We are finding mentors for you.")
+            # The request page opens with a confirmation panel, once: a reload or a later visit shows the request.
+            request.session[JUST_SENT_KEY] = created.pk
             return redirect("matching:request_detail", pk=created.pk)
     return render(request, "matching/mentoringrequest_form.html", {"form": form, "mentoring_request": None})
 
@@ -66,10 +71,19 @@ def request_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         selectors.requests_for(request.user).prefetch_related("relationships"),
         pk=pk,
     )
+    just_sent = request.session.get(JUST_SENT_KEY) == mentoring_request.pk
+    if just_sent:
+        del request.session[JUST_SENT_KEY]
+    introductions = list(selectors.request_introductions(mentoring_request))
     context = {
         "mentoring_request": mentoring_request,
+        "just_sent": just_sent,
         "suggestions": list(selectors.request_suggestions(mentoring_request)),
-        "introductions": list(selectors.request_introductions(mentoring_request)),
+        "introductions": introductions,
+        "waiting_on": next((i for i in introductions if i.status == Introduction.Status.PENDING), None),
+        "next_in_line": next((i for i in introductions if i.status == Introduction.Status.QUEUED), None),
+        "response_days": settings.INTRODUCTION_RESPONSE_DAYS,
+        "attention_working_days": settings.ATTENTION_WORKING_DAYS,
     }
     return render(request, "matching/mentoringrequest_detail.html", context)
 

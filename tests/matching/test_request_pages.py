@@ -5,11 +5,15 @@ from __future__ import annotations
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import MentorProfile, Mutual, User
+from matching import services
 from matching.models import Introduction, MentoringRequest
 from tests.clients import ClientFor
-from tests.factories import MembershipFactory, service_area, topic
+from tests.factories import MembershipFactory, MentorProfileFactory, service_area, topic
+from tests.markup import text_of
+from tests.matching.factories import rank
 
 pytestmark = pytest.mark.django_db
 
@@ -48,6 +52,40 @@ def test_a_member_raises_a_request_with_the_service_area_defaulting_from_the_mut
     detail = client.get(response["Location"])
     assert "Bob Mentor" in detail.content.decode()  # the suggestions were computed after commit
     assert "Good match" in detail.content.decode() or "Strong match" in detail.content.decode()
+    # Opened straight after sending: a confirmation panel, then what happens next, with the next step first.
+    page = text_of(detail)
+    assert "Request sent" in page
+    steps = page[page.index("What happens next") :]
+    assert steps.index("Choose up to three of the suggested mentors") < steps.index("Choose your mentors")
+    assert "They have 7 days to accept or decline" in steps
+    assert "aims to be in touch within 5 working days" in steps
+    # Once only: coming back shows the request under its own heading.
+    again = text_of(client.get(response["Location"]))
+    assert "Request sent" not in again and "What happens next" in again
+
+
+def test_the_request_page_says_who_is_deciding_until_when_and_what_happened_to_earlier_choices(
+    open_request: MentoringRequest, member: User, client_for: ClientFor
+) -> None:
+    first, second, third = (
+        MentorProfileFactory(user__full_name=name) for name in ("Fay First", "Sid Second", "Tim Third")
+    )
+    rank(open_request)
+    services.preferences_choose(request=open_request, user=member, mentor_ids=[first.pk, second.pk, third.pk])
+    services.introduction_decline(
+        introduction=open_request.introductions.get(mentor=first), user=first.user, reason="Too busy"
+    )
+    pending = open_request.introductions.get(mentor=second)
+
+    page = text_of(client_for(member).get(reverse("matching:request_detail", kwargs={"pk": open_request.pk})))
+
+    due = pending.expires_at.astimezone(timezone.get_current_timezone())
+    assert f"We have introduced you to Sid Second. They have until {due:%A} {due.day} {due:%B %Y} to accept" in page
+    assert "we introduce you to your next choice, Tim Third, straight away" in page
+    today = timezone.localdate()
+    assert f"Declined on {today.day} {today:%B %Y}." in page
+    assert f"Introduced on {today.day} {today:%B %Y}. They have until {due.day} {due:%B %Y} to reply." in page
+    assert "Introduced only if your earlier choices cannot help." in page
 
 
 def test_a_member_of_two_mutuals_chooses_which_one(member: User, mutual: Mutual, client_for: ClientFor) -> None:

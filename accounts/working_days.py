@@ -1,4 +1,5 @@
-"""Working days, for the support team's response target: Monday to Friday, except the BANK_HOLIDAYS setting."""
+"""Working days, for the programme's response targets (enquiries, vetting a mentor, finding a mentor by hand):
+Monday to Friday, except the BANK_HOLIDAYS setting."""
 
 from __future__ import annotations
 

@@ -8,7 +8,7 @@ from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from information.working_days import add_working_days, working_days_between
+from accounts.working_days import add_working_days, working_days_between
 
 LONDON = ZoneInfo("Europe/London")
 
