@@ -10,18 +10,33 @@ from allauth.mfa.adapter import DefaultMFAAdapter
 from django.core.mail import EmailMessage, EmailMultiAlternatives
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from accounts import two_factor
+from accounts.roles import roles_of
 from notifications import links, rendering
+
+# Where a person was going when they signed up ("Apply to be an ambassador", then "Create an account"). Email
+# verification sits between sign-up and the first sign-in, which has no `next` of its own: the session keeps it.
+SIGNUP_NEXT_KEY = "accounts:signup_next"
 
 
 class AccountAdapter(DefaultAccountAdapter):
+    def save_user(self, request: HttpRequest, user: Any, form: Any, commit: bool = True) -> Any:
+        user = super().save_user(request, user, form, commit)
+        next_url = request.POST.get("next") or request.GET.get("next")
+        if next_url and url_has_allowed_host_and_scheme(
+            next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
+            request.session[SIGNUP_NEXT_KEY] = next_url
+        return user
+
     def get_login_redirect_url(self, request: HttpRequest) -> str:
+        next_url = request.session.pop(SIGNUP_NEXT_KEY, None)
+        if next_url:
+            return str(next_url)
         user = request.user
-        has_role = user.is_authenticated and (
-            getattr(user, "is_programme_team", False) or user.memberships.exists() or hasattr(user, "mentor_profile")
-        )
-        if user.is_authenticated and not has_role:
+        if user.is_authenticated and not roles_of(user).involved:
             return reverse("accounts:onboarding")
         return super().get_login_redirect_url(request)
 

@@ -5,6 +5,7 @@ class AccountsConfig(AppConfig):
     name = "accounts"
 
     def ready(self) -> None:
-        from accounts import personal_data_sources, receivers  # noqa: F401 - receivers connect on import
+        from accounts import personal_data_sources, receivers, roles  # noqa: F401 - receivers connect on import
 
         personal_data_sources.register_sources()
+        roles.register_account_roles()

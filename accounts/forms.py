@@ -80,6 +80,7 @@ class OnboardingForm(forms.Form):
 
     MUTUAL = "mutual"
     MENTOR = "mentor"
+    AMBASSADOR = "ambassador"
 
     path = forms.ChoiceField(
         label="What would you like to do?",
@@ -92,6 +93,7 @@ class OnboardingForm(forms.Form):
         choices = [(self.MUTUAL, "I represent a mutual: create its profile")]
         if not has_mentor_profile:
             choices.append((self.MENTOR, "I want to volunteer as a mentor"))
+        choices.append((self.AMBASSADOR, "I want to become an ambassador: promote mutuals, give talks and visit"))
         _choice(self, "path").choices = choices
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import enum
 import secrets
-from datetime import date
+from datetime import date, datetime
 from typing import ClassVar
 
 from django.conf import settings
@@ -18,6 +18,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accounts.text import clean_line
+from accounts.working_days import add_working_days
 
 
 class UserManager(BaseUserManager["User"]):
@@ -278,6 +279,14 @@ class MentorProfile(models.Model):
 
     def __str__(self) -> str:
         return str(self.user)
+
+    def vetting_due(self) -> datetime | None:
+        """When the programme team aims to have decided (VETTING_WORKING_DAYS after the profile came in), while it
+        is waiting and that moment is still ahead; None otherwise, and pages then speak of the aim in general."""
+        if self.status != self.Status.PENDING:
+            return None
+        due = add_working_days(self.created_at, settings.VETTING_WORKING_DAYS)
+        return due if due > timezone.now() else None
 
     def is_paused(self, today: date | None = None) -> bool:
         today = today or timezone.localdate()

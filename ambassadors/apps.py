@@ -5,6 +5,7 @@ class AmbassadorsConfig(AppConfig):
     name = "ambassadors"
 
     def ready(self) -> None:
-        from ambassadors import personal_data, signals  # noqa: F401 - signals connect their receivers on import
+        from ambassadors import dashboard, personal_data, signals  # noqa: F401 - signals connect on import
 
         personal_data.register_sources()
+        dashboard.register()

@@ -8,6 +8,7 @@ Programme staff read relationships through `staff_relationships()`, which never 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Count, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
@@ -167,40 +168,40 @@ def has_given_feedback(user: User, relationship: Relationship) -> bool:
     return relationship.feedback.filter(author=user).exists()
 
 
+def header_count_annotations(user: User) -> dict[str, Any]:
+    """Unread messages and unread notices as expressions on a User queryset: the header reads them with the
+    person's roles in its one query (pages/navigation.py)."""
+    return {
+        "unread_messages": Coalesce(
+            Subquery(
+                unread_messages_for(user)
+                .order_by()
+                .annotate(group=Value(1))
+                .values("group")
+                .annotate(count=Count("id"))
+                .values("count"),
+                output_field=IntegerField(),
+            ),
+            Value(0),
+        ),
+        "unread_notices": Coalesce(
+            Subquery(
+                Notice.objects.filter(user=user, read_at=None)
+                .order_by()
+                .values("user")
+                .annotate(count=Count("id"))
+                .values("count"),
+                output_field=IntegerField(),
+            ),
+            Value(0),
+        ),
+    }
+
+
 def header_counts(user: User) -> dict[str, int]:
     """Unread messages and unread notices for the header, in one query."""
-    row = (
-        User.objects.filter(pk=user.pk)
-        .annotate(
-            unread_messages=Coalesce(
-                Subquery(
-                    unread_messages_for(user)
-                    .order_by()
-                    .annotate(group=Value(1))
-                    .values("group")
-                    .annotate(count=Count("id"))
-                    .values("count"),
-                    output_field=IntegerField(),
-                ),
-                Value(0),
-            ),
-            unread_notices=Coalesce(
-                Subquery(
-                    Notice.objects.filter(user=user, read_at=None)
-                    .order_by()
-                    .values("user")
-                    .annotate(count=Count("id"))
-                    .values("count"),
-                    output_field=IntegerField(),
-                ),
-                Value(0),
-            ),
-        )
-        .values("unread_messages", "unread_notices")
-        .first()
-    )
-    if row is None:
-        return {"unread_messages": 0, "unread_notices": 0}
+    found = User.objects.filter(pk=user.pk).values(**header_count_annotations(user)).first()
+    row: dict[str, Any] = dict(found) if found else {"unread_messages": 0, "unread_notices": 0}
     return {"unread_messages": row["unread_messages"], "unread_notices": row["unread_notices"]}
 
 

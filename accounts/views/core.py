@@ -11,6 +11,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from allauth.mfa.totp.views import DeactivateTOTPView
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import QuerySet
@@ -41,6 +42,7 @@ from accounts.http import GET_AND_POST, AuthenticatedRequest
 from accounts.http import posted as _posted
 from accounts.models import ServiceArea, SupportTopic, TaxonomyTerm
 from accounts.pagination import paginate
+from accounts.roles import roles_of
 from accounts.session_limits import does_not_extend_session, time_left
 
 
@@ -63,6 +65,7 @@ def dashboard(request: AuthenticatedRequest) -> HttpResponse:
         "mentor_profile": selectors.mentor_profile_of(user),
         "pending_vetting_count": selectors.vetting_queue().count() if user.is_programme_team else None,
         "sections": dashboard_sections.sections_for(user),
+        "roles": roles_of(user),
     }
     return render(request, "accounts/dashboard.html", context)
 
@@ -75,6 +78,8 @@ def onboarding(request: AuthenticatedRequest) -> HttpResponse:
     if form.is_valid():
         if form.cleaned_data["path"] == OnboardingForm.MENTOR:
             return redirect("accounts:mentor_profile_create")
+        if form.cleaned_data["path"] == OnboardingForm.AMBASSADOR:
+            return redirect("ambassadors:apply_start")
         return redirect("accounts:mutual_create")
     context = {"form": form, "mentor_profile": mentor_profile, "mutuals": list(selectors.mutuals_for(request.user))}
     return render(request, "accounts/onboarding.html", context)
@@ -216,7 +221,11 @@ def mentor_profile(request: AuthenticatedRequest) -> HttpResponse:
     profile = selectors.mentor_profile_in_full_of(request.user)
     if profile is None:
         return redirect("accounts:mentor_profile_create")
-    context = {"profile": profile, "has_mutual": selectors.is_mutual_member(request.user)}
+    context = {
+        "profile": profile,
+        "has_mutual": selectors.is_mutual_member(request.user),
+        "vetting_working_days": settings.VETTING_WORKING_DAYS,
+    }
     return render(request, "accounts/mentor_profile_detail.html", context)
 
 

@@ -147,6 +147,40 @@ class TestMandatoryEmailVerification:
         assert signed_in["Location"] == reverse("accounts:onboarding")
         assert client.session["_auth_user_id"] == str(user.pk)
 
+    @pytest.mark.parametrize(
+        ("next_url", "lands_on"),
+        [
+            ("/ambassadors/apply/", "/ambassadors/apply/"),
+            ("https://evil.example/phish", "/onboarding/"),
+            ("//evil.example/", "/onboarding/"),
+        ],
+    )
+    def test_where_you_were_going_survives_confirming_your_email(self, next_url: str, lands_on: str) -> None:
+        # "Apply to be an ambassador" -> sign in -> "Create an account": the email confirmation sits between
+        # sign-up and the first sign-in, which has no `next` of its own.
+        client = Client()
+        response = client.post(
+            reverse("account_signup"),
+            {
+                "full_name": "Erin Example",
+                "email": "erin@example.org",
+                "password1": PASSWORD,
+                "password2": PASSWORD,
+                "next": next_url,
+            },
+        )
+        assert response.status_code == 302
+        [link] = [url for url in links_in_last_email("erin@example.org") if "/confirm-email/" in url]
+        client.post(path_of(link))
+
+        signed_in = client.post(reverse("account_login"), {"login": "erin@example.org", "password": PASSWORD})
+
+        assert signed_in["Location"] == lands_on.replace("/onboarding/", reverse("accounts:onboarding"))
+        # Once only: the next sign-in goes where sign-in normally goes.
+        client.post(reverse("account_logout"))
+        again = client.post(reverse("account_login"), {"login": "erin@example.org", "password": PASSWORD})
+        assert again["Location"] == reverse("accounts:onboarding")
+
 
 class TestBehindAProxy:
     """Issue 18, finding 7: behind the reverse proxy every request came from the proxy's address, so one client's

@@ -5,12 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from django.test import Client
+from django.test import Client, RequestFactory
 from django.urls import reverse
 
 from accounts import dashboard
+from accounts.adapters import AccountAdapter
 from accounts.models import MentorProfile, Mutual, User
 from tests.accounts.helpers import assert_form_error, mutual_form_data
+from tests.ambassadors.factories import AmbassadorFactory, ApplicationFactory
 from tests.clients import ClientFor, signed_in_client
 from tests.factories import MembershipFactory, MentorProfileFactory, MutualFactory, UserFactory
 
@@ -184,7 +186,7 @@ class TestOnboarding:
         assert "I want to volunteer as a mentor" in page
         assert mutual.name in page
 
-    @pytest.mark.parametrize("data", [{}, {"path": ""}, {"path": "ambassador"}])
+    @pytest.mark.parametrize("data", [{}, {"path": ""}, {"path": "spectator"}])
     def test_no_choice_is_an_error(self, outsider: User, data: dict[str, str], client_for: ClientFor) -> None:
         response = client_for(outsider).post(reverse("accounts:onboarding"), data)
 
@@ -205,3 +207,43 @@ class TestOnboarding:
 
         assert response.status_code == 302
         assert response["Location"] == reverse("accounts:onboarding")
+
+
+class TestAmbassadorsPath:
+    """Issue 17, finding 2: the ambassador path is a way in like the others."""
+
+    def test_onboarding_offers_becoming_an_ambassador(self, outsider: User, client_for: ClientFor) -> None:
+        response = client_for(outsider).post(reverse("accounts:onboarding"), {"path": "ambassador"})
+        assert response["Location"] == reverse("ambassadors:apply_start")
+
+    def test_an_applicant_follows_their_application_from_the_dashboard(self) -> None:
+        application = ApplicationFactory()
+
+        page = dashboard_page(application.applicant)
+
+        assert "You have not told us how you want to take part yet" not in page
+        assert "Your ambassador application" in page
+        assert reverse("ambassadors:application_detail", kwargs={"pk": application.pk}) in page
+
+    def test_an_ambassador_reaches_their_profile_and_invitations_and_is_not_asked_to_apply(
+        self, client_for: ClientFor
+    ) -> None:
+        ambassador = AmbassadorFactory()
+
+        page = dashboard_page(ambassador.user)
+
+        assert "You have not told us how you want to take part yet" not in page
+        assert "Your ambassador work" in page
+        assert reverse("ambassadors:profile_edit") in page and reverse("ambassadors:invitation_list") in page
+        directory = client_for(ambassador.user).get(reverse("ambassadors:directory")).content.decode()
+        assert "Become an ambassador" not in directory
+        assert "Nominate someone to be an ambassador" in directory
+        apply_page = client_for(ambassador.user).get(reverse("ambassadors:apply_start")).content.decode()
+        assert "Nominate an ambassador" in apply_page and ">Apply<" not in apply_page
+
+    def test_a_person_who_only_applied_is_not_sent_to_onboarding_when_signing_in(self) -> None:
+        application = ApplicationFactory()
+        request = RequestFactory().get("/")
+        request.user = application.applicant
+        request.session = {}  # type: ignore[assignment]
+        assert AccountAdapter().get_login_redirect_url(request) == reverse("accounts:dashboard")

@@ -13,10 +13,12 @@ from django.utils import timezone
 from accounts import services
 from accounts.models import MentorProfile, Mutual, User
 from accounts.signals import mentor_profile_changed
+from accounts.working_days import add_working_days
 from tests.accounts.helpers import HOSTILE_TEXT, assert_escaped, assert_form_error, profile_form_data
 from tests.clients import ClientFor, signed_in_client
-from tests.factories import region, topic
+from tests.factories import MentorProfileFactory, region, topic
 from tests.forms import date_input
+from tests.markup import text_of
 
 pytestmark = pytest.mark.django_db
 
@@ -318,3 +320,40 @@ class TestSignal:
 
         assert callbacks == []
         assert announcements == []
+
+
+class TestNoDeadEnds:
+    """Issue 17, finding 3: a mentor waiting for vetting is told when to expect a decision; a mentor's page says
+    what the reader can do next."""
+
+    def test_a_mentor_waiting_for_vetting_is_told_by_when(self, client_for: ClientFor, settings: Any) -> None:
+        settings.VETTING_WORKING_DAYS = 5
+        profile = MentorProfileFactory(status=MentorProfile.Status.PENDING)
+        due = add_working_days(profile.created_at, 5)
+
+        page = text_of(client_for(profile.user).get(reverse("accounts:mentor_profile")))
+
+        assert f"They aim to decide by {due:%A} {due.day} {due:%B %Y}" in page
+        dashboard = text_of(client_for(profile.user).get(reverse("accounts:dashboard")))
+        assert f"will review your profile by {due:%A} {due.day} {due:%B %Y}" in dashboard
+
+    def test_a_late_decision_is_admitted_rather_than_a_date_in_the_past(self, client_for: ClientFor) -> None:
+        profile = MentorProfileFactory(status=MentorProfile.Status.PENDING)
+        MentorProfile.objects.filter(pk=profile.pk).update(created_at=timezone.now() - timedelta(days=30))
+
+        page = text_of(client_for(profile.user).get(reverse("accounts:mentor_profile")))
+
+        assert "They aim to decide within 5 working days, and are running late" in page
+
+    def test_a_mutual_member_reading_a_mentor_is_shown_how_to_ask(
+        self, member: User, mentor_profile: MentorProfile, client_for: ClientFor
+    ) -> None:
+        page = client_for(member).get(reverse("accounts:mentor_detail", kwargs={"profile_id": mentor_profile.pk}))
+        assert f'href="{reverse("matching:request_create")}">Ask for a mentor</a>' in page.content.decode()
+
+    def test_the_programme_team_reading_a_mentor_reaches_the_vetting_record(
+        self, staff: User, mentor_profile: MentorProfile, client_for: ClientFor
+    ) -> None:
+        page = client_for(staff).get(reverse("accounts:mentor_detail", kwargs={"profile_id": mentor_profile.pk}))
+        assert reverse("accounts:vetting_detail", kwargs={"profile_id": mentor_profile.pk}) in page.content.decode()
+        assert "Ask for a mentor" not in page.content.decode()

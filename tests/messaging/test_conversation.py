@@ -109,9 +109,13 @@ def test_the_header_and_inbox_show_unread_counts(
 ) -> None:
     services.message_send(relationship=relationship, author=mentor, body="Are you free on Friday?")
     client = client_for(member)
+    dashboard = client.get(reverse("accounts:dashboard")).content.decode()
+    assert 'Messages <span class="app-badge">1<span class="govuk-visually-hidden"> unread</span>' in dashboard
     inbox = client.get(reverse("messaging:inbox"))
     html = inbox.content.decode()
-    assert 'Messages <span class="app-badge">1<span class="govuk-visually-hidden"> unread</span>' in html
+    assert (
+        'aria-current="page"><strong class="govuk-service-navigation__active-fallback">Messages</strong> <span' in html
+    )
     assert "Are you free on Friday?" in html
     assert '1<span class="govuk-visually-hidden"> unread message</span>' in html
 

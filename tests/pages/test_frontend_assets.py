@@ -105,12 +105,11 @@ class TestLayout:
     def test_sign_out_is_a_post_button_styled_as_a_link(self, client: Client, outsider: User) -> None:
         client.force_login(outsider)
         html = client.get(reverse("pages:home")).content.decode()
-        navigation = html.split('id="navigation"', 1)[1].split("</ul>", 1)[0]
+        # In the account links, apart from the service's links.
+        navigation = html.split('<nav aria-label="Your account"', 1)[1].split("</nav>", 1)[0]
         assert f'<form method="post" action="{reverse("account_logout")}">' in navigation
         assert 'name="csrfmiddlewaretoken"' in navigation
-        assert '<button type="submit" class="govuk-service-navigation__link app-link-button">Sign out</button>' in (
-            navigation
-        )
+        assert '<button type="submit" class="app-link-button app-account-nav__link">Sign out</button>' in navigation
         assert read(html).forms_without_csrf == 0
 
     def test_whitenoise_serves_the_assets(self) -> None:
