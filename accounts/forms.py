@@ -16,6 +16,7 @@ from django.db.models.functions import Lower
 from django.http import HttpRequest
 
 from accounts.fields import GovukDateField, tomorrow
+from accounts.form_messages import GovukForm, GovukModelForm
 from accounts.models import MentorProfile, Mutual, Region, ServiceArea, Stage, SupportTopic, User
 from accounts.text import clean_line, clean_text
 from notifications.models import Category
@@ -75,7 +76,7 @@ class SignupForm(AllauthSignupForm):
 # --- Onboarding ---------------------------------------------------------------------------------------------
 
 
-class OnboardingForm(forms.Form):
+class OnboardingForm(GovukForm):
     """The first question after sign-up: which way in. A person may take both paths, one after the other."""
 
     MUTUAL = "mutual"
@@ -105,7 +106,7 @@ def _active_or_chosen(queryset: QuerySet[ModelT], chosen: Iterable[int]) -> Quer
     return queryset.filter(Q(is_active=True) | Q(pk__in=list(chosen)))
 
 
-class MutualForm(forms.ModelForm):  # type: ignore[type-arg]
+class MutualForm(GovukModelForm):
     website = forms.URLField(
         label="Website (optional)",
         required=False,
@@ -180,7 +181,7 @@ class MutualForm(forms.ModelForm):  # type: ignore[type-arg]
         return clean_text(self.cleaned_data["description"])
 
 
-class InvitationForm(forms.Form):
+class InvitationForm(GovukForm):
     email = forms.EmailField(
         label="Your colleague's email address",
         help_text="We will email them a link to join. The link works once, for the person it was sent to.",
@@ -192,7 +193,7 @@ class InvitationForm(forms.Form):
     )
 
 
-class EmailPreferencesForm(forms.Form):
+class EmailPreferencesForm(GovukForm):
     """Which optional emails to receive. Essential emails (account security, answers) always go."""
 
     wanted = forms.MultipleChoiceField(
@@ -204,7 +205,7 @@ class EmailPreferencesForm(forms.Form):
     )
 
 
-class YesNoForm(forms.Form):
+class YesNoForm(GovukForm):
     """A confirmation question answered Yes or No."""
 
     answer = forms.ChoiceField(
@@ -225,7 +226,7 @@ class YesNoForm(forms.Form):
 # --- Mentor profiles ----------------------------------------------------------------------------------------
 
 
-class MentorProfileForm(forms.ModelForm):  # type: ignore[type-arg]
+class MentorProfileForm(GovukModelForm):
     capacity = forms.TypedChoiceField(
         label="How many mutuals could you mentor at the same time?",
         choices=[(number, str(number)) for number in range(1, 6)],
@@ -331,7 +332,7 @@ class MentorProfileForm(forms.ModelForm):  # type: ignore[type-arg]
         return list(found.values())
 
 
-class MentorPauseForm(forms.Form):
+class MentorPauseForm(GovukForm):
     until = GovukDateField(
         label="Pause introductions until",
         noun="the date you pause until",
@@ -344,7 +345,7 @@ class MentorPauseForm(forms.Form):
     )
 
 
-class VettingDecisionForm(forms.Form):
+class VettingDecisionForm(GovukForm):
     APPROVE = "approve"
     REJECT = "reject"
 
@@ -372,7 +373,7 @@ class VettingDecisionForm(forms.Form):
 # --- Taxonomy -----------------------------------------------------------------------------------------------
 
 
-class ServiceAreaForm(forms.Form):
+class ServiceAreaForm(GovukForm):
     name = forms.CharField(
         label="Name of the service area",
         max_length=100,
@@ -381,7 +382,7 @@ class ServiceAreaForm(forms.Form):
     )
 
 
-class SupportTopicForm(forms.Form):
+class SupportTopicForm(GovukForm):
     name = forms.CharField(
         label="Name of the topic",
         max_length=100,
@@ -399,7 +400,7 @@ class SupportTopicForm(forms.Form):
 DELETE_CONFIRMATION = "delete my account"
 
 
-class AccountDeleteForm(forms.Form):
+class AccountDeleteForm(GovukForm):
     """Confirm with the account's password, or (for an account without one) by typing a phrase."""
 
     password = forms.CharField(

@@ -8,6 +8,7 @@ from django import forms
 from django.core.files.uploadedfile import UploadedFile
 
 from accounts.fields import GovukDateField, end_of_day, start_of_day, today
+from accounts.form_messages import GovukForm, GovukModelForm
 from accounts.models import Region, ServiceArea, SupportTopic
 from ambassadors.models import Ambassador, Application, Cohort, Engagement, EngagementRequest, Format
 from ambassadors.photos import MAX_PHOTO_BYTES, clean_photo
@@ -43,7 +44,7 @@ def _region(label: str = "Region") -> forms.ModelChoiceField:
     )
 
 
-class ApplicationForm(forms.Form):
+class ApplicationForm(GovukForm):
     organisation = forms.CharField(
         label="Your organisation and role",
         max_length=200,
@@ -86,7 +87,7 @@ class ApplicationForm(forms.Form):
     )
 
 
-class NominationForm(forms.Form):
+class NominationForm(GovukForm):
     nominee_name = forms.CharField(
         label="Their full name", max_length=150, error_messages={"required": "Enter their full name"}
     )
@@ -103,7 +104,7 @@ class NominationForm(forms.Form):
     )
 
 
-class MoveForm(forms.Form):
+class MoveForm(GovukForm):
     to_status = forms.ChoiceField(
         label="Move to",
         choices=[("", "Choose a status"), *Application.Status.choices],
@@ -140,7 +141,7 @@ class BulkMoveForm(MoveForm):
     )
 
 
-class ReviewerNoteForm(forms.Form):
+class ReviewerNoteForm(GovukForm):
     text = forms.CharField(
         label="Add a reviewer note",
         max_length=4000,
@@ -150,7 +151,7 @@ class ReviewerNoteForm(forms.Form):
     )
 
 
-class AmbassadorProfileForm(forms.Form):
+class AmbassadorProfileForm(GovukForm):
     headline = forms.CharField(
         label="Headline",
         max_length=150,
@@ -216,7 +217,7 @@ class AmbassadorProfileForm(forms.Form):
         return clean_photo(upload)
 
 
-class StandDownForm(forms.Form):
+class StandDownForm(GovukForm):
     reason = forms.CharField(
         label="Reason",
         max_length=2000,
@@ -226,7 +227,7 @@ class StandDownForm(forms.Form):
     )
 
 
-class EngagementRequestForm(forms.Form):
+class EngagementRequestForm(GovukForm):
     kind = forms.ChoiceField(
         label="What would you like?",
         choices=EngagementRequest.Kind.choices,
@@ -285,7 +286,7 @@ class EngagementRequestForm(forms.Form):
         return cleaned
 
 
-class InvitationResponseForm(forms.Form):
+class InvitationResponseForm(GovukForm):
     ACCEPT, DECLINE = "accept", "decline"
     decision = forms.ChoiceField(
         label="Can you take this on?",
@@ -307,7 +308,7 @@ class InvitationResponseForm(forms.Form):
         return cleaned
 
 
-class EngagementLogForm(forms.ModelForm):
+class EngagementLogForm(GovukModelForm):
     held_on = GovukDateField(
         label="Date held",
         noun="the date held",
@@ -334,7 +335,7 @@ class EngagementLogForm(forms.ModelForm):
         }
 
 
-class EmergingProjectForm(forms.Form):
+class EmergingProjectForm(GovukForm):
     name = forms.CharField(
         label="Name of the team or service",
         max_length=200,
@@ -350,7 +351,7 @@ class EmergingProjectForm(forms.Form):
     notes = forms.CharField(label="Notes", required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 4}))
 
 
-class CohortForm(forms.ModelForm):
+class CohortForm(GovukModelForm):
     """A cohort's dates are days; applications open at the start of their day and close at the end of theirs."""
 
     starts_on = GovukDateField(label="Start date", noun="the start date")

@@ -9,6 +9,7 @@ so the stage weight is zero.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -63,6 +64,22 @@ def request_arrays(request: EngagementRequest, index: loading.TaxonomyIndex) -> 
     )
 
 
+_ROOM = re.compile(r"^Has room for (?P<count>\d+) more mutuals?$")
+
+
+def engagement_wording(reasons: list[str]) -> list[str]:
+    """The engine counts an ambassador's capacity in its own unit, "room for N more mutuals"; for an ambassador it
+    is engagements this quarter (capacity is engagements_per_quarter, load those already agreed)."""
+    worded = []
+    for reason in reasons:
+        room = _ROOM.match(reason)
+        if room:
+            count = int(room["count"])
+            reason = f"Has time for {count} more engagement{'s' if count != 1 else ''} this quarter"
+        worded.append(reason)
+    return worded
+
+
 def suggest_ambassadors(request: EngagementRequest, *, k: int = 5) -> list[AmbassadorCandidate]:
     """The best k ambassadors for the request, best first, each with plain-language reasons.
 
@@ -94,6 +111,8 @@ def suggest_ambassadors(request: EngagementRequest, *, k: int = 5) -> list[Ambas
         if row < 0:
             continue
         score = float(top.scores[0, column])
-        reasons = engine.explain(0, row, top.components[0, column], requests, candidates, index.taxonomy)
+        reasons = engagement_wording(
+            engine.explain(0, row, top.components[0, column], requests, candidates, index.taxonomy)
+        )
         suggestions.append(AmbassadorCandidate(ambassadors[row], score, engine.strength_band(score), reasons))
     return suggestions

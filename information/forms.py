@@ -9,6 +9,7 @@ from django import forms
 from django.http import QueryDict
 from django.utils import timezone
 
+from accounts.form_messages import GovukForm, GovukModelForm
 from accounts.models import Region, ServiceArea, Stage, SupportTopic, User
 from information import readiness
 from information.models import CaseStudy, Enquiry, EnquiryInvitation, GuideTask, Resource
@@ -66,7 +67,7 @@ def _date(label: str, hint: str = "For example, 2026-03-27") -> forms.DateField:
 # --- Enquiries and feedback (public) ----------------------------------------------------------------------
 
 
-class HoneypotMixin(forms.Form):
+class HoneypotMixin(GovukForm):
     """A field people never see (hidden by CSS, outside the tab order) and form-filling robots fill in."""
 
     website = forms.CharField(
@@ -183,7 +184,7 @@ class FeedbackForm(HoneypotMixin):
 # --- Triage (programme team) ------------------------------------------------------------------------------
 
 
-class AssignForm(forms.Form):
+class AssignForm(GovukForm):
     assignee = StaffChoiceField(
         queryset=User.objects.none(),
         label="Assign to",
@@ -197,7 +198,7 @@ class AssignForm(forms.Form):
         _model_choice(self, "assignee").queryset = staff
 
 
-class ReplyForm(forms.Form):
+class ReplyForm(GovukForm):
     body = forms.CharField(
         label="Your reply",
         max_length=5000,
@@ -207,7 +208,7 @@ class ReplyForm(forms.Form):
     )
 
 
-class CloseForm(forms.Form):
+class CloseForm(GovukForm):
     note = forms.CharField(
         label="Note for the team (optional)",
         max_length=2000,
@@ -217,7 +218,7 @@ class CloseForm(forms.Form):
     )
 
 
-class InviteForm(forms.Form):
+class InviteForm(GovukForm):
     kind = forms.ChoiceField(
         label="Invite them to",
         choices=EnquiryInvitation.Kind.choices,
@@ -246,7 +247,7 @@ def _link(label: str, hint: str = "") -> forms.URLField:
     )
 
 
-class ResourceForm(forms.ModelForm):  # type: ignore[type-arg]
+class ResourceForm(GovukModelForm):
     reviewed_on = _date("Last reviewed on", "The day you checked the page is right. For example, 2026-03-27")
     document_url = _link("Link to a document (optional)", "For example, https://www.gov.uk/guidance/...")
     owner = StaffChoiceField(
@@ -324,7 +325,7 @@ class ResourceForm(forms.ModelForm):  # type: ignore[type-arg]
         pass
 
 
-class GuideTaskForm(forms.ModelForm):  # type: ignore[type-arg]
+class GuideTaskForm(GovukModelForm):
     link_url = _link("Or a link to another website (optional)")
     stage = StepChoiceField(
         queryset=Stage.objects.none(),
@@ -365,7 +366,7 @@ class GuideTaskForm(forms.ModelForm):  # type: ignore[type-arg]
         return cleaned
 
 
-class CaseStudyForm(forms.ModelForm):  # type: ignore[type-arg]
+class CaseStudyForm(GovukModelForm):
     class Meta:
         model = CaseStudy
         fields = [
@@ -413,7 +414,7 @@ class CaseStudyForm(forms.ModelForm):  # type: ignore[type-arg]
         pass
 
 
-class ConsentForm(forms.Form):
+class ConsentForm(GovukForm):
     given_by = forms.CharField(
         label="Who gave consent",
         max_length=200,
@@ -438,7 +439,7 @@ class ConsentForm(forms.Form):
 # --- Readiness: one question per page ---------------------------------------------------------------------
 
 
-class ReadinessQuestionForm(forms.Form):
+class ReadinessQuestionForm(GovukForm):
     answer = forms.ChoiceField(widget=forms.RadioSelect, error_messages={"required": "Select an answer"})
 
     def __init__(self, *args: Any, question: readiness.Question, **kwargs: Any) -> None:

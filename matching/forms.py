@@ -8,11 +8,10 @@ from typing import Any, cast
 from django import forms
 from django.db.models import Q
 
+from accounts.form_messages import GovukForm
 from accounts.models import Mutual, ServiceArea, SupportTopic
 from matching import engine
 from matching.models import MentoringRequest
-
-CONFIRM_REQUIRED = "Confirm to continue"
 
 
 class MutualChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
@@ -20,7 +19,7 @@ class MutualChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
         return obj.name
 
 
-class MentoringRequestForm(forms.Form):
+class MentoringRequestForm(GovukForm):
     """A request for a mentor. Only members who act for more than one mutual are asked which one."""
 
     mutual = MutualChoiceField(
@@ -112,7 +111,7 @@ class MentoringRequestForm(forms.Form):
         return cast(forms.ModelChoiceField, self.fields[name])  # type: ignore[type-arg]
 
 
-class PreferencesForm(forms.Form):
+class PreferencesForm(GovukForm):
     """First, second and third choice from the current suggestions. Only the first is required."""
 
     first_choice = forms.TypedChoiceField(
@@ -144,7 +143,7 @@ class PreferencesForm(forms.Form):
         return cleaned
 
 
-class WithdrawForm(forms.Form):
+class WithdrawForm(GovukForm):
     reason = forms.CharField(
         label="Why do you no longer need a mentor?",
         max_length=2000,
@@ -154,14 +153,16 @@ class WithdrawForm(forms.Form):
     )
 
 
-class AcceptForm(forms.Form):
+class AcceptForm(GovukForm):
     confirm = forms.BooleanField(
-        label="I can mentor this mutual and I am happy for them to see my name and email address",
-        error_messages={"required": CONFIRM_REQUIRED},
+        # The mutual sees the mentor's name and profile and talks to them through the service's messages: the
+        # mentor's email address is never shown, so the box does not promise it.
+        label="I can mentor this mutual, and I am happy for its members to see my profile and message me here",
+        error_messages={"required": "Confirm that you can mentor this mutual"},
     )
 
 
-class DeclineForm(forms.Form):
+class DeclineForm(GovukForm):
     reason = forms.CharField(
         label="Why are you declining?",
         max_length=2000,
@@ -171,7 +172,7 @@ class DeclineForm(forms.Form):
     )
 
 
-class StaffIntroduceForm(forms.Form):
+class StaffIntroduceForm(GovukForm):
     mentor = forms.TypedChoiceField(
         label="Mentor to introduce",
         coerce=int,
@@ -184,7 +185,7 @@ class StaffIntroduceForm(forms.Form):
         cast(forms.ChoiceField, self.fields["mentor"]).choices = list(choices)
 
 
-class NoMatchForm(forms.Form):
+class NoMatchForm(GovukForm):
     note = forms.CharField(
         label="Why is there no match?",
         max_length=2000,
@@ -220,7 +221,7 @@ WEIGHT_LABELS: dict[str, tuple[str, str]] = {
 }
 
 
-class WeightsForm(forms.Form):
+class WeightsForm(GovukForm):
     """One weight per component (engine.COMPONENTS), each 0 to 1, at least one above 0, then a note. They are
     normalised when scores are computed."""
 
@@ -244,19 +245,22 @@ class WeightsForm(forms.Form):
         return engine.Weights(**{name: float(self.cleaned_data[name]) for name in engine.COMPONENTS})
 
 
-class RemovePairForm(forms.Form):
+class RemovePairForm(GovukForm):
     pair = forms.IntegerField(
         label="Pair to remove",
         error_messages={"required": "Choose a pair to remove", "invalid": "Choose a pair to remove"},
     )
 
 
-class PublishForm(forms.Form):
+class PublishForm(GovukForm):
     confirm = forms.BooleanField(
         label="I have reviewed the pairs: send an introduction to each mentor",
-        error_messages={"required": CONFIRM_REQUIRED},
+        error_messages={"required": "Confirm that you have reviewed the pairs"},
     )
 
 
-class DiscardForm(forms.Form):
-    confirm = forms.BooleanField(label="Discard this proposal", error_messages={"required": CONFIRM_REQUIRED})
+class DiscardForm(GovukForm):
+    confirm = forms.BooleanField(
+        label="Discard this proposal",
+        error_messages={"required": "Confirm that you want to discard this proposal"},
+    )

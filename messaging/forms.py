@@ -7,13 +7,14 @@ from typing import Any
 from django import forms
 
 from accounts.fields import GovukDateField, today
+from accounts.form_messages import GovukForm
 from accounts.models import SupportTopic
 from messaging.models import MESSAGE_MAX_LENGTH, CheckIn, Feedback, Goal, MessageReport
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
 
 
-class MessageForm(forms.Form):
+class MessageForm(GovukForm):
     body = forms.CharField(
         label="Your message",
         max_length=MESSAGE_MAX_LENGTH,
@@ -26,7 +27,7 @@ class MessageForm(forms.Form):
     )
 
 
-class ConfirmForm(forms.Form):
+class ConfirmForm(GovukForm):
     confirm = forms.BooleanField(
         label="Yes, I want to do this",
         error_messages={"required": "Confirm that you want to do this"},
@@ -38,11 +39,11 @@ class ConfirmForm(forms.Form):
             self.fields["confirm"].label = label
 
 
-class ResumeForm(forms.Form):
+class ResumeForm(GovukForm):
     """Nothing to fill in: the button is the confirmation."""
 
 
-class PauseForm(forms.Form):
+class PauseForm(GovukForm):
     note = forms.CharField(
         label="Why are you pausing?",
         max_length=500,
@@ -52,7 +53,7 @@ class PauseForm(forms.Form):
     )
 
 
-class EndEarlyForm(forms.Form):
+class EndEarlyForm(GovukForm):
     reason = forms.CharField(
         label="Why is the relationship ending?",
         max_length=2000,
@@ -62,7 +63,7 @@ class EndEarlyForm(forms.Form):
     )
 
 
-class GoalForm(forms.Form):
+class GoalForm(GovukForm):
     title = forms.CharField(
         label="Goal",
         max_length=200,
@@ -90,7 +91,7 @@ class GoalUpdateForm(GoalForm):
     )
 
 
-class CheckInForm(forms.Form):
+class CheckInForm(GovukForm):
     """A meeting that has happened: when, how long, how, and notes both sides can read."""
 
     met_on = GovukDateField(
@@ -125,7 +126,7 @@ class CheckInForm(forms.Form):
     )
 
 
-class FeedbackForm(forms.Form):
+class FeedbackForm(GovukForm):
     rating = forms.TypedChoiceField(
         label="Overall, how would you rate the mentoring?",
         choices=[(5, "5 - Excellent"), (4, "4 - Good"), (3, "3 - Fair"), (2, "2 - Poor"), (1, "1 - Very poor")],
@@ -154,7 +155,7 @@ class FeedbackForm(forms.Form):
     )
 
 
-class ReportForm(forms.Form):
+class ReportForm(GovukForm):
     reason = forms.ChoiceField(
         label="Why are you reporting this message?",
         choices=MessageReport.Reason.choices,
@@ -170,7 +171,7 @@ class ReportForm(forms.Form):
     )
 
 
-class ModerationNoteForm(forms.Form):
+class ModerationNoteForm(GovukForm):
     note = forms.CharField(
         label="Why are you doing this?",
         max_length=2000,

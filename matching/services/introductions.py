@@ -31,6 +31,7 @@ from matching.services.common import (
 )
 from matching.services.requests import request_mark_needs_attention
 from matching.signals import introduction_accepted
+from matching.wording import reasons_for_mentor
 from notifications.services import notify
 
 logger = logging.getLogger(__name__)
@@ -192,7 +193,7 @@ def introduction_send(*, introduction: Introduction) -> Introduction:
             "mutual": request.mutual.name,
             "title": request.title,
             "reply_by": reply_by(introduction),
-            "reasons": introduction.reasons,
+            "reasons": reasons_for_mentor(introduction.reasons),
         },
         url=reverse("matching:introduction_detail", kwargs={"pk": introduction.pk}),
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import template
 
 from matching import engine
+from matching.wording import reasons_for_mentor
 
 register = template.Library()
 
@@ -30,3 +31,9 @@ def percent(value: float | None) -> str:
 @register.filter
 def component(components: dict[str, float] | None, name: str) -> float:
     return float((components or {}).get(name, 0.0))
+
+
+@register.filter
+def for_mentor(reasons: list[str] | None) -> list[str]:
+    """{{ introduction.reasons|for_mentor }}: the reasons as the mentor reads them (matching/wording.py)."""
+    return reasons_for_mentor(reasons or [])

@@ -53,11 +53,27 @@ def _error(field: BoundField) -> SafeString:
 def _with_attrs(field: BoundField, css: str, hint: str = "") -> str:
     # The Design System advises against placeholders (they vanish on input and fail contrast): labels and hints
     # carry that text instead, so a placeholder set by a third-party form (allauth's) is dropped.
-    attrs: dict[str, str | bool] = {"class": css, "placeholder": False}
+    # Nor the browser's maxlength, which cuts pasted text short without a word: too long an answer is refused by
+    # the server with a message that says the limit, and a textarea counts characters as you type.
+    attrs: dict[str, str | bool] = {"class": css, "placeholder": False, "maxlength": False}
     describedby = _describedby(field, hint)
+    if _character_limit(field):
+        describedby = f"{describedby} {_count_id(field)}".strip()
     if describedby:
         attrs["aria-describedby"] = describedby
     return str(field.as_widget(attrs=attrs))
+
+
+def _character_limit(field: BoundField) -> int | None:
+    """A textarea's most characters, for the GOV.UK character count; None for other fields or no limit."""
+    if not isinstance(field.field.widget, forms.Textarea):
+        return None
+    limit = getattr(field.field, "max_length", None)
+    return int(limit) if limit else None
+
+
+def _count_id(field: BoundField) -> str:
+    return f"{field.auto_id}-info"
 
 
 def _choice_group(field: BoundField, kind: str, legend_size: str, is_page_heading: bool) -> SafeString:
@@ -180,8 +196,11 @@ def govuk_field(
             label or field.label,
         )
 
+    limit = _character_limit(field)
     if isinstance(widget, forms.Textarea):
         css = "govuk-textarea" + (" govuk-textarea--error" if field.errors else "")
+        if limit:
+            css += " govuk-js-character-count"
     elif isinstance(widget, forms.Select):
         css = "govuk-select" + (" govuk-select--error" if field.errors else "")
     elif isinstance(widget, forms.FileInput):
@@ -198,6 +217,21 @@ def govuk_field(
     )
     if heading:
         label_html = format_html('<h1 class="govuk-label-wrapper">{}</h1>', label_html)
+    if limit:
+        # GOV.UK character count: the hint below says the limit, and with JavaScript counts down as you type.
+        return format_html(
+            '<div class="govuk-form-group govuk-character-count{}" data-module="govuk-character-count" '
+            'data-maxlength="{}">{}{}{}{}<div id="{}" class="govuk-hint govuk-character-count__message">'
+            "You can enter up to {} characters</div></div>",
+            error_class,
+            limit,
+            label_html,
+            _hint(field, hint),
+            _error(field),
+            mark_safe(_with_attrs(field, css, hint)),  # noqa: S308 - rendered by Django, values escaped
+            _count_id(field),
+            f"{limit:,}",
+        )
     return format_html(
         '<div class="govuk-form-group{}">{}{}{}{}</div>',
         error_class,

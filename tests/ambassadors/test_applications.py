@@ -96,12 +96,15 @@ def test_the_database_refuses_a_second_live_application(outsider: User, cohort: 
     [
         ({"motivation": ""}, "Tell us why you would be a good ambassador"),
         ({"service_areas": []}, "Select at least one service area"),
-        ({"region": "999999"}, "Select a valid choice"),
-        ({"topics": ["not-a-number"]}, "is not a valid value"),
+        ({"region": "999999"}, "Select an answer to “Which region are you based in?” from the list"),
+        ({"topics": ["not-a-number"]}, "Select an answer to “Which topics could you speak about?” from the list"),
         ({"engagements_per_quarter": "0"}, "Enter a number between 1 and 12"),
         ({"engagements_per_quarter": "lots"}, "Enter a number between 1 and 12"),
-        ({"motivation": "x" * 4001}, "Ensure this value has at most 4000 characters"),
-        ({"time_commitment": "always"}, "Select a valid choice"),
+        (
+            {"motivation": "x" * 4001},
+            "Your answer to “Why would you be a good ambassador?” must be 4000 characters or fewer",
+        ),
+        ({"time_commitment": "always"}, "Select an answer to “How much time can you give?” from the list"),
     ],
 )
 def test_bad_input_is_refused_with_an_error_summary(

@@ -189,7 +189,7 @@ def test_anyone_signed_in_can_ask_for_an_ambassador(outsider: User, client_for: 
         (date_input("preferred_from", ("12", "3", "27")), "Year must include 4 numbers"),
         (date_input("preferred_to", timezone.localdate() + timedelta(days=1)), "The latest date must be"),
         ({"audience_size": "-5"}, "Enter a number of people between 1 and 100000"),
-        ({"kind": "party"}, "Select a valid choice"),
+        ({"kind": "party"}, "Select an answer to “What would you like?” from the list"),
         ({"topics": []}, "Select at least one topic"),
         ({"title": ""}, "Enter a title"),
     ],

@@ -77,7 +77,7 @@ def test_when_no_chosen_mentor_has_room_left_the_page_says_the_programme_team_wi
         ((0, 0, None), "second_choice", "Choose a different mentor from your first choice"),
         ((0, 1, 1), "third_choice", "Choose a different mentor from your other choices"),
         ((0, None, 1), "second_choice", "Select a second choice before a third"),
-        ("stranger", "first_choice", "Select a valid choice"),
+        ("stranger", "first_choice", "Select first choice from the list"),
     ],
 )
 def test_bad_choices_show_errors_and_introduce_nobody(

@@ -25,7 +25,8 @@ def test_the_mentor_sees_the_request_and_why_they_were_suggested(
     page = client.get(reverse("matching:introduction_detail", kwargs={"pk": introduction.pk}))
     body = page.content.decode()
     assert "would like you as their mentor" in body
-    assert introduction.reasons[0] in body
+    assert introduction.reasons[0] == "Works in adult social care"  # as the mutual reads it
+    assert "You know their service: adult social care" in body  # as the mentor does
     assert "first choice" in body
 
 
@@ -36,7 +37,7 @@ def test_accepting_needs_the_confirmation_then_opens_the_relationship(
     url = reverse("matching:introduction_accept", kwargs={"pk": introduction.pk})
     response = client.post(url, {})
     assert response.status_code == 200
-    assert "Confirm to continue" in response.content.decode()
+    assert "Confirm that you can mentor this mutual" in response.content.decode()
     assert not Relationship.objects.exists()
     response = client.post(url, {"confirm": "on"})
     relationship = Relationship.objects.get()
