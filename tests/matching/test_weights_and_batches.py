@@ -268,7 +268,7 @@ def test_creating_a_batch_from_the_page_queues_it_for_a_worker(
     assert (run.status, run.started_by) == (MatchRun.Status.QUEUED, staff)
     assert not BatchProposal.objects.exists()  # the page answered before any computing
     waiting = client.get(response["Location"]).content.decode()
-    assert "reloads itself" in waiting and "Review batch proposal" not in waiting
+    assert "Queued: waiting for a worker to start it." in waiting and "Review batch proposal" not in waiting
     # Asking again while it waits gives the same run, not a second computation.
     with django_capture_on_commit_callbacks(execute=False) as again:
         assert client.post(reverse("matching:batch_create"))["Location"] == response["Location"]
