@@ -224,6 +224,21 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     },
 }
 
+# One scheduler however many hosts run beat (celery-redbeat, docs/operations.md): the schedule and when each entry
+# last ran are kept in Redis, and only the beat process holding a lock in Redis sends anything; any other waits for
+# the lock as a standby. The holder renews the lock on every tick (at most CELERY_BEAT_MAX_LOOP_INTERVAL seconds
+# apart) and releases it when stopped; one that dies without releasing it hands over after BEAT_LOCK_SECONDS.
+# Without Redis (the quick start, eager tasks) Celery's own file scheduler is used.
+if REDIS_URL:
+    CELERY_BEAT_SCHEDULER = "redbeat.RedBeatScheduler"
+CELERY_REDBEAT_REDIS_URL = REDIS_URL
+CELERY_REDBEAT_KEY_PREFIX = env_str("BEAT_KEY_PREFIX", "mutuals:redbeat:")
+CELERY_REDBEAT_REDIS_OPTIONS = {"socket_connect_timeout": 5, "socket_timeout": 10}
+CELERY_BEAT_MAX_LOOP_INTERVAL = env_int("BEAT_MAX_LOOP_INTERVAL", 5)
+CELERY_REDBEAT_LOCK_TIMEOUT = env_int("BEAT_LOCK_SECONDS", 60)
+if CELERY_REDBEAT_LOCK_TIMEOUT <= 2 * CELERY_BEAT_MAX_LOOP_INTERVAL:
+    raise ImproperlyConfigured("BEAT_LOCK_SECONDS must be more than twice BEAT_MAX_LOOP_INTERVAL.")
+
 # --- Authentication (django-allauth) ----------------------------------------------------------------------
 
 AUTH_USER_MODEL = "accounts.User"
