@@ -15,6 +15,8 @@ import dj_database_url
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
+from config.storage import media_storage
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 _TRUE = {"1", "true", "yes", "on"}
@@ -347,8 +349,19 @@ CONTENT_SECURITY_POLICY = {
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Uploaded files: local files under MEDIA_ROOT, or an S3-compatible bucket shared by every host when MEDIA_BUCKET is set
+# (config/storage.py: private objects, served only through the application's views).
+MEDIA_BUCKET = env_str("MEDIA_BUCKET")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": media_storage(
+        bucket=MEDIA_BUCKET,
+        endpoint_url=env_str("MEDIA_ENDPOINT_URL"),
+        region=env_str("MEDIA_REGION"),
+        access_key=env_str("MEDIA_ACCESS_KEY_ID"),
+        secret_key=env_str("MEDIA_SECRET_ACCESS_KEY"),
+        addressing_style=env_str("MEDIA_ADDRESSING_STYLE"),
+        prefix=env_str("MEDIA_PREFIX"),
+    ),
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
