@@ -280,7 +280,8 @@ def test_two_web_hosts_a_worker_and_shared_storage_survive_a_rolling_restart(  #
         wait_for(lambda: Notice.objects.filter(user=mentor).exists(), 30, "the worker told the mentor")
 
     print(  # the figures for the report (pytest -s shows them)
-        f"\nrehearsal: {WRITES} writes over {THREADS} threads; SIGTERM to A after {STOP_AFTER}, A exited in {stopped_in:.1f} s; "
+        f"\nrehearsal: {WRITES} writes over {THREADS} threads; "
+        f"SIGTERM to A after {STOP_AFTER}, A exited in {stopped_in:.1f} s; "
         f"{sum(o.status == 302 for o in in_flight)} of {len(in_flight)} in flight on A finished; "
         f"{len(refused)} refused by A went to B; "
         f"{time.monotonic() - started:.1f} s in all"
