@@ -24,7 +24,7 @@ from django.core.management import get_commands
 from django.urls import reverse
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-APP_SERVICES = ("migrate", "web", "worker", "beat")
+APP_SERVICES = ("migrate", "web", "web-2", "worker", "beat")
 VARIABLE = re.compile(r"^#?\s*([A-Z][A-Z0-9_]*)=", re.MULTILINE)
 
 
@@ -60,6 +60,39 @@ def test_the_five_services_and_a_one_shot_migration_exist(services: dict[str, An
     assert services["db"]["image"].startswith("postgres:15")
     assert services["redis"]["image"].startswith("redis:7")
     assert services["migrate"]["restart"] == "no"
+
+
+def test_the_topology_is_a_load_balancer_two_web_replicas_workers_and_one_beat(services: dict[str, Any]) -> None:
+    assert command(services["web-2"]) == command(services["web"])
+    assert services["web-2"]["healthcheck"] == services["web"]["healthcheck"]
+    assert services["web-2"]["volumes"] == services["web"]["volumes"]
+    assert services["worker"]["deploy"]["replicas"] >= 2
+    assert [name for name, service in services.items() if "beat" in service.get("command", [])] == ["beat"]
+    assert services["beat"].get("deploy", {}).get("replicas", 1) == 1
+    # Only the load balancer is published; it waits for both replicas to be ready.
+    published = [name for name, service in services.items() if service.get("ports")]
+    assert published == ["lb"]
+    assert services["lb"]["image"].startswith("caddy:2")
+    assert {"web", "web-2"} <= set(services["lb"]["depends_on"])
+    mounted = services["lb"]["volumes"][0].split(":")
+    assert mounted[1] == "/etc/caddy/Caddyfile"
+    caddyfile = (BASE_DIR / mounted[0]).read_text()
+    assert re.search(r"reverse_proxy web:8000 web-2:8000 \{", caddyfile)
+    assert "health_uri /healthz/ready" in caddyfile
+    assert "{$LB_HEALTH_HOST:localhost}" in caddyfile
+
+
+def test_the_object_storage_settings_are_documented_for_several_hosts(compose: dict[str, Any]) -> None:
+    text = (BASE_DIR / "docker-compose.yml").read_text()
+    example = (BASE_DIR / ".env.example").read_text()
+    for name in (
+        "MEDIA_BUCKET",
+        "MEDIA_ENDPOINT_URL",
+        "MEDIA_REGION",
+        "MEDIA_ACCESS_KEY_ID",
+        "MEDIA_SECRET_ACCESS_KEY",
+    ):
+        assert name in text and f"# {name}=" in example, name
 
 
 def test_app_services_build_the_image_and_read_dot_env(services: dict[str, Any]) -> None:
@@ -152,7 +185,7 @@ def test_web_and_worker_stop_gracefully_before_docker_kills_them(services: dict[
 
 def test_app_services_wait_for_healthy_services_and_the_migration(services: dict[str, Any]) -> None:
     assert services["migrate"]["depends_on"]["db"]["condition"] == "service_healthy"
-    for name in ("web", "worker"):
+    for name in ("web", "web-2", "worker"):
         depends = services[name]["depends_on"]
         assert depends["db"]["condition"] == "service_healthy", name
         assert depends["redis"]["condition"] == "service_healthy", name
