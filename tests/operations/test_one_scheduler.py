@@ -155,3 +155,11 @@ def test_a_lock_shorter_than_two_ticks_is_refused() -> None:
     result = settings_in_a_new_process(REDIS_URL="redis://127.0.0.1:6379/9", BEAT_LOCK_SECONDS="8")
     assert result.returncode != 0
     assert "BEAT_LOCK_SECONDS must be more than twice BEAT_MAX_LOOP_INTERVAL" in result.stderr
+
+
+def test_every_periodic_task_is_listed_with_why_running_it_twice_is_safe() -> None:
+    """docs/operations.md keeps a row per beat entry; a new periodic task must say why a second run is harmless."""
+    table = (settings.BASE_DIR / "docs" / "operations.md").read_text()
+    for name, entry in settings.CELERY_BEAT_SCHEDULE.items():
+        assert name in table, f"docs/operations.md does not list the beat entry {name}"
+        assert f"| {name} | `{entry['task']}` |" in table, f"docs/operations.md has no row for {name}"
