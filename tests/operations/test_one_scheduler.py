@@ -118,13 +118,19 @@ def test_two_beats_send_each_periodic_task_once_per_period_and_the_standby_takes
     gaps = [later - earlier for earlier, later in itertools.pairwise(arrivals)]
     # Once per period: never two messages for one period (two beats sending would arrive together)...
     assert min(gaps) > PERIOD / 2, f"two sends within {min(gaps):.2f} s: {gaps}"
-    # ...and no period skipped, however long the hand-over to the standby took.
+    # ...and no period skipped: not while both ran, nor during the hand-over to the standby (it asks for the lock
+    # every second; the margin is for a loaded CI machine).
+    assert max(gaps) < 2 * PERIOD + 1.5, f"a gap of {max(gaps):.2f} s: {gaps}"
     assert len(arrivals) >= span // PERIOD
     expected_while_both_ran = BOTH_RUNNING_SECONDS // PERIOD
     assert expected_while_both_ran <= sent_while_both_ran <= expected_while_both_ran + 2
     # The standby took over: it kept sending once the first beat had stopped.
     after = [moment for moment in arrivals if moment > stopped_at]
-    assert len(after) >= AFTER_HAND_OVER_SECONDS // PERIOD - 1
+    assert len(after) >= AFTER_HAND_OVER_SECONDS // PERIOD - 2
+    print(  # the figures for the report (pytest -s shows them)
+        f"\nbeat: {len(arrivals)} sends in {span:.1f} s at a {PERIOD:.0f} s period; {sent_while_both_ran} while both "
+        f"ran {BOTH_RUNNING_SECONDS:.0f} s; gaps {min(gaps):.2f}-{max(gaps):.2f} s; {len(after)} after the hand-over"
+    )
 
 
 def settings_in_a_new_process(**environment: str) -> subprocess.CompletedProcess[str]:
