@@ -48,14 +48,22 @@ class Finding:
         return f"{app_label}/migrations/{name}.py: {self.operation}: {self.reason}"
 
 
-def released() -> set[MigrationKey]:
+def released(path: Path = RELEASED_FILE) -> set[MigrationKey]:
     keys = set()
-    for line in RELEASED_FILE.read_text().splitlines():
+    for line in path.read_text().splitlines():
         line = line.split("#", 1)[0].strip()
         if line:
             app_label, name = line.split(".", 1)
             keys.add((app_label, name))
     return keys
+
+
+def record_released(keys: list[MigrationKey], path: Path = RELEASED_FILE) -> int:
+    """Append the migrations not yet listed to the released list; returns how many were added."""
+    new = [key for key in keys if key not in released(path)]
+    with path.open("a") as listing:
+        listing.writelines(f"{app_label}.{name}\n" for app_label, name in new)
+    return len(new)
 
 
 def _has_db_default(field: models.Field) -> bool:  # type: ignore[type-arg]

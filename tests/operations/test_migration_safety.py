@@ -18,6 +18,7 @@ from config.migration_safety import (
     RELEASED_FILE,
     migration_findings,
     project_migrations,
+    record_released,
     released,
     unreleased,
     unsafe_operations,
@@ -111,6 +112,14 @@ def test_a_contracting_migration_marked_second_release_is_not_flagged() -> None:
     removal = migrations.RemoveField("item", "note")
     assert check(removal) != []
     assert check(removal, second_release="Item.note unused since release 2026-12") == []
+
+
+def test_recording_a_release_lists_each_migration_once(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    listing = tmp_path / "released.txt"
+    listing.write_text("# header\nshop.0001_initial\n")
+    assert record_released([("shop", "0001_initial"), ("shop", "0002_change")], listing) == 1
+    assert record_released([("shop", "0002_change")], listing) == 0
+    assert released(listing) == {("shop", "0001_initial"), ("shop", "0002_change")}
 
 
 def test_the_script_passes_on_the_project_and_lists_what_it_checks() -> None:
