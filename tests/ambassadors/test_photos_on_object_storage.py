@@ -108,3 +108,20 @@ def test_local_files_unless_a_bucket_is_configured() -> None:
         "location": "media",
         "signature_version": "s3v4",
     }
+
+
+def test_deleting_the_account_deletes_the_photo_from_the_bucket(
+    s3_media: S3Media,
+    ambassador: User,
+    ambassador_record: Ambassador,
+    client_for: ClientFor,
+    django_capture_on_commit_callbacks,
+) -> None:  # type: ignore[no-untyped-def]
+    from accounts.personal_data import account_delete
+
+    upload_photo(client_for(ambassador))
+    assert len(s3_media.keys()) == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        account_delete(user=ambassador)
+
+    assert s3_media.keys() == []
