@@ -73,7 +73,8 @@ format: install
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
-# A worker and beat on their own, for when the dev server runs elsewhere (needs REDIS_URL).
+# A worker and beat on their own, for when the dev server runs elsewhere (needs REDIS_URL). With REDIS_URL, beat uses
+# celery-redbeat (schedule state and a lock in Redis, so a second beat waits); the --schedule file is for without.
 worker: install
 	DEBUG=$${DEBUG:-1} $(VENV)/bin/celery -A config worker --loglevel=INFO
 

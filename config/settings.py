@@ -15,6 +15,8 @@ import dj_database_url
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
+from config.storage import media_storage
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 _TRUE = {"1", "true", "yes", "on"}
@@ -167,6 +169,8 @@ CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True
+# The queue tasks go to and workers read (their default): two deployments on one Redis database keep apart by name.
+CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_QUEUE", "celery")
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
@@ -174,6 +178,11 @@ CELERY_RESULT_SERIALIZER = "json"
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Stopping a worker (a rolling restart): with REMAP_SIGTERM=SIGQUIT in its environment (docker-compose.yml), SIGTERM
+# stops it taking tasks, gives those running CELERY_WORKER_SOFT_SHUTDOWN_SECONDS to finish, then hands the others
+# back to the broker (they are acknowledged late) for another worker to redo, and exits. Without the remap SIGTERM
+# waits for every running task however long it takes (a nightly rematch: minutes), and the container is killed.
+CELERY_WORKER_SOFT_SHUTDOWN_TIMEOUT = float(env_int("CELERY_WORKER_SOFT_SHUTDOWN_SECONDS", 30))
 CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 600)
 CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 660)
 # Redis re-delivers an unacknowledged task after the visibility timeout: it must outlast the longest task.
@@ -223,6 +232,21 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "schedule": crontab(hour=3, minute=45),
     },
 }
+
+# One scheduler however many hosts run beat (celery-redbeat, docs/operations.md): the schedule and when each entry
+# last ran are kept in Redis, and only the beat process holding a lock in Redis sends anything; any other waits for
+# the lock as a standby. The holder renews the lock on every tick (at most CELERY_BEAT_MAX_LOOP_INTERVAL seconds
+# apart) and releases it when stopped; one that dies without releasing it hands over after BEAT_LOCK_SECONDS.
+# Without Redis (the quick start, eager tasks) Celery's own file scheduler is used.
+if REDIS_URL:
+    CELERY_BEAT_SCHEDULER = "redbeat.RedBeatScheduler"
+CELERY_REDBEAT_REDIS_URL = REDIS_URL
+CELERY_REDBEAT_KEY_PREFIX = env_str("BEAT_KEY_PREFIX", "mutuals:redbeat:")
+CELERY_REDBEAT_REDIS_OPTIONS = {"socket_connect_timeout": 5, "socket_timeout": 10}
+CELERY_BEAT_MAX_LOOP_INTERVAL = env_int("BEAT_MAX_LOOP_INTERVAL", 5)
+CELERY_REDBEAT_LOCK_TIMEOUT = env_int("BEAT_LOCK_SECONDS", 60)
+if CELERY_REDBEAT_LOCK_TIMEOUT <= 2 * CELERY_BEAT_MAX_LOOP_INTERVAL:
+    raise ImproperlyConfigured("BEAT_LOCK_SECONDS must be more than twice BEAT_MAX_LOOP_INTERVAL.")
 
 # --- Authentication (django-allauth) ----------------------------------------------------------------------
 
@@ -292,7 +316,7 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG and not TESTING)
 # Container and load-balancer health probes talk plain HTTP inside the network.
-SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_REDIRECT_EXEMPT = [r"^healthz(/live|/ready)?$"]
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG and not TESTING)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG or TESTING else 31536000)
@@ -327,8 +351,19 @@ CONTENT_SECURITY_POLICY = {
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Uploaded files: local files under MEDIA_ROOT, or an S3-compatible bucket shared by every host when MEDIA_BUCKET is set
+# (config/storage.py: private objects, served only through the application's views).
+MEDIA_BUCKET = env_str("MEDIA_BUCKET")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": media_storage(
+        bucket=MEDIA_BUCKET,
+        endpoint_url=env_str("MEDIA_ENDPOINT_URL"),
+        region=env_str("MEDIA_REGION"),
+        access_key=env_str("MEDIA_ACCESS_KEY_ID"),
+        secret_key=env_str("MEDIA_SECRET_ACCESS_KEY"),
+        addressing_style=env_str("MEDIA_ADDRESSING_STYLE"),
+        prefix=env_str("MEDIA_PREFIX"),
+    ),
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"

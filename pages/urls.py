@@ -26,5 +26,8 @@ urlpatterns = [
     ),
     path("cookies/", views.cookies, name="cookies"),
     path("contact/", views.contact, name="contact"),
+    # /healthz is the readiness check under its first name, kept for probes that already use it.
     path("healthz", views.healthz, name="healthz"),
+    path("healthz/live", views.healthz_live, name="healthz_live"),
+    path("healthz/ready", views.healthz, name="healthz_ready"),
 ]

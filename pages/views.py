@@ -83,8 +83,17 @@ def describe_lifetime(seconds: int | None) -> str:
 
 @never_cache
 @require_safe
+def healthz_live(request: HttpRequest) -> JsonResponse:
+    """Liveness: this process is up and answers requests. It asks nothing else, so a database or Redis outage never
+    makes an orchestrator restart every web host at once (restarting would not bring the database back)."""
+    return JsonResponse({"status": "ok"})
+
+
+@never_cache
+@require_safe
 def healthz(request: HttpRequest) -> JsonResponse:
-    """JSON on the database, the cache and the broker; 503 when any of them is down, so orchestrators restart us."""
+    """Readiness (/healthz/ready, and /healthz as before): JSON on the database, the cache and the broker; 503 when
+    any of them is down, so a load balancer sends this host no traffic until they answer again."""
     results = run_checks()
     healthy = all(result.ok for result in results.values())
     return JsonResponse(

@@ -1,8 +1,12 @@
-"""Container health check for the web service: exit 0 when GET /healthz answers 200, else 1.
+"""Container health check for the web service: exit 0 when GET PATH answers 200, else 1.
 
-Run inside the web container (docker-compose.yml). It asks gunicorn directly over plain HTTP (settings exempt
-/healthz from the HTTPS redirect) with a Host header Django accepts: the first entry of ALLOWED_HOSTS.
-Standard library only, so the slim image needs no curl.
+    python scripts/healthcheck.py [PATH]
+
+PATH is /healthz/ready by default (the database, the cache and the broker answer: send this host traffic), or
+/healthz/live (the process answers: for an orchestrator that restarts containers that fail it). Run inside the web
+container (docker-compose.yml). It asks gunicorn directly over plain HTTP (settings exempt the probes from the HTTPS
+redirect) with a Host header Django accepts: the first entry of ALLOWED_HOSTS. Standard library only, so the slim
+image needs no curl.
 """
 
 from __future__ import annotations
@@ -19,11 +23,18 @@ def allowed_host() -> str:
     return "localhost" if host == "*" else host.lstrip(".")
 
 
-def main() -> int:
+PROBES = {"/healthz", "/healthz/live", "/healthz/ready"}
+
+
+def main(argv: list[str]) -> int:
+    path = argv[1] if len(argv) > 1 else "/healthz/ready"
+    if path not in PROBES:
+        print(f"unknown probe {path!r}: use one of {sorted(PROBES)}", file=sys.stderr)
+        return 2
     port = int(os.environ.get("PORT", "8000"))
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
     try:
-        connection.request("GET", "/healthz", headers={"Host": allowed_host()})
+        connection.request("GET", path, headers={"Host": allowed_host()})
         response = connection.getresponse()
         body = response.read(2000).decode("utf-8", "replace")
     except OSError as error:
@@ -38,4 +49,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(sys.argv))

@@ -24,8 +24,8 @@ from accounts.models import MentorProfile, Mutual, User
 from tests.clients import ClientFor, signed_in_client
 from tests.factories import MembershipFactory, MentorProfileFactory, MutualFactory, UserFactory
 
-# The real-Redis Celery worker fixture (`celery_redis_worker`) for integration tests.
-pytest_plugins = ["tests.redis_worker"]
+# The real-Redis Celery worker fixture (`celery_redis_worker`) for integration tests, and the local S3 emulator.
+pytest_plugins = ["tests.redis_worker", "tests.s3_emulator"]
 
 # allauth keeps the owner of the authentication records next to them (a private name in allauth 65).
 AUTHENTICATION_METHODS_USER_SESSION_KEY = "account_authentication_methods_user"

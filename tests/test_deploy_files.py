@@ -24,7 +24,7 @@ from django.core.management import get_commands
 from django.urls import reverse
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-APP_SERVICES = ("migrate", "web", "worker", "beat")
+APP_SERVICES = ("migrate", "web", "web-2", "worker", "beat")
 VARIABLE = re.compile(r"^#?\s*([A-Z][A-Z0-9_]*)=", re.MULTILINE)
 
 
@@ -60,6 +60,39 @@ def test_the_five_services_and_a_one_shot_migration_exist(services: dict[str, An
     assert services["db"]["image"].startswith("postgres:15")
     assert services["redis"]["image"].startswith("redis:7")
     assert services["migrate"]["restart"] == "no"
+
+
+def test_the_topology_is_a_load_balancer_two_web_replicas_workers_and_one_beat(services: dict[str, Any]) -> None:
+    assert command(services["web-2"]) == command(services["web"])
+    assert services["web-2"]["healthcheck"] == services["web"]["healthcheck"]
+    assert services["web-2"]["volumes"] == services["web"]["volumes"]
+    assert services["worker"]["deploy"]["replicas"] >= 2
+    assert [name for name, service in services.items() if "beat" in service.get("command", [])] == ["beat"]
+    assert services["beat"].get("deploy", {}).get("replicas", 1) == 1
+    # Only the load balancer is published; it waits for both replicas to be ready.
+    published = [name for name, service in services.items() if service.get("ports")]
+    assert published == ["lb"]
+    assert services["lb"]["image"].startswith("caddy:2")
+    assert {"web", "web-2"} <= set(services["lb"]["depends_on"])
+    mounted = services["lb"]["volumes"][0].split(":")
+    assert mounted[1] == "/etc/caddy/Caddyfile"
+    caddyfile = (BASE_DIR / mounted[0]).read_text()
+    assert re.search(r"reverse_proxy web:8000 web-2:8000 \{", caddyfile)
+    assert "health_uri /healthz/ready" in caddyfile
+    assert "{$LB_HEALTH_HOST:localhost}" in caddyfile
+
+
+def test_the_object_storage_settings_are_documented_for_several_hosts(compose: dict[str, Any]) -> None:
+    text = (BASE_DIR / "docker-compose.yml").read_text()
+    example = (BASE_DIR / ".env.example").read_text()
+    for name in (
+        "MEDIA_BUCKET",
+        "MEDIA_ENDPOINT_URL",
+        "MEDIA_REGION",
+        "MEDIA_ACCESS_KEY_ID",
+        "MEDIA_SECRET_ACCESS_KEY",
+    ):
+        assert name in text and f"# {name}=" in example, name
 
 
 def test_app_services_build_the_image_and_read_dot_env(services: dict[str, Any]) -> None:
@@ -124,15 +157,35 @@ def test_health_checks(services: dict[str, Any]) -> None:
 
     assert "pg_isready" in check("db")
     assert "redis-cli ping" in check("redis")
-    assert "scripts/healthcheck.py" in check("web")
-    assert "/healthz" in (BASE_DIR / "scripts" / "healthcheck.py").read_text()
+    # The web container is healthy when it is ready for traffic: the database, the cache and the broker answer.
+    assert check("web").endswith("scripts/healthcheck.py /healthz/ready")
+    assert reverse("pages:healthz_ready") == "/healthz/ready"
+    assert reverse("pages:healthz_live") == "/healthz/live"
     assert reverse("pages:healthz") == "/healthz"
     assert "celery -A config inspect ping" in check("worker")
 
 
+def test_web_and_worker_stop_gracefully_before_docker_kills_them(services: dict[str, Any]) -> None:
+    import importlib
+
+    import config.gunicorn_conf as conf
+    from config.celery import app
+
+    def seconds(value: str) -> int:
+        assert value.endswith("s"), value
+        return int(value.removesuffix("s"))
+
+    importlib.reload(conf)
+    assert seconds(services["web"]["stop_grace_period"]) > conf.graceful_timeout
+    assert services["worker"]["environment"]["REMAP_SIGTERM"] == "SIGQUIT"
+    assert services["worker"]["environment"]["REDIS_URL"] == services["web"]["environment"]["REDIS_URL"]
+    assert seconds(services["worker"]["stop_grace_period"]) > app.conf.worker_soft_shutdown_timeout > 0
+    assert app.conf.task_acks_late and app.conf.task_reject_on_worker_lost
+
+
 def test_app_services_wait_for_healthy_services_and_the_migration(services: dict[str, Any]) -> None:
     assert services["migrate"]["depends_on"]["db"]["condition"] == "service_healthy"
-    for name in ("web", "worker"):
+    for name in ("web", "web-2", "worker"):
         depends = services[name]["depends_on"]
         assert depends["db"]["condition"] == "service_healthy", name
         assert depends["redis"]["condition"] == "service_healthy", name
@@ -145,6 +198,8 @@ def test_app_services_set_only_variables_settings_reads(services: dict[str, Any]
     for name in APP_SERVICES:
         environment = services[name].get("environment", {})
         names = set(environment) if isinstance(environment, dict) else {item.split("=")[0] for item in environment}
+        # Celery's (billiard's) own switch, read before settings: SIGTERM starts the worker's soft shutdown.
+        names -= {"REMAP_SIGTERM"} if name == "worker" else set()
         assert names <= known, f"{name} sets variables settings.py never reads: {sorted(names - known)}"
         assert {"DATABASE_URL", "REDIS_URL"} <= names, name
 
@@ -222,10 +277,12 @@ def test_dockerignore_keeps_local_state_out_of_the_image() -> None:
 class HealthzStub(http.server.BaseHTTPRequestHandler):
     status = 200
     hosts: list[str] = []
+    paths: list[str] = []
 
     def do_GET(self) -> None:
         HealthzStub.hosts.append(self.headers["Host"])
-        self.send_response(HealthzStub.status if self.path == "/healthz" else 404)
+        HealthzStub.paths.append(self.path)
+        self.send_response(HealthzStub.status if self.path.startswith("/healthz") else 404)
         self.end_headers()
         self.wfile.write(b"{}")
 
@@ -239,14 +296,17 @@ def healthz_stub() -> Iterator[int]:
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     HealthzStub.hosts = []
+    HealthzStub.paths = []
     yield server.server_address[1]
     server.shutdown()
     server.server_close()
 
 
-def run_healthcheck(port: int) -> int:
+def run_healthcheck(port: int, *arguments: str) -> int:
     env = {**os.environ, "PORT": str(port), "ALLOWED_HOSTS": ".mentoring.example.org,localhost"}
-    return subprocess.run([sys.executable, str(BASE_DIR / "scripts" / "healthcheck.py")], env=env).returncode
+    return subprocess.run(
+        [sys.executable, str(BASE_DIR / "scripts" / "healthcheck.py"), *arguments], env=env
+    ).returncode
 
 
 def test_healthcheck_passes_on_200_with_an_allowed_host(healthz_stub: int) -> None:
@@ -254,6 +314,15 @@ def test_healthcheck_passes_on_200_with_an_allowed_host(healthz_stub: int) -> No
 
     assert run_healthcheck(healthz_stub) == 0
     assert HealthzStub.hosts == ["mentoring.example.org"]
+    assert HealthzStub.paths == ["/healthz/ready"]
+
+
+def test_healthcheck_asks_the_probe_it_is_given_and_refuses_others(healthz_stub: int) -> None:
+    HealthzStub.status = 200
+
+    assert run_healthcheck(healthz_stub, "/healthz/live") == 0
+    assert run_healthcheck(healthz_stub, "/admin/") == 2
+    assert HealthzStub.paths == ["/healthz/live"]
 
 
 def test_healthcheck_fails_on_503(healthz_stub: int) -> None:

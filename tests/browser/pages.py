@@ -144,6 +144,8 @@ ALLAUTH_NOT_VISITED: dict[str, str] = {
 # Routes in the matrix whose 200 is not an HTML page: JSON, CSV and file downloads.
 NOT_HTML = {
     "pages:healthz",
+    "pages:healthz_live",
+    "pages:healthz_ready",
     "accounts:session_status",
     "accounts:personal_data_download",
     "ambassadors:reports_csv",

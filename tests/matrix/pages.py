@@ -10,4 +10,6 @@ ROUTES = [
     Route("pages:cookies", get=public(), post=public(405)),
     Route("pages:contact", get=public(), post=public(405)),
     Route("pages:healthz", get=public(), post=public(405)),
+    Route("pages:healthz_live", get=public(), post=public(405)),
+    Route("pages:healthz_ready", get=public(), post=public(405)),
 ]

@@ -109,3 +109,45 @@ def test_healthz_is_reachable_over_plain_http_when_https_is_enforced(client: Cli
     settings.REDIS_URL = ""
     assert client.get(reverse("pages:healthz")).status_code == 200
     assert client.get(reverse("pages:about")).status_code == 301
+
+
+# --- Liveness and readiness (issue 19): a rolling restart and a load balancer need both -----------------------
+
+
+def test_liveness_asks_no_dependency_so_an_outage_restarts_nothing(client: Client, django_assert_num_queries) -> None:  # type: ignore[no-untyped-def]
+    with (
+        mock.patch("pages.health.connection.cursor", side_effect=OperationalError("down")),
+        mock.patch("pages.health.run_checks", side_effect=AssertionError("liveness must not check dependencies")),
+        django_assert_num_queries(0),
+    ):
+        response = client.get(reverse("pages:healthz_live"))
+    assert response.status_code == 200
+    assert json.loads(response.content) == {"status": "ok"}
+    assert "no-cache" in response["Cache-Control"]
+
+
+def test_readiness_is_503_while_the_database_is_down_and_healthz_still_answers_as_before(client: Client) -> None:
+    assert reverse("pages:healthz_ready") == "/healthz/ready"
+    with mock.patch("pages.health.connection.cursor", side_effect=OperationalError("could not connect")):
+        ready = client.get(reverse("pages:healthz_ready"))
+        legacy = client.get(reverse("pages:healthz"))
+    assert ready.status_code == legacy.status_code == 503
+    assert json.loads(ready.content) == json.loads(legacy.content)
+    assert json.loads(ready.content)["checks"]["database"] == {"status": "error", "detail": "OperationalError"}
+
+
+def test_readiness_is_503_while_the_broker_is_down(client: Client, settings) -> None:  # type: ignore[no-untyped-def]
+    settings.REDIS_URL = UNREACHABLE_REDIS
+    response = client.get(reverse("pages:healthz_ready"))
+    assert response.status_code == 503
+    assert json.loads(response.content)["checks"]["broker"]["status"] == "error"
+    assert "s3cret" not in response.content.decode()
+
+
+@pytest.mark.parametrize("url_name", ["pages:healthz_live", "pages:healthz_ready"])
+def test_probes_are_reachable_over_plain_http_and_refuse_post(client: Client, settings, url_name: str) -> None:  # type: ignore[no-untyped-def]
+    settings.SECURE_SSL_REDIRECT = True
+    settings.REDIS_URL = ""
+    assert client.get(reverse(url_name)).status_code == 200
+    assert client.head(reverse(url_name)).status_code == 200
+    assert client.post(reverse(url_name)).status_code == 405
