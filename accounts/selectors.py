@@ -170,5 +170,10 @@ def service_areas_for_staff() -> QuerySet[ServiceArea]:
     return ServiceArea.objects.order_by("-is_active", "order", "name")
 
 
+def active_topics_by_slug(slugs: list[str]) -> QuerySet[SupportTopic]:
+    """The active topics named in a link such as "Ask for a mentor on this" (?topic=pensions)."""
+    return SupportTopic.objects.filter(slug__in=slugs, is_active=True)
+
+
 def topics_for_staff() -> QuerySet[SupportTopic]:
     return SupportTopic.objects.order_by("-is_active", "order", "name")

@@ -13,7 +13,6 @@ from accounts import selectors as account_selectors
 from accounts.decorators import mutual_member_required
 from accounts.http import GET_AND_POST, AuthenticatedRequest
 from accounts.http import posted as _posted
-from accounts.models import SupportTopic
 from accounts.pagination import paginate
 from matching import selectors, services
 from matching.forms import (
@@ -39,7 +38,7 @@ def request_list(request: AuthenticatedRequest) -> HttpResponse:
 def request_create(request: AuthenticatedRequest) -> HttpResponse:
     mutuals = list(account_selectors.mutuals_for(request.user).prefetch_related("service_areas"))
     # "Ask for a mentor on this" links (a guidance page, the readiness check) tick their topics: ?topic=pensions
-    preselected = {"topics": list(SupportTopic.objects.filter(slug__in=request.GET.getlist("topic"), is_active=True))}
+    preselected = {"topics": list(account_selectors.active_topics_by_slug(request.GET.getlist("topic")))}
     form = MentoringRequestForm(_posted(request), mutuals=mutuals, initial=preselected)
     if form.is_valid():
         data = form.cleaned_data
