@@ -44,7 +44,13 @@ def batch_propose(*, user: User | None, run: MatchRun | None = None) -> BatchPro
             batch, mentors, taxonomy = loaded.batch, loaded.mentors, loaded.taxonomy
         with clock.phase("score"):
             topk = engine.score_top_k(
-                batch.arrays, mentors, taxonomy, weights, k=SUGGESTIONS_PER_REQUEST, excluded_pairs=batch.excluded_pairs
+                batch.arrays,
+                mentors,
+                taxonomy,
+                weights,
+                k=SUGGESTIONS_PER_REQUEST,
+                excluded_pairs=batch.excluded_pairs,
+                tie_key=loading.tie_key(),
             )
         with clock.phase("assign"):
             spare = mentors.spare_capacity

@@ -132,7 +132,13 @@ def _rank(
 ) -> Ranking:
     with clock.phase("score"):
         topk = engine.score_top_k(
-            batch.arrays, mentors, taxonomy, weights, k=SUGGESTIONS_PER_REQUEST, excluded_pairs=batch.excluded_pairs
+            batch.arrays,
+            mentors,
+            taxonomy,
+            weights,
+            k=SUGGESTIONS_PER_REQUEST,
+            excluded_pairs=batch.excluded_pairs,
+            tie_key=loading.tie_key(),
         )
     with clock.phase("explain"):
         reasons = engine.explain_top_k(topk, batch.arrays, mentors, taxonomy)
@@ -292,7 +298,9 @@ def _requests_where_mentor_matters(
         alone = loading.mentor_subset(mentors, mentor_row)
         excluded = batch.excluded_pairs[batch.excluded_pairs[:, 1] == mentor_row]
         excluded = np.stack([excluded[:, 0], np.zeros(len(excluded), dtype=np.int64)], axis=1)
-        own = engine.score_top_k(batch.arrays, alone, taxonomy, weights, k=1, excluded_pairs=excluded)
+        own = engine.score_top_k(
+            batch.arrays, alone, taxonomy, weights, k=1, excluded_pairs=excluded, tie_key=loading.tie_key()
+        )
         feasible = own.mentor_rows[:, 0] >= 0
         lowest = np.zeros(len(request_ids), dtype=np.float64)
         full = np.zeros(len(request_ids), dtype=bool)
