@@ -422,13 +422,18 @@ def match_run_claim(*, run_id: int) -> MatchRun | None:
 
 
 def match_runs_recover(*, now: datetime | None = None) -> dict[str, int]:
-    """Runs whose worker died: full rematches and batch proposals are queued again (their work is all-or-nothing, so
-    nothing was half written), until they have been tried MATCH_RUN_MAX_ATTEMPTS times; other runs are marked
-    failed (a refresh is redone by its own redelivered task, or by the next change or the nightly rematch)."""
+    """Runs whose worker died: full rematches, batch proposals and batch publications are queued again (their work
+    is all-or-nothing, so nothing was half written), until they have been tried MATCH_RUN_MAX_ATTEMPTS times; other
+    runs are marked failed (a refresh is redone by its own redelivered task, or by the next change or the nightly
+    rematch)."""
     from matching import tasks
 
     now = now or timezone.now()
-    task_for: dict[str, Any] = {MatchRun.Kind.FULL: tasks.rematch_full, MatchRun.Kind.BATCH: tasks.batch_propose}
+    task_for: dict[str, Any] = {
+        MatchRun.Kind.FULL: tasks.rematch_full,
+        MatchRun.Kind.BATCH: tasks.batch_propose,
+        MatchRun.Kind.PUBLISH: tasks.batch_publish,
+    }
     requeued = 0
     retryable = MatchRun.objects.filter(
         leases.stale(now), kind__in=list(task_for), attempts__lt=settings.MATCH_RUN_MAX_ATTEMPTS
