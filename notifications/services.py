@@ -7,6 +7,7 @@ after commit by a retrying task, and a row the broker never received is sent lat
 
 from __future__ import annotations
 
+import json
 import logging
 import smtplib
 from collections.abc import Iterable, Mapping, Sequence
@@ -18,7 +19,7 @@ from typing import Any
 from django.conf import settings
 from django.core import signing
 from django.core.mail import EmailMultiAlternatives
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -136,18 +137,59 @@ def notify_bulk(event_key: str, deliveries: Sequence[Delivery], *, actor: Any = 
                 emails.append(
                     OutboundEmail(event=event.key, recipient=user, params=values, url=delivery.url, dedupe_key=dedupe)
                 )
-    Notice.objects.bulk_create(notices, batch_size=BULK_BATCH_SIZE)
+    _insert_many(Notice, notices, ["user_id", "event", "kind", "params", "url", "created_at"])
     keys = [email.dedupe_key for email in emails if email.dedupe_key]
     written: set[str | None] = set()
     for start in range(0, len(keys), BULK_BATCH_SIZE):
         chunk = keys[start : start + BULK_BATCH_SIZE]
         written.update(OutboundEmail.objects.filter(dedupe_key__in=chunk).values_list("dedupe_key", flat=True))
     emails = [email for email in emails if email.dedupe_key not in written]
-    created = OutboundEmail.objects.bulk_create(emails, batch_size=BULK_BATCH_SIZE)
-    email_ids = [email.pk for email in created if email.pk is not None]
+    email_columns = ["event", "recipient_id", "to_address", "params", "url", "dedupe_key", "status", "attempts"]
+    email_ids = _insert_many(OutboundEmail, emails, [*email_columns, "last_error", "created_at"])
     if email_ids:
         transaction.on_commit(partial(_dispatch_in_chunks, email_ids))
     return len(email_ids)
+
+
+_SQL_TYPES = {
+    "ForeignKey": "bigint",
+    "CharField": "text",
+    "EmailField": "text",
+    "TextField": "text",
+    "JSONField": "jsonb",
+    "DateTimeField": "timestamptz",
+    "PositiveSmallIntegerField": "integer",
+}
+
+
+def _insert_many(model: Any, rows: list[Any], columns: list[str]) -> list[int]:
+    """Insert unsaved model instances; returns their new ids. On PostgreSQL one INSERT ... SELECT FROM unnest(...)
+    per chunk (a parameter per column, not per value: several times faster than bulk_create at tens of thousands
+    of rows); elsewhere bulk_create."""
+    if not rows:
+        return []
+    if connection.vendor != "postgresql":
+        created = model.objects.bulk_create(rows, batch_size=BULK_BATCH_SIZE)
+        return [row.pk for row in created]
+    fields = [model._meta.get_field(column.removesuffix("_id")) for column in columns]
+    types = [_SQL_TYPES[field.get_internal_type()] for field in fields]
+    names = ", ".join(field.column for field in fields)
+    values = ", ".join(f"%s::{sql_type}[]" for sql_type in types)
+    sql = f"INSERT INTO {model._meta.db_table} ({names}) SELECT * FROM unnest({values}) RETURNING id"  # noqa: S608
+    ids: list[int] = []
+    chunk_size = 20 * BULK_BATCH_SIZE
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), chunk_size):
+            chunk = rows[start : start + chunk_size]
+            arrays = []
+            for column, field in zip(columns, fields, strict=True):
+                column_values = [getattr(row, column) for row in chunk]
+                if field.get_internal_type() == "JSONField":
+                    column_values = [json.dumps(value) for value in column_values]
+                arrays.append(column_values)
+            cursor.execute(sql, arrays)
+            ids.extend(row[0] for row in cursor.fetchall())
+    return ids
 
 
 def _dispatch_in_chunks(email_ids: list[int]) -> None:
