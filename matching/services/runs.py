@@ -18,7 +18,7 @@ from django.db import transaction
 from django.db.models import BooleanField, Count, ExpressionWrapper, F, Min, Q
 from django.utils import timezone
 
-from accounts.models import User
+from accounts.models import MentorProfile, User
 from matching import engine, leases, loading, persistence
 from matching.models import (
     MatchRun,
@@ -287,8 +287,7 @@ def suggestions_refresh_for_mentor(
 
     def work() -> dict[str, Any]:
         with clock.phase("load"):
-            open_requests = MentoringRequest.objects.filter(status__in=MentoringRequest.MATCHABLE_STATUSES)
-            loaded = loading.prepare(open_requests)
+            loaded = loading.prepare(_requests_mentor_could_serve(profile_id))
             affected = _requests_where_mentor_matters(
                 profile_id, loaded.batch, loaded.mentors, loaded.taxonomy, weights, loaded.table
             )
@@ -298,6 +297,26 @@ def suggestions_refresh_for_mentor(
         return {"request_count": len(subset), "mentor_count": len(loaded.mentors.ids), "suggestion_count": stored}
 
     return _execute(run, clock, work)
+
+
+def _requests_mentor_could_serve(profile_id: int) -> Any:
+    """The open requests a mentor's profile can change: those sharing one of the mentor's topics in a format both
+    can meet in (any other pair scores nothing), and those the mentor is suggested for now (which they may leave).
+    Selected in the database, so a refresh reads a fraction of the open requests rather than all of them."""
+    open_requests = MentoringRequest.objects.filter(status__in=MentoringRequest.MATCHABLE_STATUSES)
+    profile = MentorProfile.objects.filter(pk=profile_id).values("format").first()
+    suggested = Suggestion.objects.filter(mentor_id=profile_id, state=Suggestion.State.CURRENT).values("request_id")
+    if profile is None:
+        return open_requests.filter(id__in=suggested)
+    topics = MentorProfile.topics.through.objects.filter(mentorprofile_id=profile_id).values("supporttopic_id")
+    servable = MentoringRequest.objects.filter(topics__in=topics)
+    impossible = {
+        MentorProfile.Format.IN_PERSON: MentoringRequest.Format.REMOTE,
+        MentorProfile.Format.REMOTE: MentoringRequest.Format.IN_PERSON,
+    }.get(profile["format"])
+    if impossible is not None:
+        servable = servable.exclude(format=impossible)
+    return open_requests.filter(Q(id__in=servable.values("id")) | Q(id__in=suggested))
 
 
 def _requests_where_mentor_matters(

@@ -482,3 +482,25 @@ def test_an_unchanged_rematch_explains_and_writes_nothing_and_the_nightly_one_sk
     refresh = services.suggestions_refresh_for_request(request_id=open_request.pk)
     assert refresh is not None and "explain" not in refresh.timings
     assert Suggestion.objects.get().run_id == first.pk
+
+
+def test_a_mentor_refresh_reads_only_the_requests_that_mentor_could_serve(
+    mutual: Mutual, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    in_person = MentorProfileFactory(topics=[topic("tax")], format=MentorProfile.Format.IN_PERSON)
+    servable = MentoringRequestFactory(mutual=mutual, topics=[topic("tax"), topic()])
+    MentoringRequestFactory(mutual=mutual, topics=[topic()])  # no shared topic
+    MentoringRequestFactory(mutual=mutual, topics=[topic("tax")], format=MentoringRequest.Format.REMOTE)
+    read: list[set[int]] = []
+    real_prepare = loading.prepare
+
+    def spy(requests, **options):  # type: ignore[no-untyped-def]
+        read.append(set(requests.values_list("id", flat=True)))
+        return real_prepare(requests, **options)
+
+    monkeypatch.setattr(loading, "prepare", spy)
+    run = services.suggestions_refresh_for_mentor(profile_id=in_person.pk)
+
+    assert read == [{servable.pk}]
+    assert run.status == MatchRun.Status.SUCCEEDED
+    assert current(servable)[0] == in_person.pk
