@@ -310,10 +310,10 @@ def _requests_mentor_could_serve(profile_id: int) -> Any:
         return open_requests.filter(id__in=suggested)
     topics = MentorProfile.topics.through.objects.filter(mentorprofile_id=profile_id).values("supporttopic_id")
     servable = MentoringRequest.objects.filter(topics__in=topics)
-    impossible = {
-        MentorProfile.Format.IN_PERSON: MentoringRequest.Format.REMOTE,
-        MentorProfile.Format.REMOTE: MentoringRequest.Format.IN_PERSON,
-    }.get(profile["format"])
+    impossible: str | None = {
+        MentorProfile.Format.IN_PERSON.value: MentoringRequest.Format.REMOTE.value,
+        MentorProfile.Format.REMOTE.value: MentoringRequest.Format.IN_PERSON.value,
+    }.get(str(profile["format"]))
     if impossible is not None:
         servable = servable.exclude(format=impossible)
     return open_requests.filter(Q(id__in=servable.values("id")) | Q(id__in=suggested))
