@@ -287,9 +287,10 @@ def suggestions_refresh_for_mentor(
 
     def work() -> dict[str, Any]:
         with clock.phase("load"):
-            loaded = loading.prepare(_requests_mentor_could_serve(profile_id))
+            servable = _requests_mentor_could_serve(profile_id)
+            loaded = loading.prepare(servable)
             affected = _requests_where_mentor_matters(
-                profile_id, loaded.batch, loaded.mentors, loaded.taxonomy, weights, loaded.table
+                profile_id, loaded.batch, loaded.mentors, loaded.taxonomy, weights, loaded.table, servable
             )
             subset = loading.request_subset(loaded.batch, affected)
         ranking = _rank(clock, subset, loaded.mentors, loaded.taxonomy, weights)
@@ -326,8 +327,9 @@ def _requests_where_mentor_matters(
     taxonomy: engine.Taxonomy,
     weights: engine.Weights,
     table: loading.MentorTable,
+    requests: Any,
 ) -> np.ndarray:
-    """Rows of `batch` whose ranking may change because of this mentor."""
+    """Rows of `batch` (the open `requests`) whose ranking may change because of this mentor."""
     request_ids = batch.arrays.ids
     suggested = set(
         Suggestion.objects.filter(
@@ -347,7 +349,7 @@ def _requests_where_mentor_matters(
         lowest = np.zeros(len(request_ids), dtype=np.float64)
         full = np.zeros(len(request_ids), dtype=bool)
         current = (
-            Suggestion.objects.filter(state=Suggestion.State.CURRENT, request_id__in=_open_request_ids())
+            Suggestion.objects.filter(state=Suggestion.State.CURRENT, request_id__in=requests.values("id"))
             .values("request_id")
             .annotate(count=Count("id"), lowest=Min("score"))
             .values_list("request_id", "count", "lowest")
