@@ -41,6 +41,8 @@ from matching.engine.rules import component_units, region_tenths_table, tie_code
 
 # Any sum of unit-valued features stays above -2**23 and below 2**21, so float32 holds it exactly.
 _INFEASIBLE = -(2**22)
+_BLOCK_BYTES = 64 * 2**20  # about this much working memory per block (per worker), whatever the number of mentors
+_BYTES_PER_PAIR = 19  # the float32 block, its float64 rank keys, the uint32 tie orders, the topic test
 _TIE_SPAN = float(2**32)  # rank key = units * _TIE_SPAN + tie order (< 2**32): exact in float64 below 2**53
 
 
@@ -317,8 +319,9 @@ def score_top_k(
 
     excluded_pairs: int64 (P, 2) of (request_row, mentor_row) that must never be suggested: conflicts of interest,
     declined pairs, pairs that already worked together. Requests are scored at most `block_rows` at a time (each
-    block also holds requests of one region and format), so memory is about 19 bytes x block_rows x M per worker,
-    never R x M. `workers` threads score blocks in parallel (default: up to 2).
+    block also holds requests of one region and format, and at most as many as keep the block near 64 MB: fewer with
+    more mentors), so memory is about 19 bytes x rows x M per worker, never R x M. `workers` threads score blocks
+    in parallel (default: up to 2).
     """
     if k < 1:
         raise ValueError("k must be at least 1.")
@@ -327,6 +330,7 @@ def score_top_k(
     validate_inputs(requests, mentors, taxonomy)
     request_count = len(requests)
     encoded = _encode(requests, mentors, taxonomy, weights, k, tie_key)
+    block_rows = min(block_rows, max(16, _BLOCK_BYTES // (_BYTES_PER_PAIR * encoded.positions)))
     blocks = _blocks(encoded, excluded_pairs, len(mentors), block_rows)
 
     out_units = np.full((request_count, k), -1, dtype=np.int64)
