@@ -92,12 +92,13 @@ def measure(
     by_id = np.argsort(ids, kind="stable")
     tenth = max(len(candidates) // 10, 1)
     labels = _profile_groups(mentors, candidates)
-    squares, degrees = 0.0, 0
+    squares, degrees, alike = 0.0, 0, 0
     for label in np.unique(labels):
         group = counts[labels == label]
         if len(group) >= 2 and group.mean() > 0:
             squares += float(((group - group.mean()) ** 2).sum() / group.mean())
             degrees += len(group) - 1
+            alike += len(group)
     return {
         "seconds": round(seconds, 3),
         "requests_with_a_tie_for_first": round(float(first_tie.mean()), 3),
@@ -108,7 +109,7 @@ def measure(
         "lowest_tenth_of_ids_mean": round(float(counts[by_id[:tenth]].mean()), 2) if len(counts) else 0.0,
         "highest_tenth_of_ids_mean": round(float(counts[by_id[-tenth:]].mean()), 2) if len(counts) else 0.0,
         "spearman_id_exposure": round(spearman(ids, counts), 3),
-        "alike_groups_mentors": degrees + len(np.unique(labels)) if degrees else 0,
+        "mentors_with_an_identical_twin": alike,
         "alike_variance_to_mean": round(squares / degrees, 2) if degrees else None,
     }
 

@@ -263,12 +263,23 @@ def _score_block(block_spec: _Block, k: int, encoded: _Encoded, out_units: IntAr
     block[block_spec.exclusion_rows, block_spec.exclusion_positions] = _INFEASIBLE
     np.maximum(block, 0, out=block)  # units + 1 where feasible, 0 where not
 
+    group_k = min(k, group_count)
+    if group_k < group_count:
+        # Every top-k pair scores at least the k-th best group's best: usually few pairs do, and only those need
+        # rank keys (ties at that level included). When ties make them many, the dense path below is cheaper.
+        best_units = block.reshape(rows, group, group_count).max(axis=1)
+        threshold = np.partition(best_units, group_count - group_k, axis=1)[:, group_count - group_k]
+        np.maximum(threshold, 1, out=threshold)  # feasible pairs only
+        local, places = np.nonzero(block >= threshold[:, None])
+        if local.shape[0] <= rows * group_k * group:
+            _pick_sparse(block, local, places, block_spec, k, encoded, out_units, out_candidates)
+            return
+
     # Rank keys: units (+ 1) above, the pair's tie order below; unique within a row.
     keys = np.multiply(block, _TIE_SPAN, dtype=np.float64)
     keys += np.multiply(encoded.request_tie[request_rows, None], encoded.position_tie[None, :])
 
     # The best `group_k` groups per request by their best key hold the best k mentors.
-    group_k = min(k, group_count)
     if group_k < group_count:
         best_in_group = keys.reshape(rows, group, group_count).max(axis=1)
         chosen = np.argpartition(best_in_group, group_count - group_k, axis=1)[:, group_count - group_k :]
@@ -286,6 +297,32 @@ def _score_block(block_spec: _Block, k: int, encoded: _Encoded, out_units: IntAr
     picked = np.take_along_axis(picked, np.argsort(-np.take_along_axis(key, picked, axis=1), axis=1), axis=1)
     out_units[request_rows, :top] = np.take_along_axis(candidate_units, picked, axis=1).astype(np.int64) - 1
     out_candidates[request_rows, :top] = np.take_along_axis(candidate_numbers, picked, axis=1)
+
+
+def _pick_sparse(
+    block: FloatArray,
+    local: IntArray,
+    places: IntArray,
+    block_spec: _Block,
+    k: int,
+    encoded: _Encoded,
+    out_units: IntArray,
+    out_candidates: IntArray,
+) -> None:
+    """Top k per request among the given (row in block, position) pairs, by rank key."""
+    request_rows = block_spec.request_rows
+    units = block[local, places]
+    ties = np.multiply(encoded.request_tie[request_rows[local]], encoded.position_tie[places])
+    keys = np.multiply(units, _TIE_SPAN, dtype=np.float64)
+    keys += ties
+    order = np.lexsort((-keys, local))  # by row, then best key first
+    by_row = local[order]
+    starts = np.searchsorted(by_row, np.arange(request_rows.shape[0]))
+    slot = np.arange(by_row.shape[0]) - starts[by_row]
+    keep = slot < k
+    chosen, rows_out, slots_out = order[keep], request_rows[by_row[keep]], slot[keep]
+    out_units[rows_out, slots_out] = units[chosen].astype(np.int64) - 1
+    out_candidates[rows_out, slots_out] = encoded.position_candidate[places[chosen]]
 
 
 @functools.cache

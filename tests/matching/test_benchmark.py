@@ -49,7 +49,12 @@ def test_exposure_benchmark_reports_ties_and_exposure_before_and_after(capsys: p
     for section in (report, report["clones"]):
         before, after = section["before_ties_to_lower_id"], section["after_keyed_tie_order"]
         assert set(before) == set(after)
-        assert {"spearman_id_exposure", "requests_with_a_tie_for_first", "alike_variance_to_mean"} <= set(after)
+        assert {
+            "spearman_id_exposure",
+            "requests_with_a_tie_for_first",
+            "alike_variance_to_mean",
+            "mentors_with_an_identical_twin",
+        } <= set(after)
     clones = report["clones"]
     assert clones["before_ties_to_lower_id"]["spearman_id_exposure"] < -0.3
     assert abs(clones["after_keyed_tie_order"]["spearman_id_exposure"]) < 0.2
