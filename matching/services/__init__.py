@@ -10,6 +10,7 @@ One module per entity; this package re-exports their public names, so callers wr
 - requests.py       raising, editing, withdrawing, reopening requests; the programme team's queue
 - introductions.py  the mutual's choices, introductions sent in turn, answers, expiry, staff introductions
 - runs.py           computing and storing suggestions; recording runs; recovering runs whose worker died
+- mentor_reach.py   which open requests one mentor can affect (what a mentor's refresh reads)
 - batches.py        batch proposals: draft, review, discard
 - publishing.py     publishing a batch proposal from a worker, in bulk
 - weights.py        versions of the matching weights
