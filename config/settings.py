@@ -425,6 +425,9 @@ ATTENTION_WORKING_DAYS = env_int("ATTENTION_WORKING_DAYS", 5)
 MATCH_RUN_HEARTBEAT_SECONDS = env_int("MATCH_RUN_HEARTBEAT_SECONDS", 10)
 MATCH_RUN_LEASE_SECONDS = env_int("MATCH_RUN_LEASE_SECONDS", 60)
 MATCH_RUN_MAX_ATTEMPTS = env_int("MATCH_RUN_MAX_ATTEMPTS", 3)
+# Key of the matching engine's tie order (matching/loading/inputs.py tie_key): mentors who score the same for a
+# request are ordered by a hash of the request and the mentor under this key, not by id. Not a secret.
+MATCHING_TIE_KEY = env_str("MATCHING_TIE_KEY", "mutuals-matching-ties")
 
 # JSON lines in production (one object per line, with the request id: config/request_id.py), plain text in
 # development. The request line names the view, never the path (paths can carry tokens); no personal data is logged.

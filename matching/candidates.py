@@ -58,7 +58,15 @@ def eligible_mentors(
         if len(mentors.ids) == 0:
             return []
     k = len(mentors.ids) if limit is None else min(limit, len(mentors.ids))
-    topk = engine.score_top_k(batch.arrays, mentors, loaded.taxonomy, weights, k=k, excluded_pairs=batch.excluded_pairs)
+    topk = engine.score_top_k(
+        batch.arrays,
+        mentors,
+        loaded.taxonomy,
+        weights,
+        k=k,
+        excluded_pairs=batch.excluded_pairs,
+        tie_key=loading.tie_key(),
+    )
     candidates = []
     for slot in range(k):
         mentor_row = int(topk.mentor_rows[0, slot])
@@ -128,8 +136,13 @@ def weights_preview(
     loaded = loading.prepare(MentoringRequest.objects.filter(pk__in=[r.pk for r in sample]))
     batch, mentors = loading.candidates_only(loaded.batch, loaded.mentors)
     taxonomy = loaded.taxonomy
-    before = engine.score_top_k(batch.arrays, mentors, taxonomy, current, k=top, excluded_pairs=batch.excluded_pairs)
-    after = engine.score_top_k(batch.arrays, mentors, taxonomy, proposed, k=top, excluded_pairs=batch.excluded_pairs)
+    key = loading.tie_key()
+    before = engine.score_top_k(
+        batch.arrays, mentors, taxonomy, current, k=top, excluded_pairs=batch.excluded_pairs, tie_key=key
+    )
+    after = engine.score_top_k(
+        batch.arrays, mentors, taxonomy, proposed, k=top, excluded_pairs=batch.excluded_pairs, tie_key=key
+    )
     involved = {
         int(mentors.ids[row]) for row in np.concatenate([before.mentor_rows, after.mentor_rows]).ravel() if row >= 0
     }

@@ -136,6 +136,7 @@ class MatchRun(models.Model):
         MENTOR = "mentor", "One mentor's requests"
         FULL = "full", "Full rematch"
         BATCH = "batch", "Batch proposal"
+        PUBLISH = "publish", "Batch publication"
 
     class Source(models.TextChoices):
         USER = "user", "A person"
@@ -152,7 +153,7 @@ class MatchRun(models.Model):
         # The GOV.UK tag colour of each status, for {% status_tag %}; a test fails when a status has none.
         TAG_COLOURS = enum.nonmember({"queued": "grey", "running": "blue", "succeeded": "green", "failed": "red"})
 
-    PHASES = ("load", "score", "explain", "assign", "persist")
+    PHASES = ("load", "score", "explain", "assign", "persist", "notify")
 
     kind = models.CharField(max_length=20, choices=Kind.choices)
     source = models.CharField(max_length=20, choices=Source.choices, default=Source.AUTOMATIC)
@@ -348,6 +349,8 @@ class BatchProposal(models.Model):
 
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True)
     run = models.ForeignKey(MatchRun, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    # The worker run that publishes it (matching/services/publishing.py), once staff asked for that.
+    publish_run = models.ForeignKey(MatchRun, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     request_count = models.PositiveIntegerField(default=0, help_text="Open requests considered.")
     total_score = models.FloatField(default=0.0)
     greedy_total_score = models.FloatField(default=0.0, help_text="What best-pairs-first would have scored.")

@@ -1,7 +1,9 @@
 """Writes a computed ranking into the suggestions table, in bulk, keeping history.
 
 Most nightly runs change few rankings, so each request keeps a digest of its current ranking (and the number of
-its current rows, checked too): only requests whose digest or count differ are written at all. For those, both
+its current rows, checked too): only requests whose digest or count differ are written at all. The runs take the
+digest from the engine's arrays (`ranking_digests`), so an unchanged request is neither explained, formatted nor
+hashed as text. For those, both
 paths below give the same result, run inside the caller's transaction, and write only what changed:
 - a pair ranked now is made CURRENT with its new rank, score, components and reasons, inserted if new; a row that is
   already identical is not rewritten, so `run` names the run that last changed it;
@@ -23,6 +25,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+import numpy as np
 from django.db import connection
 from django.db.models import Count
 
@@ -63,29 +66,94 @@ class Ranked:
 def store(*, run: MatchRun, scope: Sequence[int], ranked: Ranked, now: datetime) -> int:
     """Make `ranked` the current suggestions of the requests in `scope`. Returns how many rows were written.
 
-    Each request's pairs must come in rank order (the digest is taken in that order).
+    Each request's pairs must come in rank order (the digest is taken in that order). The runs use
+    `changed_requests` and `write` with `ranking_digests` instead, which need no text for unchanged requests.
     """
     lines = _copy_lines(ranked)
     digests = _digests(scope, ranked.request_ids, lines)
-    stored = _stored_state(scope)
     counts: dict[int, int] = {}
     for request_id in ranked.request_ids:
         counts[request_id] = counts.get(request_id, 0) + 1
-    changed = [
-        request_id for request_id in scope if stored.get(request_id) != (digests[request_id], counts.get(request_id, 0))
-    ]
+    changed = changed_requests(scope, digests, counts)
     if not changed:
         return 0
     wanted = set(changed)
     positions = [position for position, request_id in enumerate(ranked.request_ids) if request_id in wanted]
     part = ranked.subset(positions) if len(positions) < len(ranked) else ranked
-    if connection.vendor == "postgresql" and len(part) >= COPY_THRESHOLD:
-        text = "".join(lines[position] for position in positions)
-        written = _store_with_copy(run=run, scope=changed, ranked=part, text=text, now=now)
+    return write(run=run, changed=changed, ranked=part, digests=digests, now=now)
+
+
+def changed_requests(scope: Sequence[int], digests: dict[int, str], counts: dict[int, int]) -> list[int]:
+    """The requests in scope whose stored digest or number of current rows differ from the new ranking's."""
+    stored = _stored_state(scope)
+    return [
+        request_id for request_id in scope if stored.get(request_id) != (digests[request_id], counts.get(request_id, 0))
+    ]
+
+
+def write(*, run: MatchRun, changed: Sequence[int], ranked: Ranked, digests: dict[int, str], now: datetime) -> int:
+    """Make `ranked` (the pairs of the `changed` requests, each request's in rank order) their current suggestions
+    and store their digests. Returns how many rows were written."""
+    if not changed:
+        return 0
+    if connection.vendor == "postgresql" and len(ranked) >= COPY_THRESHOLD:
+        written = _store_with_copy(run=run, scope=changed, ranked=ranked, text="".join(_copy_lines(ranked)), now=now)
     else:
-        written = _store_portable(run=run, scope=changed, ranked=part, now=now)
+        written = _store_portable(run=run, scope=changed, ranked=ranked, now=now)
     _save_digests({request_id: digests[request_id] for request_id in changed})
     return written
+
+
+def _fingerprints(*columns: np.ndarray) -> list[bytes]:
+    """A 16-byte digest of each row of the given arrays (one row per entity), from their bytes."""
+    rows = np.concatenate(
+        [np.ascontiguousarray(column).reshape(column.shape[0], -1).view(np.uint8) for column in columns], axis=1
+    )
+    return [hashlib.blake2b(row.tobytes(), digest_size=16).digest() for row in rows]
+
+
+def ranking_digests(
+    topk: engine.TopK, requests: engine.RequestArrays, mentors: engine.MentorArrays, taxonomy: engine.Taxonomy
+) -> list[str]:
+    """A digest per request row of everything its stored suggestions are made of, from the arrays (no text): the
+    mentors in rank order with their scores and components as stored (4 decimals), and what the reasons are written
+    from (the request's and each mentor's profile arrays, the taxonomy's labels). Equal digests: nothing to write.
+    The same pair gives the same digest whichever requests or mentors were scored with it."""
+    if len(requests) == 0:
+        return []
+    labels = (taxonomy.service_areas, taxonomy.topics, taxonomy.stages, taxonomy.regions)
+    context = hashlib.blake2b(json.dumps(labels).encode() + np.asarray(taxonomy.region_adjacency).tobytes())
+    mentor_prints = np.zeros((len(mentors) + 1, 16), dtype=np.uint8)  # the last row: no mentor
+    if len(mentors):
+        printed = _fingerprints(
+            mentors.ids.astype(np.int64),
+            mentors.service_areas.astype(np.uint8),
+            mentors.topics.astype(np.uint8),
+            mentors.stages.astype(np.uint8),
+            mentors.region.astype(np.int32),
+            mentors.format.astype(np.int8),
+            mentors.spare_capacity.astype(np.int64),
+            mentors.capacity.astype(np.int32),
+        )
+        mentor_prints[:-1] = np.frombuffer(b"".join(printed), dtype=np.uint8).reshape(-1, 16)
+    rows = topk.mentor_rows
+    found = rows >= 0
+    scores = np.where(found, np.rint(topk.scores.astype(np.float64) * 10_000), 0).astype(np.int32)
+    components = np.rint(topk.components.astype(np.float64) * 10_000).astype(np.int32)
+    printed = _fingerprints(
+        requests.ids.astype(np.int64),
+        requests.service_areas.astype(np.uint8),
+        requests.topics.astype(np.uint8),
+        requests.stage.astype(np.int32),
+        requests.region.astype(np.int32),
+        requests.format.astype(np.int8),
+        mentor_prints[np.where(found, rows, len(mentors))],
+        scores,
+        components,
+        found.astype(np.uint8),
+    )
+    prefix = context.digest()
+    return [hashlib.blake2b(prefix + row, digest_size=16).hexdigest() for row in printed]
 
 
 def _digests(scope: Sequence[int], request_ids: list[int], lines: list[str]) -> dict[int, str]:
@@ -132,12 +200,9 @@ def _save_digests(digests: dict[int, str]) -> None:
                 [list(digests), list(digests.values())],
             )
         return
-    by_digest: dict[str, list[int]] = {}
-    for request_id, digest in digests.items():
-        by_digest.setdefault(digest, []).append(request_id)
-    for digest, request_ids in by_digest.items():
-        for chunk in _chunks(request_ids):
-            MentoringRequest.objects.filter(id__in=chunk).update(ranking_digest=digest)
+    # Other databases: one UPDATE ... CASE per batch of requests, not one per request.
+    rows = [MentoringRequest(id=request_id, ranking_digest=digest) for request_id, digest in digests.items()]
+    MentoringRequest.objects.bulk_update(rows, ["ranking_digest"], batch_size=500)
 
 
 def components_dict(values: tuple[float, ...]) -> dict[str, float]:

@@ -97,7 +97,10 @@ def match_runs() -> QuerySet[MatchRun]:
 
 
 def batch_proposal_of_run(run: MatchRun) -> BatchProposal | None:
-    """The draft a batch run produced, if it has finished and produced one."""
+    """The draft a batch run produced, if it has finished and produced one; or the proposal a publication run
+    publishes."""
+    if run.kind == MatchRun.Kind.PUBLISH:
+        return BatchProposal.objects.filter(publish_run=run).order_by("id").first()
     if run.kind != MatchRun.Kind.BATCH:
         return None
     return BatchProposal.objects.filter(run=run).order_by("id").first()

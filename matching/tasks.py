@@ -11,7 +11,7 @@ from __future__ import annotations
 from celery import shared_task
 
 from matching import services
-from matching.models import MatchRun
+from matching.models import BatchProposal, MatchRun
 
 
 @shared_task
@@ -46,6 +46,22 @@ def batch_propose(run_id: int) -> int | None:
         return None  # already claimed by an earlier delivery of this task
     try:
         return services.batch_propose(user=run.started_by, run=run).pk
+    except services.MatchingError:
+        return None  # the run is marked failed, with the error, for the page that shows it
+
+
+@shared_task
+def batch_publish(run_id: int) -> int | None:
+    """Publish the batch proposal staff asked to publish: once per queued run (a proposal already published is left
+    alone); the run records a failure."""
+    run = services.match_run_claim(run_id=run_id)
+    if run is None:
+        return None  # already claimed by an earlier delivery of this task
+    proposal = BatchProposal.objects.filter(publish_run=run).first()
+    if proposal is None:
+        return None
+    try:
+        return services.batch_publish(proposal=proposal, user=run.started_by, run=run).pk
     except services.MatchingError:
         return None  # the run is marked failed, with the error, for the page that shows it
 

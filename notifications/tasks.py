@@ -44,6 +44,14 @@ def send_email(self: Task, email_id: int) -> bool:  # type: ignore[type-arg]
 
 
 @shared_task
+def dispatch_emails(email_ids: list[int]) -> int:
+    """Hand a chunk of emails written together (services.notify_bulk) to the broker, one send task each. Safe to run
+    twice: sending claims each email first, so an email is sent once."""
+    services.dispatch(email_ids)
+    return len(email_ids)
+
+
+@shared_task
 def dispatch_pending_emails() -> int:
     """Every minute (beat): send emails the broker never received, whose worker died or whose retry was lost."""
     return services.emails_dispatch_pending()

@@ -38,6 +38,7 @@ from matching.engine.rules import (
     component_units,
     region_tenths_table,
     strength_band,
+    tie_codes,
     units_to_scores,
 )
 from matching.engine.scoring import default_workers, pair_components, score_top_k
@@ -72,5 +73,6 @@ __all__ = [
     "region_tenths_table",
     "score_top_k",
     "strength_band",
+    "tie_codes",
     "units_to_scores",
 ]

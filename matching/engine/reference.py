@@ -59,6 +59,28 @@ def _mentor_list(mentors: MentorArrays) -> list[_Mentor]:
     return result
 
 
+def _mix32(value: int) -> int:
+    value ^= value >> 16
+    value = (value * 0x85EBCA6B) & 0xFFFFFFFF
+    value ^= value >> 13
+    value = (value * 0xC2B2AE35) & 0xFFFFFFFF
+    return value ^ (value >> 16)
+
+
+def _fold(identifier: int, salt: int) -> int:
+    raw = identifier & 0xFFFFFFFFFFFFFFFF
+    return ((raw ^ (raw >> 32)) & 0xFFFFFFFF) ^ (salt & 0xFFFFFFFF)
+
+
+def tie_order(request_id: int, mentor_id: int, tie_key: int | None) -> int:
+    """Among pairs with equal units the larger number ranks first (see `rules.tie_codes`, written here again one
+    pair at a time)."""
+    if tie_key is None:
+        return -mentor_id
+    multiplier = _mix32(_fold(request_id, tie_key >> 32)) | 1
+    return (multiplier * _mix32(_fold(mentor_id, tie_key))) & 0xFFFFFFFF
+
+
 def _region_tenths(
     request_region: int, request_format: int, mentor_region: int, mentor_format: int, neighbours: set[tuple[int, int]]
 ) -> int | None:
@@ -89,9 +111,10 @@ def top_k_loop(
     k: int = 10,
     excluded_pairs: np.ndarray | None = None,
     request_rows: list[int] | None = None,
+    tie_key: int | None = None,
 ) -> dict[int, list[tuple[int, int]]]:
-    """For each request row (all, or `request_rows`), its best k (mentor row, score units), best first, ties to
-    the lower mentor id."""
+    """For each request row (all, or `request_rows`), its best k (mentor row, score units), best first, ties
+    broken by `tie_order` (to the lower mentor id without a key)."""
     area_units, topic_units, region_units, stage_units, capacity_units = (int(u) for u in component_units(weights))
     adjacency = np.asarray(taxonomy.region_adjacency, dtype=bool)
     neighbours = {(int(a), int(b)) for a, b in zip(*np.nonzero(adjacency), strict=True)}
@@ -103,10 +126,11 @@ def top_k_loop(
         areas = set(np.flatnonzero(requests.service_areas[request_row]).tolist())
         topics = set(np.flatnonzero(requests.topics[request_row]).tolist())
         per_topic = topic_units // len(topics) if topics else 0
+        request_id = int(requests.ids[request_row])
         stage = int(requests.stage[request_row])
         region = int(requests.region[request_row])
         request_format = int(requests.format[request_row])
-        scored: list[tuple[int, int, int]] = []
+        scored: list[tuple[int, int, int]] = []  # (-units, -tie order, row)
         for mentor in candidates:
             if (request_row, mentor.row) in excluded:
                 continue
@@ -122,7 +146,7 @@ def top_k_loop(
             if stage in mentor.stages:
                 units += stage_units
             units += capacity_units * mentor.spare // mentor.capacity
-            scored.append((-units, mentor.id, mentor.row))
+            scored.append((-units, -tie_order(request_id, mentor.id, tie_key), mentor.row))
         scored.sort()
         results[request_row] = [(row, -negative_units) for negative_units, _, row in scored[:k]]
     return results

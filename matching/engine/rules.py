@@ -3,8 +3,12 @@
 Scores are fixed point. Each weighted component is rounded down to whole units of 1 / SCALE (see
 `component_units`), so a score is an exact integer number of units: every way of computing it (any block size, any
 summation order inside BLAS, the one-pair-at-a-time reference in `matching.engine.reference`) gives the same
-number, ties are real ties, and ties are broken by the lower mentor id. A score is at most (7 + topics) units
-below sum(w_i * c_i) / sum(w): about 2e-5 with the programme's 14 topics.
+number, and ties are real ties. A score is at most (7 + topics) units below sum(w_i * c_i) / sum(w): about 2e-5
+with the programme's 14 topics.
+
+Ties are broken by `tie_codes`: a keyed hash of the request and the mentor, the same for the same data (and key),
+different for every request, and unrelated to ids or sign-up order, so that mentors with alike profiles are
+suggested about equally often. Without a key (`tie_key=None`) ties go to the lower mentor id.
 """
 
 from __future__ import annotations
@@ -44,6 +48,47 @@ def component_units(weights: Weights) -> IntArray:
     weights.validate()
     values = weights.as_array()
     return np.floor(values / values.sum() * SCALE).astype(np.int64)
+
+
+_MASK32 = 0xFFFFFFFF
+
+
+def _mix32(values: npt.NDArray[np.uint64]) -> npt.NDArray[np.uint64]:
+    """MurmurHash3's 32-bit finaliser on uint64 values below 2**32: a bijection of 32-bit values that spreads every
+    input bit over the output."""
+    x = values.copy()
+    x ^= x >> np.uint64(16)
+    x = (x * np.uint64(0x85EBCA6B)) & np.uint64(_MASK32)
+    x ^= x >> np.uint64(13)
+    x = (x * np.uint64(0xC2B2AE35)) & np.uint64(_MASK32)
+    x ^= x >> np.uint64(16)
+    return x
+
+
+def _fold(ids: npt.ArrayLike, salt: int) -> npt.NDArray[np.uint64]:
+    raw = np.asarray(ids, dtype=np.int64).astype(np.uint64)
+    return ((raw ^ (raw >> np.uint64(32))) & np.uint64(_MASK32)) ^ np.uint64(salt & _MASK32)
+
+
+def tie_codes(
+    request_ids: npt.ArrayLike, mentor_ids: npt.ArrayLike, tie_key: int | None
+) -> tuple[npt.NDArray[np.uint32], npt.NDArray[np.uint32]]:
+    """(request multipliers, mentor codes), uint32: among pairs with equal units, the pair with the larger
+    `(multiplier * code) mod 2**32` ranks first.
+
+    The multiplier is odd, so for one request the products of distinct mentor codes are distinct (no tie is left
+    over), and the mentor code is a keyed bijection of the id, so the order is unrelated to ids. With
+    `tie_key=None` every multiplier is 1 and the code falls as the id rises: ties go to the lower mentor id, which
+    callers that need no fairness (and the tests of other rules) may keep.
+    """
+    request_count = np.asarray(request_ids).shape[0]
+    mentor = np.asarray(mentor_ids, dtype=np.int64)
+    if tie_key is None:
+        return np.ones(request_count, dtype=np.uint32), (_MASK32 - mentor).astype(np.uint32)
+    low, high = tie_key & _MASK32, (tie_key >> 32) & _MASK32
+    multipliers = _mix32(_fold(request_ids, high)) | np.uint64(1)
+    codes = _mix32(_fold(mentor, low))
+    return multipliers.astype(np.uint32), codes.astype(np.uint32)
 
 
 def units_to_scores(units: npt.ArrayLike) -> FloatArray:

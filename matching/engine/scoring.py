@@ -6,9 +6,11 @@ How `score_top_k` stays fast and small (R requests x M mentors):
   units: one float32 matrix product per block gives exact scores (integers below 2**24 are exact in float32). Pairs
   whose format cannot work get a large negative term from the same product.
 - Topics are also bit sets: a bitwise AND per block zeroes the pairs that share no topic.
+- Ties: each pair's rank key is its units times 2**32 plus its tie order (`rules.tie_codes`: a keyed hash of request
+  and mentor, one uint32 multiplication per pair), exact in float64 and unique within a request.
 - Exact top k without sorting whole rows: mentors are laid out so that each run of `group` mentors adjacent in id
-  order is a column group; the best k groups per request (by their best score, ties to the lower ids) must hold the
-  best k mentors, so only k * group candidates per request are ranked exactly.
+  order is a column group; the best k groups per request (by their best key) must hold the best k mentors, so only
+  k * group candidates per request are ranked exactly.
 - Blocks are scored on a small pool of threads (NumPy and BLAS release the GIL).
 """
 
@@ -35,10 +37,13 @@ from matching.engine.datatypes import (
     TopK,
     Weights,
 )
-from matching.engine.rules import component_units, region_tenths_table, units_to_scores, validate_inputs
+from matching.engine.rules import component_units, region_tenths_table, tie_codes, units_to_scores, validate_inputs
 
 # Any sum of unit-valued features stays above -2**23 and below 2**21, so float32 holds it exactly.
 _INFEASIBLE = -(2**22)
+_BLOCK_BYTES = 64 * 2**20  # about this much working memory per block (per worker), whatever the number of mentors
+_BYTES_PER_PAIR = 19  # the float32 block, its float64 rank keys, the uint32 tie orders, the topic test
+_TIE_SPAN = float(2**32)  # rank key = units * _TIE_SPAN + tie order (< 2**32): exact in float64 below 2**53
 
 
 @dataclass(frozen=True)
@@ -61,6 +66,8 @@ class _Encoded:
     # Candidate q is the q-th mentor, in id order, who can be suggested at all (eligible, with room).
     position_candidate: IntArray  # (P,) candidate at each position (>= C for padding)
     candidate_rows: IntArray  # (C,) mentor row of each candidate
+    request_tie: np.ndarray  # uint32 (R,) odd multipliers (rules.tie_codes)
+    position_tie: np.ndarray  # uint32 (P,) mentor code at each position (0 for padding)
     group: int  # mentors per column group
     group_count: int
 
@@ -92,7 +99,14 @@ def topic_bits(topics: np.ndarray) -> np.ndarray:
     return padded.view(np.uint64)
 
 
-def _encode(requests: RequestArrays, mentors: MentorArrays, taxonomy: Taxonomy, weights: Weights, k: int) -> _Encoded:
+def _encode(
+    requests: RequestArrays,
+    mentors: MentorArrays,
+    taxonomy: Taxonomy,
+    weights: Weights,
+    k: int,
+    tie_key: int | None,
+) -> _Encoded:
     units = component_units(weights)
     area_units, topic_units, region_units, stage_units, capacity_units = (int(value) for value in units)
     format_count = len(FORMATS)
@@ -142,6 +156,9 @@ def _encode(requests: RequestArrays, mentors: MentorArrays, taxonomy: Taxonomy, 
     request_features[known_stage, stage_start + requests.stage[known_stage]] = stage_units
 
     mentor_topic_bits = topic_bits(mentor_features[:, :topic_count] > 0)
+    request_tie, mentor_codes = tie_codes(requests.ids, mentors.ids[rows], tie_key)
+    position_tie = np.zeros(positions, dtype=np.uint32)
+    position_tie[valid] = mentor_codes
     return _Encoded(
         request_features=request_features,
         mentor_features=mentor_features,
@@ -155,6 +172,8 @@ def _encode(requests: RequestArrays, mentors: MentorArrays, taxonomy: Taxonomy, 
         area_units=area_units,
         position_candidate=position_candidate,
         candidate_rows=candidate_rows,
+        request_tie=request_tie,
+        position_tie=position_tie,
         group=group,
         group_count=group_count,
     )
@@ -242,28 +261,68 @@ def _score_block(block_spec: _Block, k: int, encoded: _Encoded, out_units: IntAr
     np.multiply(block, shared.astype(bool), out=block)
     del shared
     block[block_spec.exclusion_rows, block_spec.exclusion_positions] = _INFEASIBLE
+    np.maximum(block, 0, out=block)  # units + 1 where feasible, 0 where not
 
-    # The best `group_k` groups per request by (best score desc, group index asc) hold the best k mentors.
     group_k = min(k, group_count)
-    flat = block.reshape(-1)
     if group_k < group_count:
-        best_in_group = block.reshape(rows, group, group_count).max(axis=1)
-        group_key = best_in_group.astype(np.float64) * group_count
-        group_key += np.arange(group_count - 1, -1, -1, dtype=np.float64)
-        chosen = np.argpartition(group_key, group_count - group_k, axis=1)[:, group_count - group_k :]
+        # Every top-k pair scores at least the k-th best group's best: usually few pairs do, and only those need
+        # rank keys (ties at that level included). When ties make them many, the dense path below is cheaper.
+        best_units = block.reshape(rows, group, group_count).max(axis=1)
+        threshold = np.partition(best_units, group_count - group_k, axis=1)[:, group_count - group_k]
+        np.maximum(threshold, 1, out=threshold)  # feasible pairs only
+        local, places = np.nonzero(block >= threshold[:, None])
+        if local.shape[0] <= rows * group_k * group:
+            _pick_sparse(block, local, places, block_spec, k, encoded, out_units, out_candidates)
+            return
+
+    # Rank keys: units (+ 1) above, the pair's tie order below; unique within a row.
+    keys = np.multiply(block, _TIE_SPAN, dtype=np.float64)
+    keys += np.multiply(encoded.request_tie[request_rows, None], encoded.position_tie[None, :])
+
+    # The best `group_k` groups per request by their best key hold the best k mentors.
+    if group_k < group_count:
+        best_in_group = keys.reshape(rows, group, group_count).max(axis=1)
+        chosen = np.argpartition(best_in_group, group_count - group_k, axis=1)[:, group_count - group_k :]
         candidate_positions = (chosen[:, :, None] + np.arange(group, dtype=np.int64) * group_count).reshape(rows, -1)
     else:
         candidate_positions = np.broadcast_to(np.arange(positions, dtype=np.int64), (rows, positions))
-    candidate_units = np.take(flat, candidate_positions + (np.arange(rows, dtype=np.int64) * positions)[:, None])
+    flat_index = candidate_positions + (np.arange(rows, dtype=np.int64) * positions)[:, None]
+    candidate_units = np.take(block.reshape(-1), flat_index)
+    key = np.take(keys.reshape(-1), flat_index)
+    del keys
     candidate_numbers = encoded.position_candidate[candidate_positions]
-    # Unique keys: units first, then the lower candidate (lower mentor id). Exact in float64 below 2**53.
-    key = candidate_units.astype(np.float64) * positions + (positions - 1 - candidate_numbers)
     width = key.shape[1]
     top = min(k, width)
     picked = np.argpartition(key, width - top, axis=1)[:, width - top :] if top < width else np.argsort(key, axis=1)
     picked = np.take_along_axis(picked, np.argsort(-np.take_along_axis(key, picked, axis=1), axis=1), axis=1)
-    out_units[request_rows, :top] = np.take_along_axis(candidate_units, picked, axis=1) - 1
+    out_units[request_rows, :top] = np.take_along_axis(candidate_units, picked, axis=1).astype(np.int64) - 1
     out_candidates[request_rows, :top] = np.take_along_axis(candidate_numbers, picked, axis=1)
+
+
+def _pick_sparse(
+    block: FloatArray,
+    local: IntArray,
+    places: IntArray,
+    block_spec: _Block,
+    k: int,
+    encoded: _Encoded,
+    out_units: IntArray,
+    out_candidates: IntArray,
+) -> None:
+    """Top k per request among the given (row in block, position) pairs, by rank key."""
+    request_rows = block_spec.request_rows
+    units = block[local, places]
+    ties = np.multiply(encoded.request_tie[request_rows[local]], encoded.position_tie[places])
+    keys = np.multiply(units, _TIE_SPAN, dtype=np.float64)
+    keys += ties
+    order = np.lexsort((-keys, local))  # by row, then best key first
+    by_row = local[order]
+    starts = np.searchsorted(by_row, np.arange(request_rows.shape[0]))
+    slot = np.arange(by_row.shape[0]) - starts[by_row]
+    keep = slot < k
+    chosen, rows_out, slots_out = order[keep], request_rows[by_row[keep]], slot[keep]
+    out_units[rows_out, slots_out] = units[chosen].astype(np.int64) - 1
+    out_candidates[rows_out, slots_out] = encoded.position_candidate[places[chosen]]
 
 
 @functools.cache
@@ -290,13 +349,16 @@ def score_top_k(
     excluded_pairs: np.ndarray | None = None,
     block_rows: int = 512,
     workers: int | None = None,
+    tie_key: int | None = None,
 ) -> TopK:
-    """The k best feasible mentors for each request, best first; ties go to the lower mentor id.
+    """The k best feasible mentors for each request, best first. Ties are broken by a keyed hash of request and
+    mentor (`rules.tie_codes` with `tie_key`, a 64-bit number), or go to the lower mentor id when it is None.
 
     excluded_pairs: int64 (P, 2) of (request_row, mentor_row) that must never be suggested: conflicts of interest,
     declined pairs, pairs that already worked together. Requests are scored at most `block_rows` at a time (each
-    block also holds requests of one region and format), so memory is about 7 bytes x block_rows x M per worker,
-    never R x M. `workers` threads score blocks in parallel (default: up to 2).
+    block also holds requests of one region and format, and at most as many as keep the block near 64 MB: fewer with
+    more mentors), so memory is about 19 bytes x rows x M per worker, never R x M. `workers` threads score blocks
+    in parallel (default: up to 2).
     """
     if k < 1:
         raise ValueError("k must be at least 1.")
@@ -304,7 +366,8 @@ def score_top_k(
         raise ValueError("block_rows must be at least 1.")
     validate_inputs(requests, mentors, taxonomy)
     request_count = len(requests)
-    encoded = _encode(requests, mentors, taxonomy, weights, k)
+    encoded = _encode(requests, mentors, taxonomy, weights, k, tie_key)
+    block_rows = min(block_rows, max(16, _BLOCK_BYTES // (_BYTES_PER_PAIR * encoded.positions)))
     blocks = _blocks(encoded, excluded_pairs, len(mentors), block_rows)
 
     out_units = np.full((request_count, k), -1, dtype=np.int64)

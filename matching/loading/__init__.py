@@ -7,7 +7,7 @@ One module per kind of row; this package re-exports their public names, so calle
 - inputs.py    prepare(): the mentors and the requests together, where every mentor-matching computation starts
 """
 
-from matching.loading.inputs import EngineInput, prepare
+from matching.loading.inputs import EngineInput, prepare, tie_key
 from matching.loading.mentors import (
     MENTOR_TABLE_GENERATION_KEY,
     MentorTable,
@@ -62,4 +62,5 @@ __all__ = [
     "prepare",
     "request_subset",
     "scatter",
+    "tie_key",
 ]

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import date
 
+from django.conf import settings
 from django.db.models import QuerySet
 
 from matching import engine
@@ -32,3 +34,12 @@ def prepare(requests: QuerySet[MentoringRequest], *, today: date | None = None) 
     table = mentor_table()
     mentors = mentor_arrays(table, today=today)
     return EngineInput(table=table, mentors=mentors, batch=load_requests(requests, table))
+
+
+def tie_key() -> int:
+    """The 64-bit key of the engine's tie order (`engine.rules.tie_codes`), from settings.MATCHING_TIE_KEY: among
+    mentors who score the same for a request, the order is a hash of the request and the mentor under this key, so
+    it is the same run after run but favours no mentor for their id or sign-up date. Changing the setting reshuffles
+    only the ties."""
+    secret = str(getattr(settings, "MATCHING_TIE_KEY", "mutuals-matching-ties")).encode()
+    return int.from_bytes(hashlib.blake2b(secret, digest_size=8, person=b"matching-ties").digest(), "big")

@@ -10,7 +10,9 @@ One module per entity; this package re-exports their public names, so callers wr
 - requests.py       raising, editing, withdrawing, reopening requests; the programme team's queue
 - introductions.py  the mutual's choices, introductions sent in turn, answers, expiry, staff introductions
 - runs.py           computing and storing suggestions; recording runs; recovering runs whose worker died
-- batches.py        batch proposals: draft, review, publish
+- mentor_reach.py   which open requests one mentor can affect (what a mentor's refresh reads)
+- batches.py        batch proposals: draft, review, discard
+- publishing.py     publishing a batch proposal from a worker, in bulk
 - weights.py        versions of the matching weights
 - common.py         the domain error, limits, notices to people, enqueueing refreshes
 """
@@ -18,7 +20,6 @@ One module per entity; this package re-exports their public names, so callers wr
 from matching.services.batches import (
     batch_discard,
     batch_propose,
-    batch_publish,
     batch_remove_pair,
 )
 from matching.services.common import (
@@ -39,6 +40,12 @@ from matching.services.introductions import (
     introductions_expire,
     preferences_choose,
     staff_introduce,
+)
+from matching.services.publishing import (
+    MENTOR_REFRESH_LIMIT,
+    batch_publish,
+    batch_publish_queue,
+    publish_in_progress,
 )
 from matching.services.requests import (
     request_mark_needs_attention,
@@ -66,6 +73,7 @@ from matching.services.weights import (
 
 __all__ = [
     "MAX_PREFERENCES",
+    "MENTOR_REFRESH_LIMIT",
     "PERSIST_BATCH_SIZE",
     "PROGRAMME_SOURCES",
     "SMALL_BATCH",
@@ -78,6 +86,7 @@ __all__ = [
     "batch_discard",
     "batch_propose",
     "batch_publish",
+    "batch_publish_queue",
     "batch_queue",
     "batch_remove_pair",
     "introduction_accept",
@@ -90,6 +99,7 @@ __all__ = [
     "match_runs_recover",
     "mentor_profile_changed",
     "preferences_choose",
+    "publish_in_progress",
     "rematch_full",
     "request_mark_needs_attention",
     "request_record_no_match",

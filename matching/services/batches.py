@@ -1,5 +1,5 @@
-"""Batch proposals: a draft of introductions for every open request from the optimal assignment, reviewed and
-published by the programme team."""
+"""Batch proposals: a draft of introductions for every open request from the optimal assignment, reviewed by the
+programme team, then published by a worker (publishing.py) or discarded."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import numpy as np
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.models import MentorProfile, User
+from accounts.models import User
 from matching import engine, loading
 from matching.models import (
     BatchProposal,
@@ -20,7 +20,7 @@ from matching.models import (
     ProposedPair,
 )
 from matching.services.common import PERSIST_BATCH_SIZE, SUGGESTIONS_PER_REQUEST, MatchingError
-from matching.services.introductions import _introduction_prepare, _mentor_has_room, introduction_send
+from matching.services.publishing import publish_in_progress
 from matching.services.runs import PhaseClock, _execute, _run_begin
 
 logger = logging.getLogger(__name__)
@@ -44,7 +44,13 @@ def batch_propose(*, user: User | None, run: MatchRun | None = None) -> BatchPro
             batch, mentors, taxonomy = loaded.batch, loaded.mentors, loaded.taxonomy
         with clock.phase("score"):
             topk = engine.score_top_k(
-                batch.arrays, mentors, taxonomy, weights, k=SUGGESTIONS_PER_REQUEST, excluded_pairs=batch.excluded_pairs
+                batch.arrays,
+                mentors,
+                taxonomy,
+                weights,
+                k=SUGGESTIONS_PER_REQUEST,
+                excluded_pairs=batch.excluded_pairs,
+                tie_key=loading.tie_key(),
             )
         with clock.phase("assign"):
             spare = mentors.spare_capacity
@@ -101,6 +107,8 @@ def batch_remove_pair(*, proposal: BatchProposal, pair_id: int, user: User) -> P
     proposal = BatchProposal.objects.select_for_update().get(pk=proposal.pk)
     if not proposal.is_draft:
         raise MatchingError("Pairs can only be removed from a draft.")
+    if publish_in_progress(proposal):
+        raise MatchingError("This proposal is being published: pairs can no longer be removed.")
     pair = proposal.pairs.filter(pk=pair_id, outcome=ProposedPair.Outcome.PROPOSED).first()
     if pair is None:
         raise MatchingError("Choose a pair that is still in the proposal.")
@@ -115,58 +123,10 @@ def batch_discard(*, proposal: BatchProposal, user: User) -> BatchProposal:
     proposal = BatchProposal.objects.select_for_update().get(pk=proposal.pk)
     if not proposal.is_draft:
         raise MatchingError("Only a draft can be discarded.")
+    if publish_in_progress(proposal):
+        raise MatchingError("This proposal is being published: it can no longer be discarded.")
     proposal.status = BatchProposal.Status.DISCARDED
     proposal.decided_by = user
     proposal.decided_at = timezone.now()
     proposal.save(update_fields=["status", "decided_by", "decided_at"])
     return proposal
-
-
-@transaction.atomic
-def batch_publish(*, proposal: BatchProposal, user: User) -> BatchProposal:
-    """Send an introduction for every pair left in the draft.
-
-    Things may have moved since the draft was made: a pair whose request is no longer open, or whose mentor has no
-    room left, is skipped and the reason recorded on the pair.
-    """
-    proposal = BatchProposal.objects.select_for_update().get(pk=proposal.pk)
-    if not proposal.is_draft:
-        raise MatchingError("This proposal has already been published or discarded.")
-    pairs = list(proposal.pairs.filter(outcome=ProposedPair.Outcome.PROPOSED).order_by("-score", "id"))
-    for pair in pairs:
-        request = MentoringRequest.objects.select_for_update().get(pk=pair.request_id)
-        profile = MentorProfile.objects.select_for_update().get(pk=pair.mentor_id)
-        if request.status != MentoringRequest.Status.OPEN:
-            _pair_skip(pair, "The request is no longer open.")
-            continue
-        if not _mentor_has_room(profile):
-            _pair_skip(pair, "The mentor has no room left.")
-            continue
-        try:
-            with transaction.atomic():
-                introduction = _introduction_prepare(
-                    request=request,
-                    mentor_id=pair.mentor_id,
-                    source=Introduction.Source.BATCH,
-                    preference=None,
-                    score=pair.score,
-                    reasons=pair.reasons,
-                    created_by=user,
-                )
-                introduction_send(introduction=introduction)
-        except MatchingError as error:
-            _pair_skip(pair, str(error))
-            continue
-        pair.outcome = ProposedPair.Outcome.INTRODUCED
-        pair.save(update_fields=["outcome"])
-    proposal.status = BatchProposal.Status.PUBLISHED
-    proposal.decided_by = user
-    proposal.decided_at = timezone.now()
-    proposal.save(update_fields=["status", "decided_by", "decided_at"])
-    return proposal
-
-
-def _pair_skip(pair: ProposedPair, note: str) -> None:
-    pair.outcome = ProposedPair.Outcome.SKIPPED
-    pair.outcome_note = note[:300]
-    pair.save(update_fields=["outcome", "outcome_note"])

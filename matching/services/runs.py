@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 from django.conf import settings
 from django.db import transaction
-from django.db.models import BooleanField, Count, ExpressionWrapper, F, Min, Q
+from django.db.models import BooleanField, ExpressionWrapper, F, Q
 from django.utils import timezone
 
 from accounts.models import User
@@ -27,6 +27,7 @@ from matching.models import (
 )
 from matching.selectors import weights_current
 from matching.services.common import SMALL_BATCH, SUGGESTIONS_PER_REQUEST, mutual_members, request_path
+from matching.services.mentor_reach import _requests_mentor_could_serve, _requests_where_mentor_matters
 from notifications.services import notify
 from outbox import services as outbox
 
@@ -42,8 +43,10 @@ class PhaseClock:
     timings: dict[str, float] = field(default_factory=dict)
 
     @contextmanager
-    def phase(self, name: str) -> Iterator[None]:
-        if self.report_progress:
+    def phase(self, name: str, *, report: bool = True) -> Iterator[None]:
+        """Time a phase; `report=False` inside a transaction, where updating the run row would hold its lock and
+        stall the lease's heartbeat until the commit."""
+        if self.report_progress and report:
             MatchRun.objects.filter(pk=self.run.pk).update(phase=name)
         started = time.perf_counter()
         try:
@@ -115,12 +118,13 @@ def _execute(run: MatchRun, clock: PhaseClock, work: Callable[[], dict[str, Any]
 
 @dataclass(frozen=True)
 class Ranking:
-    """The engine's output for a batch of requests, ready to store."""
+    """The engine's output for a batch of requests, ready to store: explained only where it is written."""
 
     batch: loading.RequestBatch
     mentors: engine.MentorArrays
+    taxonomy: engine.Taxonomy
     topk: engine.TopK
-    reasons: list[list[list[str]]]
+    digests: list[str]  # one per request row: persistence.ranking_digests
 
 
 def _rank(
@@ -132,11 +136,38 @@ def _rank(
 ) -> Ranking:
     with clock.phase("score"):
         topk = engine.score_top_k(
-            batch.arrays, mentors, taxonomy, weights, k=SUGGESTIONS_PER_REQUEST, excluded_pairs=batch.excluded_pairs
+            batch.arrays,
+            mentors,
+            taxonomy,
+            weights,
+            k=SUGGESTIONS_PER_REQUEST,
+            excluded_pairs=batch.excluded_pairs,
+            tie_key=loading.tie_key(),
         )
-    with clock.phase("explain"):
-        reasons = engine.explain_top_k(topk, batch.arrays, mentors, taxonomy)
-    return Ranking(batch=batch, mentors=mentors, topk=topk, reasons=reasons)
+        digests = persistence.ranking_digests(topk, batch.arrays, mentors, taxonomy)
+    return Ranking(batch=batch, mentors=mentors, taxonomy=taxonomy, topk=topk, digests=digests)
+
+
+def _ranked_rows(clock: PhaseClock, ranking: Ranking, rows: np.ndarray) -> persistence.Ranked:
+    """The pairs of the given request rows, explained, in (request row, rank) order."""
+    with clock.phase("explain", report=False):
+        topk = ranking.topk
+        chosen = topk.mentor_rows[rows]
+        local, ranks = np.nonzero(chosen >= 0)
+        request_rows = rows[local]
+        mentor_rows = topk.mentor_rows[request_rows, ranks]
+        components = topk.components[request_rows, ranks]
+        reasons = engine.explanation_texts(
+            request_rows, mentor_rows, components, ranking.batch.arrays, ranking.mentors, ranking.taxonomy
+        )
+        return persistence.Ranked(
+            request_ids=ranking.batch.arrays.ids[request_rows].tolist(),
+            mentor_ids=ranking.mentors.ids[mentor_rows].tolist(),
+            ranks=(ranks + 1).tolist(),
+            scores=np.round(topk.scores[request_rows, ranks].astype(np.float64), 4).tolist(),
+            components=list(map(tuple, np.round(components.astype(np.float64), 4).tolist())),
+            reasons=reasons,
+        )
 
 
 def _persist(clock: PhaseClock, run: MatchRun, ranking: Ranking, *, tell_mutuals: bool = True) -> int:
@@ -144,14 +175,15 @@ def _persist(clock: PhaseClock, run: MatchRun, ranking: Ranking, *, tell_mutuals
     suggestions are announced to its mutual (unless `tell_mutuals` is off: demo data).
 
     Only requests still open when writing are touched: a mutual may have chosen its mentors meanwhile, and the
-    suggestions they chose from must stay as they were.
+    suggestions they chose from must stay as they were. Only requests whose digest changed are explained and
+    written.
     """
-    with clock.phase("persist"):
-        request_ids = ranking.batch.arrays.ids
-        mentor_ids = ranking.mentors.ids
-        topk = ranking.topk
-        now = timezone.now()
-        with transaction.atomic():
+    request_ids = ranking.batch.arrays.ids
+    now = timezone.now()
+    if clock.report_progress:
+        MatchRun.objects.filter(pk=run.pk).update(phase="persist")
+    with transaction.atomic():
+        with clock.phase("persist", report=False):
             matchable = MentoringRequest.objects.filter(status__in=MentoringRequest.MATCHABLE_STATUSES)
             if len(request_ids) <= SMALL_BATCH:
                 # Few requests: lock them, so a mutual choosing its mentors waits for the new ranking.
@@ -161,26 +193,24 @@ def _persist(clock: PhaseClock, run: MatchRun, ranking: Ranking, *, tell_mutuals
             )
             open_now = np.array([request_id for request_id, _ in states], dtype=np.int64)
             never_ranked = [request_id for request_id, unranked in states if unranked]
-            still_open = request_ids[np.isin(request_ids, open_now)]
-            rows, ranks = np.nonzero(topk.mentor_rows >= 0)
-            pair_request_ids = request_ids[rows]
-            keep = np.isin(pair_request_ids, still_open)
-            rows, ranks, pair_request_ids = rows[keep], ranks[keep], pair_request_ids[keep]
-            ranked = persistence.Ranked(
-                request_ids=pair_request_ids.tolist(),
-                mentor_ids=mentor_ids[topk.mentor_rows[rows, ranks]].tolist(),
-                ranks=(ranks + 1).tolist(),
-                scores=np.round(topk.scores[rows, ranks].astype(np.float64), 4).tolist(),
-                components=list(map(tuple, np.round(topk.components[rows, ranks].astype(np.float64), 4).tolist())),
-                reasons=[ranking.reasons[row][rank] for row, rank in zip(rows.tolist(), ranks.tolist(), strict=True)],
-            )
-            scope = sorted(still_open.tolist())
-            first_suggestions = _never_suggested(sorted(set(ranked.request_ids))) if tell_mutuals else []
-            persistence.store(run=run, scope=scope, ranked=ranked, now=now)
+            open_rows = np.flatnonzero(np.isin(request_ids, open_now))
+            pair_counts = (ranking.topk.mentor_rows >= 0).sum(axis=1)
+            scope = sorted(request_ids[open_rows].tolist())
+            digests = {int(request_ids[row]): ranking.digests[row] for row in open_rows.tolist()}
+            counts = {int(request_ids[row]): int(pair_counts[row]) for row in open_rows.tolist()}
+            changed = persistence.changed_requests(scope, digests, counts)
+            # Getting its first suggestions, a request has changed: only those are checked.
+            newly_suggested = [request_id for request_id in changed if counts[request_id] > 0]
+            first_suggestions = _never_suggested(newly_suggested) if tell_mutuals else []
+        row_of = {int(request_id): row for row, request_id in enumerate(request_ids.tolist())}
+        changed_rows = np.array(sorted(row_of[request_id] for request_id in changed), dtype=np.int64)
+        ranked = _ranked_rows(clock, ranking, changed_rows) if changed else persistence.Ranked([], [], [], [], [], [])
+        with clock.phase("persist", report=False):
+            persistence.write(run=run, changed=changed, ranked=ranked, digests=digests, now=now)
             for chunk in _chunks(sorted(set(never_ranked) & set(scope))):
                 MentoringRequest.objects.filter(id__in=chunk).update(first_ranked_at=now)
             _tell_suggestions_ready(first_suggestions)
-        return len(ranked)
+    return sum(counts.values())
 
 
 def _never_suggested(request_ids: list[int]) -> list[int]:
@@ -258,10 +288,10 @@ def suggestions_refresh_for_mentor(
 
     def work() -> dict[str, Any]:
         with clock.phase("load"):
-            open_requests = MentoringRequest.objects.filter(status__in=MentoringRequest.MATCHABLE_STATUSES)
-            loaded = loading.prepare(open_requests)
+            servable = _requests_mentor_could_serve(profile_id)
+            loaded = loading.prepare(servable)
             affected = _requests_where_mentor_matters(
-                profile_id, loaded.batch, loaded.mentors, loaded.taxonomy, weights, loaded.table
+                profile_id, loaded.batch, loaded.mentors, loaded.taxonomy, weights, loaded.table, servable
             )
             subset = loading.request_subset(loaded.batch, affected)
         ranking = _rank(clock, subset, loaded.mentors, loaded.taxonomy, weights)
@@ -269,51 +299,6 @@ def suggestions_refresh_for_mentor(
         return {"request_count": len(subset), "mentor_count": len(loaded.mentors.ids), "suggestion_count": stored}
 
     return _execute(run, clock, work)
-
-
-def _requests_where_mentor_matters(
-    profile_id: int,
-    batch: loading.RequestBatch,
-    mentors: engine.MentorArrays,
-    taxonomy: engine.Taxonomy,
-    weights: engine.Weights,
-    table: loading.MentorTable,
-) -> np.ndarray:
-    """Rows of `batch` whose ranking may change because of this mentor."""
-    request_ids = batch.arrays.ids
-    suggested = set(
-        Suggestion.objects.filter(
-            mentor_id=profile_id, state=Suggestion.State.CURRENT, request_id__in=_open_request_ids()
-        ).values_list("request_id", flat=True)
-    )
-    rows = {int(row) for row in np.nonzero(np.isin(request_ids, list(suggested)))[0]}
-    mentor_row = int(table.rows_of(np.array([profile_id], dtype=np.int64))[0])
-    if mentor_row >= 0 and len(request_ids):
-        alone = loading.mentor_subset(mentors, mentor_row)
-        excluded = batch.excluded_pairs[batch.excluded_pairs[:, 1] == mentor_row]
-        excluded = np.stack([excluded[:, 0], np.zeros(len(excluded), dtype=np.int64)], axis=1)
-        own = engine.score_top_k(batch.arrays, alone, taxonomy, weights, k=1, excluded_pairs=excluded)
-        feasible = own.mentor_rows[:, 0] >= 0
-        lowest = np.zeros(len(request_ids), dtype=np.float64)
-        full = np.zeros(len(request_ids), dtype=bool)
-        current = (
-            Suggestion.objects.filter(state=Suggestion.State.CURRENT, request_id__in=_open_request_ids())
-            .values("request_id")
-            .annotate(count=Count("id"), lowest=Min("score"))
-            .values_list("request_id", "count", "lowest")
-        )
-        for request_id, count, low in current:
-            row = int(np.searchsorted(request_ids, request_id))
-            if row < len(request_ids) and request_ids[row] == request_id:
-                full[row] = count >= SUGGESTIONS_PER_REQUEST
-                lowest[row] = low
-        enters = feasible & (~full | (own.scores[:, 0] >= lowest))
-        rows.update(int(row) for row in np.nonzero(enters)[0])
-    return np.array(sorted(rows), dtype=np.int64)
-
-
-def _open_request_ids() -> Any:
-    return MentoringRequest.objects.filter(status__in=MentoringRequest.MATCHABLE_STATUSES).values("id")
 
 
 def rematch_full(
@@ -333,15 +318,23 @@ def rematch_full(
             open_requests = MentoringRequest.objects.filter(status__in=MentoringRequest.MATCHABLE_STATUSES)
             loaded = loading.prepare(open_requests)
         ranking = _rank(clock, loaded.batch, loaded.mentors, loaded.taxonomy, weights)
-        with clock.phase("assign"):
-            assignment = engine.assign_optimal(ranking.topk, loaded.mentors.spare_capacity, loaded.batch.mutual_ids)
+        counts: dict[str, Any] = {}
+        if run.source != MatchRun.Source.BEAT:
+            # What an optimal assignment would achieve is shown on the run's page to whoever started it; the
+            # nightly run has no reader for it, and skips it.
+            with clock.phase("assign"):
+                spare = loaded.mentors.spare_capacity
+                assignment = engine.assign_optimal(ranking.topk, spare, loaded.batch.mutual_ids)
+            counts = {
+                "assigned_count": int(assignment.assigned),
+                "assignment_total_score": round(float(assignment.total_score), 4),
+            }
         stored = _persist(clock, run, ranking, tell_mutuals=tell_mutuals)
         return {
             "request_count": len(loaded.batch),
             "mentor_count": len(loaded.mentors.ids),
             "suggestion_count": stored,
-            "assigned_count": int(assignment.assigned),
-            "assignment_total_score": round(float(assignment.total_score), 4),
+            **counts,
         }
 
     return _execute(run, clock, work)
@@ -414,13 +407,18 @@ def match_run_claim(*, run_id: int) -> MatchRun | None:
 
 
 def match_runs_recover(*, now: datetime | None = None) -> dict[str, int]:
-    """Runs whose worker died: full rematches and batch proposals are queued again (their work is all-or-nothing, so
-    nothing was half written), until they have been tried MATCH_RUN_MAX_ATTEMPTS times; other runs are marked
-    failed (a refresh is redone by its own redelivered task, or by the next change or the nightly rematch)."""
+    """Runs whose worker died: full rematches, batch proposals and batch publications are queued again (their work
+    is all-or-nothing, so nothing was half written), until they have been tried MATCH_RUN_MAX_ATTEMPTS times; other
+    runs are marked failed (a refresh is redone by its own redelivered task, or by the next change or the nightly
+    rematch)."""
     from matching import tasks
 
     now = now or timezone.now()
-    task_for: dict[str, Any] = {MatchRun.Kind.FULL: tasks.rematch_full, MatchRun.Kind.BATCH: tasks.batch_propose}
+    task_for: dict[str, Any] = {
+        MatchRun.Kind.FULL: tasks.rematch_full,
+        MatchRun.Kind.BATCH: tasks.batch_propose,
+        MatchRun.Kind.PUBLISH: tasks.batch_publish,
+    }
     requeued = 0
     retryable = MatchRun.objects.filter(
         leases.stale(now), kind__in=list(task_for), attempts__lt=settings.MATCH_RUN_MAX_ATTEMPTS

@@ -45,6 +45,7 @@ def _batch_page(
     pairs = list(selectors.proposal_pairs(proposal))
     context = {
         "proposal": proposal,
+        "publishing": proposal.is_draft and services.publish_in_progress(proposal),
         "proposed": [pair for pair in pairs if pair.outcome == ProposedPair.Outcome.PROPOSED],
         "others": [pair for pair in pairs if pair.outcome != ProposedPair.Outcome.PROPOSED],
         "form": form,
@@ -95,9 +96,21 @@ def _batch_decide(
 @require_POST
 @programme_team_required
 def batch_publish(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """Queue the publication for a worker and show its run page, which reloads itself until it is done: a large
+    batch takes longer than a web request may."""
+    proposal = get_object_or_404(selectors.batch_proposals(), pk=pk)
     form = PublishForm(request.POST, prefix="publish")
-    done = "The proposal is published: introductions have been sent."
-    return _batch_decide(request, pk, form, services.batch_publish, done, reverse("matching:batch_detail", args=[pk]))
+    if form.is_valid():
+        try:
+            run = services.batch_publish_queue(proposal=proposal, user=request.user)
+        except services.MatchingError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(
+                request, "The proposal is being published. This page shows when the introductions have been sent."
+            )
+            return redirect("matching:run_detail", pk=run.pk)
+    return _batch_page(request, proposal, form)
 
 
 @require_POST

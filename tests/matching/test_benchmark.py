@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+from bench import exposure
 from bench import matching as benchmark
 
 
@@ -38,3 +39,22 @@ def test_benchmark_text_output(capsys: pytest.CaptureFixture[str]) -> None:
     assert "score + top k" in output
     assert "measured on 30 requests" in output
     assert "same results: yes" in output
+
+
+def test_exposure_benchmark_reports_ties_and_exposure_before_and_after(capsys: pytest.CaptureFixture[str]) -> None:
+    assert exposure.main(["--requests", "300", "--mentors", "300", "--prototypes", "20", "--json"]) == 0
+
+    report = json.loads(capsys.readouterr().out)
+    assert "load_average_1min" in report
+    for section in (report, report["clones"]):
+        before, after = section["before_ties_to_lower_id"], section["after_keyed_tie_order"]
+        assert set(before) == set(after)
+        assert {
+            "spearman_id_exposure",
+            "requests_with_a_tie_for_first",
+            "alike_variance_to_mean",
+            "mentors_with_an_identical_twin",
+        } <= set(after)
+    clones = report["clones"]
+    assert clones["before_ties_to_lower_id"]["spearman_id_exposure"] < -0.3
+    assert abs(clones["after_keyed_tie_order"]["spearman_id_exposure"]) < 0.2

@@ -37,7 +37,8 @@ def cases(draw: st.DrawFn) -> tuple:  # type: ignore[type-arg]
         stage_count=draw(st.integers(1, 3)),
         region_count=draw(st.integers(1, 5)),
     )
-    return case, draw(weights_strategy), draw(st.integers(1, 6)), draw(st.integers(1, 13))
+    tie_key = draw(st.one_of(st.none(), st.integers(0, 2**64 - 1)))
+    return case, draw(weights_strategy), draw(st.integers(1, 6)), draw(st.integers(1, 13)), tie_key
 
 
 def units_of(scores: np.ndarray) -> np.ndarray:
@@ -47,11 +48,18 @@ def units_of(scores: np.ndarray) -> np.ndarray:
 @PROPERTY_SETTINGS
 @given(cases())
 def test_suggestions_are_feasible_sorted_and_the_same_as_the_reference(drawn: tuple) -> None:  # type: ignore[type-arg]
-    case, weights, k, block_rows = drawn
+    case, weights, k, block_rows, tie_key = drawn
     requests, mentors, taxonomy = case.requests, case.mentors, case.taxonomy
 
     topk = engine.score_top_k(
-        requests, mentors, taxonomy, weights, k=k, excluded_pairs=case.excluded_pairs, block_rows=block_rows
+        requests,
+        mentors,
+        taxonomy,
+        weights,
+        k=k,
+        excluded_pairs=case.excluded_pairs,
+        block_rows=block_rows,
+        tie_key=tie_key,
     )
 
     excluded = {(int(r), int(m)) for r, m in case.excluded_pairs}
@@ -75,7 +83,9 @@ def test_suggestions_are_feasible_sorted_and_the_same_as_the_reference(drawn: tu
             if IN_PERSON in formats:
                 assert near[requests.region[row], mentors.region[mentor_row]]
 
-    expected = top_k_loop(requests, mentors, taxonomy, weights, k=k, excluded_pairs=case.excluded_pairs)
+    expected = top_k_loop(
+        requests, mentors, taxonomy, weights, k=k, excluded_pairs=case.excluded_pairs, tie_key=tie_key
+    )
     units = units_of(topk.scores)
     for row, pairs in expected.items():
         assert [(int(m), int(u)) for m, u in zip(topk.mentor_rows[row], units[row], strict=True) if m >= 0] == pairs
@@ -84,9 +94,9 @@ def test_suggestions_are_feasible_sorted_and_the_same_as_the_reference(drawn: tu
 @PROPERTY_SETTINGS
 @given(cases())
 def test_every_suggestion_is_explained_the_same_way_one_by_one(drawn: tuple) -> None:  # type: ignore[type-arg]
-    case, weights, k, _ = drawn
+    case, weights, k, _, tie_key = drawn
     topk = engine.score_top_k(
-        case.requests, case.mentors, case.taxonomy, weights, k=k, excluded_pairs=case.excluded_pairs
+        case.requests, case.mentors, case.taxonomy, weights, k=k, excluded_pairs=case.excluded_pairs, tie_key=tie_key
     )
 
     reasons = engine.explain_top_k(topk, case.requests, case.mentors, case.taxonomy)
@@ -209,9 +219,9 @@ def test_grouped_assignment_never_gives_one_mentor_two_requests_of_a_group(
 @PROPERTY_SETTINGS
 @given(cases())
 def test_assignment_of_engine_suggestions_keeps_capacity(drawn: tuple) -> None:  # type: ignore[type-arg]
-    case, weights, k, _ = drawn
+    case, weights, k, _, tie_key = drawn
     topk = engine.score_top_k(
-        case.requests, case.mentors, case.taxonomy, weights, k=k, excluded_pairs=case.excluded_pairs
+        case.requests, case.mentors, case.taxonomy, weights, k=k, excluded_pairs=case.excluded_pairs, tie_key=tie_key
     )
     spare = case.mentors.spare_capacity
 

@@ -149,14 +149,14 @@ def test_a_run_failing_halfway_through_writing_rolls_back_what_it_wrote(
 
     assert rank(open_request) == [mentor_profile.pk]
     newcomer = MentorProfileFactory(capacity=5)  # more room: would rank first
-    real_store = persistence.store
+    real_write = persistence.write
 
-    def store_then_fail(**kwargs: object) -> None:
-        real_store(**kwargs)  # type: ignore[arg-type]
+    def write_then_fail(**kwargs: object) -> None:
+        real_write(**kwargs)  # type: ignore[arg-type]
         assert Suggestion.objects.filter(mentor=newcomer).exists()  # written, inside the run's transaction
         raise RuntimeError("connection lost")
 
-    monkeypatch.setattr(persistence, "store", store_then_fail)
+    monkeypatch.setattr(persistence, "write", write_then_fail)
     run = services.suggestions_refresh_for_request(request_id=open_request.pk)
     assert run is not None and run.status == MatchRun.Status.FAILED
     assert "connection lost" in run.error
@@ -464,3 +464,43 @@ def test_demo_data_tells_nobody(open_request: MentoringRequest, mentor: User) ->
     assert run.status == MatchRun.Status.SUCCEEDED
     assert current(open_request) == [mentor.mentor_profile.pk]
     assert not Notice.objects.filter(event="suggestions_ready").exists()
+
+
+def test_an_unchanged_rematch_explains_and_writes_nothing_and_the_nightly_one_skips_the_assignment(
+    open_request: MentoringRequest, mentor_profile: MentorProfile
+) -> None:
+    first = services.rematch_full()
+    assert "explain" in first.timings and first.assigned_count == 1
+
+    nightly = services.rematch_full(source=MatchRun.Source.BEAT)
+
+    assert nightly.status == MatchRun.Status.SUCCEEDED
+    assert set(nightly.timings) == {"load", "score", "persist"}  # nothing explained: nothing changed
+    assert nightly.assigned_count is None and nightly.suggestion_count == 1
+    assert Suggestion.objects.get().run_id == first.pk  # the row was not rewritten
+    # A refresh of the same request computes the same digest: nothing to write either.
+    refresh = services.suggestions_refresh_for_request(request_id=open_request.pk)
+    assert refresh is not None and "explain" not in refresh.timings
+    assert Suggestion.objects.get().run_id == first.pk
+
+
+def test_a_mentor_refresh_reads_only_the_requests_that_mentor_could_serve(
+    mutual: Mutual, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    in_person = MentorProfileFactory(topics=[topic("tax")], format=MentorProfile.Format.IN_PERSON)
+    servable = MentoringRequestFactory(mutual=mutual, topics=[topic("tax"), topic()])
+    MentoringRequestFactory(mutual=mutual, topics=[topic()])  # no shared topic
+    MentoringRequestFactory(mutual=mutual, topics=[topic("tax")], format=MentoringRequest.Format.REMOTE)
+    read: list[set[int]] = []
+    real_prepare = loading.prepare
+
+    def spy(requests, **options):  # type: ignore[no-untyped-def]
+        read.append(set(requests.values_list("id", flat=True)))
+        return real_prepare(requests, **options)
+
+    monkeypatch.setattr(loading, "prepare", spy)
+    run = services.suggestions_refresh_for_mentor(profile_id=in_person.pk)
+
+    assert read == [{servable.pk}]
+    assert run.status == MatchRun.Status.SUCCEEDED
+    assert current(servable)[0] == in_person.pk

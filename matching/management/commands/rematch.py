@@ -1,6 +1,8 @@
-"""`manage.py rematch [--full] [--request ID] [--mentor ID] [--json]`: compute suggestions now, in this process.
+"""`manage.py rematch [--full [--nightly]] [--request ID] [--mentor ID] [--json]`: compute suggestions now, in this
+process.
 
---full       re-rank every open request (as the nightly run does); the benchmark times this end to end
+--full       re-rank every open request; the benchmark times this end to end
+--nightly    with --full: exactly what the nightly run does (recorded as the schedule's; no optimal assignment)
 --request    re-rank one request
 --mentor     re-rank the requests one mentor could enter or must leave
 (no option)  rank the open requests that have never been ranked, one at a time
@@ -27,10 +29,15 @@ class Command(BaseCommand):
         group.add_argument("--full", action="store_true", help="Re-rank every open request.")
         group.add_argument("--request", type=int, metavar="ID", help="Re-rank one request.")
         group.add_argument("--mentor", type=int, metavar="ID", help="Re-rank the requests one mentor affects.")
+        parser.add_argument(
+            "--nightly",
+            action="store_true",
+            help="With --full: run it as the nightly schedule does (recorded as such; no optimal assignment).",
+        )
         parser.add_argument("--json", action="store_true", help="Print the runs as JSON.")
 
     def handle(self, *args: Any, full: bool, request: int | None, mentor: int | None, **options: Any) -> None:
-        source = MatchRun.Source.COMMAND
+        source = MatchRun.Source.BEAT if options["nightly"] else MatchRun.Source.COMMAND
         runs: list[MatchRun] = []
         if full:
             runs.append(services.rematch_full(source=source))
