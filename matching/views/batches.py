@@ -96,7 +96,7 @@ def _batch_decide(
 @require_POST
 @programme_team_required
 def batch_publish(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    """Queue the publication for a worker and show its run page, which reloads itself until it is done: a large
+    """Queue the publication for a worker and show its run page, which follows the run until it is done: a large
     batch takes longer than a web request may."""
     proposal = get_object_or_404(selectors.batch_proposals(), pk=pk)
     form = PublishForm(request.POST, prefix="publish")
