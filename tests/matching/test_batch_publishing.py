@@ -55,7 +55,7 @@ def test_the_page_queues_the_publication_and_shows_its_progress_then_the_worker_
     assert response["Location"] == reverse("matching:run_detail", kwargs={"pk": run.pk})
     assert not Introduction.objects.exists()  # the request only queued it
     page = client.get(response["Location"])
-    assert 'http-equiv="refresh"' in page.content.decode()
+    assert "Queued: waiting for a worker to start it." in page.content.decode()  # the page follows the run
     assert "The introductions are being sent." in page.content.decode()
     draft = client.get(reverse("matching:batch_detail", kwargs={"pk": proposal.pk})).content.decode()
     assert "This proposal is being published." in draft and "Publish and send introductions" not in draft

@@ -13,6 +13,7 @@ from django.utils import timezone
 from accounts.models import MentorProfile, Mutual, User
 from matching import services
 from matching.models import Introduction, MentoringRequest, Suggestion
+from matching.wording import reasons_for_mentor
 from messaging.models import Relationship
 from notifications.models import Notice
 from notifications.services import preferences_update
@@ -58,7 +59,7 @@ def test_choosing_three_queues_them_in_order_and_introduces_the_first(
     assert first.expires_at == first.sent_at + timedelta(days=7)
     # The email task ran after commit, once; the mentor also has an in-app notice.
     assert [message.to for message in mail.outbox] == [[mentors[0].user.email]]
-    assert first.reasons and first.reasons[0] in mail.outbox[0].body
+    assert first.reasons and reasons_for_mentor(first.reasons)[0] in mail.outbox[0].body
     assert Notice.objects.filter(user=mentors[0].user, kind="introduction").count() == 1
 
 
