@@ -15,6 +15,8 @@ import dj_database_url
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
+from config.audited_models import AUDITED_MODELS
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 _TRUE = {"1", "true", "yes", "on"}
@@ -85,6 +87,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_filters",
+    "auditlog",
     "allauth",
     "allauth.account",
     "allauth.mfa",
@@ -113,6 +116,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "accounts.middleware.StaffSecondFactorMiddleware",
+    "auditlog.middleware.AuditlogMiddleware",  # the signed-in person is the actor of every audited change
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -429,6 +433,14 @@ LOGGING = {
         "requests": {"level": env_str("REQUEST_LOG_LEVEL", "WARNING" if DEBUG or TESTING else "INFO")},
     },
 }
+
+# The audit log (django-auditlog): the models and fields in config/audited_models.py, with who changed them. Addresses
+# are not kept: who acted is what the programme team asks, and an IP address is one more piece of personal data.
+AUDITLOG_INCLUDE_TRACKING_MODELS = AUDITED_MODELS
+AUDITLOG_DISABLE_REMOTE_ADDR = True
+AUDITLOG_STORE_JSON_CHANGES = True
+# Foreign keys show the object's name ("Ana Mentor"), not a bare id, in the before and after columns.
+AUDITLOG_USE_FK_STRING_REPRESENTATION = True
 
 # Optional error reporting: Sentry (or a compatible service) when SENTRY_DSN is set; nothing is sent otherwise. No
 # personal data is sent (no user details, no request bodies, no cookies).

@@ -31,6 +31,8 @@ ROUTES = [
     Route("programme:report", get=STAFF_ONLY),
     Route("programme:report_csv", get=STAFF_ONLY),
     Route("programme:failed_emails", get=STAFF_ONLY, post=expect(404, anonymous=LOGIN, staff=405)),
+    Route("programme:audit_log", get=STAFF_ONLY, post=expect(404, anonymous=LOGIN, staff=405)),
+    Route("programme:audit_log_csv", get=STAFF_ONLY),
     Route(
         "programme:email_retry",
         get=None,
