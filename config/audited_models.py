@@ -62,4 +62,8 @@ AUDITED_MODELS: tuple[dict[str, Any], ...] = (
         ],
     },
     {"model": "information.GuideTask", "include_fields": ["stage", "title", "resource", "link_url", "order"]},
+    {
+        "model": "programme.Announcement",
+        "include_fields": ["subject", "status", "sent_by", "recipients_total", "banner_until"],
+    },
 )

@@ -133,6 +133,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "pages.context_processors.platform",
+                "programme.context_processors.announcement_banner",
             ],
         },
     },
@@ -433,6 +434,10 @@ LOGGING = {
         "requests": {"level": env_str("REQUEST_LOG_LEVEL", "WARNING" if DEBUG or TESTING else "INFO")},
     },
 }
+
+# Announcements are delivered this many people at a time, with this pause between batches (programme/tasks.py).
+ANNOUNCEMENT_BATCH_SIZE = env_int("ANNOUNCEMENT_BATCH_SIZE", 200)
+ANNOUNCEMENT_BATCH_PAUSE_SECONDS = env_int("ANNOUNCEMENT_BATCH_PAUSE_SECONDS", 10)
 
 # The audit log (django-auditlog): the models and fields in config/audited_models.py, with who changed them. Addresses
 # are not kept: who acted is what the programme team asks, and an IP address is one more piece of personal data.

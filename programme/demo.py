@@ -1,4 +1,5 @@
-"""Demo data for the programme team's pages: a few things the demo staff member did, so the audit log has history.
+"""Demo data for the programme team's pages: a draft announcement, and a few things the demo staff member did, so
+the audit log has history.
 
 Run by `manage.py seed_demo` after every other app. Idempotent: once the demo staff member has an entry in the log,
 nothing more is added.
@@ -18,10 +19,21 @@ from accounts.audit import audit_event
 from accounts.models import SupportTopic, User
 from matching import engine
 from matching import services as matching_services
+from programme.models import Announcement
 
 
 def seed(*, rng: random.Random, size: int, stdout: OutputWrapper) -> None:
     staff = User.objects.get(email=accounts_demo.STAFF_EMAIL)
+    # A draft announcement to preview and send (the worker delivers it), so the page is not empty.
+    Announcement.objects.get_or_create(
+        subject="Mentor meet-up in Leeds on 14 May",
+        defaults={
+            "body": "Join other mentors and the programme team for an afternoon of sharing what works.\n\n"
+            "Reply to this email if you would like to come.",
+            "roles": [Announcement.Role.MENTORS],
+            "created_by": staff,
+        },
+    )
     if LogEntry.objects.filter(actor=staff).exists():
         stdout.write("programme: the audit log already has the demo staff member's actions.")
         return

@@ -9,10 +9,15 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 from notifications.models import OutboundEmail
+from programme.models import Announcement
 from tests.matrix import LOGIN, REDIRECT, Route, expect
 
 
 def build(world: SimpleNamespace) -> None:
+    # A draft to nobody: "Send" refuses it (and redirects back), so the matrix sends nothing.
+    world.announcement = Announcement.objects.create(
+        subject="Matrix announcement", body="Hello", roles=["ambassadors"], relationship_status="active"
+    )
     world.failed_email = OutboundEmail.objects.create(
         event="account_reinstated",
         recipient=world.member,
@@ -33,6 +38,20 @@ ROUTES = [
     Route("programme:failed_emails", get=STAFF_ONLY, post=expect(404, anonymous=LOGIN, staff=405)),
     Route("programme:audit_log", get=STAFF_ONLY, post=expect(404, anonymous=LOGIN, staff=405)),
     Route("programme:audit_log_csv", get=STAFF_ONLY),
+    Route("programme:announcement_list", get=STAFF_ONLY, post=expect(404, anonymous=LOGIN, staff=405)),
+    Route("programme:announcement_create", get=STAFF_ONLY, post=expect(404, anonymous=LOGIN, staff=200)),
+    Route(
+        "programme:announcement_detail",
+        get=STAFF_ONLY,
+        post=expect(404, anonymous=LOGIN, staff=405),
+        kwargs=lambda w: {"pk": w.announcement.pk},
+    ),
+    Route(
+        "programme:announcement_send",
+        get=None,
+        post=expect(404, anonymous=LOGIN, staff=REDIRECT),
+        kwargs=lambda w: {"pk": w.announcement.pk},
+    ),
     Route(
         "programme:email_retry",
         get=None,

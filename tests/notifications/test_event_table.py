@@ -39,6 +39,8 @@ from messaging import services as messaging_services
 from messaging.models import CheckIn, Message, MessageReport, Relationship
 from notifications import events, rendering, services
 from notifications.models import Category, Notice, OutboundEmail
+from programme import announcements
+from programme.models import Announcement
 from tests.ambassadors.factories import (
     ApplicationFactory,
     CohortFactory,
@@ -72,6 +74,7 @@ NOMINEE = "the nominee's address"
 PERSONS_ADDRESS = "the person's address"
 ENQUIRERS_ADDRESS = "the enquirer's address"
 ASSIGNEE = "the assignee"
+AUDIENCE = "the announcement's audience"
 NOBODY = "nobody"
 # Emails that say all there is to say without a link (their notice, if any, still links to its page).
 EMAILED_WITHOUT_THEIR_LINK = {
@@ -747,6 +750,18 @@ def the_ambassador_declines_an_engagement(w: SimpleNamespace) -> Act:
     return Act(
         lambda: ambassador_services.invitation_decline(invitation=invitation, actor=w.dana, reason="Away then."),
         [Told("engagement_response", REQUESTER, [w.charlie])],
+    )
+
+
+@scenario("announcement")
+def programme_staff_send_an_announcement_to_mentors(w: SimpleNamespace) -> Act:
+    announcement = Announcement.objects.create(
+        subject="Mentor meet-up in May", body="Join us in Leeds.", roles=["mentors"], created_by=w.sam
+    )
+    return Act(
+        lambda: announcements.announcement_send(announcement=announcement, actor=w.sam),
+        [Told("announcement", AUDIENCE, [w.bob, w.meera])],
+        after_commit=True,  # the worker delivers it
     )
 
 
