@@ -80,3 +80,22 @@ class AnnouncementDelivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.announcement} to {self.user}"
+
+
+class ImportBatch(models.Model):
+    """An uploaded file between its preview and its import: kept so that "Import" applies exactly what was shown."""
+
+    kind = models.CharField(max_length=20)
+    filename = models.CharField(max_length=255, blank=True)
+    content = models.TextField()
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    applied_at = models.DateTimeField(null=True, blank=True)
+    # What the import did: {"new": n, "updated": n, "unchanged": n, "invited": n}
+    result = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} import {self.pk}"

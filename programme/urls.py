@@ -1,6 +1,6 @@
 from django.urls import path
 
-from programme import announcement_views, views
+from programme import announcement_views, import_views, views
 
 app_name = "programme"
 
@@ -16,4 +16,7 @@ urlpatterns = [
     path("announcements/new/", announcement_views.announcement_create, name="announcement_create"),
     path("announcements/<int:pk>/", announcement_views.announcement_detail, name="announcement_detail"),
     path("announcements/<int:pk>/send/", announcement_views.announcement_send, name="announcement_send"),
+    path("import/", import_views.import_upload, name="import_upload"),
+    path("import/<int:pk>/", import_views.import_preview, name="import_preview"),
+    path("import/<int:pk>/confirm/", import_views.import_confirm, name="import_confirm"),
 ]

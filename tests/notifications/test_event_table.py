@@ -40,6 +40,7 @@ from messaging.models import CheckIn, Message, MessageReport, Relationship
 from notifications import events, rendering, services
 from notifications.models import Category, Notice, OutboundEmail
 from programme import announcements
+from programme.imports.applying import import_apply
 from programme.models import Announcement
 from tests.ambassadors.factories import (
     ApplicationFactory,
@@ -75,6 +76,7 @@ PERSONS_ADDRESS = "the person's address"
 ENQUIRERS_ADDRESS = "the enquirer's address"
 ASSIGNEE = "the assignee"
 AUDIENCE = "the announcement's audience"
+IMPORTED = "the imported person"
 NOBODY = "nobody"
 # Emails that say all there is to say without a link (their notice, if any, still links to its page).
 EMAILED_WITHOUT_THEIR_LINK = {
@@ -763,6 +765,26 @@ def programme_staff_send_an_announcement_to_mentors(w: SimpleNamespace) -> Act:
         [Told("announcement", AUDIENCE, [w.bob, w.meera])],
         after_commit=True,  # the worker delivers it
     )
+
+
+@scenario("record_claim_invitation")
+def programme_staff_import_mentors(w: SimpleNamespace) -> Act:
+    header = "email,full_name,headline,bio,organisation,region,service_areas,topics\n"
+    rows = (
+        "nell@example.org,Nell New,Former director,Ran a care mutual,,north-west,adult-social-care,business-planning\n"
+        f"{w.bob.email},Bob Mentor,Changed headline,Bio,,north-west,adult-social-care,business-planning\n"
+    )
+    return Act(
+        lambda: import_apply(kind="mentors", text=header + rows, actor=w.sam),
+        [Told("record_claim_invitation", IMPORTED, AccountsMadeBy(["nell@example.org"]))],
+    )
+
+
+class AccountsMadeBy(list):  # type: ignore[type-arg]
+    """The people an action creates: their accounts, looked up by address once the action has run."""
+
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        return iter([User.objects.get(email=address) for address in list.__iter__(self)])
 
 
 @scenario("ambassador_stood_down")

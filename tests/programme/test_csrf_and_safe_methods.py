@@ -1,13 +1,14 @@
-"""The programme team's announcement POSTs need the CSRF token, and no GET of a programme page changes anything."""
+"""The programme team's announcement and import POSTs need the CSRF token; no GET of their pages changes anything."""
 
 from __future__ import annotations
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
 from accounts.models import User
-from programme.models import Announcement
+from programme.models import Announcement, ImportBatch
 from tests.clients import ClientFor
 from tests.factories import MentorProfileFactory
 
@@ -51,3 +52,37 @@ def test_no_get_changes_anything(staff: User, announcement: Announcement, client
     for client in (Client(), client_for(staff)):
         client.get(reverse(url_name, kwargs=kwargs))
     assert snapshot() == before
+
+
+MENTORS_FILE = (
+    "email,full_name,headline,bio,organisation,region,service_areas,topics\n"
+    "nell@example.org,Nell New,Director,Bio,,north-west,adult-social-care,business-planning\n"
+)
+
+
+def imports() -> list[dict[str, object]]:
+    return list(ImportBatch.objects.order_by("pk").values("pk", "applied_at")) + list(
+        User.objects.filter(email="nell@example.org").values("pk")
+    )
+
+
+def test_the_import_posts_need_the_token(staff: User, client_for: ClientFor) -> None:
+    def file() -> SimpleUploadedFile:
+        return SimpleUploadedFile("mentors.csv", MENTORS_FILE.encode(), "text/csv")
+
+    url = reverse("programme:import_upload")
+    strict, relaxed = client_for(staff, enforce_csrf_checks=True), client_for(staff)
+    assert strict.post(url, {"kind": "mentors", "file": file()}).status_code == 403
+    assert imports() == []
+    assert relaxed.post(url, {"kind": "mentors", "file": file()}).status_code == 302
+    batch = ImportBatch.objects.get()
+    confirm = reverse("programme:import_confirm", kwargs={"pk": batch.pk})
+    before = imports()
+    assert strict.post(confirm).status_code == 403
+    assert imports() == before
+    assert relaxed.post(confirm).status_code == 302
+    assert imports() != before
+    for client in (Client(), relaxed):
+        client.get(reverse("programme:import_preview", kwargs={"pk": batch.pk}))
+        client.get(url)
+    assert User.objects.filter(email="nell@example.org").count() == 1
