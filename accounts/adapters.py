@@ -19,6 +19,7 @@ from notifications import links, rendering
 # Where a person was going when they signed up ("Apply to be an ambassador", then "Create an account"). Email
 # verification sits between sign-up and the first sign-in, which has no `next` of its own: the session keeps it.
 SIGNUP_NEXT_KEY = "accounts:signup_next"
+TOTP_ON_MESSAGE = "Two-factor authentication is on. Save your recovery codes: you need one if you lose your phone."
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -71,17 +72,35 @@ class AccountAdapter(DefaultAccountAdapter):
         message.attach_alternative(rendering.html_version(subject=subject, text=text), "text/html")
         return message
 
+    def add_message(
+        self,
+        request: HttpRequest,
+        level: int,
+        message_template: str | None = None,
+        message_context: dict[str, Any] | None = None,
+        extra_tags: str = "",
+        message: str | None = None,
+    ) -> None:
+        """Turning on an authenticator app makes allauth say two things (codes generated, app activated): one banner
+        that says what happened and what to do next is clearer."""
+        match = getattr(request, "resolver_match", None)
+        setting_up = match is not None and match.url_name == "mfa_activate_totp"
+        if setting_up and message_template == "mfa/messages/recovery_codes_generated.txt":
+            return
+        if setting_up and message_template == "mfa/messages/totp_activated.txt":
+            message = TOTP_ON_MESSAGE
+        super().add_message(request, level, message_template, message_context, extra_tags, message)
+
     def is_reauthentication_required(self, *, app: str, **kwargs: Any) -> bool:
         """Setting up a first authenticator a few minutes after signing in with the password does not ask for the
-        password again (a new member of staff goes: password, then authenticator set-up). Everything else that
-        allauth guards keeps its re-authentication step."""
+        password again (a new member of staff goes: password, authenticator set-up, recovery codes). Everything else
+        that allauth guards keeps its re-authentication step."""
         request = self.request
         if (
             app == "allauth.mfa"
             and request is not None
             and request.user.is_authenticated
-            and not two_factor.has_authenticator(request.user)
-            and two_factor.recently_signed_in_with_password(request)
+            and two_factor.set_up_since_recent_password_sign_in(request)
         ):
             return False
         return bool(super().is_reauthentication_required(app=app, **kwargs))

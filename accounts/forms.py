@@ -159,6 +159,7 @@ class MutualForm(GovukModelForm):
             "service_areas": {"required": "Select at least one service area"},
             "region": {"required": "Select a region"},
             "stage": {"required": "Select how far along you are"},
+            "description": {"max_length": "Describe the mutual in 4000 characters or fewer"},
         }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -284,7 +285,10 @@ class MentorProfileForm(GovukModelForm):
         }
         error_messages = {
             "headline": {"required": "Enter a headline"},
-            "bio": {"required": "Tell mutuals about yourself"},
+            "bio": {
+                "required": "Tell mutuals about yourself",
+                "max_length": "Tell mutuals about yourself in 4000 characters or fewer",
+            },
             "topics": {"required": "Select at least one topic you can help with"},
             "service_areas": {"required": "Select at least one service area"},
             "region": {"required": "Select a region"},

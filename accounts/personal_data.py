@@ -23,10 +23,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from auditlog.context import disable_auditlog
 from django.db import transaction
 from django.db.models import ProtectedError
 from django.utils import timezone
 
+from accounts import audit
 from accounts.models import User
 
 
@@ -70,8 +72,12 @@ def account_delete(*, user: User) -> None:
     for source in sources():
         if source.before_delete is not None:
             source.before_delete(user)
+    # After the apps' own steps (standing an ambassador down...), so that their entries lose the name too.
+    audit.account_deletion_record(user=user)
     try:
-        user.delete()
+        # The log keeps "account N was deleted", not a copy of each row that goes with it.
+        with disable_auditlog():
+            user.delete()
     except ProtectedError as error:
         raise AccountDeletionError(
             "Your account is linked to records the programme must keep. Contact the programme team to close it."

@@ -50,15 +50,25 @@ def recently_proved_second_factor(request: HttpRequest) -> bool:
     )
 
 
-def recently_signed_in_with_password(request: HttpRequest) -> bool:
-    """A password sign-in (not a re-authentication) within the re-authentication window."""
-    timeout = getattr(settings, "ACCOUNT_REAUTHENTICATION_TIMEOUT", 300)
-    return any(
-        record.get("method") == "password" and time.time() - record["at"] < timeout for record in _records(request)
-    )
-
-
 def record_new_authenticator(request: HttpRequest, authenticator: Any) -> None:
     """Setting up an authenticator proves it: the person has just entered a code from it. The session counts as
     having passed the second factor, so a new member of staff goes straight on rather than signing in again."""
     record_authentication(request, request.user, "mfa", id=authenticator.pk, type=authenticator.type)  # type: ignore[arg-type]
+
+
+def set_up_since_recent_password_sign_in(request: HttpRequest) -> bool:
+    """A password sign-in within the re-authentication window, and every authenticator the person has was set up
+    after it: a first set-up still under way (the recovery codes shown next, a security key added as well), for
+    which the password just typed is the freshest proof there is."""
+    from allauth.mfa.models import Authenticator
+
+    timeout = getattr(settings, "ACCOUNT_REAUTHENTICATION_TIMEOUT", 300)
+    signed_in = [
+        record["at"]
+        for record in _records(request)
+        if record.get("method") == "password" and time.time() - record["at"] < timeout
+    ]
+    if not signed_in:
+        return False
+    created = Authenticator.objects.filter(user=request.user).values_list("created_at", flat=True)
+    return all(moment.timestamp() >= max(signed_in) for moment in created)

@@ -12,9 +12,10 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import dj_database_url
-from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
+from config.audited_models import AUDITED_MODELS
+from config.beat import BEAT_SCHEDULE
 from config.storage import media_storage
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -87,6 +88,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_filters",
+    "auditlog",
     "allauth",
     "allauth.account",
     "allauth.mfa",
@@ -115,6 +117,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "accounts.middleware.StaffSecondFactorMiddleware",
+    "auditlog.middleware.AuditlogMiddleware",  # the signed-in person is the actor of every audited change
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -131,6 +134,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "pages.context_processors.platform",
+                "programme.context_processors.announcement_banner",
             ],
         },
     },
@@ -194,44 +198,8 @@ CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_TIMEZONE = "Europe/London"
-CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
-    "nightly-full-rematch": {
-        "task": "matching.tasks.rematch_full",
-        "schedule": crontab(hour=2, minute=15),
-    },
-    "recover-stale-match-runs": {
-        "task": "matching.tasks.recover_stale_runs",
-        "schedule": crontab(minute="*/2"),
-    },
-    "expire-unanswered-introductions": {
-        "task": "matching.tasks.expire_introductions",
-        "schedule": crontab(minute=5),
-    },
-    "nudge-quiet-relationships": {
-        "task": "messaging.tasks.nudge_quiet_relationships",
-        "schedule": crontab(hour=8, minute=30),
-    },
-    "dispatch-pending-tasks": {
-        "task": "outbox.tasks.dispatch_pending_tasks",
-        "schedule": crontab(minute="*"),
-    },
-    "dispatch-pending-emails": {
-        "task": "notifications.tasks.dispatch_pending_emails",
-        "schedule": crontab(minute="*"),
-    },
-    "purge-old-notifications": {
-        "task": "notifications.tasks.purge_old_notifications",
-        "schedule": crontab(hour=3, minute=30),
-    },
-    "purge-expired-invitations": {
-        "task": "accounts.tasks.purge_expired_invitations",
-        "schedule": crontab(hour=3, minute=0),
-    },
-    "purge-closed-enquiries": {
-        "task": "information.tasks.purge_closed_enquiries",
-        "schedule": crontab(hour=3, minute=45),
-    },
-}
+# The periodic tasks: config/beat.py (each entry's reason to be safe to run twice: docs/operations.md).
+CELERY_BEAT_SCHEDULE = BEAT_SCHEDULE
 
 # One scheduler however many hosts run beat (celery-redbeat, docs/operations.md): the schedule and when each entry
 # last ran are kept in Redis, and only the beat process holding a lock in Redis sends anything; any other waits for
@@ -471,6 +439,18 @@ LOGGING = {
         "requests": {"level": env_str("REQUEST_LOG_LEVEL", "WARNING" if DEBUG or TESTING else "INFO")},
     },
 }
+
+# Announcements are delivered this many people at a time, with this pause between batches (programme/tasks.py).
+ANNOUNCEMENT_BATCH_SIZE = env_int("ANNOUNCEMENT_BATCH_SIZE", 200)
+ANNOUNCEMENT_BATCH_PAUSE_SECONDS = env_int("ANNOUNCEMENT_BATCH_PAUSE_SECONDS", 10)
+
+# The audit log (django-auditlog): the models and fields in config/audited_models.py, with who changed them. Addresses
+# are not kept: who acted is what the programme team asks, and an IP address is one more piece of personal data.
+AUDITLOG_INCLUDE_TRACKING_MODELS = AUDITED_MODELS
+AUDITLOG_DISABLE_REMOTE_ADDR = True
+AUDITLOG_STORE_JSON_CHANGES = True
+# Foreign keys show the object's name ("Ana Mentor"), not a bare id, in the before and after columns.
+AUDITLOG_USE_FK_STRING_REPRESENTATION = True
 
 # Optional error reporting: Sentry (or a compatible service) when SENTRY_DSN is set; nothing is sent otherwise. No
 # personal data is sent (no user details, no request bodies, no cookies).

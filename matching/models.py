@@ -205,6 +205,14 @@ class MatchRun(models.Model):
             return None
         return (self.finished_at - self.started_at).total_seconds()
 
+    @property
+    def title(self) -> str:
+        """What the pages call the run. A batch run is named as a run, never "Batch proposal N": its number is the
+        run's, and the draft it prepares has its own ("Batch proposal 1" is prepared by "Match run 8")."""
+        if self.kind == self.Kind.BATCH:
+            return f"Match run {self.pk} (batch proposal)"
+        return f"{self.get_kind_display()} {self.pk}"
+
 
 class Suggestion(models.Model):
     """A mentor the engine ranked for a request. One row per pair, kept when it drops out of the ranking.

@@ -8,6 +8,7 @@ Emails go through notifications (notifications/tasks.py).
 
 from __future__ import annotations
 
+from auditlog.context import set_actor
 from celery import shared_task
 
 from matching import services
@@ -45,7 +46,9 @@ def batch_propose(run_id: int) -> int | None:
     if run is None:
         return None  # already claimed by an earlier delivery of this task
     try:
-        return services.batch_propose(user=run.started_by, run=run).pk
+        # The audit log names the staff member who asked for the batch, not "the service".
+        with set_actor(run.started_by):
+            return services.batch_propose(user=run.started_by, run=run).pk
     except services.MatchingError:
         return None  # the run is marked failed, with the error, for the page that shows it
 

@@ -271,6 +271,9 @@ EVENTS: dict[str, Event] = _events(
         "Your mutual's story is published in the case studies: “{title}”.",
         False,
     ),
+    # --- The programme team's announcements ----------------------------------------------------------------------
+    Event("announcement", PROGRAMME, Kind.PROGRAMME, "From the programme team: {subject}", True),
+    Event("record_claim_invitation", ESSENTIAL, Kind.ACCOUNT, None, True),
     # --- Your account -------------------------------------------------------------------------------------------
     Event("account_deleted", ESSENTIAL, Kind.ACCOUNT, None, True, keep_record=False),
     # Notices written before events existed: their words were stored as they were shown.

@@ -3,21 +3,27 @@
 from __future__ import annotations
 
 import csv
+from collections.abc import Iterator
 
+from auditlog.models import LogEntry
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts.audit import audit_event
 from accounts.decorators import programme_team_required
+from accounts.http import AuthenticatedRequest
 from accounts.pagination import paginate
 from ambassadors.reporting import neutralise_row
 from notifications import rendering
 from notifications import selectors as notification_selectors
 from notifications import services as notification_services
 from notifications.models import OutboundEmail
-from programme import selectors
+from programme import audit, selectors
 
 REPORT_COLUMNS = (
     ("mutuals", "Mutuals"),
@@ -44,8 +50,9 @@ def report(request: HttpRequest) -> HttpResponse:
 
 @programme_team_required
 @require_GET
-def report_csv(request: HttpRequest) -> HttpResponse:
+def report_csv(request: AuthenticatedRequest) -> HttpResponse:
     report = selectors.programme_report()
+    audit_event(actor=request.user, event="programme_report_export")
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     filename = f"programme-report-{timezone.localdate().isoformat()}.csv"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
@@ -77,3 +84,48 @@ def email_retry(request: HttpRequest, pk: int) -> HttpResponse:
         # Pressed twice, or by two people at once: the first press already sent it on its way.
         messages.info(request, f"The email to {address} is no longer waiting to be tried again.")
     return redirect("programme:failed_emails")
+
+
+def _audit_filter(request: HttpRequest) -> tuple[audit.AuditLogFilter, QuerySet[LogEntry]]:
+    filterset = audit.AuditLogFilter(request.GET or None, queryset=audit.entries())
+    if filterset.is_bound and not filterset.is_valid():
+        return filterset, audit.entries().none()  # the error summary says which filter to correct
+    return filterset, filterset.qs
+
+
+@programme_team_required
+@require_GET
+def audit_log(request: HttpRequest) -> HttpResponse:
+    filterset, entries = _audit_filter(request)
+    pagination = paginate(request, entries, per_page=50)
+    rows = [audit.row(entry) for entry in pagination.page.object_list]
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {"form": filterset.form, "pagination": pagination, "rows": rows, "query": query.urlencode()}
+    return render(request, "programme/audit_log.html", context)
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+@programme_team_required
+@require_GET
+def audit_log_csv(request: AuthenticatedRequest) -> HttpResponse:
+    filterset, entries = _audit_filter(request)
+    if filterset.is_bound and not filterset.is_valid():
+        return redirect(f"{reverse('programme:audit_log')}?{request.GET.urlencode()}")
+    # Recorded before the rows are read, so the download shows in the log it downloads.
+    audit_event(actor=request.user, event="audit_log_export", details={"filters": request.GET.dict()})
+    writer = csv.writer(_Echo())
+
+    def lines() -> Iterator[str]:
+        yield writer.writerow(audit.CSV_HEADER)
+        for entry in entries.iterator(chunk_size=1000):
+            # Names, records and values were typed by people: a cell a spreadsheet would run is neutralised.
+            yield writer.writerow(neutralise_row(audit.csv_row(entry)))
+
+    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="audit-log-{timezone.localdate().isoformat()}.csv"'
+    return response  # type: ignore[return-value]  # streamed: the log can be long; the decorators accept either

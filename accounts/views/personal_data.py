@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
+from accounts import audit
 from accounts import personal_data as data
 from accounts.forms import AccountDeleteForm
 from accounts.http import GET_AND_POST, posted, user_of
@@ -27,7 +28,9 @@ def personal_data(request: HttpRequest) -> HttpResponse:
 @require_GET
 @login_required
 def personal_data_download(request: HttpRequest) -> HttpResponse:
-    exported = data.personal_data_export(user=user_of(request))
+    user = user_of(request)
+    exported = data.personal_data_export(user=user)
+    audit.audit_event(actor=user, event="personal_data_export")
     response = HttpResponse(
         json.dumps(exported, cls=DjangoJSONEncoder, indent=2, ensure_ascii=False),
         content_type="application/json; charset=utf-8",

@@ -13,7 +13,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
+from accounts.audit import audit_event
 from accounts.decorators import programme_team_required
+from accounts.http import AuthenticatedRequest
 from accounts.http import user_of as _user
 from ambassadors import selectors, services
 from ambassadors.forms import (
@@ -180,7 +182,8 @@ def reports(request: HttpRequest) -> HttpResponse:
 
 @programme_team_required
 @require_GET
-def reports_csv(request: HttpRequest) -> HttpResponse:
+def reports_csv(request: AuthenticatedRequest) -> HttpResponse:
+    audit_event(actor=request.user, event="ambassador_report_export")
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     filename = f"ambassadors-report-{timezone.localdate().isoformat()}.csv"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'

@@ -87,6 +87,8 @@ def resource_mark_reviewed(*, resource: Resource, actor: User, on: date | None =
     on = on or timezone.localdate()
     if on > timezone.localdate():
         raise InformationError("A review date cannot be in the future.")
-    Resource.objects.filter(pk=resource.pk).update(reviewed_on=on, updated_at=timezone.now())
+    # Saved rather than updated in the database alone, so that the audit log records the review date before and after.
+    resource = Resource.objects.select_for_update().get(pk=resource.pk)
     resource.reviewed_on = on
+    resource.save(update_fields=["reviewed_on", "updated_at"])
     return resource

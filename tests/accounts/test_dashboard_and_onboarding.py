@@ -178,7 +178,10 @@ class TestOnboarding:
 
         assert "I represent a mutual" in page
         assert "I want to volunteer as a mentor" not in page
-        assert_form_error(client.post(reverse("accounts:onboarding"), {"path": "mentor"}), "Select a valid choice")
+        assert_form_error(
+            client.post(reverse("accounts:onboarding"), {"path": "mentor"}),
+            "Select an answer to “What would you like to do?” from the list",
+        )
 
     def test_a_member_is_offered_to_volunteer_too(self, member: User, mutual: Mutual, client_for: ClientFor) -> None:
         page = client_for(member).get(reverse("accounts:onboarding")).content.decode()

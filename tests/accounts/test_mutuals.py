@@ -65,13 +65,16 @@ class TestCreate:
             ({"service_areas": []}, "Select at least one service area"),
             ({"region": ""}, "Select a region"),
             ({"stage": ""}, "Select how far along you are"),
-            ({"region": "999999"}, "Select a valid choice"),
-            ({"staff_count": "lots"}, "Enter a whole number"),
-            ({"staff_count": "-3"}, "greater than or equal to 0"),
-            ({"name": "x" * 201}, "at most 200 characters"),
-            ({"description": "x" * 4001}, "at most 4000 characters"),
-            ({"website": "javascript:alert(1)"}, "Enter a valid URL"),
-            ({"legal_form": "plc"}, "Select a valid choice"),
+            ({"region": "999999"}, "Select region from the list"),
+            ({"staff_count": "lots"}, "Number of staff must be a whole number"),
+            ({"staff_count": "-3"}, "Number of staff must be 0 or more"),
+            ({"name": "x" * 201}, "Name of the mutual must be 200 characters or fewer"),
+            ({"description": "x" * 4001}, "Describe the mutual in 4000 characters or fewer"),
+            (
+                {"website": "javascript:alert(1)"},
+                "Enter a web address in the correct format, like https://www.example.org",
+            ),
+            ({"legal_form": "plc"}, "Select legal form from the list"),
         ],
     )
     def test_bad_input_is_refused_with_an_error_summary(
@@ -98,7 +101,7 @@ class TestCreate:
             reverse("accounts:mutual_create"), mutual_form_data(service_areas=[area.pk])
         )
 
-        assert_form_error(response, "Select a valid choice")
+        assert_form_error(response, "Select an answer to “Which public services do you deliver?” from the list")
 
     def test_anonymous_visitors_are_sent_to_sign_in(self, db: None) -> None:
         response = Client().post(reverse("accounts:mutual_create"), mutual_form_data())

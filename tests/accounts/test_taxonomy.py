@@ -40,7 +40,7 @@ class TestAdd:
             ({"name": "   "}, "Enter the name of the service area"),
             ({"name": "Probation"}, "Probation is already on the list"),
             ({"name": "fire AND rescue"}, "fire AND rescue is already on the list"),
-            ({"name": "x" * 101}, "at most 100 characters"),
+            ({"name": "x" * 101}, "Name of the service area must be 100 characters or fewer"),
         ],
     )
     def test_bad_service_area_names_are_refused(
@@ -58,7 +58,7 @@ class TestAdd:
 
         response = client_for(staff).post(reverse("accounts:topic_add"), {"name": "Tax", "short_name": "x" * 41})
 
-        assert_form_error(response, "at most 40 characters")
+        assert_form_error(response, "Short name must be 40 characters or fewer")
         assert SupportTopic.objects.count() == before
 
     def test_hostile_names_are_shown_escaped(self, staff: User, client_for: ClientFor) -> None:

@@ -142,8 +142,8 @@ class TestDecisions:
             ({"decision": "reject", "reason": ""}, "Enter the reason for not approving this mentor"),
             ({"decision": "reject", "reason": "   "}, "Enter the reason for not approving this mentor"),
             ({}, "Select whether to approve this mentor"),
-            ({"decision": "maybe"}, "Select a valid choice"),
-            ({"decision": "reject", "reason": "x" * 2001}, "at most 2000 characters"),
+            ({"decision": "maybe"}, "Select your decision from the list"),
+            ({"decision": "reject", "reason": "x" * 2001}, "Reason must be 2000 characters or fewer"),
         ],
     )
     def test_bad_input_is_refused(

@@ -150,6 +150,7 @@ NOT_HTML = {
     "accounts:personal_data_download",
     "ambassadors:reports_csv",
     "programme:report_csv",
+    "programme:audit_log_csv",
 }
 
 

@@ -39,6 +39,9 @@ from messaging import services as messaging_services
 from messaging.models import CheckIn, Message, MessageReport, Relationship
 from notifications import events, rendering, services
 from notifications.models import Category, Notice, OutboundEmail
+from programme import announcements
+from programme.imports.applying import import_apply
+from programme.models import Announcement
 from tests.ambassadors.factories import (
     ApplicationFactory,
     CohortFactory,
@@ -72,6 +75,8 @@ NOMINEE = "the nominee's address"
 PERSONS_ADDRESS = "the person's address"
 ENQUIRERS_ADDRESS = "the enquirer's address"
 ASSIGNEE = "the assignee"
+AUDIENCE = "the announcement's audience"
+IMPORTED = "the imported person"
 NOBODY = "nobody"
 # Emails that say all there is to say without a link (their notice, if any, still links to its page).
 EMAILED_WITHOUT_THEIR_LINK = {
@@ -748,6 +753,38 @@ def the_ambassador_declines_an_engagement(w: SimpleNamespace) -> Act:
         lambda: ambassador_services.invitation_decline(invitation=invitation, actor=w.dana, reason="Away then."),
         [Told("engagement_response", REQUESTER, [w.charlie])],
     )
+
+
+@scenario("announcement")
+def programme_staff_send_an_announcement_to_mentors(w: SimpleNamespace) -> Act:
+    announcement = Announcement.objects.create(
+        subject="Mentor meet-up in May", body="Join us in Leeds.", roles=["mentors"], created_by=w.sam
+    )
+    return Act(
+        lambda: announcements.announcement_send(announcement=announcement, actor=w.sam),
+        [Told("announcement", AUDIENCE, [w.bob, w.meera])],
+        after_commit=True,  # the worker delivers it
+    )
+
+
+@scenario("record_claim_invitation")
+def programme_staff_import_mentors(w: SimpleNamespace) -> Act:
+    header = "email,full_name,headline,bio,organisation,region,service_areas,topics\n"
+    rows = (
+        "nell@example.org,Nell New,Former director,Ran a care mutual,,north-west,adult-social-care,business-planning\n"
+        f"{w.bob.email},Bob Mentor,Changed headline,Bio,,north-west,adult-social-care,business-planning\n"
+    )
+    return Act(
+        lambda: import_apply(kind="mentors", text=header + rows, actor=w.sam),
+        [Told("record_claim_invitation", IMPORTED, AccountsMadeBy(["nell@example.org"]))],
+    )
+
+
+class AccountsMadeBy(list):  # type: ignore[type-arg]
+    """The people an action creates: their accounts, looked up by address once the action has run."""
+
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        return iter([User.objects.get(email=address) for address in list.__iter__(self)])
 
 
 @scenario("ambassador_stood_down")
