@@ -179,6 +179,18 @@ class MutualForm(forms.ModelForm):  # type: ignore[type-arg]
         return clean_text(self.cleaned_data["description"])
 
 
+class StageMoveForm(forms.Form):
+    """Move a mutual to another stage of the pipeline (accounts.pipeline.mutual_stage_move)."""
+
+    to_stage = forms.ModelChoiceField(
+        queryset=Stage.objects.filter(is_active=True),
+        label="New stage",
+        empty_label=None,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose the stage the mutual has reached"},
+    )
+
+
 class InvitationForm(forms.Form):
     email = forms.EmailField(
         label="Your colleague's email address",

@@ -8,7 +8,7 @@ from django import forms
 from django.core.files.uploadedfile import UploadedFile
 from django.utils import timezone
 
-from accounts.models import Region, ServiceArea, SupportTopic
+from accounts.models import Region, ServiceArea, Stage, SupportTopic
 from ambassadors.models import Ambassador, Application, Cohort, Engagement, EngagementRequest, Format
 from ambassadors.photos import MAX_PHOTO_BYTES, clean_photo
 from ambassadors.services import TRANSITIONS
@@ -353,6 +353,13 @@ class EmergingProjectForm(forms.Form):
         label="Service area",
         empty_label="Choose a service area",
         error_messages={"required": "Choose a service area"},
+    )
+    stage = forms.ModelChoiceField(
+        queryset=Stage.objects.filter(is_active=True),
+        label="Stage",
+        help_text="How far along the team is, as far as you know. Most new projects are exploring the idea.",
+        empty_label="Choose a stage",
+        error_messages={"required": "Choose the stage the team has reached"},
     )
     notes = forms.CharField(label="Notes", required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 4}))
 

@@ -30,6 +30,14 @@ ROUTES = [
     Route("programme:dashboard", get=STAFF_ONLY, post=expect(404, anonymous=LOGIN, staff=405)),
     Route("programme:report", get=STAFF_ONLY),
     Route("programme:report_csv", get=STAFF_ONLY),
+    Route("programme:pipeline", get=STAFF_ONLY, post=expect(404, anonymous=LOGIN, staff=405)),
+    Route(
+        "programme:pipeline_mutual",
+        get=STAFF_ONLY,
+        # An empty POST re-shows the form with its error (200) for staff.
+        post=STAFF_ONLY,
+        kwargs=lambda w: {"slug": w.other_mutual.slug},
+    ),
     Route("programme:failed_emails", get=STAFF_ONLY, post=expect(404, anonymous=LOGIN, staff=405)),
     Route(
         "programme:email_retry",
