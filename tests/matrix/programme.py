@@ -9,7 +9,7 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 from notifications.models import OutboundEmail
-from tests.matrix import LOGIN, REDIRECT, Route, expect
+from tests.matrix import LOGIN, REDIRECT, Route, expect, public
 
 
 def build(world: SimpleNamespace) -> None:
@@ -27,6 +27,11 @@ def build(world: SimpleNamespace) -> None:
 STAFF_ONLY = expect(404, anonymous=LOGIN, staff=200)
 
 ROUTES = [
+    # The public forward look and its open data: anyone may read them, nobody may post to them.
+    Route("forward_look:page", get=public(), post=expect(405)),
+    Route("forward_look:counts_csv", get=public(), post=expect(405)),
+    Route("forward_look:mutuals_csv", get=public(), post=expect(405)),
+    Route("forward_look:data_json", get=public(), post=expect(405)),
     Route("programme:dashboard", get=STAFF_ONLY, post=expect(404, anonymous=LOGIN, staff=405)),
     Route("programme:report", get=STAFF_ONLY),
     Route("programme:report_csv", get=STAFF_ONLY),
