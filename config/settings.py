@@ -96,6 +96,7 @@ INSTALLED_APPS = [
     "messaging",
     "ambassadors",
     "information",
+    "outcomes",
     "programme",
 ]
 
@@ -197,6 +198,10 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "expire-unanswered-introductions": {
         "task": "matching.tasks.expire_introductions",
         "schedule": crontab(minute=5),
+    },
+    "open-due-surveys": {
+        "task": "outcomes.tasks.open_due_surveys",
+        "schedule": crontab(hour=8, minute=45),
     },
     "nudge-quiet-relationships": {
         "task": "messaging.tasks.nudge_quiet_relationships",

@@ -148,6 +148,9 @@ NOT_HTML = {
     "accounts:personal_data_download",
     "ambassadors:reports_csv",
     "programme:report_csv",
+    "forward_look:counts_csv",
+    "forward_look:mutuals_csv",
+    "forward_look:data_json",
 }
 
 

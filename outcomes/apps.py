@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+
+
+class OutcomesConfig(AppConfig):
+    name = "outcomes"
+    verbose_name = "Outcomes of mentoring"
+
+    def ready(self) -> None:
+        from outcomes import personal_data
+
+        personal_data.register_sources()
