@@ -290,6 +290,8 @@ SESSION_RESAVE_SECONDS = env_int("SESSION_RESAVE_SECONDS", 60)
 # so no count can single out a mutual that has not consented to be listed; and how many past quarters it shows.
 FORWARD_LOOK_SMALL_CELL_THRESHOLD = env_int("FORWARD_LOOK_SMALL_CELL_THRESHOLD", 3)
 FORWARD_LOOK_QUARTERS = env_int("FORWARD_LOOK_QUARTERS", 8)
+# Its counts are cached under a key that changes with the data (programme/forward_look.py); 0 turns the cache off.
+FORWARD_LOOK_CACHE_SECONDS = env_int("FORWARD_LOOK_CACHE_SECONDS", 300)
 SESSION_ABSOLUTE_LIMIT = timedelta(hours=12)  # enforced by accounts.middleware.AbsoluteSessionLimitMiddleware
 # Signed-in pages warn this long before either limit ends the session (static/js/session-timeout.js; WCAG 2.2.1).
 SESSION_WARNING_SECONDS = 2 * 60

@@ -20,15 +20,20 @@ from __future__ import annotations
 
 import itertools
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from typing import TypeVar
 
 from django.conf import settings
-from django.db.models import Count, Q, QuerySet
+from django.core.cache import cache
+from django.db.models import Count, Max, Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import Mutual, Region, ServiceArea, Stage, StageChange
 from accounts.pipeline import current_stage_since
+
+T = TypeVar("T")
 
 LICENCE = "Open Government Licence v3.0"
 LICENCE_URL = "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"
@@ -137,8 +142,40 @@ def _conditional_counts(points: list[Snapshot]) -> dict[str, Count]:
     }
 
 
+def fingerprint() -> str:
+    """Changes whenever anything the counts depend on may have changed: a stage change written (ids only grow), a
+    mutual added, removed or edited (its region or service areas). One indexed query."""
+    row = Mutual.objects.aggregate(count=Count("pk"), edited=Max("updated_at"))
+    latest = StageChange.objects.aggregate(latest=Max("pk"))["latest"]
+    edited = row["edited"].isoformat() if row["edited"] else "-"
+    return f"{row['count']}:{edited}:{latest}"
+
+
+def cached(name: str, build: Callable[[], T]) -> T:
+    """`build()`, cached for FORWARD_LOOK_CACHE_SECONDS under a key that changes with the data (fingerprint)."""
+    seconds = int(getattr(settings, "FORWARD_LOOK_CACHE_SECONDS", 300))
+    if seconds <= 0:
+        return build()
+    today = timezone.localdate()
+    settings_part = f"{threshold()}:{len(snapshots(today))}"
+    key = f"forward-look:{SCHEMA_VERSION}:{name}:{today.isoformat()}:{settings_part}:{fingerprint()}"
+    found = cache.get(key)
+    if found is None:
+        found = build()
+        cache.set(key, found, seconds)
+    return found  # type: ignore[no-any-return]
+
+
 def forward_look(today: date | None = None) -> ForwardLook:
-    """The published counts. Four queries: the taxonomy (3) and the grouped counts (2)."""
+    """The published counts, cached (FORWARD_LOOK_CACHE_SECONDS) under a key that changes with the data, so a
+    cached answer is never stale: the page, the CSV and the JSON share one computation."""
+    if today is not None:
+        return _compute(today)  # a chosen day (tests, back-dated views) is computed afresh
+    return cached("counts", lambda: _compute(timezone.localdate()))
+
+
+def _compute(today: date) -> ForwardLook:
+    """The published counts. Five queries: the taxonomy (3) and the grouped counts (2)."""
     points = snapshots(today)
     regions = {region.pk: region for region in Region.objects.all()}
     areas = {area.pk: area for area in ServiceArea.objects.all()}

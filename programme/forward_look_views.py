@@ -4,9 +4,12 @@ whose schema is documented in docs/forward-look-open-data.md. Anyone may read th
 from __future__ import annotations
 
 import csv
+import io
+import json
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
@@ -50,12 +53,6 @@ def forward_look(request: HttpRequest) -> HttpResponse:
         "licence_url": data.LICENCE_URL,
     }
     return render(request, "programme/forward_look.html", context)
-
-
-def _csv(filename: str) -> tuple[HttpResponse, Any]:
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}-{timezone.localdate().isoformat()}.csv"'
-    return response, csv.writer(response)
 
 
 def _count_records(look: data.ForwardLook) -> list[dict[str, Any]]:
@@ -103,28 +100,46 @@ def _cell(value: Any) -> Any:
     return value
 
 
+def _csv_text(header: list[str], records: list[dict[str, Any]]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(header)
+    for record in records:
+        # Names are typed by the mutuals themselves: neutralised so a spreadsheet does not run them as formulas.
+        writer.writerow(neutralise_row([_cell(record[column]) for column in header]))
+    return buffer.getvalue()
+
+
+def _download(filename: str, body: str) -> HttpResponse:
+    response = HttpResponse(body, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}-{timezone.localdate().isoformat()}.csv"'
+    return response
+
+
+# The open-data files are built once per change to the pipeline (programme.forward_look.cached), not per download.
+
+
 @require_safe
 def counts_csv(request: HttpRequest) -> HttpResponse:
-    response, writer = _csv("forward-look-counts")
-    writer.writerow(COUNT_COLUMNS)
-    for record in _count_records(data.forward_look()):
-        writer.writerow(neutralise_row([_cell(record[column]) for column in COUNT_COLUMNS]))
-    return response
+    body = data.cached("counts.csv", lambda: _csv_text(COUNT_COLUMNS, _count_records(data.forward_look())))
+    return _download("forward-look-counts", body)
 
 
 @require_safe
 def mutuals_csv(request: HttpRequest) -> HttpResponse:
-    response, writer = _csv("forward-look-mutuals")
-    writer.writerow(MUTUAL_COLUMNS)
-    for mutual in data.listed_mutuals():
-        record = _mutual_record(mutual)
-        # Names are typed by the mutuals themselves: neutralised so a spreadsheet does not run them as formulas.
-        writer.writerow(neutralise_row([_cell(record[column]) for column in MUTUAL_COLUMNS]))
-    return response
+    body = data.cached(
+        "mutuals.csv", lambda: _csv_text(MUTUAL_COLUMNS, [_mutual_record(m) for m in data.listed_mutuals()])
+    )
+    return _download("forward-look-mutuals", body)
 
 
 @require_safe
-def data_json(request: HttpRequest) -> JsonResponse:
+def data_json(request: HttpRequest) -> HttpResponse:
+    body = data.cached("data.json", _json_body)
+    return HttpResponse(body, content_type="application/json")
+
+
+def _json_body() -> str:
     look = data.forward_look()
     body = {
         "schema_version": data.SCHEMA_VERSION,
@@ -145,4 +160,4 @@ def data_json(request: HttpRequest) -> JsonResponse:
         "counts": _count_records(look),
         "mutuals": [_mutual_record(mutual) for mutual in data.listed_mutuals()],
     }
-    return JsonResponse(body, json_dumps_params={"ensure_ascii": False})
+    return json.dumps(body, ensure_ascii=False, cls=DjangoJSONEncoder)
