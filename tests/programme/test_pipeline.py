@@ -174,3 +174,25 @@ def test_the_pipeline_list_has_a_query_budget(
     client.get(url)
     with django_assert_max_num_queries(12):
         assert client.get(url).status_code == 200
+
+
+def test_the_migration_gives_every_existing_mutual_its_first_history_row(outsider: User) -> None:
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("accounts.migrations.0007_stage_history")
+    before = Mutual.objects.create(
+        name="Old Mill Mutual", slug="old-mill", region=region(), stage=stage("preparing"), created_by=outsider
+    )
+
+    migration.start_histories(apps, None)
+
+    change = StageChange.objects.get(mutual=before)
+    assert (change.from_stage, change.to_stage.slug, change.changed_by, change.changed_at, change.ended_at) == (
+        None,
+        "preparing",
+        outsider,
+        before.created_at,
+        None,
+    )
