@@ -6,6 +6,7 @@ class OutcomesConfig(AppConfig):
     verbose_name = "Outcomes of mentoring"
 
     def ready(self) -> None:
-        from outcomes import personal_data
+        from outcomes import dashboard, personal_data
 
+        dashboard.register()
         personal_data.register_sources()

@@ -210,3 +210,15 @@ def test_seed_demo_gives_answered_surveys_without_sending_anything() -> None:
     assert Survey.objects.count() == surveys  # the second run adds nothing
     assert notices == 0
     assert selectors.outcome_summary().pulses_answered > 0
+
+
+def test_the_dashboard_says_when_surveys_are_waiting(member: User, mentor: User, client_for: ClientFor) -> None:
+    client = client_for(member)
+    assert "Answer your surveys" not in client.get(reverse("accounts:dashboard")).content.decode()
+    _pair(member, mentor, started_at=timezone.now() - timedelta(days=31))
+    services.surveys_open_due()
+
+    page = client.get(reverse("accounts:dashboard")).content.decode()
+
+    assert "1 short survey about your mentoring is waiting for your answers" in page
+    assert reverse("outcomes:survey_list") in page
