@@ -49,7 +49,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 def report(request: HttpRequest) -> HttpResponse:
     form, found = _trends(request)
     context = {
-        "report": selectors.programme_report(),
+        "report": selectors.programme_report(found.filter),
         "columns": REPORT_COLUMNS,
         "filter_form": form,
         "trends": found,
@@ -62,8 +62,8 @@ def report(request: HttpRequest) -> HttpResponse:
 @require_GET
 def report_csv(request: HttpRequest) -> HttpResponse:
     """The report's tables, then the trends for the same filters as the page (dates, region, service area)."""
-    report = selectors.programme_report()
     _, found = _trends(request)
+    report = selectors.programme_report(found.filter)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     filename = f"programme-report-{timezone.localdate().isoformat()}.csv"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'

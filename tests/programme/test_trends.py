@@ -133,6 +133,9 @@ def test_the_csv_export_follows_the_filters(staff: User, client_for: ClientFor) 
         row for row in rows if row[0] == "Requests, introductions and relationships started per month" and row[1]
     ]
     assert sum(float(row[2]) for row in monthly) == 1  # the North West request is left out
+    # The breakdown tables follow the same filter: the North West request is not counted there either.
+    by_region = {row[1]: row for row in rows if row[0] == "Region"}
+    assert (by_region["London"][4], by_region["North West"][4]) == ("1", "0")  # the "Mentoring requests" column
 
 
 @pytest.mark.django_db
