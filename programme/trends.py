@@ -12,11 +12,12 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from django import forms
-from django.db.models import Count, F, Min, Q, QuerySet
+from django.db.models import Count, F, Min, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from accounts.models import MentorProfile, Region, ServiceArea, SupportTopic
+from ambassadors.models import Ambassador, Engagement
 from matching.models import Introduction, MentoringRequest
 from messaging.models import Relationship
 from outcomes import selectors as outcome_selectors
@@ -150,6 +151,8 @@ class Trends:
     requests_matched: int
     gap: list[tuple[str, int, int]]  # topic, open requests asking for it, approved mentors with spare places
     outcomes: outcome_selectors.OutcomeSummary
+    engagements: list[int]  # ambassador engagements held per month
+    engagement_capacity: float  # what today's active ambassadors offer a month (a third of their quarterly places)
 
     @property
     def match_rate(self) -> float | None:
@@ -232,7 +235,21 @@ class Trends:
                 else f"{summary.closings_answered} of {summary.closings_sent} outcome surveys answered."
             ),
         )
-        return [activity, speed, gap, outcomes]
+        held = sum(self.engagements)
+        ambassadors = bar_chart(
+            chart_id="chart-ambassadors",
+            title="Ambassador engagements held per month against capacity",
+            categories=self.month_labels,
+            series={
+                "Engagements held": [float(v) for v in self.engagements],
+                "Capacity of active ambassadors": [self.engagement_capacity for _ in self.engagements],
+            },
+            summary=(
+                f"{held} engagement{'s' if held != 1 else ''} held in the period; today's active ambassadors can "
+                f"take on about {self.engagement_capacity:g} a month."
+            ),
+        )
+        return [activity, speed, gap, outcomes, ambassadors]
 
 
 def trends(trend: TrendFilter) -> Trends:
@@ -264,7 +281,30 @@ def trends(trend: TrendFilter) -> Trends:
         requests_matched=len(to_match),
         gap=topic_gap(trend),
         outcomes=outcome_selectors.outcome_summary(trend.start, trend.end),
+        engagements=_engagements_per_month(trend),
+        engagement_capacity=_engagement_capacity(trend),
     )
+
+
+def _engagements_per_month(trend: TrendFilter) -> list[int]:
+    held = Engagement.objects.filter(held_on__gte=trend.start, held_on__lte=trend.end)
+    if trend.region is not None:
+        held = held.filter(request__region=trend.region)
+    if trend.service_area is not None:
+        held = held.filter(request__service_area=trend.service_area)
+    rows = held.annotate(month=TruncMonth("held_on")).values("month").annotate(n=Count("pk")).order_by()
+    counts = {row["month"]: row["n"] for row in rows}
+    return [counts.get(month, 0) for month in trend.months()]
+
+
+def _engagement_capacity(trend: TrendFilter) -> float:
+    active = Ambassador.objects.filter(status=Ambassador.Status.ACTIVE)
+    if trend.region is not None:
+        active = active.filter(region=trend.region)
+    if trend.service_area is not None:
+        active = active.filter(service_areas=trend.service_area)
+    quarterly = active.aggregate(places=Sum("engagements_per_quarter"))["places"] or 0
+    return round(quarterly / 3, 1)
 
 
 def topic_gap(trend: TrendFilter) -> list[tuple[str, int, int]]:

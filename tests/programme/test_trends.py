@@ -155,3 +155,22 @@ def test_the_trends_use_a_fixed_number_of_queries(
     client.get(reverse("programme:report"))
     with django_assert_max_num_queries(40):
         assert client.get(reverse("programme:report"), {"service_area": service_area().pk}).status_code == 200
+
+
+@pytest.mark.django_db
+def test_ambassador_engagements_are_set_against_capacity() -> None:
+    from tests.ambassadors.factories import AmbassadorFactory, EngagementFactory
+
+    AmbassadorFactory(engagements_per_quarter=6)
+    AmbassadorFactory(engagements_per_quarter=3)
+    EngagementFactory()
+    today = timezone.localdate()
+
+    found = trends.trends(trends.TrendFilter(start=today - timedelta(days=60), end=today))
+
+    # Three active ambassadors (the engagement's own offers 3 a quarter): 12 places a quarter, 4 a month.
+    assert (sum(found.engagements), found.engagement_capacity) == (1, 4.0)
+    chart = found.charts()[-1]
+    assert chart.summary == "1 engagement held in the period; today's active ambassadors can take on about 4 a month."
+    london = trends.trends(trends.TrendFilter(start=today - timedelta(days=60), end=today, region=region("london")))
+    assert (sum(london.engagements), london.engagement_capacity) == (0, 0.0)
