@@ -182,6 +182,18 @@ class MutualForm(GovukModelForm):
         return clean_text(self.cleaned_data["description"])
 
 
+class StageMoveForm(GovukForm):
+    """Move a mutual to another stage of the pipeline (accounts.pipeline.mutual_stage_move)."""
+
+    to_stage = forms.ModelChoiceField(
+        queryset=Stage.objects.filter(is_active=True),
+        label="New stage",
+        empty_label=None,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose the stage the mutual has reached"},
+    )
+
+
 class InvitationForm(GovukForm):
     email = forms.EmailField(
         label="Your colleague's email address",

@@ -174,6 +174,39 @@ class Mutual(models.Model):
         return self.name
 
 
+class StageChange(models.Model):
+    """One move of a mutual along the pipeline: who moved it, when, from which stage to which.
+
+    Written only by accounts.pipeline in the same transaction as the change to Mutual.stage. The first change of a
+    mutual has no from_stage. ended_at is when the next change replaced this one (null for the current stage), so the
+    stage of every mutual at any date is one indexed range query, not a search for the latest row per mutual.
+    """
+
+    mutual = models.ForeignKey(Mutual, on_delete=models.CASCADE, related_name="stage_changes")
+    from_stage = models.ForeignKey(Stage, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    to_stage = models.ForeignKey(Stage, on_delete=models.PROTECT, related_name="+")
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    changed_at = models.DateTimeField(default=timezone.now)
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-changed_at", "-pk"]
+        indexes = [
+            models.Index(fields=["mutual", "changed_at"]),
+            models.Index(fields=["changed_at", "ended_at"]),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["mutual"], condition=Q(ended_at__isnull=True), name="one_current_stage_per_mutual"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.mutual} to {self.to_stage} on {self.changed_at:%Y-%m-%d}"
+
+
 class Membership(models.Model):
     """A person who acts for a mutual. Every member has the same rights over its profile and requests."""
 

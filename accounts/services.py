@@ -31,6 +31,8 @@ from accounts.models import (
     User,
 )
 from accounts.signals import mentor_profile_changed
+from accounts.slugs import free_slug, mutual_slug
+from accounts.stage_history import stage_record
 from notifications.services import notify, notify_address
 
 TermT = TypeVar("TermT", bound=TaxonomyTerm)
@@ -91,26 +93,7 @@ def _announce_mentor_change(profile_id: int, reason: str) -> None:
     transaction.on_commit(announce)
 
 
-def _free_slug(base: str, taken: set[str]) -> str:
-    if base not in taken:
-        return base
-    number = 2
-    while f"{base}-{number}" in taken:
-        number += 1
-    return f"{base}-{number}"
-
-
 # --- Mutuals and memberships --------------------------------------------------------------------------------
-
-
-# Path segments under /mutuals/ that a mutual's slug must never shadow.
-RESERVED_MUTUAL_SLUGS = {"new"}
-
-
-def _mutual_slug(name: str) -> str:
-    base = slugify(name)[:200].strip("-") or "mutual"
-    taken = set(Mutual.objects.filter(slug__startswith=base).values_list("slug", flat=True))
-    return _free_slug(base, taken | RESERVED_MUTUAL_SLUGS)
 
 
 @transaction.atomic
@@ -126,7 +109,7 @@ def mutual_create(*, user: User, data: Mapping[str, Any]) -> Mutual:
     for attempt in range(3):
         mutual = Mutual(created_by=user)
         _apply(mutual, data, MUTUAL_FIELDS)
-        mutual.slug = _mutual_slug(mutual.name)
+        mutual.slug = mutual_slug(mutual.name)
         mutual.listing_consent_at = timezone.now() if mutual.listed_publicly else None
         try:
             # Two people naming their mutuals alike at the same moment can pick the same slug: retry.
@@ -138,17 +121,19 @@ def mutual_create(*, user: User, data: Mapping[str, Any]) -> Mutual:
                 raise
     _set_many(mutual, data, MUTUAL_MANY_FIELDS)
     Membership.objects.create(mutual=mutual, user=user)
+    stage_record(mutual=mutual, to_stage=mutual.stage, changed_by=user)
     return mutual
 
 
 @transaction.atomic
-def mutual_update(*, mutual: Mutual, data: Mapping[str, Any]) -> Mutual:
+def mutual_update(*, mutual: Mutual, data: Mapping[str, Any], changed_by: User | None = None) -> Mutual:
     """Change a mutual's profile. The slug stays as it is, so links keep working after a rename.
 
-    Consent to the public listing is time-stamped when given and the stamp cleared when it is withdrawn.
+    Consent to the public listing is time-stamped when given and the stamp cleared when it is withdrawn. A new stage
+    goes into the mutual's stage history, as moved by changed_by.
     """
     mutual = Mutual.objects.select_for_update().get(pk=mutual.pk)
-    had_consent = mutual.listed_publicly
+    had_consent, old_stage_id = mutual.listed_publicly, mutual.stage_id
     changed = _apply(mutual, data, MUTUAL_FIELDS)
     if mutual.listed_publicly and not had_consent:
         mutual.listing_consent_at = timezone.now()
@@ -156,6 +141,8 @@ def mutual_update(*, mutual: Mutual, data: Mapping[str, Any]) -> Mutual:
         mutual.listing_consent_at = None
     mutual.save(update_fields=[*changed, "listing_consent_at", "updated_at"])
     _set_many(mutual, data, MUTUAL_MANY_FIELDS)
+    if mutual.stage_id != old_stage_id:
+        stage_record(mutual=mutual, to_stage=mutual.stage, changed_by=changed_by)
     return mutual
 
 
@@ -450,7 +437,7 @@ def _new_term(model: type[TermT], name: str, added_by: User, **extra: Any) -> Te
         raise AccountsError(f"{name} is already on the list.")
     base = slugify(name)[:90].strip("-") or model.__name__.lower()
     taken = set(model._default_manager.filter(slug__startswith=base).values_list("slug", flat=True))
-    return model._default_manager.create(name=name, slug=_free_slug(base, taken), **extra)
+    return model._default_manager.create(name=name, slug=free_slug(base, taken), **extra)
 
 
 @transaction.atomic

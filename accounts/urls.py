@@ -13,6 +13,7 @@ urlpatterns = [
     path("mutuals/<slug:slug>/", views.mutual_detail, name="mutual_detail"),
     path("mutuals/<slug:slug>/edit/", views.mutual_edit, name="mutual_edit"),
     path("mutuals/<slug:slug>/members/", views.mutual_members, name="mutual_members"),
+    path("mutuals/<slug:slug>/stage/", views.mutual_stage, name="mutual_stage"),
     path("mutuals/<slug:slug>/members/leave/", views.membership_leave, name="membership_leave"),
     path(
         "mutuals/<slug:slug>/invitations/<int:invitation_id>/withdraw/",

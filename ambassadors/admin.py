@@ -100,6 +100,6 @@ class EngagementAdmin(admin.ModelAdmin):
 
 @admin.register(EmergingProject)
 class EmergingProjectAdmin(admin.ModelAdmin):
-    list_display = ["name", "region", "service_area", "added_by", "created_at"]
-    list_filter = ["region", "service_area"]
-    raw_id_fields = ["source_engagement", "added_by"]
+    list_display = ["mutual", "added_by", "created_at"]
+    list_filter = ["mutual__region"]
+    raw_id_fields = ["mutual", "source_engagement", "added_by"]

@@ -18,6 +18,7 @@ from django.core.management.base import OutputWrapper
 from django.utils import timezone
 
 from accounts import demo as accounts_demo
+from accounts import pipeline
 from accounts.models import Region, ServiceArea, SupportTopic, User
 from ambassadors.models import (
     Ambassador,
@@ -316,11 +317,11 @@ def _seed_engagements(*, rng: random.Random, ambassadors: list[Ambassador], staf
                 logged_by=ambassador.user,
             )
             if engagement.new_project and staff is not None:
-                EmergingProject.objects.create(
+                mutual = pipeline.mutual_add_unclaimed(
+                    added_by=staff,
                     name="Northshire Youth Service",
                     region=request.region,
-                    service_area=request.service_area,
-                    notes=engagement.new_project,
-                    source_engagement=engagement,
-                    added_by=staff,
+                    service_areas=[request.service_area],
+                    description=engagement.new_project,
                 )
+                EmergingProject.objects.create(mutual=mutual, source_engagement=engagement, added_by=staff)

@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import UploadedFile
 
 from accounts.fields import GovukDateField, end_of_day, start_of_day, today
 from accounts.form_messages import GovukForm, GovukModelForm
-from accounts.models import Region, ServiceArea, SupportTopic
+from accounts.models import Region, ServiceArea, Stage, SupportTopic
 from ambassadors.models import Ambassador, Application, Cohort, Engagement, EngagementRequest, Format
 from ambassadors.photos import MAX_PHOTO_BYTES, clean_photo
 from ambassadors.services import TRANSITIONS
@@ -347,6 +347,13 @@ class EmergingProjectForm(GovukForm):
         label="Service area",
         empty_label="Choose a service area",
         error_messages={"required": "Choose a service area"},
+    )
+    stage = forms.ModelChoiceField(
+        queryset=Stage.objects.filter(is_active=True),
+        label="Stage",
+        help_text="How far along the team is, as far as you know. Most new projects are exploring the idea.",
+        empty_label="Choose a stage",
+        error_messages={"required": "Choose the stage the team has reached"},
     )
     notes = forms.CharField(label="Notes", required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 4}))
 

@@ -398,12 +398,10 @@ class Engagement(models.Model):
 
 
 class EmergingProject(models.Model):
-    """A possible new mutual spotted by an ambassador, on the programme team's pipeline."""
+    """Who spotted a possible new mutual, and at which engagement. The project itself is an unclaimed mutual on the
+    one pipeline (accounts.pipeline): its name, region, service areas, notes and stage live on the Mutual."""
 
-    name = models.CharField(max_length=200)
-    region = models.ForeignKey("accounts.Region", on_delete=models.PROTECT, related_name="+")
-    service_area = models.ForeignKey("accounts.ServiceArea", on_delete=models.PROTECT, related_name="+")
-    notes = models.TextField(max_length=4000, blank=True)
+    mutual = models.OneToOneField("accounts.Mutual", on_delete=models.CASCADE, related_name="emerging_project")
     source_engagement = models.ForeignKey(
         Engagement, on_delete=models.SET_NULL, null=True, blank=True, related_name="emerging_projects"
     )
@@ -414,4 +412,4 @@ class EmergingProject(models.Model):
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
-        return self.name
+        return f"{self.mutual} (spotted {self.created_at:%Y-%m-%d})"

@@ -157,8 +157,12 @@ def engagements_for_staff() -> QuerySet[Engagement]:
 
 def emerging_projects() -> QuerySet[EmergingProject]:
     return EmergingProject.objects.select_related(
-        "region", "service_area", "added_by", "source_engagement__request", "source_engagement__ambassador__user"
-    )
+        "mutual__region",
+        "mutual__stage",
+        "added_by",
+        "source_engagement__request",
+        "source_engagement__ambassador__user",
+    ).prefetch_related("mutual__service_areas")
 
 
 # --- Reporting ---------------------------------------------------------------------------------------------

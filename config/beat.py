@@ -21,6 +21,10 @@ BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "matching.tasks.expire_introductions",
         "schedule": crontab(minute=5),
     },
+    "open-due-surveys": {
+        "task": "outcomes.tasks.open_due_surveys",
+        "schedule": crontab(hour=8, minute=45),
+    },
     "nudge-quiet-relationships": {
         "task": "messaging.tasks.nudge_quiet_relationships",
         "schedule": crontab(hour=8, minute=30),

@@ -100,6 +100,7 @@ INSTALLED_APPS = [
     "messaging",
     "ambassadors",
     "information",
+    "outcomes",
     "programme",
 ]
 
@@ -272,6 +273,13 @@ SESSION_COOKIE_AGE = 60 * 60  # idle limit: refreshed on every request but the t
 SESSION_SAVE_EVERY_REQUEST = True
 # ...but a session nothing changed is re-saved at most this often (accounts.middleware.IdleSessionMiddleware).
 SESSION_RESAVE_SECONDS = env_int("SESSION_RESAVE_SECONDS", 60)
+
+# The public forward look (programme/forward_look.py): counts from 1 to this number minus one are never published,
+# so no count can single out a mutual that has not consented to be listed; and how many past quarters it shows.
+FORWARD_LOOK_SMALL_CELL_THRESHOLD = env_int("FORWARD_LOOK_SMALL_CELL_THRESHOLD", 3)
+FORWARD_LOOK_QUARTERS = env_int("FORWARD_LOOK_QUARTERS", 8)
+# Its counts are cached under a key that changes with the data (programme/forward_look.py); 0 turns the cache off.
+FORWARD_LOOK_CACHE_SECONDS = env_int("FORWARD_LOOK_CACHE_SECONDS", 300)
 SESSION_ABSOLUTE_LIMIT = timedelta(hours=12)  # enforced by accounts.middleware.AbsoluteSessionLimitMiddleware
 # Signed-in pages warn this long before either limit ends the session (static/js/session-timeout.js; WCAG 2.2.1).
 SESSION_WARNING_SECONDS = 2 * 60

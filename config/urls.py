@@ -22,7 +22,10 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("ambassadors/", include("ambassadors.urls")),
     # The public information service (guide, guidance, case studies, contact, readiness) and its staff pages.
     path("", include("information.urls")),
+    path("outcomes/", include("outcomes.urls")),
     path("programme/", include("programme.urls")),
+    # The public forward look of mutuals in the pipeline, and its open data.
+    path("forward-look/", include("programme.forward_look_urls")),
     path("django-admin/", admin.site.urls),
 ]
 

@@ -217,6 +217,14 @@ EVENTS: dict[str, Event] = _events(
         "The mentoring relationship between {mentor} and {mutual} has been quiet for {days} days.",
         False,
     ),
+    # --- Outcomes: surveys ------------------------------------------------------------------------------------
+    Event(
+        "outcome_survey_due",
+        MENTORING,
+        Kind.NUDGE,
+        "A short {survey} about your mentoring ({mentor} and {mutual}) is ready. It takes about two minutes.",
+        True,
+    ),
     # --- Moderation ---------------------------------------------------------------------------------------------
     Event("message_reported", ESSENTIAL, Kind.MODERATION, "A message has been reported: {reason}.", False),
     Event("message_hidden", ESSENTIAL, Kind.MODERATION, "The programme team hid one of your messages: {note}", True),

@@ -14,6 +14,7 @@ from ambassadors.models import Ambassador, Application, EmergingProject, Engagem
 from matching.models import MentoringRequest
 from messaging.models import Feedback, Relationship
 from notifications import selectors as notification_selectors
+from programme.trends import TrendFilter
 
 
 def _by_status(queryset: QuerySet, choices: type) -> dict[str, int]:  # type: ignore[type-arg]
@@ -97,30 +98,45 @@ def _fill(rows: dict[int, ReportRow], key_field: str, attribute: str, queryset: 
             setattr(rows[row[key_field]], attribute, row["n"])
 
 
-def programme_report() -> ProgrammeReport:
+def programme_report(trend: TrendFilter | None = None) -> ProgrammeReport:
     """Mutuals, mentors, requests and relationships broken down by region and by service area.
 
-    A mutual or mentor with several service areas counts once in each of them.
+    A mutual or mentor with several service areas counts once in each of them. With a filter (the page's), requests
+    count when made in the period and relationships when started in it; all of them, mutuals and mentors are
+    narrowed to the region and service area chosen. Mutuals and mentors are counted as they are today.
     """
+    mutuals = Mutual.objects.all()
     approved = MentorProfile.objects.filter(status=MentorProfile.Status.APPROVED)
-    matched = MentoringRequest.objects.filter(status=MentoringRequest.Status.MATCHED)
-    active = Relationship.objects.filter(status__in=Relationship.OPEN_STATUSES)
-    completed = Relationship.objects.filter(status=Relationship.Status.COMPLETED)
-    ended = Relationship.objects.filter(status=Relationship.Status.ENDED_EARLY)
+    requests = MentoringRequest.objects.all()
+    relationships = Relationship.objects.all()
+    if trend is not None:
+        requests = requests.filter(trend.requests(), created_at__gte=trend.start_at, created_at__lt=trend.end_at)
+        relationships = relationships.filter(
+            trend.requests("request__"), started_at__gte=trend.start_at, started_at__lt=trend.end_at
+        )
+        if trend.region is not None:
+            mutuals, approved = mutuals.filter(region=trend.region), approved.filter(region=trend.region)
+        if trend.service_area is not None:
+            mutuals = mutuals.filter(service_areas=trend.service_area)
+            approved = approved.filter(service_areas=trend.service_area)
+    matched = requests.filter(status=MentoringRequest.Status.MATCHED)
+    active = relationships.filter(status__in=Relationship.OPEN_STATUSES)
+    completed = relationships.filter(status=Relationship.Status.COMPLETED)
+    ended = relationships.filter(status=Relationship.Status.ENDED_EARLY)
 
     regions = {region.pk: ReportRow(region.name) for region in Region.objects.all()}
-    _fill(regions, "region", "mutuals", Mutual.objects.all())
+    _fill(regions, "region", "mutuals", mutuals)
     _fill(regions, "region", "mentors_approved", approved)
-    _fill(regions, "mutual__region", "requests", MentoringRequest.objects.all())
+    _fill(regions, "mutual__region", "requests", requests)
     _fill(regions, "mutual__region", "requests_matched", matched)
     _fill(regions, "mutual__region", "relationships_active", active)
     _fill(regions, "mutual__region", "relationships_completed", completed)
     _fill(regions, "mutual__region", "relationships_ended_early", ended)
 
     areas = {area.pk: ReportRow(area.name) for area in ServiceArea.objects.all()}
-    _fill(areas, "service_areas", "mutuals", Mutual.objects.all())
+    _fill(areas, "service_areas", "mutuals", mutuals)
     _fill(areas, "service_areas", "mentors_approved", approved)
-    _fill(areas, "service_area", "requests", MentoringRequest.objects.all())
+    _fill(areas, "service_area", "requests", requests)
     _fill(areas, "service_area", "requests_matched", matched)
     _fill(areas, "request__service_area", "relationships_active", active)
     _fill(areas, "request__service_area", "relationships_completed", completed)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from programme import announcement_views, import_views, views
+from programme import announcement_views, import_views, pipeline_views, views
 
 app_name = "programme"
 
@@ -8,6 +8,8 @@ urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("report/", views.report, name="report"),
     path("report.csv", views.report_csv, name="report_csv"),
+    path("pipeline/", pipeline_views.pipeline_list, name="pipeline"),
+    path("pipeline/<slug:slug>/", pipeline_views.pipeline_mutual, name="pipeline_mutual"),
     path("emails/failed/", views.failed_emails, name="failed_emails"),
     path("emails/<int:pk>/try-again/", views.email_retry, name="email_retry"),
     path("audit/", views.audit_log, name="audit_log"),

@@ -23,7 +23,7 @@ from notifications import rendering
 from notifications import selectors as notification_selectors
 from notifications import services as notification_services
 from notifications.models import OutboundEmail
-from programme import audit, selectors
+from programme import audit, selectors, trends
 
 REPORT_COLUMNS = (
     ("mutuals", "Mutuals"),
@@ -36,22 +36,40 @@ REPORT_COLUMNS = (
 )
 
 
+def _trends(request: HttpRequest) -> tuple[trends.TrendFilterForm, trends.Trends]:
+    """The filter form (dates, region, service area) from the query string, and the trends it selects."""
+    form = trends.TrendFilterForm(request.GET or None)
+    return form, trends.trends(form.trend_filter())
+
+
 @programme_team_required
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
-    return render(request, "programme/dashboard.html", {"overview": selectors.overview()})
+    form, found = _trends(request)
+    context = {"overview": selectors.overview(), "filter_form": form, "trends": found, "charts": found.charts()}
+    return render(request, "programme/dashboard.html", context)
 
 
 @programme_team_required
 @require_GET
 def report(request: HttpRequest) -> HttpResponse:
-    return render(request, "programme/report.html", {"report": selectors.programme_report(), "columns": REPORT_COLUMNS})
+    form, found = _trends(request)
+    context = {
+        "report": selectors.programme_report(found.filter),
+        "columns": REPORT_COLUMNS,
+        "filter_form": form,
+        "trends": found,
+        "charts": found.charts(),
+    }
+    return render(request, "programme/report.html", context)
 
 
 @programme_team_required
 @require_GET
 def report_csv(request: AuthenticatedRequest) -> HttpResponse:
-    report = selectors.programme_report()
+    """The report's tables, then the trends for the same filters as the page (dates, region, service area)."""
+    _, found = _trends(request)
+    report = selectors.programme_report(found.filter)
     audit_event(actor=request.user, event="programme_report_export")
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     filename = f"programme-report-{timezone.localdate().isoformat()}.csv"
@@ -62,6 +80,22 @@ def report_csv(request: AuthenticatedRequest) -> HttpResponse:
         for row in rows:
             # Names are typed by staff (service areas can be added), so they are neutralised like any text.
             writer.writerow(neutralise_row([breakdown, row.label, *(getattr(row, name) for name, _ in REPORT_COLUMNS)]))
+    # The trends follow, in the same two leading columns: what the rows are, then which one.
+    chosen = found.filter
+    writer.writerow(
+        neutralise_row(
+            [
+                "Trends filter",
+                f"{chosen.start.isoformat()} to {chosen.end.isoformat()}",
+                chosen.region.name if chosen.region else "All regions",
+                chosen.service_area.name if chosen.service_area else "All service areas",
+            ]
+        )
+    )
+    for chart in found.charts():
+        writer.writerow(neutralise_row([chart.title, "", *chart.series]))
+        for category, values in chart.rows:
+            writer.writerow(neutralise_row([chart.title, category, *values]))
     return response
 
 

@@ -6,7 +6,17 @@ import factory
 from allauth.account.models import EmailAddress
 from django.utils.text import slugify
 
-from accounts.models import Membership, MentorProfile, Mutual, Region, ServiceArea, Stage, SupportTopic, User
+from accounts.models import (
+    Membership,
+    MentorProfile,
+    Mutual,
+    Region,
+    ServiceArea,
+    Stage,
+    StageChange,
+    SupportTopic,
+    User,
+)
 
 
 def region(slug: str = "north-west") -> Region:
@@ -58,6 +68,12 @@ class MutualFactory(factory.django.DjangoModelFactory):
     def service_areas(obj: Mutual, create: bool, extracted: list[ServiceArea] | None, **kwargs: object) -> None:
         if create:
             obj.service_areas.set(extracted or [service_area()])
+
+    @factory.post_generation
+    def stage_history(obj: Mutual, create: bool, extracted: object, **kwargs: object) -> None:
+        # Every mutual has a first stage-history row, as accounts.services.mutual_create writes.
+        if create:
+            StageChange.objects.create(mutual=obj, to_stage=obj.stage, changed_at=obj.created_at)
 
 
 class MembershipFactory(factory.django.DjangoModelFactory):

@@ -24,6 +24,7 @@ LAYERS = {
     "messaging": 3,  # the relationships that follow a match
     "ambassadors": 3,  # the ambassadors programme (uses the matching engine)
     "information": 4,  # the public information service (turns enquiries into requests and engagements)
+    "outcomes": 4,  # pulse and closing surveys of relationships (uses messaging), read by the programme team
     "programme": 5,  # the programme team's view across everything
     "pages": 6,  # the site's own pages and shell
     "config": 7,  # the project: settings, URLs, Celery

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import random
+from datetime import timedelta
 
 from allauth.account.models import EmailAddress
 from django.contrib.auth.hashers import make_password
+from django.utils import timezone
 
 from accounts.demo.logins import (
     AMBASSADOR_EMAIL,
@@ -15,7 +17,7 @@ from accounts.demo.logins import (
     first_member_email,
 )
 from accounts.demo.plans import MentorPlan, ModelT, MutualPlan, Taxonomy, plan_mentors, plan_mutuals
-from accounts.models import Membership, MentorProfile, Mutual, User
+from accounts.models import Membership, MentorProfile, Mutual, Stage, StageChange, User
 
 BATCH_SIZE = 1000
 
@@ -79,6 +81,42 @@ def seed_mutuals(*, plans: list[MutualPlan], taken_emails: set[str]) -> int:
     return len(new)
 
 
+def seed_stage_histories(*, rng: random.Random, plans: list[MutualPlan], stages: list[Stage]) -> int:
+    """A dated stage history for each new demo mutual, ending at its planned stage: up to four moves along the
+    stages, spread over the past two and a half years, so the forward look has quarter-by-quarter changes to show.
+    Written after the mutuals, with a random stream of its own, so the rest of the demo data does not change."""
+    now = timezone.now()
+    rows: list[StageChange] = []
+    for plan in plans:
+        final = stages.index(plan.mutual.stage) if plan.mutual.stage in stages else 0
+        path = stages[final - rng.randint(0, min(final, 4)) : final + 1]
+        start = now - timedelta(days=rng.randint(120, 900))
+        end = now - timedelta(days=rng.randint(3, 90))
+        step = (end - start) / max(len(path) - 1, 1)
+        previous: Stage | None = None
+        for number, stage in enumerate(path):
+            at = start + step * number
+            ends = start + step * (number + 1) if number < len(path) - 1 else None
+            rows.append(
+                StageChange(
+                    mutual=plan.mutual,
+                    from_stage=previous,
+                    to_stage=stage,
+                    changed_by=plan.member,
+                    changed_at=at,
+                    ended_at=ends,
+                )
+            )
+            previous = stage
+    bulk_insert(StageChange, rows)
+    # The mutual joined the service when its history starts.
+    for plan in plans:
+        first = next(row for row in rows if row.mutual_id == plan.mutual.pk)
+        plan.mutual.created_at = first.changed_at
+    Mutual.objects.bulk_update([plan.mutual for plan in plans], ["created_at"], batch_size=BATCH_SIZE)
+    return len(rows)
+
+
 def seed_mentors(*, plans: list[MentorPlan], taken_emails: set[str], staff_id: int) -> int:
     new = [plan for plan in plans if plan.user.email not in taken_emails]
     insert_users([plan.user for plan in new])
@@ -132,7 +170,9 @@ def seed_people(*, rng_seed: int, size: int) -> dict[str, int]:
         taken_slugs=Mutual.objects.values_list("slug", flat=True),
         password_hash=password_hash,
     )
+    new_mutuals = [plan for plan in mutual_plans if plan.member.email not in taken_emails]
     counts["mutuals"] = seed_mutuals(plans=mutual_plans, taken_emails=taken_emails)
+    seed_stage_histories(rng=random.Random(f"{rng_seed}:stages"), plans=new_mutuals, stages=taxonomy.stages)
     mentor_plans = plan_mentors(
         rng=random.Random(f"{rng_seed}:mentors"),
         size=size,

@@ -39,6 +39,7 @@ from accounts.views.notices import (
     unsubscribe,
 )
 from accounts.views.personal_data import account_delete, personal_data, personal_data_download
+from accounts.views.pipeline import mutual_stage
 
 __all__ = [
     "account_delete",
@@ -59,6 +60,7 @@ __all__ = [
     "mutual_directory",
     "mutual_edit",
     "mutual_members",
+    "mutual_stage",
     "notice_list",
     "notice_read",
     "notice_read_all",

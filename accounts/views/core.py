@@ -24,7 +24,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_filters import FilterSet
 
 from accounts import dashboard as dashboard_sections
-from accounts import selectors, services, two_factor
+from accounts import pipeline, selectors, services, two_factor
 from accounts.decorators import mutual_member_or_programme_team_required, programme_team_required
 from accounts.filters import MentorFilter, MutualFilter
 from accounts.forms import (
@@ -111,6 +111,7 @@ def mutual_detail(request: AuthenticatedRequest, slug: str) -> HttpResponse:
         "mutual": mutual,
         "memberships": list(selectors.members_of(mutual)),
         "has_mentor_profile": selectors.mentor_profile_of(request.user) is not None,
+        "history": list(pipeline.stage_history_of(mutual)),
     }
     return render(request, "accounts/mutual_detail.html", context)
 
@@ -121,7 +122,7 @@ def mutual_edit(request: AuthenticatedRequest, slug: str) -> HttpResponse:
     mutual = get_object_or_404(selectors.mutuals_for(request.user), slug=slug)
     form = MutualForm(_posted(request), instance=mutual)
     if form.is_valid():
-        mutual = services.mutual_update(mutual=mutual, data=form.cleaned_data)
+        mutual = services.mutual_update(mutual=mutual, data=form.cleaned_data, changed_by=request.user)
         messages.success(request, f"You have updated the profile for {mutual.name}.")
         return redirect("accounts:mutual_detail", slug=mutual.slug)
     return render(request, "accounts/mutual_form.html", {"form": form, "mutual": mutual})

@@ -10,7 +10,8 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import Region, ServiceArea, SupportTopic, User
+from accounts import pipeline
+from accounts.models import Region, ServiceArea, Stage, SupportTopic, User
 from ambassadors.models import (
     Ambassador,
     EmergingProject,
@@ -234,16 +235,15 @@ def emerging_project_add(
     name: str,
     region: Region,
     service_area: ServiceArea,
+    stage: Stage | None = None,
     notes: str = "",
     source_engagement: Engagement | None = None,
 ) -> EmergingProject:
+    """Put a possible new mutual on the one pipeline: an unclaimed mutual (no members, not listed publicly) at the
+    given stage, with a record of who spotted it and at which engagement."""
     if not added_by.is_programme_team:
         raise AmbassadorsError("Only the programme team can add to the emerging mutuals pipeline.")
-    return EmergingProject.objects.create(
-        name=name,
-        region=region,
-        service_area=service_area,
-        notes=notes,
-        source_engagement=source_engagement,
-        added_by=added_by,
+    mutual = pipeline.mutual_add_unclaimed(
+        added_by=added_by, name=name, region=region, service_areas=[service_area], stage=stage, description=notes
     )
+    return EmergingProject.objects.create(mutual=mutual, source_engagement=source_engagement, added_by=added_by)

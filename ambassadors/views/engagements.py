@@ -13,10 +13,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
+from accounts import pipeline
 from accounts.audit import audit_event
 from accounts.decorators import programme_team_required
 from accounts.http import AuthenticatedRequest
 from accounts.http import user_of as _user
+from accounts.models import Stage
 from ambassadors import selectors, services
 from ambassadors.forms import (
     EmergingProjectForm,
@@ -157,9 +159,9 @@ def emerging_project_add(request: HttpRequest) -> HttpResponse:
     engagement_id = _int_or_none(request.GET.get("engagement"))
     if engagement_id is not None:
         engagement = get_object_or_404(selectors.engagements_for_staff(), pk=engagement_id)
-    initial: dict[str, Any] = {}
+    initial: dict[str, Any] = {"stage": Stage.objects.filter(slug=pipeline.FIRST_STAGE_SLUG).first()}
     if engagement is not None:
-        initial = {
+        initial |= {
             "region": engagement.request.region,
             "service_area": engagement.request.service_area,
             "notes": engagement.new_project,

@@ -13,7 +13,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Membership, MentorProfile, Mutual, User
-from accounts.services import _mutual_slug
+from accounts.slugs import mutual_slug
+from accounts.stage_history import stage_record
 from ambassadors.models import Ambassador
 from notifications import services as notification_services
 from programme.imports.reading import ReadFile, Row, read
@@ -82,9 +83,12 @@ def _mutual(row: Row, actor: User, invited: list[User]) -> None:
     mutual = Mutual.objects.filter(name__iexact=row.key).first()
     if mutual is None:
         mutual = Mutual.objects.create(
-            name=row.key, slug=_mutual_slug(row.key), stage=values["stage"], region=values["region"], created_by=actor
+            name=row.key, slug=mutual_slug(row.key), stage=values["stage"], region=values["region"], created_by=actor
         )
+        stage_record(mutual=mutual, to_stage=values["stage"], changed_by=actor)
     else:
+        if mutual.stage_id != values["stage"].pk:
+            stage_record(mutual=mutual, to_stage=values["stage"], changed_by=actor)
         mutual.stage, mutual.region = values["stage"], values["region"]
         mutual.save()
     mutual.service_areas.set(values["service_areas"])

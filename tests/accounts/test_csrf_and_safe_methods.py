@@ -20,6 +20,7 @@ from accounts.models import (
     MutualInvitation,
     ServiceArea,
     Stage,
+    StageChange,
     SupportTopic,
     User,
 )
@@ -48,6 +49,7 @@ def snapshot() -> dict[str, list[dict[str, Any]]]:
         "stages": list(Stage.objects.order_by("pk").values()),
         "users": list(User.objects.order_by("pk").values("pk", "email", "full_name", "is_programme_team")),
         "notices": list(Notice.objects.order_by("pk").values()),
+        "stage_changes": list(StageChange.objects.order_by("pk").values()),
         "email_preferences": list(EmailPreferences.objects.order_by("pk").values()),
     }
 
@@ -84,6 +86,10 @@ def _future() -> dict[str, Any]:
     return date_input("until", until)
 
 
+def _stage_other_than(mutual: Mutual) -> int:
+    return Stage.objects.exclude(pk=mutual.stage_id).values_list("pk", flat=True).first()  # type: ignore[return-value]
+
+
 MUTUAL = {"kwargs": lambda w: {"slug": w.mutual.slug}}
 
 # Valid requests that change data when the CSRF token is present.
@@ -91,6 +97,7 @@ CHANGES = [
     Post("outsider", "accounts:mutual_create", data=lambda w: mutual_form_data()),
     Post("member", "accounts:mutual_edit", data=lambda w: mutual_form_data(name="Changed"), **MUTUAL),
     Post("member", "accounts:mutual_members", data=lambda w: {"email": "colleague@example.org"}, **MUTUAL),
+    Post("member", "accounts:mutual_stage", data=lambda w: {"to_stage": _stage_other_than(w.mutual)}, **MUTUAL),
     Post("member", "accounts:membership_leave", data=lambda w: {"answer": "yes"}, **MUTUAL),
     Post(
         "member",

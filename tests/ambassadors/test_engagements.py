@@ -28,7 +28,7 @@ from tests.ambassadors.factories import (
     EngagementRequestFactory,
 )
 from tests.clients import ClientFor
-from tests.factories import region, service_area, topic
+from tests.factories import region, service_area, stage, topic
 from tests.forms import date_input
 from tests.notifications.outbox import send_pending, written
 
@@ -270,11 +270,25 @@ def test_invite_accept_and_log(
     assert "youth service is thinking" in form
     response = staff_client.post(
         add_url,
-        {"name": "Northshire Youth Service", "region": region().pk, "service_area": service_area().pk, "notes": ""},
+        {
+            "name": "Northshire Youth Service",
+            "region": region().pk,
+            "service_area": service_area().pk,
+            "stage": stage("building-support").pk,
+            "notes": "Staff vote next month.",
+        },
     )
     assert response.status_code == 302
-    project = EmergingProject.objects.get()
+    project = EmergingProject.objects.select_related("mutual").get()
     assert (project.source_engagement, project.added_by) == (engagement, staff)
+    # The project is an unclaimed mutual on the one pipeline, at the stage chosen, with its first history row.
+    mutual = project.mutual
+    assert (mutual.name, mutual.region, mutual.stage.slug) == ("Northshire Youth Service", region(), "building-support")
+    assert list(mutual.service_areas.all()) == [service_area()]
+    assert mutual.description == "Staff vote next month."
+    assert not mutual.memberships.exists() and not mutual.listed_publicly
+    change = mutual.stage_changes.get()
+    assert (change.from_stage, change.to_stage.slug, change.changed_by) == (None, "building-support", staff)
     listing = staff_client.get(reverse("ambassadors:emerging_projects")).content.decode()
     assert "Northshire Youth Service" in listing
 

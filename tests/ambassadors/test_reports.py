@@ -11,6 +11,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from accounts import pipeline
 from accounts.models import User
 from accounts.personal_data import account_delete
 from ambassadors.models import FORMER_AMBASSADOR, EmergingProject, EngagementInvitation
@@ -132,13 +133,10 @@ def _requests_rows(count: int, user: User) -> None:
 
 def _emerging_rows(count: int, user: User) -> None:
     for index in range(count):
-        EmergingProject.objects.create(
-            name=f"Project {index}",
-            region=region(),
-            service_area=service_area(),
-            added_by=user,
-            source_engagement=EngagementFactory(),
+        mutual = pipeline.mutual_add_unclaimed(
+            added_by=user, name=f"Project {index}", region=region(), service_areas=[service_area()]
         )
+        EmergingProject.objects.create(mutual=mutual, added_by=user, source_engagement=EngagementFactory())
 
 
 @pytest.mark.django_db

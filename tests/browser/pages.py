@@ -151,6 +151,9 @@ NOT_HTML = {
     "ambassadors:reports_csv",
     "programme:report_csv",
     "programme:audit_log_csv",
+    "forward_look:counts_csv",
+    "forward_look:mutuals_csv",
+    "forward_look:data_json",
 }
 
 

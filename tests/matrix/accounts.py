@@ -76,6 +76,7 @@ ROUTES = [
     Route("accounts:mutual_create", get=signed_in(), post=signed_in(200)),
     Route("accounts:mutual_detail", get=MEMBERS_ONLY, kwargs=_mutual),
     Route("accounts:mutual_edit", get=MEMBERS_ONLY, post=MEMBERS_ONLY, kwargs=_mutual),
+    Route("accounts:mutual_stage", get=MEMBERS_ONLY, post=MEMBERS_ONLY, kwargs=_mutual),
     Route(
         "accounts:mutual_members",
         get=MEMBERS_ONLY,

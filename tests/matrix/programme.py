@@ -10,7 +10,7 @@ from types import SimpleNamespace
 
 from notifications.models import OutboundEmail
 from programme.models import Announcement, ImportBatch
-from tests.matrix import LOGIN, REDIRECT, Route, expect
+from tests.matrix import LOGIN, REDIRECT, Route, expect, public
 
 
 def build(world: SimpleNamespace) -> None:
@@ -38,9 +38,22 @@ def build(world: SimpleNamespace) -> None:
 STAFF_ONLY = expect(404, anonymous=LOGIN, staff=200)
 
 ROUTES = [
+    # The public forward look and its open data: anyone may read them, nobody may post to them.
+    Route("forward_look:page", get=public(), post=expect(405)),
+    Route("forward_look:counts_csv", get=public(), post=expect(405)),
+    Route("forward_look:mutuals_csv", get=public(), post=expect(405)),
+    Route("forward_look:data_json", get=public(), post=expect(405)),
     Route("programme:dashboard", get=STAFF_ONLY, post=expect(404, anonymous=LOGIN, staff=405)),
     Route("programme:report", get=STAFF_ONLY),
     Route("programme:report_csv", get=STAFF_ONLY),
+    Route("programme:pipeline", get=STAFF_ONLY, post=expect(404, anonymous=LOGIN, staff=405)),
+    Route(
+        "programme:pipeline_mutual",
+        get=STAFF_ONLY,
+        # An empty POST re-shows the form with its error (200) for staff.
+        post=STAFF_ONLY,
+        kwargs=lambda w: {"slug": w.other_mutual.slug},
+    ),
     Route("programme:failed_emails", get=STAFF_ONLY, post=expect(404, anonymous=LOGIN, staff=405)),
     Route("programme:audit_log", get=STAFF_ONLY, post=expect(404, anonymous=LOGIN, staff=405)),
     Route("programme:audit_log_csv", get=STAFF_ONLY),

@@ -39,6 +39,7 @@ from messaging import services as messaging_services
 from messaging.models import CheckIn, Message, MessageReport, Relationship
 from notifications import events, rendering, services
 from notifications.models import Category, Notice, OutboundEmail
+from outcomes import services as outcomes_services
 from programme import announcements
 from programme.imports.applying import import_apply
 from programme.models import Announcement
@@ -594,6 +595,15 @@ def a_relationship_goes_quiet_for_sixty_days(w: SimpleNamespace) -> Act:
             Told("relationship_quiet", ALL_PARTIES, [w.bob, w.alice, w.amir]),
             Told("relationship_at_risk", STAFF, [w.sam, w.tess]),
         ],
+    )
+
+
+@scenario("outcome_survey_due")
+def a_pulse_survey_falls_due_thirty_days_in(w: SimpleNamespace) -> Act:
+    _relationship(w, started_at=timezone.now() - timedelta(days=31))
+    return Act(
+        lambda: outcomes_services.surveys_open_due(),
+        [Told("outcome_survey_due", ALL_PARTIES, [w.bob, w.alice, w.amir])],
     )
 
 

@@ -1,0 +1,144 @@
+"""Every write to surveys: opening the ones that are due (daily task) and a person answering their own.
+
+Functions are keyword-only and atomic and check the state first; SurveyError's message is shown to the person.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import SupportTopic, User
+from messaging.models import Relationship
+from messaging.selectors import parties_of
+from notifications.services import notify
+from outcomes.models import Survey, TopicConfidence
+
+FIRST_PULSE_AFTER = timedelta(days=30)
+PULSE_EVERY = timedelta(days=60)
+# A closing survey is opened for relationships that closed this recently (not for ones closed before surveys began).
+CLOSING_WITHIN = timedelta(days=60)
+
+
+class SurveyError(Exception):
+    """A change the rules do not allow. The message is shown to the person who asked for it."""
+
+
+def pulse_due(started_on: date, today: date) -> tuple[int, date] | None:
+    """The latest pulse survey due by today, as (number, due date): 1 at 30 days, 2 at 90, 3 at 150 ..."""
+    if today < started_on + FIRST_PULSE_AFTER:
+        return None
+    number = 1 + (today - started_on - FIRST_PULSE_AFTER) // PULSE_EVERY
+    return number, started_on + FIRST_PULSE_AFTER + PULSE_EVERY * (number - 1)
+
+
+@dataclass(frozen=True)
+class OpenedSurveys:
+    pulse: int
+    closing: int
+
+
+def _open(relationship: Relationship, kind: str, number: int, due_on: date) -> int:
+    """Open the survey for each party who does not have it yet, and tell them. Returns how many were opened."""
+    mentor_user_id = relationship.mentor.user_id if relationship.mentor is not None else None
+    opened = 0
+    for person in parties_of(relationship):
+        side = Survey.Side.MENTOR if person.pk == mentor_user_id else Survey.Side.MUTUAL
+        try:
+            # The unique constraint claims the survey: a second run, or two workers at once, open it once.
+            with transaction.atomic():
+                survey = Survey.objects.create(
+                    relationship=relationship, respondent=person, side=side, kind=kind, number=number, due_on=due_on
+                )
+                notify(
+                    "outcome_survey_due",
+                    to=[person],
+                    params={
+                        "mentor": relationship.mentor_name,
+                        "mutual": relationship.mutual.name,
+                        "survey": Survey.Kind(kind).label.lower(),
+                    },
+                    url=reverse("outcomes:survey_answer", kwargs={"pk": survey.pk}),
+                    dedupe=f"survey:{survey.pk}",
+                )
+        except IntegrityError:
+            continue
+        opened += 1
+    return opened
+
+
+def surveys_open_due(*, today: date | None = None) -> OpenedSurveys:
+    """Open every survey that has fallen due and tell its respondent. Safe to run twice: nothing is opened or sent
+    twice. Missed pulses are not back-filled: only the latest one due is opened."""
+    today = today or timezone.localdate()
+    pulses = closings = 0
+    active = Relationship.objects.filter(status=Relationship.Status.ACTIVE).select_related("mentor__user", "mutual")
+    existing = set(
+        Survey.objects.filter(kind=Survey.Kind.PULSE, relationship__status=Relationship.Status.ACTIVE).values_list(
+            "relationship_id", "number"
+        )
+    )
+    for relationship in active.iterator(chunk_size=500):
+        due = pulse_due(timezone.localdate(relationship.started_at), today)
+        if due is not None and (relationship.pk, due[0]) not in existing:
+            pulses += _open(relationship, Survey.Kind.PULSE, *due)
+    closed = (
+        Relationship.objects.filter(
+            status__in=Relationship.CLOSED_STATUSES, ended_at__gte=timezone.now() - CLOSING_WITHIN
+        )
+        .exclude(surveys__kind=Survey.Kind.CLOSING)
+        .select_related("mentor__user", "mutual")
+    )
+    for relationship in closed:
+        closings += _open(relationship, Survey.Kind.CLOSING, 0, today)
+    return OpenedSurveys(pulse=pulses, closing=closings)
+
+
+def _claim(survey: Survey, user: User) -> Survey:
+    locked = Survey.objects.select_for_update().get(pk=survey.pk)
+    if locked.respondent_id != user.pk:
+        raise SurveyError("This survey is for someone else.")
+    if locked.answered_at is not None:
+        raise SurveyError("You have already answered this survey. Thank you.")
+    return locked
+
+
+@transaction.atomic
+def survey_answer_pulse(*, survey: Survey, user: User, usefulness: int, what_changed: str, comments: str) -> Survey:
+    survey = _claim(survey, user)
+    if survey.kind != Survey.Kind.PULSE:
+        raise SurveyError("This is not a pulse survey.")
+    survey.usefulness, survey.what_changed, survey.comments = usefulness, what_changed, comments
+    survey.answered_at = timezone.now()
+    survey.save(update_fields=["usefulness", "what_changed", "comments", "answered_at"])
+    return survey
+
+
+@transaction.atomic
+def survey_answer_closing(
+    *,
+    survey: Survey,
+    user: User,
+    answers: Mapping[str, bool],
+    confidence: Mapping[SupportTopic, tuple[int, int]],
+    comments: str = "",
+) -> Survey:
+    """Record the closing outcomes (spun_out, contract_won, staff_transferred, stage_moved) and, per requested
+    topic, confidence before and after."""
+    survey = _claim(survey, user)
+    if survey.kind != Survey.Kind.CLOSING:
+        raise SurveyError("This is not an outcome survey.")
+    for name in ("spun_out", "contract_won", "staff_transferred", "stage_moved"):
+        setattr(survey, name, bool(answers[name]))
+    survey.comments = comments
+    survey.answered_at = timezone.now()
+    survey.save()
+    TopicConfidence.objects.bulk_create(
+        [TopicConfidence(survey=survey, topic=topic, before=b, after=a) for topic, (b, a) in confidence.items()]
+    )
+    return survey
