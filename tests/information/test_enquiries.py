@@ -91,7 +91,7 @@ def test_the_honeypot_keeps_nothing_but_looks_the_same_to_a_robot(client: Client
         ({"reply_by": "phone", "phone": ""}, "Enter a phone number, or choose a reply by email"),
         ({"phone": "<script>alert(1)</script>"}, "Enter a phone number"),
         ({"service_area": "99999"}, "Choose one of the options in the list"),
-        ({"role": "king"}, "Select a valid choice"),
+        ({"role": "king"}, "Select an answer to “Who are you?” from the list"),
     ],
 )
 def test_bad_input_is_refused_with_the_error_summary(client: Client, changes: dict[str, str], error: str) -> None:

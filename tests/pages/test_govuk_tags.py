@@ -226,6 +226,7 @@ class TestSummaryRow:
             render(source)
 
 
+@pytest.mark.django_db  # every page asks whether a service-wide announcement is showing
 class TestConfirmPage:
     """templates/includes/confirm_page.html, the one "are you sure?" page."""
 
