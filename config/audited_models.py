@@ -16,6 +16,8 @@ _TAXONOMY = ["name", "slug", "order", "is_active"]
 AUDITED_MODELS: tuple[dict[str, Any], ...] = (
     # Role changes: who is on the programme team, who may use the admin, whose account is switched off.
     {"model": "accounts.User", "include_fields": ["is_programme_team", "is_staff", "is_superuser", "is_active"]},
+    # Second factors set up, and removed (a colleague's reset from the admin): the kind only, never the secret.
+    {"model": "mfa.Authenticator", "include_fields": ["user", "type"]},
     {"model": "accounts.ServiceArea", "include_fields": _TAXONOMY},
     {"model": "accounts.Region", "include_fields": _TAXONOMY},
     {"model": "accounts.SupportTopic", "include_fields": _TAXONOMY},

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from allauth.mfa.models import Authenticator
+from auditlog.models import LogEntry
 from django.test import Client
 from django.urls import reverse
 
@@ -39,6 +40,9 @@ def test_password_then_authenticator_then_recovery_codes_without_a_second_passwo
 
     assert response["Location"] == reverse("mfa_view_recovery_codes")
     assert Authenticator.objects.filter(user=new_staff, type=Authenticator.Type.TOTP).exists()
+    # The audit log records who set up which kind of second factor (never its secret).
+    logged = LogEntry.objects.filter(content_type__model="authenticator", actor=new_staff)
+    assert sorted(entry.changes["type"][1] for entry in logged) == ["recovery_codes", "totp"]
     page = client.get(reverse("mfa_view_recovery_codes"))
     assert page.status_code == 200
     text = page.content.decode()
