@@ -202,6 +202,14 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "messaging.tasks.nudge_quiet_relationships",
         "schedule": crontab(hour=8, minute=30),
     },
+    "remind-meetings": {
+        "task": "messaging.tasks.remind_meetings",
+        "schedule": crontab(minute=20),
+    },
+    "flag-relationships-without-first-meeting": {
+        "task": "messaging.tasks.flag_relationships_without_first_meeting",
+        "schedule": crontab(hour=8, minute=40),
+    },
     "dispatch-pending-tasks": {
         "task": "outbox.tasks.dispatch_pending_tasks",
         "schedule": crontab(minute="*"),

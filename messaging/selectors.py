@@ -8,21 +8,39 @@ Programme staff read relationships through `staff_relationships()`, which never 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
-from django.db.models import Count, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from accounts.models import Membership, User
 from messaging.models import (
+    CalendarFeed,
     CheckIn,
     ConversationState,
     Feedback,
     Goal,
+    Meeting,
     Message,
     MessageReport,
     Relationship,
 )
+from messaging.models.meetings import FIRST_MEETING_DUE_AFTER
 from notifications.models import Notice
 
 MESSAGES_PER_PAGE = 50
@@ -211,8 +229,68 @@ def staff_relationships() -> QuerySet[Relationship]:
     """Every relationship's facts for the programme team: who, since when, status, last activity. No messages."""
     return (
         Relationship.objects.select_related("mentor__user", "mutual", "request")
-        .annotate(check_in_count=Count("check_ins", distinct=True))
+        .annotate(
+            check_in_count=Count("check_ins", distinct=True),
+            has_met=Exists(CheckIn.objects.filter(relationship=OuterRef("pk"))),
+            first_meeting_overdue=ExpressionWrapper(
+                Q(has_met=False)
+                & Q(status=Relationship.Status.ACTIVE)
+                & Q(started_at__lte=timezone.now() - FIRST_MEETING_DUE_AFTER),
+                output_field=BooleanField(),
+            ),
+        )
         .order_by("-last_activity_at", "-pk")
+    )
+
+
+def relationships_without_first_meeting(started_before: datetime) -> QuerySet[Relationship]:
+    """Active relationships that started before `started_before` and have held no meeting: no check-in yet (a
+    meeting recorded as held is a check-in)."""
+    return Relationship.objects.filter(status=Relationship.Status.ACTIVE, started_at__lte=started_before).exclude(
+        Exists(CheckIn.objects.filter(relationship=OuterRef("pk")))
+    )
+
+
+# --- Meetings -------------------------------------------------------------------------------------------------
+
+# Meetings stay on the relationship page (and in calendar feeds) this long after they start, so the outcome can be
+# recorded and yesterday's meeting is still in the calendar.
+RECENT_MEETINGS = timedelta(days=30)
+
+
+def meetings_of(relationship: Relationship) -> QuerySet[Meeting]:
+    return Meeting.objects.filter(relationship=relationship).select_related(
+        "relationship__mentor__user", "relationship__mutual", "proposed_by"
+    )
+
+
+def current_meetings_of(relationship: Relationship, now: datetime) -> QuerySet[Meeting]:
+    """What the relationship page lists: meetings still to come or waiting for an outcome, and recent ones."""
+    return meetings_of(relationship).filter(
+        Q(starts_at__gte=now - RECENT_MEETINGS)
+        | Q(status__in=[Meeting.Status.PROPOSED, Meeting.Status.ACCEPTED], starts_at__lt=now)
+    )
+
+
+def calendar_feed_of(user: User) -> CalendarFeed | None:
+    return CalendarFeed.objects.filter(user=user).first()
+
+
+def calendar_feed_by_token(token: str) -> CalendarFeed | None:
+    """The feed behind a secret address, if the address is current and its person can still sign in."""
+    return CalendarFeed.objects.select_related("user").filter(token=token, user__is_active=True).first()
+
+
+def calendar_meetings_for(user: User, now: datetime) -> QuerySet[Meeting]:
+    """The accepted meetings in a person's calendar feed: from a month ago on, in their open relationships."""
+    return (
+        Meeting.objects.filter(
+            relationship__in=relationships_for(user).filter(status__in=Relationship.OPEN_STATUSES),
+            status__in=[Meeting.Status.ACCEPTED, Meeting.Status.HELD],
+            starts_at__gte=now - RECENT_MEETINGS,
+        )
+        .select_related("relationship__mentor__user", "relationship__mutual")
+        .order_by("starts_at", "pk")
     )
 
 

@@ -217,6 +217,47 @@ EVENTS: dict[str, Event] = _events(
         "The mentoring relationship between {mentor} and {mutual} has been quiet for {days} days.",
         False,
     ),
+    # --- Meetings -------------------------------------------------------------------------------------------------
+    Event(
+        "meeting_proposed",
+        MENTORING,
+        Kind.RELATIONSHIP,
+        "{actor} proposed a meeting ({how}) on {when}. Accept it or suggest another time.",
+        True,
+    ),
+    Event(
+        "meeting_time_suggested",
+        MENTORING,
+        Kind.RELATIONSHIP,
+        "{actor} suggested another time for your meeting: {when}. Accept it or suggest another time.",
+        True,
+    ),
+    Event("meeting_accepted", MENTORING, Kind.RELATIONSHIP, "{actor} accepted the meeting on {when}.", False),
+    Event("meeting_cancelled", MENTORING, Kind.RELATIONSHIP, "{actor} cancelled the meeting on {when}.", False),
+    # The calendar invitation (.ics) to every party, the one who acted too: their calendar needs it as well.
+    Event("meeting_invitation", MENTORING, Kind.RELATIONSHIP, None, True),
+    Event(
+        "meeting_reminder",
+        MENTORING,
+        Kind.NUDGE,
+        "Reminder: your mentoring meeting ({mentor} and {mutual}) is on {when}.",
+        True,
+    ),
+    Event(
+        "first_meeting_due",
+        MENTORING,
+        Kind.NUDGE,
+        "Your mentoring relationship ({mentor} and {mutual}) started {days} days ago and you have not met yet. "
+        "Propose a first meeting.",
+        True,
+    ),
+    Event(
+        "first_meeting_missing",
+        MENTORING,
+        Kind.PROGRAMME,
+        "{mentor} and {mutual} have not held a first meeting {days} days after their relationship started.",
+        False,
+    ),
     # --- Moderation ---------------------------------------------------------------------------------------------
     Event("message_reported", ESSENTIAL, Kind.MODERATION, "A message has been reported: {reason}.", False),
     Event("message_hidden", ESSENTIAL, Kind.MODERATION, "The programme team hid one of your messages: {note}", True),

@@ -9,6 +9,7 @@ One module per part; this package re-exports their public names, so callers writ
 - lifecycle.py      pause, resume, complete, end early, ask for a new mentor
 - goals.py          goals, check-ins, closing feedback
 - nudges.py         reminders when a relationship goes quiet; the at-risk flag
+- meetings.py       meetings and their calendar invitations, reminders, the first-meeting milestone, feeds
 - moderation.py     reports and what the programme team does about them
 - common.py         the domain error, party and status checks, activity, who is told
 """
@@ -41,6 +42,22 @@ from messaging.services.lifecycle import (
     relationship_resume,
     relationship_start,
 )
+from messaging.services.meetings import (
+    FIRST_MEETING_DUE_AFTER,
+    FirstMeetingSummary,
+    calendar_feed_create,
+    calendar_feed_revoke,
+    calendar_feed_used,
+    meeting_accept,
+    meeting_can_accept,
+    meeting_cancel,
+    meeting_propose,
+    meeting_record_outcome,
+    meeting_suggest_time,
+    meetings_remind,
+    relationships_flag_without_first_meeting,
+    when_text,
+)
 from messaging.services.moderation import (
     account_reinstate,
     account_suspend,
@@ -56,12 +73,17 @@ from messaging.services.nudges import (
 
 __all__ = [
     "AT_RISK_AFTER",
+    "FIRST_MEETING_DUE_AFTER",
     "NOTIFICATION_WINDOW",
     "QUIET_AFTER",
+    "FirstMeetingSummary",
     "NudgeSummary",
     "RelationshipError",
     "account_reinstate",
     "account_suspend",
+    "calendar_feed_create",
+    "calendar_feed_revoke",
+    "calendar_feed_used",
     "can_reopen_request",
     "check_in_create",
     "conversation_mark_read",
@@ -71,6 +93,13 @@ __all__ = [
     "goal_can_agree",
     "goal_create",
     "goal_update",
+    "meeting_accept",
+    "meeting_can_accept",
+    "meeting_cancel",
+    "meeting_propose",
+    "meeting_record_outcome",
+    "meeting_suggest_time",
+    "meetings_remind",
     "message_hide",
     "message_report",
     "message_restore",
@@ -81,6 +110,8 @@ __all__ = [
     "relationship_request_reopen",
     "relationship_resume",
     "relationship_start",
+    "relationships_flag_without_first_meeting",
     "relationships_nudge_quiet",
     "report_dismiss",
+    "when_text",
 ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 from types import SimpleNamespace
 from typing import Any
 
@@ -17,10 +18,12 @@ from accounts.models import User
 from matching.models import MentoringRequest
 from messaging import services
 from messaging.models import (
+    CalendarFeed,
     CheckIn,
     ConversationState,
     Feedback,
     Goal,
+    Meeting,
     Message,
     MessageReport,
     ModerationAction,
@@ -51,6 +54,10 @@ def snapshot(*, with_read_markers: bool = True) -> dict[str, list[dict[str, Any]
         "moderation": list(ModerationAction.objects.order_by("pk").values()),
         "notices": list(Notice.objects.order_by("pk").values()),
         "nudges": list(Nudge.objects.order_by("pk").values()),
+        "meetings": list(Meeting.objects.order_by("pk").values()),
+        # A feed's last_used_at is left out: reading the feed notes when a calendar last read it (a bookkeeping
+        # time shown to its owner), and that is the only write a GET makes.
+        "calendar_feeds": list(CalendarFeed.objects.order_by("pk").values("pk", "user_id", "token", "created_at")),
         "requests": list(MentoringRequest.objects.order_by("pk").values("pk", "status")),
         "users": list(User.objects.order_by("pk").values("pk", "is_active")),
     }
@@ -109,6 +116,14 @@ def _today() -> dict[str, Any]:
     return {"met_on_day": today.day, "met_on_month": today.month, "met_on_year": today.year}
 
 
+def _next_week() -> dict[str, Any]:
+    day = timezone.localdate() + timedelta(days=7)
+    return {"day": day.day, "month": day.month, "year": day.year, "time": "14:30", "duration_minutes": "60"}
+
+
+MEETING = {"kwargs": lambda w: {"pk": w.relationship.pk, "meeting_pk": w.meeting.pk}}
+PAST_MEETING = {"kwargs": lambda w: {"pk": w.relationship.pk, "meeting_pk": w.past_meeting.pk}}
+
 REPORT = {"kwargs": lambda w: {"pk": w.report.pk}, "data": lambda w: {"note": "Recorded reason"}}
 
 CHANGES = [
@@ -143,6 +158,16 @@ CHANGES = [
         "messaging:check_in_create",
         data=lambda w: {**_today(), "duration_minutes": "30", "format": "remote"},
     ),
+    Post(
+        "member",
+        "messaging:meeting_create",
+        data=lambda w: {**_next_week(), "format": "in_person", "address": "1 High Street"},
+    ),
+    Post("member", "messaging:meeting_accept", **MEETING),
+    Post("member", "messaging:meeting_suggest_time", data=lambda w: _next_week(), **MEETING),
+    Post("member", "messaging:meeting_cancel", data=lambda w: {"confirm": "on"}, **MEETING),
+    Post("member", "messaging:meeting_outcome", data=lambda w: {"held": "yes"}, **PAST_MEETING),
+    Post("member", "messaging:calendar_feed_settings", kwargs=lambda w: {}, data=lambda w: {"action": "create"}),
     Post("staff", "messaging:moderation_message_hide", **REPORT),
     Post("staff", "messaging:moderation_account_suspend", **REPORT),
     Post("staff", "messaging:moderation_report_dismiss", **REPORT),

@@ -189,3 +189,23 @@ class ModerationNoteForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": "Enter why you are doing this"},
     )
+
+
+from messaging.forms.meetings import MeetingForm, MeetingOutcomeForm, MeetingTimeForm  # noqa: E402
+
+__all__ = [
+    "CheckInForm",
+    "ConfirmForm",
+    "EndEarlyForm",
+    "FeedbackForm",
+    "GoalForm",
+    "GoalUpdateForm",
+    "MeetingForm",
+    "MeetingOutcomeForm",
+    "MeetingTimeForm",
+    "MessageForm",
+    "ModerationNoteForm",
+    "PauseForm",
+    "ReportForm",
+    "ResumeForm",
+]

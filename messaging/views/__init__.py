@@ -14,6 +14,7 @@ from django.contrib.auth.decorators import login_required
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.decorators import programme_team_required
@@ -70,6 +71,7 @@ def relationship_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "relationship": relationship,
         "goals": goals,
         "check_ins": list(selectors.check_ins_of(relationship)[:5]),
+        "meetings": list(selectors.current_meetings_of(relationship, timezone.now())),
         "is_mentor": selectors.is_mentor_of(user, relationship),
         "feedback_given": selectors.has_given_feedback(user, relationship),
         "can_reopen_request": services.can_reopen_request(relationship=relationship, user=user),
