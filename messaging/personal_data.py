@@ -12,7 +12,7 @@ from typing import Any
 from accounts.models import Membership, User
 from accounts.personal_data import PersonalDataSource, register, when
 from messaging import selectors, services
-from messaging.models import CheckIn, Feedback, Goal, Message, MessageReport, Relationship
+from messaging.models import CalendarFeed, CheckIn, Feedback, Goal, Meeting, Message, MessageReport, Relationship
 
 
 def _relationships(user: User) -> list[dict[str, Any]]:
@@ -64,6 +64,33 @@ def _check_ins(user: User) -> list[dict[str, Any]]:
     ]
 
 
+def _meetings(user: User) -> list[dict[str, Any]]:
+    """Meetings whose time this person proposed (the meeting itself belongs to the relationship, and goes with
+    it: a cascade when the relationship's mutual is deleted)."""
+    return [
+        {
+            "relationship": meeting.relationship_id,
+            "starts_at": when(meeting.starts_at),
+            "duration_minutes": meeting.duration_minutes,
+            "format": meeting.get_format_display(),
+            "address": meeting.address,
+            "link": meeting.link,
+            "agenda": meeting.agenda,
+            "status": meeting.get_status_display(),
+        }
+        for meeting in Meeting.objects.filter(proposed_by=user).order_by("id")
+    ]
+
+
+def _calendar_feed(user: User) -> list[dict[str, Any]]:
+    # The secret address itself is not exported (an export file travels): only that it exists and since when.
+    # The row goes with the account (CASCADE on the user).
+    return [
+        {"created_at": when(feed.created_at), "last_used_at": when(feed.last_used_at)}
+        for feed in CalendarFeed.objects.filter(user=user)
+    ]
+
+
 def _feedback(user: User) -> list[dict[str, Any]]:
     return [
         {
@@ -112,4 +139,6 @@ def register_sources() -> None:
     register(PersonalDataSource("goals_proposed", _goals, order=32))
     register(PersonalDataSource("check_ins_logged", _check_ins, order=33))
     register(PersonalDataSource("feedback_given", _feedback, order=34))
+    register(PersonalDataSource("meetings_proposed", _meetings, order=36))
+    register(PersonalDataSource("calendar_feed", _calendar_feed, order=37))
     register(PersonalDataSource("messages_reported", _reports, order=35))

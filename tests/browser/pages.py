@@ -148,6 +148,8 @@ NOT_HTML = {
     "accounts:personal_data_download",
     "ambassadors:reports_csv",
     "programme:report_csv",
+    "messaging:meeting_calendar_file",
+    "messaging:calendar_feed",
 }
 
 

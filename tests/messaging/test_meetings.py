@@ -429,3 +429,20 @@ def test_a_guessed_or_suspended_feed_address_is_not_found(member: User) -> None:
     assert Client().get(reverse("messaging:calendar_feed", kwargs={"token": "guess"})).status_code == 404
     User.objects.filter(pk=member.pk).update(is_active=False)
     assert Client().get(reverse("messaging:calendar_feed", kwargs={"token": feed.token})).status_code == 404
+
+
+def test_a_persons_meetings_are_in_their_data_and_their_feed_goes_with_their_account(
+    relationship: Relationship, member: User, mentor: User
+) -> None:
+    from accounts import personal_data
+
+    _propose(relationship, member, _at(2027, 5, 4, 10), agenda="Our pension questions")
+    services.calendar_feed_create(user=member)
+    data = personal_data.personal_data_export(user=member)
+    assert [m["agenda"] for m in data["meetings_proposed"]] == ["Our pension questions"]
+    assert data["calendar_feed"][0]["created_at"] and "token" not in data["calendar_feed"][0]
+
+    personal_data.account_delete(user=member)
+    assert not CalendarFeed.objects.exists()
+    # The meeting belongs to the relationship, which the mutual keeps; it no longer names who proposed it.
+    assert Meeting.objects.get().proposed_by is None
