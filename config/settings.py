@@ -210,6 +210,10 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "messaging.tasks.flag_relationships_without_first_meeting",
         "schedule": crontab(hour=8, minute=40),
     },
+    "prompt-agreement-reviews": {
+        "task": "messaging.tasks.prompt_agreement_reviews",
+        "schedule": crontab(hour=8, minute=50),
+    },
     "dispatch-pending-tasks": {
         "task": "outbox.tasks.dispatch_pending_tasks",
         "schedule": crontab(minute="*"),
@@ -335,8 +339,15 @@ CONTENT_SECURITY_POLICY = {
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Files shared in relationships: outside MEDIA_ROOT (which DEBUG serves) and outside the web root, served only by
+# the application to the relationship's parties (messaging/views/documents.py).
+DOCUMENTS_ROOT = Path(env_str("DOCUMENTS_ROOT", str(BASE_DIR / "private-documents")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "documents": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(DOCUMENTS_ROOT), "base_url": None},
+    },
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"

@@ -1,5 +1,6 @@
 """Demo data for relationships: a few mentoring relationships between demo mentors and demo mutuals, with meetings
-(one arranged, one waiting for a reply, one held and logged as a check-in) and one pair who have not met three
+(one arranged, one waiting for a reply, one held and logged as a check-in), a mentoring agreement (confirmed, or for
+the demo mutual login one waiting for them to confirm) and one pair who have not met three
 weeks in, so the programme team's "No first meeting" flag has something to show.
 
 Called by `manage.py seed_demo` after accounts and matching. Idempotent: a pair that has ever had a relationship is
@@ -20,7 +21,7 @@ from django.utils import timezone
 from accounts.demo import MENTOR_EMAIL, MUTUAL_EMAIL, first_member_email, mentor_email
 from accounts.models import MentorProfile, Mutual, User
 from matching.models import Introduction
-from messaging.models import CheckIn, Meeting, Relationship
+from messaging.models import CheckIn, Meeting, MentoringAgreement, Relationship
 
 PAIRS = 6  # at most; fewer in a small demo
 
@@ -116,7 +117,7 @@ def _add_meetings(relationship: Relationship, mentor: User, member: User, rng: r
 
 def seed(*, rng: random.Random, size: int, stdout: OutputWrapper) -> None:
     now = timezone.now()
-    created = meetings = 0
+    created = meetings = agreements = 0
     pairs = _pairs(size)
     for index, (mentor, mutual) in enumerate(pairs):
         if Relationship.objects.filter(mentor=mentor, mutual=mutual).exists():
@@ -138,5 +139,22 @@ def seed(*, rng: random.Random, size: int, stdout: OutputWrapper) -> None:
         created += 1
         if not not_met:
             meetings += _add_meetings(relationship, mentor.user, member, rng, now)
+            # Most pairs have confirmed an agreement; the demo mutual's mentor has proposed one to confirm.
+            confirmed = mutual.memberships.filter(user__email=MUTUAL_EMAIL).exists() is False
+            MentoringAgreement.objects.create(
+                relationship=relationship,
+                version=1,
+                meeting_frequency=rng.choice(["fortnightly", "monthly"]),
+                duration_months=rng.choice([6, 9, 12]),
+                review_on=timezone.localdate(started) + timedelta(days=rng.choice([90, 120, 180])),
+                out_of_scope="Legal advice, and any paid services from the mentor or their firm.",
+                proposed_by=mentor.user,
+                proposed_at=started + timedelta(days=2),
+                confirmed_by=member if confirmed else None,
+                confirmed_at=started + timedelta(days=4) if confirmed else None,
+            )
+            agreements += 1
     logins = f" (including {MENTOR_EMAIL} and {MUTUAL_EMAIL})" if created else ""
-    stdout.write(f"messaging: created {created} relationships{logins} with {meetings} meetings.")
+    stdout.write(
+        f"messaging: created {created} relationships{logins} with {meetings} meetings and {agreements} agreements."
+    )

@@ -23,6 +23,12 @@ class StaffRelationshipFilter(django_filters.FilterSet):
         widget=forms.CheckboxInput,
     )
 
+    no_agreement = django_filters.BooleanFilter(
+        label="No confirmed agreement",
+        method="filter_no_agreement",
+        widget=forms.CheckboxInput,
+    )
+
     class Meta:
         model = Relationship
         fields = ["status"]
@@ -37,4 +43,11 @@ class StaffRelationshipFilter(django_filters.FilterSet):
     ) -> QuerySet[Relationship]:
         if value:
             return queryset.filter(first_meeting_overdue=True)  # type: ignore[misc]  # annotated by the selector
+        return queryset
+
+    def filter_no_agreement(
+        self, queryset: QuerySet[Relationship], name: str, value: bool | None
+    ) -> QuerySet[Relationship]:
+        if value:
+            return queryset.filter(has_agreement=False, status__in=Relationship.OPEN_STATUSES)  # type: ignore[misc]
         return queryset

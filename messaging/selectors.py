@@ -8,7 +8,7 @@ Programme staff read relationships through `staff_relationships()`, which never 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from django.db.models import (
     BooleanField,
@@ -32,10 +32,12 @@ from accounts.models import Membership, User
 from messaging.models import (
     CalendarFeed,
     CheckIn,
+    ConductReport,
     ConversationState,
     Feedback,
     Goal,
     Meeting,
+    MentoringAgreement,
     Message,
     MessageReport,
     Relationship,
@@ -232,6 +234,9 @@ def staff_relationships() -> QuerySet[Relationship]:
         .annotate(
             check_in_count=Count("check_ins", distinct=True),
             has_met=Exists(CheckIn.objects.filter(relationship=OuterRef("pk"))),
+            has_agreement=Exists(
+                MentoringAgreement.objects.filter(relationship=OuterRef("pk"), confirmed_at__isnull=False)
+            ),
             first_meeting_overdue=ExpressionWrapper(
                 Q(has_met=False)
                 & Q(status=Relationship.Status.ACTIVE)
@@ -313,3 +318,55 @@ def reports_for_staff() -> QuerySet[MessageReport]:
 
 def report_for_staff(report_id: int) -> MessageReport:
     return get_object_or_404(reports_for_staff().prefetch_related("actions__actor"), pk=report_id)
+
+
+# --- Agreements ---------------------------------------------------------------------------------------------------
+
+
+def current_agreement(relationship: Relationship) -> MentoringAgreement | None:
+    """The latest version that has not been replaced: agreed, or waiting for the other side."""
+    return (
+        MentoringAgreement.objects.filter(relationship=relationship, superseded_at=None)
+        .select_related("proposed_by", "confirmed_by", "relationship__mentor__user", "relationship__mutual")
+        .order_by("-version")
+        .first()
+    )
+
+
+def agreed_agreement(relationship: Relationship) -> MentoringAgreement | None:
+    """The terms in force: the latest confirmed version."""
+    return (
+        MentoringAgreement.objects.filter(relationship=relationship, confirmed_at__isnull=False)
+        .select_related("proposed_by", "confirmed_by")
+        .order_by("-version")
+        .first()
+    )
+
+
+def agreements_due_for_review(today: date) -> QuerySet[MentoringAgreement]:
+    """Agreed terms in force (no later confirmed version) of open relationships, whose review date has come and
+    whose parties have not been prompted."""
+    later_agreed = MentoringAgreement.objects.filter(
+        relationship=OuterRef("relationship"), confirmed_at__isnull=False, version__gt=OuterRef("version")
+    )
+    return (
+        MentoringAgreement.objects.filter(
+            confirmed_at__isnull=False,
+            review_on__lte=today,
+            review_prompted_at=None,
+            relationship__status__in=Relationship.OPEN_STATUSES,
+        )
+        .exclude(Exists(later_agreed))
+        .select_related("relationship__mentor__user", "relationship__mutual")
+    )
+
+
+def conduct_reports_for_staff() -> QuerySet[ConductReport]:
+    """Reports of breaches of the code of conduct, open ones first."""
+    return ConductReport.objects.select_related(
+        "relationship__mentor__user", "relationship__mutual", "reported_by", "resolved_by", "code"
+    ).order_by("resolved_at", "-created_at")
+
+
+def conduct_report_for_staff(report_id: int) -> ConductReport:
+    return get_object_or_404(conduct_reports_for_staff(), pk=report_id)

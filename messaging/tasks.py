@@ -30,3 +30,9 @@ def remind_meetings() -> int:
 def flag_relationships_without_first_meeting() -> int:
     """Daily (beat): nudge pairs who have not met 21 days in, and tell the programme team. Once per relationship."""
     return services.relationships_flag_without_first_meeting().nudged
+
+
+@shared_task
+def prompt_agreement_reviews() -> int:
+    """Daily (beat): prompt both sides whose agreement has reached its review date. Once per agreed version."""
+    return services.agreements_prompt_review()

@@ -1,7 +1,7 @@
 from django.urls import URLPattern, URLResolver, path
 
 from messaging import views
-from messaging.views import meetings
+from messaging.views import agreements, conduct_reports, documents, meetings
 
 app_name = "messaging"
 
@@ -32,6 +32,17 @@ urlpatterns: list[URLPattern | URLResolver] = [
         meetings.meeting_calendar_file,
         name="meeting_calendar_file",
     ),
+    path("<int:pk>/agreement/", agreements.agreement_detail, name="agreement_detail"),
+    path("<int:pk>/agreement/propose/", agreements.agreement_propose, name="agreement_propose"),
+    path("<int:pk>/agreement/confirm/", agreements.agreement_confirm, name="agreement_confirm"),
+    path("<int:pk>/report-conduct/", conduct_reports.conduct_report_create, name="conduct_report_create"),
+    path("programme/conduct-reports/<int:pk>/", conduct_reports.conduct_report_detail, name="conduct_report_detail"),
+    path(
+        "programme/conduct-reports/<int:pk>/close/", conduct_reports.conduct_report_close, name="conduct_report_close"
+    ),
+    path("<int:pk>/documents/", documents.document_list, name="document_list"),
+    path("<int:pk>/documents/<int:document_pk>/download/", documents.document_download, name="document_download"),
+    path("<int:pk>/documents/<int:document_pk>/delete/", documents.document_delete, name="document_delete"),
     path("calendar/", meetings.calendar_feed_settings, name="calendar_feed_settings"),
     path("calendar/<str:token>.ics", meetings.calendar_feed, name="calendar_feed"),
     path("programme/", views.staff_relationship_list, name="staff_relationship_list"),

@@ -258,8 +258,33 @@ EVENTS: dict[str, Event] = _events(
         "{mentor} and {mutual} have not held a first meeting {days} days after their relationship started.",
         False,
     ),
+    Event("document_shared", MENTORING, Kind.RELATIONSHIP, "{actor} shared a document: {document}.", False),
+    # --- Mentoring agreements -------------------------------------------------------------------------------------
+    Event(
+        "agreement_proposed",
+        MENTORING,
+        Kind.RELATIONSHIP,
+        "{actor} proposed {change}. Read it and confirm it if it is right.",
+        True,
+    ),
+    Event("agreement_confirmed", MENTORING, Kind.RELATIONSHIP, "{actor} confirmed your mentoring agreement.", False),
+    Event(
+        "agreement_review_due",
+        MENTORING,
+        Kind.NUDGE,
+        "Your mentoring agreement ({mentor} and {mutual}) is due for review ({review_on}). Review it, extend it or "
+        "close the relationship.",
+        True,
+    ),
     # --- Moderation ---------------------------------------------------------------------------------------------
     Event("message_reported", ESSENTIAL, Kind.MODERATION, "A message has been reported: {reason}.", False),
+    Event(
+        "conduct_breach_reported",
+        ESSENTIAL,
+        Kind.MODERATION,
+        "A member of {mutual} reported a breach of the mentor code of conduct by {mentor}.",
+        False,
+    ),
     Event("message_hidden", ESSENTIAL, Kind.MODERATION, "The programme team hid one of your messages: {note}", True),
     Event(
         "message_restored", ESSENTIAL, Kind.MODERATION, "The programme team showed one of your messages again.", False

@@ -6,7 +6,18 @@ import factory
 from allauth.account.models import EmailAddress
 from django.utils.text import slugify
 
-from accounts.models import Membership, MentorProfile, Mutual, Region, ServiceArea, Stage, SupportTopic, User
+from accounts.conduct import current_code
+from accounts.models import (
+    ConductAcceptance,
+    Membership,
+    MentorProfile,
+    Mutual,
+    Region,
+    ServiceArea,
+    Stage,
+    SupportTopic,
+    User,
+)
 
 
 def region(slug: str = "north-west") -> Region:
@@ -91,3 +102,11 @@ class MentorProfileFactory(factory.django.DjangoModelFactory):
     def service_areas(obj: MentorProfile, create: bool, extracted: list[ServiceArea] | None, **kwargs: object) -> None:
         if create:
             obj.service_areas.set(extracted or [service_area()])
+
+    @factory.post_generation
+    def accepted_code(obj: MentorProfile, create: bool, extracted: bool | None, **kwargs: object) -> None:
+        """Mentors have accepted the current code of conduct (matching needs it to introduce them); pass
+        accepted_code=False for one who has not."""
+        code = current_code()
+        if create and extracted is not False and code is not None:
+            ConductAcceptance.objects.get_or_create(user=obj.user, code=code)

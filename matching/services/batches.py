@@ -10,6 +10,7 @@ import numpy as np
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.conduct import conduct_accepted
 from accounts.models import MentorProfile, User
 from matching import engine, loading
 from matching.models import (
@@ -141,6 +142,9 @@ def batch_publish(*, proposal: BatchProposal, user: User) -> BatchProposal:
             continue
         if not _mentor_has_room(profile):
             _pair_skip(pair, "The mentor has no room left.")
+            continue
+        if not conduct_accepted(user=profile.user):
+            _pair_skip(pair, "The mentor has not accepted the current code of conduct.")
             continue
         try:
             with transaction.atomic():

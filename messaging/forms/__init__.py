@@ -191,9 +191,11 @@ class ModerationNoteForm(forms.Form):
     )
 
 
+from messaging.forms.agreements import AgreementForm  # noqa: E402
 from messaging.forms.meetings import MeetingForm, MeetingOutcomeForm, MeetingTimeForm  # noqa: E402
 
 __all__ = [
+    "AgreementForm",
     "CheckInForm",
     "ConfirmForm",
     "EndEarlyForm",

@@ -306,6 +306,7 @@ class ModerationAction(models.Model):
         DISMISS_REPORT = "dismiss_report", "Closed a report without action"
         RESTORE_MESSAGE = "restore_message", "Showed a hidden message again"
         REINSTATE_ACCOUNT = "reinstate_account", "Lifted an account suspension"
+        CLOSE_CONDUCT_REPORT = "close_conduct_report", "Closed a code of conduct report"
 
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     action = models.CharField(max_length=30, choices=Action.choices)
@@ -326,6 +327,9 @@ class ModerationAction(models.Model):
 
 # Meetings and calendar feeds live in their own module (this one would pass 500 lines); importing them here is how
 # Django finds them.
+from messaging.models.agreements import MentoringAgreement  # noqa: E402
+from messaging.models.conduct_reports import ConductReport  # noqa: E402
+from messaging.models.documents import SharedDocument  # noqa: E402
 from messaging.models.meetings import CalendarFeed, Meeting  # noqa: E402
 
 __all__ = [
@@ -333,13 +337,16 @@ __all__ = [
     "MESSAGE_MAX_LENGTH",
     "CalendarFeed",
     "CheckIn",
+    "ConductReport",
     "ConversationState",
     "Feedback",
     "Goal",
     "Meeting",
+    "MentoringAgreement",
     "Message",
     "MessageReport",
     "ModerationAction",
     "Nudge",
     "Relationship",
+    "SharedDocument",
 ]

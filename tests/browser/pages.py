@@ -150,6 +150,7 @@ NOT_HTML = {
     "programme:report_csv",
     "messaging:meeting_calendar_file",
     "messaging:calendar_feed",
+    "messaging:document_download",
 }
 
 

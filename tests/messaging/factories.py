@@ -7,7 +7,7 @@ from datetime import timedelta
 import factory
 from django.utils import timezone
 
-from messaging.models import CheckIn, Goal, Meeting, Message, MessageReport, Relationship
+from messaging.models import CheckIn, Goal, Meeting, MentoringAgreement, Message, MessageReport, Relationship
 from notifications.models import Notice
 from tests.factories import MentorProfileFactory, MutualFactory, UserFactory
 
@@ -100,3 +100,18 @@ def accepted_meeting_in_the_past(**fields: object) -> Meeting:
         started_at=started - timedelta(days=1)
     )
     return meeting
+
+
+class MentoringAgreementFactory(factory.django.DjangoModelFactory):
+    """Version 1 of an agreement, proposed by the mentor and waiting for the mutual to confirm it."""
+
+    class Meta:
+        model = MentoringAgreement
+
+    relationship = factory.SubFactory(RelationshipFactory)
+    version = 1
+    meeting_frequency = MentoringAgreement.Frequency.MONTHLY
+    duration_months = 6
+    review_on = factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=90))
+    out_of_scope = "Legal advice; paid consultancy."
+    proposed_by = factory.LazyAttribute(lambda o: o.relationship.mentor.user)

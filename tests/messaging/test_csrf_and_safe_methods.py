@@ -10,6 +10,7 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -20,15 +21,18 @@ from messaging import services
 from messaging.models import (
     CalendarFeed,
     CheckIn,
+    ConductReport,
     ConversationState,
     Feedback,
     Goal,
     Meeting,
+    MentoringAgreement,
     Message,
     MessageReport,
     ModerationAction,
     Nudge,
     Relationship,
+    SharedDocument,
 )
 from notifications.models import Notice
 from tests.clients import ClientFor
@@ -55,6 +59,9 @@ def snapshot(*, with_read_markers: bool = True) -> dict[str, list[dict[str, Any]
         "notices": list(Notice.objects.order_by("pk").values()),
         "nudges": list(Nudge.objects.order_by("pk").values()),
         "meetings": list(Meeting.objects.order_by("pk").values()),
+        "agreements": list(MentoringAgreement.objects.order_by("pk").values()),
+        "conduct_reports": list(ConductReport.objects.order_by("pk").values()),
+        "documents": list(SharedDocument.objects.order_by("pk").values()),
         # A feed's last_used_at is left out: reading the feed notes when a calendar last read it (a bookkeeping
         # time shown to its owner), and that is the only write a GET makes.
         "calendar_feeds": list(CalendarFeed.objects.order_by("pk").values("pk", "user_id", "token", "created_at")),
@@ -160,6 +167,12 @@ CHANGES = [
     ),
     Post(
         "member",
+        "messaging:agreement_propose",
+        data=lambda w: {**_next_week(), "meeting_frequency": "monthly", "duration_months": "6"},
+    ),
+    Post("member", "messaging:agreement_confirm"),
+    Post(
+        "member",
         "messaging:meeting_create",
         data=lambda w: {**_next_week(), "format": "in_person", "address": "1 High Street"},
     ),
@@ -168,6 +181,24 @@ CHANGES = [
     Post("member", "messaging:meeting_cancel", data=lambda w: {"confirm": "on"}, **MEETING),
     Post("member", "messaging:meeting_outcome", data=lambda w: {"held": "yes"}, **PAST_MEETING),
     Post("member", "messaging:calendar_feed_settings", kwargs=lambda w: {}, data=lambda w: {"action": "create"}),
+    Post(
+        "member",
+        "messaging:document_list",
+        data=lambda w: {"file": SimpleUploadedFile("notes.pdf", b"%PDF-1.4\n%%EOF\n")},
+    ),
+    Post(
+        "member",
+        "messaging:document_delete",
+        kwargs=lambda w: {"pk": w.relationship.pk, "document_pk": w.document.pk},
+        data=lambda w: {"confirm": "on"},
+    ),
+    Post("member", "messaging:conduct_report_create", data=lambda w: {"details": "He tried to sell us a course."}),
+    Post(
+        "staff",
+        "messaging:conduct_report_close",
+        kwargs=lambda w: {"pk": w.conduct_report.pk},
+        data=lambda w: {"note": "Spoke to the mentor."},
+    ),
     Post("staff", "messaging:moderation_message_hide", **REPORT),
     Post("staff", "messaging:moderation_account_suspend", **REPORT),
     Post("staff", "messaging:moderation_report_dismiss", **REPORT),

@@ -25,7 +25,7 @@ ACCOUNT_AREA = {
     "accounts:account_delete",
 }
 # Calendar files (text/calendar), not pages: tests/messaging/test_meetings.py parses them.
-NOT_HTML = {"messaging:meeting_calendar_file", "messaging:calendar_feed"}
+NOT_HTML = {"messaging:meeting_calendar_file", "messaging:calendar_feed", "messaging:document_download"}
 HTML_ROUTES = [route for route in messaging_matrix.ROUTES if route.name not in NOT_HTML] + [
     route for route in accounts_matrix.ROUTES if route.name in ACCOUNT_AREA
 ]

@@ -167,3 +167,33 @@ def test_a_payload_in_a_meetings_address_link_or_agenda_is_escaped(  # type: ign
         html = page.content.decode()
         assert _read(html).problems == []
         assert "&lt;img src=x onerror=&quot;window.__xss=1&quot;&gt;" in html
+
+
+def test_a_payload_in_the_agreement_is_escaped(relationship: Relationship, member: User, persona_client) -> None:  # type: ignore[no-untyped-def]
+    payload = XSS_PAYLOADS[2]
+    review = timezone.localdate() + timedelta(days=60)
+    response = persona_client("member").post(
+        reverse("messaging:agreement_propose", kwargs={"pk": relationship.pk}),
+        {"meeting_frequency": "monthly", "duration_months": "6", "out_of_scope": payload}
+        | {"day": review.day, "month": review.month, "year": review.year},
+    )
+    assert response.status_code == 302
+    assert relationship.agreements.get().out_of_scope == payload
+    page = persona_client("mentor").get(reverse("messaging:agreement_detail", kwargs={"pk": relationship.pk}))
+    html = page.content.decode()
+    assert _read(html).problems == []
+    assert "&lt;img src=x onerror=&quot;window.__xss=1&quot;&gt;" in html
+
+
+def test_a_payload_in_a_document_name_is_escaped(relationship: Relationship, member: User, persona_client) -> None:  # type: ignore[no-untyped-def]
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    upload = SimpleUploadedFile('<img src=x onerror="window.__xss=1">.pdf', b"%PDF-1.4\n%%EOF\n")
+    response = persona_client("member").post(
+        reverse("messaging:document_list", kwargs={"pk": relationship.pk}), {"file": upload}
+    )
+    assert response.status_code == 302
+    page = persona_client("mentor").get(reverse("messaging:document_list", kwargs={"pk": relationship.pk}))
+    html = page.content.decode()
+    assert _read(html).problems == []
+    assert "&lt;img src=x onerror=&quot;window.__xss=1&quot;&gt;.pdf" in html

@@ -21,6 +21,7 @@ from typing import Any
 import pytest
 from django.conf import settings
 from django.core import mail
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db.models import Max
 from django.test import Client
 from django.urls import reverse
@@ -53,6 +54,7 @@ from tests.matching.factories import MentoringRequestFactory, rank
 from tests.messaging.factories import (
     GoalFactory,
     MeetingFactory,
+    MentoringAgreementFactory,
     MessageFactory,
     MessageReportFactory,
     RelationshipFactory,
@@ -681,6 +683,70 @@ def a_pair_has_not_met_three_weeks_in(w: SimpleNamespace) -> Act:
             Told("first_meeting_due", ALL_PARTIES, [w.bob, w.alice, w.amir]),
             Told("first_meeting_missing", STAFF, [w.sam, w.tess]),
         ],
+    )
+
+
+@scenario("document_shared")
+def a_member_shares_a_document(w: SimpleNamespace) -> Act:
+    relationship = _relationship(w)
+    return Act(
+        lambda: messaging_services.document_upload(
+            relationship=relationship,
+            user=w.alice,
+            upload=SimpleUploadedFile("TUPE letter.pdf", b"%PDF-1.4\n1 0 obj << >> endobj\n%%EOF\n"),
+        ),
+        [Told("document_shared", OTHER_PARTIES, [w.bob, w.amir])],
+    )
+
+
+@scenario("agreement_proposed")
+def the_mentor_proposes_an_agreement(w: SimpleNamespace) -> Act:
+    relationship = _relationship(w)
+    return Act(
+        lambda: messaging_services.agreement_propose(
+            relationship=relationship,
+            user=w.bob,
+            meeting_frequency="monthly",
+            duration_months=6,
+            review_on=timezone.localdate() + timedelta(days=90),
+            out_of_scope="Paid consultancy.",
+        ),
+        [Told("agreement_proposed", OTHER_PARTIES, [w.alice, w.amir])],
+    )
+
+
+@scenario("agreement_confirmed")
+def a_member_confirms_the_agreement(w: SimpleNamespace) -> Act:
+    agreement = MentoringAgreementFactory(relationship=_relationship(w), proposed_by=w.bob)
+    return Act(
+        lambda: messaging_services.agreement_confirm(agreement=agreement, user=w.alice),
+        [Told("agreement_confirmed", OTHER_PARTIES, [w.bob, w.amir])],
+    )
+
+
+@scenario("agreement_review_due")
+def an_agreement_reaches_its_review_date(w: SimpleNamespace) -> Act:
+    MentoringAgreementFactory(
+        relationship=_relationship(w),
+        proposed_by=w.bob,
+        confirmed_by=w.alice,
+        confirmed_at=timezone.now() - timedelta(days=90),
+        review_on=timezone.localdate(),
+    )
+    return Act(
+        lambda: messaging_services.agreements_prompt_review(),
+        [Told("agreement_review_due", ALL_PARTIES, [w.bob, w.alice, w.amir])],
+    )
+
+
+@scenario("conduct_breach_reported")
+def a_member_reports_a_breach_of_the_code_of_conduct(w: SimpleNamespace) -> Act:
+    relationship = _relationship(w)
+    return Act(
+        lambda: messaging_services.conduct_report_create(
+            relationship=relationship, user=w.alice, details="Bob offered his firm's paid services."
+        ),
+        [Told("conduct_breach_reported", STAFF, [w.sam, w.tess])],
     )
 
 
