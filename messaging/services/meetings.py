@@ -190,6 +190,29 @@ def meeting_cancel(*, meeting: Meeting, user: User) -> Meeting:
     return meeting
 
 
+def meetings_cancel_for_closed(*, relationship: Relationship, user: User | None) -> int:
+    """A relationship closed: its meetings still to come are cancelled, and those in people's calendars are removed
+    from them (METHOD:CANCEL). Called by the lifecycle service, inside its transaction."""
+    cancelled = 0
+    upcoming = Meeting.objects.select_for_update().filter(
+        relationship=relationship,
+        status__in=[Meeting.Status.PROPOSED, Meeting.Status.ACCEPTED],
+        starts_at__gt=timezone.now(),
+    )
+    for meeting in upcoming:
+        meeting.relationship = relationship
+        in_calendars = meeting.accepted_at is not None
+        meeting.status = Meeting.Status.CANCELLED
+        meeting.cancelled_by = user
+        meeting.cancelled_at = timezone.now()
+        meeting.sequence += 1 if in_calendars else 0
+        meeting.save(update_fields=["status", "cancelled_by", "cancelled_at", "sequence"])
+        if in_calendars:
+            _send_invitation(meeting, ics.CANCEL)
+        cancelled += 1
+    return cancelled
+
+
 def _send_invitation(meeting: Meeting, method: str) -> None:
     parties = selectors.parties_of(meeting.relationship)
     content = ics.invitation(meeting, attendees=[person for person in parties if person.is_active], method=method)

@@ -446,3 +446,24 @@ def test_a_persons_meetings_are_in_their_data_and_their_feed_goes_with_their_acc
     assert not CalendarFeed.objects.exists()
     # The meeting belongs to the relationship, which the mutual keeps; it no longer names who proposed it.
     assert Meeting.objects.get().proposed_by is None
+
+
+def test_closing_the_relationship_cancels_meetings_to_come_and_removes_them_from_calendars(
+    relationship: Relationship, member: User, mentor: User, django_capture_on_commit_callbacks: Any
+) -> None:
+    accepted = _propose(relationship, mentor, _at(2027, 5, 4, 10))
+    services.meeting_accept(meeting=accepted, user=member)
+    waiting = _propose(relationship, mentor, _at(2027, 5, 11, 10))
+    past = accepted_meeting_in_the_past(relationship=relationship)
+    mail.outbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.relationship_complete(relationship=relationship, user=member)
+
+    for meeting in (accepted, waiting, past):
+        meeting.refresh_from_db()
+    assert accepted.status == waiting.status == Meeting.Status.CANCELLED
+    assert past.status == Meeting.Status.ACCEPTED  # a meeting that has started is left as it was
+    cancellations = [m for m in mail.outbox if m.attachments]
+    assert sorted(m.to[0] for m in cancellations) == sorted([member.email, mentor.email])
+    assert all(_calendar_of(m)["METHOD"] == "CANCEL" for m in cancellations)
