@@ -124,3 +124,11 @@ def test_a_member_reports_a_breach_and_it_reaches_the_moderation_queue(
     assert ModerationAction.objects.get().action == ModerationAction.Action.CLOSE_CONDUCT_REPORT
     with pytest.raises(messaging_services.RelationshipError, match="already closed"):
         messaging_services.conduct_report_close(report=report, actor=staff, note="Again")
+
+
+def test_the_dashboard_tells_a_mentor_who_has_not_accepted(client_for: ClientFor) -> None:
+    holdout = MentorProfileFactory(accepted_code=False).user
+    page = client_for(holdout).get(reverse("accounts:dashboard")).content.decode()
+    assert "Mutuals cannot be introduced to you until you accept" in page
+    conduct.conduct_accept(user=holdout, code=conduct.current_code())  # type: ignore[arg-type]
+    assert "until you accept" not in client_for(holdout).get(reverse("accounts:dashboard")).content.decode()
