@@ -132,3 +132,10 @@ def test_the_dashboard_tells_a_mentor_who_has_not_accepted(client_for: ClientFor
     assert "Mutuals cannot be introduced to you until you accept" in page
     conduct.conduct_accept(user=holdout, code=conduct.current_code())  # type: ignore[arg-type]
     assert "until you accept" not in client_for(holdout).get(reverse("accounts:dashboard")).content.decode()
+
+
+def test_who_has_accepted_is_answered_for_many_people_at_once(django_assert_num_queries: Any) -> None:
+    accepted = [MentorProfileFactory().user.pk for _ in range(3)]
+    holdout = MentorProfileFactory(accepted_code=False).user.pk
+    with django_assert_num_queries(2):  # the current version, then the acceptances
+        assert conduct.users_who_accepted([*accepted, holdout]) == set(accepted)
