@@ -10,6 +10,8 @@ from django.http import HttpRequest
 
 from accounts import services
 from accounts.models import (
+    CodeOfConduct,
+    ConductAcceptance,
     Membership,
     MentorProfile,
     Mutual,
@@ -148,3 +150,34 @@ class MentorProfileAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[MentorProfile]:
         return super().get_queryset(request).select_related("user", "region")
+
+
+@admin.register(CodeOfConduct)
+class CodeOfConductAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    """A new version is published by adding it with a publication time: from then every mentor must accept it before
+    their next introduction (accounts/conduct.py). A published version is never edited: publish a new one."""
+
+    list_display = ["version", "summary", "published_at", "created_at"]
+    search_fields = ["summary", "body"]
+    readonly_fields = ["created_at"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: CodeOfConduct | None = None) -> list[str]:
+        if obj is not None and obj.published_at is not None:
+            return ["version", "summary", "body", "published_at", "created_at"]
+        return ["created_at"]
+
+
+@admin.register(ConductAcceptance)
+class ConductAcceptanceAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    """The record of who accepted which version when: read only."""
+
+    list_display = ["user", "code", "accepted_at"]
+    list_filter = ["code"]
+    search_fields = ["user__email", "user__full_name"]
+    readonly_fields = ["user", "code", "accepted_at"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: ConductAcceptance | None = None) -> bool:
+        return False

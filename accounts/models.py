@@ -332,3 +332,37 @@ class MentorProfile(models.Model):
         the introductions waiting for the mentor's answer: those belong to matching, which accounts cannot see.
         """
         return self.status == self.Status.APPROVED and not self.is_paused(today) and self.active_mentees < self.capacity
+
+
+class CodeOfConduct(models.Model):
+    """A version of the mentors' code of conduct. The current one is the latest published; a mentor must have
+    accepted it to be introduced to a mutual (matching) and to accept an introduction."""
+
+    version = models.PositiveIntegerField(unique=True)
+    summary = models.CharField("what changed", max_length=300, blank=True)
+    body = models.TextField("the code", max_length=20000, help_text="Plain text; a blank line starts a paragraph.")
+    published_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-version"]
+        verbose_name = "code of conduct"
+        verbose_name_plural = "codes of conduct"
+
+    def __str__(self) -> str:
+        return f"Code of conduct, version {self.version}"
+
+
+class ConductAcceptance(models.Model):
+    """A mentor's acceptance of one version of the code: who, which version, when. Goes with their account."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="conduct_acceptances")
+    code = models.ForeignKey(CodeOfConduct, on_delete=models.PROTECT, related_name="acceptances")
+    accepted_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-accepted_at"]
+        constraints = [models.UniqueConstraint(fields=["user", "code"], name="one_acceptance_per_person_per_version")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} accepted version {self.code_id}"

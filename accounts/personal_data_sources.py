@@ -8,7 +8,7 @@ from allauth.account.models import EmailAddress
 from django.db.models import Q
 from django.urls import reverse
 
-from accounts.models import Membership, MentorProfile, MutualInvitation, User
+from accounts.models import ConductAcceptance, Membership, MentorProfile, MutualInvitation, User
 from accounts.personal_data import PersonalDataSource, register, when
 from notifications import rendering
 from notifications.models import Category, OutboundEmail
@@ -67,6 +67,14 @@ def _mentor_profile(user: User) -> dict[str, Any] | None:
     }
 
 
+def _conduct_acceptances(user: User) -> list[dict[str, Any]]:
+    """Which versions of the mentor code of conduct they accepted, and when (deleted with the account: CASCADE)."""
+    return [
+        {"version": acceptance.code.version, "accepted_at": when(acceptance.accepted_at)}
+        for acceptance in ConductAcceptance.objects.filter(user=user).select_related("code").order_by("accepted_at")
+    ]
+
+
 def _invitations(user: User) -> dict[str, list[dict[str, Any]]]:
     return {
         "sent": [
@@ -119,5 +127,6 @@ def register_sources() -> None:
     register(PersonalDataSource("email_addresses", _email_addresses, order=1))
     register(PersonalDataSource("mutual_memberships", _memberships, order=10))
     register(PersonalDataSource("mentor_profile", _mentor_profile, order=11))
+    register(PersonalDataSource("code_of_conduct_accepted", _conduct_acceptances, order=13))
     register(PersonalDataSource("mutual_invitations", _invitations, before_delete=_before_delete, order=12))
     register(PersonalDataSource("notifications", _notifications, order=90))

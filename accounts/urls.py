@@ -29,6 +29,10 @@ urlpatterns = [
     path("mentor-profile/edit/", views.mentor_profile_edit, name="mentor_profile_edit"),
     path("mentor-profile/pause/", views.mentor_pause, name="mentor_pause"),
     path("mentor-profile/resume/", views.mentor_resume, name="mentor_resume"),
+    # The mentors' code of conduct and handbook
+    path("code-of-conduct/", views.code_of_conduct, name="code_of_conduct"),
+    path("code-of-conduct/accept/", views.code_of_conduct_accept, name="code_of_conduct_accept"),
+    path("mentor-handbook/", views.mentor_handbook, name="mentor_handbook"),
     # Notices and email choices (the account area; allauth's own pages are also under /account/)
     path("account/notices/", views.notice_list, name="notice_list"),
     path("account/notices/read-all/", views.notice_read_all, name="notice_read_all"),

@@ -25,6 +25,18 @@ BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "outcomes.tasks.open_due_surveys",
         "schedule": crontab(hour=8, minute=45),
     },
+    "remind-meetings": {
+        "task": "messaging.tasks.remind_meetings",
+        "schedule": crontab(minute=20),
+    },
+    "flag-relationships-without-first-meeting": {
+        "task": "messaging.tasks.flag_relationships_without_first_meeting",
+        "schedule": crontab(hour=8, minute=40),
+    },
+    "prompt-agreement-reviews": {
+        "task": "messaging.tasks.prompt_agreement_reviews",
+        "schedule": crontab(hour=8, minute=50),
+    },
     "nudge-quiet-relationships": {
         "task": "messaging.tasks.nudge_quiet_relationships",
         "schedule": crontab(hour=8, minute=30),

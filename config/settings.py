@@ -330,15 +330,27 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 # Uploaded files: local files under MEDIA_ROOT, or an S3-compatible bucket shared by every host when MEDIA_BUCKET is set
 # (config/storage.py: private objects, served only through the application's views).
 MEDIA_BUCKET = env_str("MEDIA_BUCKET")
+_BUCKET = {
+    "bucket": MEDIA_BUCKET,
+    "endpoint_url": env_str("MEDIA_ENDPOINT_URL"),
+    "region": env_str("MEDIA_REGION"),
+    "access_key": env_str("MEDIA_ACCESS_KEY_ID"),
+    "secret_key": env_str("MEDIA_SECRET_ACCESS_KEY"),
+    "addressing_style": env_str("MEDIA_ADDRESSING_STYLE"),
+}
+# Files shared in relationships: never under MEDIA_ROOT (which DEBUG serves) nor the web root, served only by the
+# application to the relationship's parties (messaging/views/documents.py). With a bucket, under documents/ in it,
+# so every host sees them; without, in DOCUMENTS_ROOT.
+DOCUMENTS_ROOT = Path(env_str("DOCUMENTS_ROOT", str(BASE_DIR / "private-documents")))
 STORAGES = {
-    "default": media_storage(
-        bucket=MEDIA_BUCKET,
-        endpoint_url=env_str("MEDIA_ENDPOINT_URL"),
-        region=env_str("MEDIA_REGION"),
-        access_key=env_str("MEDIA_ACCESS_KEY_ID"),
-        secret_key=env_str("MEDIA_SECRET_ACCESS_KEY"),
-        addressing_style=env_str("MEDIA_ADDRESSING_STYLE"),
-        prefix=env_str("MEDIA_PREFIX"),
+    "default": media_storage(**_BUCKET, prefix=env_str("MEDIA_PREFIX")),
+    "documents": (
+        media_storage(**_BUCKET, prefix=f"{env_str('MEDIA_PREFIX').strip('/')}/documents".lstrip("/"))
+        if MEDIA_BUCKET
+        else {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(DOCUMENTS_ROOT), "base_url": None},
+        }
     ),
     "staticfiles": {
         "BACKEND": (

@@ -12,7 +12,19 @@ from typing import Any
 from accounts.models import Membership, User
 from accounts.personal_data import PersonalDataSource, register, when
 from messaging import selectors, services
-from messaging.models import CheckIn, Feedback, Goal, Message, MessageReport, Relationship
+from messaging.models import (
+    CalendarFeed,
+    CheckIn,
+    ConductReport,
+    Feedback,
+    Goal,
+    Meeting,
+    MentoringAgreement,
+    Message,
+    MessageReport,
+    Relationship,
+    SharedDocument,
+)
 
 
 def _relationships(user: User) -> list[dict[str, Any]]:
@@ -64,6 +76,77 @@ def _check_ins(user: User) -> list[dict[str, Any]]:
     ]
 
 
+def _meetings(user: User) -> list[dict[str, Any]]:
+    """Meetings whose time this person proposed (the meeting itself belongs to the relationship, and goes with
+    it: a cascade when the relationship's mutual is deleted)."""
+    return [
+        {
+            "relationship": meeting.relationship_id,
+            "starts_at": when(meeting.starts_at),
+            "duration_minutes": meeting.duration_minutes,
+            "format": meeting.get_format_display(),
+            "address": meeting.address,
+            "link": meeting.link,
+            "agenda": meeting.agenda,
+            "status": meeting.get_status_display(),
+        }
+        for meeting in Meeting.objects.filter(proposed_by=user).order_by("id")
+    ]
+
+
+def _agreements(user: User) -> list[dict[str, Any]]:
+    """Agreement terms this person proposed (they belong to the relationship and stay with it, unattributed)."""
+    return [
+        {
+            "relationship": agreement.relationship_id,
+            "version": agreement.version,
+            "meeting_frequency": agreement.get_meeting_frequency_display(),
+            "duration_months": agreement.duration_months,
+            "review_on": when(agreement.review_on),
+            "out_of_scope": agreement.out_of_scope,
+            "confirmed_at": when(agreement.confirmed_at),
+        }
+        for agreement in MentoringAgreement.objects.filter(proposed_by=user).order_by("id")
+    ]
+
+
+def _conduct_reports(user: User) -> list[dict[str, Any]]:
+    """Breaches of the code of conduct they reported (the report stays for the programme team, unattributed)."""
+    return [
+        {"relationship": report.relationship_id, "details": report.details, "reported_at": when(report.created_at)}
+        for report in ConductReport.objects.filter(reported_by=user).order_by("id")
+    ]
+
+
+def _documents(user: User) -> list[dict[str, Any]]:
+    """The documents they shared (names and sizes; the files are downloaded from the relationship's page). They are
+    deleted with the account: a file someone shared is theirs, unlike a message the other side keeps."""
+    return [
+        {
+            "relationship": document.relationship_id,
+            "name": document.name,
+            "size": document.size,
+            "shared_at": when(document.created_at),
+        }
+        for document in SharedDocument.objects.filter(uploaded_by=user).order_by("id")
+    ]
+
+
+def _delete_documents(user: User) -> None:
+    from messaging.services import documents_delete_of
+
+    documents_delete_of(user)
+
+
+def _calendar_feed(user: User) -> list[dict[str, Any]]:
+    # The secret address itself is not exported (an export file travels): only that it exists and since when.
+    # The row goes with the account (CASCADE on the user).
+    return [
+        {"created_at": when(feed.created_at), "last_used_at": when(feed.last_used_at)}
+        for feed in CalendarFeed.objects.filter(user=user)
+    ]
+
+
 def _feedback(user: User) -> list[dict[str, Any]]:
     return [
         {
@@ -112,4 +195,9 @@ def register_sources() -> None:
     register(PersonalDataSource("goals_proposed", _goals, order=32))
     register(PersonalDataSource("check_ins_logged", _check_ins, order=33))
     register(PersonalDataSource("feedback_given", _feedback, order=34))
+    register(PersonalDataSource("meetings_proposed", _meetings, order=36))
+    register(PersonalDataSource("calendar_feed", _calendar_feed, order=37))
+    register(PersonalDataSource("agreements_proposed", _agreements, order=38))
+    register(PersonalDataSource("conduct_breaches_reported", _conduct_reports, order=39))
+    register(PersonalDataSource("documents_shared", _documents, before_delete=_delete_documents, order=40))
     register(PersonalDataSource("messages_reported", _reports, order=35))

@@ -8,22 +8,42 @@ Programme staff read relationships through `staff_relationships()`, which never 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 from typing import Any
 
-from django.db.models import Count, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from accounts.models import Membership, User
 from messaging.models import (
+    CalendarFeed,
     CheckIn,
+    ConductReport,
     ConversationState,
     Feedback,
     Goal,
+    Meeting,
+    MentoringAgreement,
     Message,
     MessageReport,
     Relationship,
 )
+from messaging.models.meetings import FIRST_MEETING_DUE_AFTER
 from notifications.models import Notice
 
 MESSAGES_PER_PAGE = 50
@@ -212,8 +232,71 @@ def staff_relationships() -> QuerySet[Relationship]:
     """Every relationship's facts for the programme team: who, since when, status, last activity. No messages."""
     return (
         Relationship.objects.select_related("mentor__user", "mutual", "request")
-        .annotate(check_in_count=Count("check_ins", distinct=True))
+        .annotate(
+            check_in_count=Count("check_ins", distinct=True),
+            has_met=Exists(CheckIn.objects.filter(relationship=OuterRef("pk"))),
+            has_agreement=Exists(
+                MentoringAgreement.objects.filter(relationship=OuterRef("pk"), confirmed_at__isnull=False)
+            ),
+            first_meeting_overdue=ExpressionWrapper(
+                Q(has_met=False)
+                & Q(status=Relationship.Status.ACTIVE)
+                & Q(started_at__lte=timezone.now() - FIRST_MEETING_DUE_AFTER),
+                output_field=BooleanField(),
+            ),
+        )
         .order_by("-last_activity_at", "-pk")
+    )
+
+
+def relationships_without_first_meeting(started_before: datetime) -> QuerySet[Relationship]:
+    """Active relationships that started before `started_before` and have held no meeting: no check-in yet (a
+    meeting recorded as held is a check-in)."""
+    return Relationship.objects.filter(status=Relationship.Status.ACTIVE, started_at__lte=started_before).exclude(
+        Exists(CheckIn.objects.filter(relationship=OuterRef("pk")))
+    )
+
+
+# --- Meetings -------------------------------------------------------------------------------------------------
+
+# Meetings stay on the relationship page (and in calendar feeds) this long after they start, so the outcome can be
+# recorded and yesterday's meeting is still in the calendar.
+RECENT_MEETINGS = timedelta(days=30)
+
+
+def meetings_of(relationship: Relationship) -> QuerySet[Meeting]:
+    return Meeting.objects.filter(relationship=relationship).select_related(
+        "relationship__mentor__user", "relationship__mutual", "proposed_by"
+    )
+
+
+def current_meetings_of(relationship: Relationship, now: datetime) -> QuerySet[Meeting]:
+    """What the relationship page lists: meetings still to come or waiting for an outcome, and recent ones."""
+    return meetings_of(relationship).filter(
+        Q(starts_at__gte=now - RECENT_MEETINGS)
+        | Q(status__in=[Meeting.Status.PROPOSED, Meeting.Status.ACCEPTED], starts_at__lt=now)
+    )
+
+
+def calendar_feed_of(user: User) -> CalendarFeed | None:
+    return CalendarFeed.objects.filter(user=user).first()
+
+
+def calendar_feed_by_token(token: str) -> CalendarFeed | None:
+    """The feed behind a secret address, if the address is current and its person can still sign in."""
+    return CalendarFeed.objects.select_related("user").filter(token=token, user__is_active=True).first()
+
+
+def calendar_meetings_for(user: User, now: datetime) -> QuerySet[Meeting]:
+    """The accepted meetings in a person's calendar feed: from a month ago on, in their open relationships."""
+    return (
+        Meeting.objects.filter(
+            relationship__in=relationships_for(user).filter(status__in=Relationship.OPEN_STATUSES),
+            status__in=[Meeting.Status.ACCEPTED, Meeting.Status.HELD],
+            starts_at__gte=now - RECENT_MEETINGS,
+        )
+        .select_related("relationship__mentor__user", "relationship__mutual")
+        .order_by("starts_at", "pk")
     )
 
 
@@ -236,3 +319,55 @@ def reports_for_staff() -> QuerySet[MessageReport]:
 
 def report_for_staff(report_id: int) -> MessageReport:
     return get_object_or_404(reports_for_staff().prefetch_related("actions__actor"), pk=report_id)
+
+
+# --- Agreements ---------------------------------------------------------------------------------------------------
+
+
+def current_agreement(relationship: Relationship) -> MentoringAgreement | None:
+    """The latest version that has not been replaced: agreed, or waiting for the other side."""
+    return (
+        MentoringAgreement.objects.filter(relationship=relationship, superseded_at=None)
+        .select_related("proposed_by", "confirmed_by", "relationship__mentor__user", "relationship__mutual")
+        .order_by("-version")
+        .first()
+    )
+
+
+def agreed_agreement(relationship: Relationship) -> MentoringAgreement | None:
+    """The terms in force: the latest confirmed version."""
+    return (
+        MentoringAgreement.objects.filter(relationship=relationship, confirmed_at__isnull=False)
+        .select_related("proposed_by", "confirmed_by")
+        .order_by("-version")
+        .first()
+    )
+
+
+def agreements_due_for_review(today: date) -> QuerySet[MentoringAgreement]:
+    """Agreed terms in force (no later confirmed version) of open relationships, whose review date has come and
+    whose parties have not been prompted."""
+    later_agreed = MentoringAgreement.objects.filter(
+        relationship=OuterRef("relationship"), confirmed_at__isnull=False, version__gt=OuterRef("version")
+    )
+    return (
+        MentoringAgreement.objects.filter(
+            confirmed_at__isnull=False,
+            review_on__lte=today,
+            review_prompted_at=None,
+            relationship__status__in=Relationship.OPEN_STATUSES,
+        )
+        .exclude(Exists(later_agreed))
+        .select_related("relationship__mentor__user", "relationship__mutual")
+    )
+
+
+def conduct_reports_for_staff() -> QuerySet[ConductReport]:
+    """Reports of breaches of the code of conduct, open ones first."""
+    return ConductReport.objects.select_related(
+        "relationship__mentor__user", "relationship__mutual", "reported_by", "resolved_by", "code"
+    ).order_by("resolved_at", "-created_at")
+
+
+def conduct_report_for_staff(report_id: int) -> ConductReport:
+    return get_object_or_404(conduct_reports_for_staff(), pk=report_id)

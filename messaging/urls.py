@@ -1,6 +1,7 @@
 from django.urls import URLPattern, URLResolver, path
 
 from messaging import views
+from messaging.views import agreements, conduct_reports, documents, meetings
 
 app_name = "messaging"
 
@@ -20,6 +21,30 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("<int:pk>/goals/<int:goal_pk>/agree/", views.goal_agree, name="goal_agree"),
     path("<int:pk>/check-ins/", views.check_in_list, name="check_in_list"),
     path("<int:pk>/check-ins/new/", views.check_in_create, name="check_in_create"),
+    path("<int:pk>/meetings/new/", meetings.meeting_create, name="meeting_create"),
+    path("<int:pk>/meetings/<int:meeting_pk>/", meetings.meeting_detail, name="meeting_detail"),
+    path("<int:pk>/meetings/<int:meeting_pk>/accept/", meetings.meeting_accept, name="meeting_accept"),
+    path("<int:pk>/meetings/<int:meeting_pk>/new-time/", meetings.meeting_suggest_time, name="meeting_suggest_time"),
+    path("<int:pk>/meetings/<int:meeting_pk>/cancel/", meetings.meeting_cancel, name="meeting_cancel"),
+    path("<int:pk>/meetings/<int:meeting_pk>/outcome/", meetings.meeting_outcome, name="meeting_outcome"),
+    path(
+        "<int:pk>/meetings/<int:meeting_pk>/calendar.ics",
+        meetings.meeting_calendar_file,
+        name="meeting_calendar_file",
+    ),
+    path("<int:pk>/agreement/", agreements.agreement_detail, name="agreement_detail"),
+    path("<int:pk>/agreement/propose/", agreements.agreement_propose, name="agreement_propose"),
+    path("<int:pk>/agreement/confirm/", agreements.agreement_confirm, name="agreement_confirm"),
+    path("<int:pk>/report-conduct/", conduct_reports.conduct_report_create, name="conduct_report_create"),
+    path("programme/conduct-reports/<int:pk>/", conduct_reports.conduct_report_detail, name="conduct_report_detail"),
+    path(
+        "programme/conduct-reports/<int:pk>/close/", conduct_reports.conduct_report_close, name="conduct_report_close"
+    ),
+    path("<int:pk>/documents/", documents.document_list, name="document_list"),
+    path("<int:pk>/documents/<int:document_pk>/download/", documents.document_download, name="document_download"),
+    path("<int:pk>/documents/<int:document_pk>/delete/", documents.document_delete, name="document_delete"),
+    path("calendar/", meetings.calendar_feed_settings, name="calendar_feed_settings"),
+    path("calendar/<str:token>.ics", meetings.calendar_feed, name="calendar_feed"),
     path("programme/", views.staff_relationship_list, name="staff_relationship_list"),
     path("programme/<int:pk>/", views.staff_relationship_detail, name="staff_relationship_detail"),
     path("programme/reports/", views.moderation_report_list, name="moderation_report_list"),

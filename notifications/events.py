@@ -217,16 +217,74 @@ EVENTS: dict[str, Event] = _events(
         "The mentoring relationship between {mentor} and {mutual} has been quiet for {days} days.",
         False,
     ),
-    # --- Outcomes: surveys ------------------------------------------------------------------------------------
+    # --- Meetings -------------------------------------------------------------------------------------------------
     Event(
-        "outcome_survey_due",
+        "meeting_proposed",
+        MENTORING,
+        Kind.RELATIONSHIP,
+        "{actor} proposed a meeting ({how}) on {when}. Accept it or suggest another time.",
+        True,
+    ),
+    Event(
+        "meeting_time_suggested",
+        MENTORING,
+        Kind.RELATIONSHIP,
+        "{actor} suggested another time for your meeting: {when}. Accept it or suggest another time.",
+        True,
+    ),
+    Event("meeting_accepted", MENTORING, Kind.RELATIONSHIP, "{actor} accepted the meeting on {when}.", False),
+    Event("meeting_cancelled", MENTORING, Kind.RELATIONSHIP, "{actor} cancelled the meeting on {when}.", False),
+    # The calendar invitation (.ics) to every party, the one who acted too: their calendar needs it as well.
+    Event("meeting_invitation", MENTORING, Kind.RELATIONSHIP, None, True),
+    Event(
+        "meeting_reminder",
         MENTORING,
         Kind.NUDGE,
-        "A short {survey} about your mentoring ({mentor} and {mutual}) is ready. It takes about two minutes.",
+        "Reminder: your mentoring meeting ({mentor} and {mutual}) is on {when}.",
+        True,
+    ),
+    Event(
+        "first_meeting_due",
+        MENTORING,
+        Kind.NUDGE,
+        "Your mentoring relationship ({mentor} and {mutual}) started {days} days ago and you have not met yet. "
+        "Propose a first meeting.",
+        True,
+    ),
+    Event(
+        "first_meeting_missing",
+        MENTORING,
+        Kind.PROGRAMME,
+        "{mentor} and {mutual} have not held a first meeting {days} days after their relationship started.",
+        False,
+    ),
+    Event("document_shared", MENTORING, Kind.RELATIONSHIP, "{actor} shared a document: {document}.", False),
+    # --- Mentoring agreements -------------------------------------------------------------------------------------
+    Event(
+        "agreement_proposed",
+        MENTORING,
+        Kind.RELATIONSHIP,
+        "{actor} proposed {change}. Read it and confirm it if it is right.",
+        True,
+    ),
+    Event("agreement_confirmed", MENTORING, Kind.RELATIONSHIP, "{actor} confirmed your mentoring agreement.", False),
+    Event(
+        "agreement_review_due",
+        MENTORING,
+        Kind.NUDGE,
+        "Your mentoring agreement ({mentor} and {mutual}) is due for review ({review_on}). Review it, extend it or "
+        "close the relationship.",
         True,
     ),
     # --- Moderation ---------------------------------------------------------------------------------------------
     Event("message_reported", ESSENTIAL, Kind.MODERATION, "A message has been reported: {reason}.", False),
+    Event(
+        "conduct_breach_reported",
+        ESSENTIAL,
+        Kind.MODERATION,
+        "A member of {mutual} reported a breach of the mentor code of conduct by {mentor}.",
+        False,
+    ),
     Event("message_hidden", ESSENTIAL, Kind.MODERATION, "The programme team hid one of your messages: {note}", True),
     Event(
         "message_restored", ESSENTIAL, Kind.MODERATION, "The programme team showed one of your messages again.", False
@@ -279,11 +337,18 @@ EVENTS: dict[str, Event] = _events(
         "Your mutual's story is published in the case studies: “{title}”.",
         False,
     ),
-    # --- The programme team's announcements ----------------------------------------------------------------------
-    Event("announcement", PROGRAMME, Kind.PROGRAMME, "From the programme team: {subject}", True),
-    Event("record_claim_invitation", ESSENTIAL, Kind.ACCOUNT, None, True),
     # --- Your account -------------------------------------------------------------------------------------------
     Event("account_deleted", ESSENTIAL, Kind.ACCOUNT, None, True, keep_record=False),
+    # --- Added alongside (outcomes, announcements, imports) ---------------------------------------------------
+    Event(
+        "outcome_survey_due",
+        MENTORING,
+        Kind.NUDGE,
+        "A short {survey} about your mentoring ({mentor} and {mutual}) is ready. It takes about two minutes.",
+        True,
+    ),
+    Event("announcement", PROGRAMME, Kind.PROGRAMME, "From the programme team: {subject}", True),
+    Event("record_claim_invitation", ESSENTIAL, Kind.ACCOUNT, None, True),
     # Notices written before events existed: their words were stored as they were shown.
     Event("legacy", MENTORING, Kind.ACCOUNT, "{text}", False),
 )

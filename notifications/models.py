@@ -98,6 +98,9 @@ class OutboundEmail(models.Model):
     to_address = models.EmailField(blank=True)
     params = models.JSONField(default=dict, blank=True)
     url = models.CharField(max_length=500, blank=True)
+    # Files sent with the email (a calendar invitation): [{"filename", "mimetype", "content"}], the content base64.
+    # Made by the caller when the event happens, so the email carries the file as it was then; forgotten once sent.
+    attachments = models.JSONField(default=list, blank=True)
     # "<event>:<object id>:<recipient>": the same email is never written twice, whatever runs twice.
     dedupe_key = models.CharField(max_length=200, unique=True, null=True, blank=True)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING, db_index=True)

@@ -7,6 +7,7 @@ after commit by a retrying task, and a row the broker never received is sent lat
 
 from __future__ import annotations
 
+import base64
 import json
 import logging
 import smtplib
@@ -52,6 +53,28 @@ TRANSIENT_ERRORS: tuple[type[Exception], ...] = (
 )
 
 
+# The largest attachment notify accepts: an email row is not a file store (documents are shared by link instead).
+MAX_ATTACHMENT_BYTES = 256 * 1024
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """A file sent with an email, such as a calendar invitation (.ics)."""
+
+    filename: str
+    content: bytes
+    mimetype: str
+
+    def stored(self) -> dict[str, str]:
+        if len(self.content) > MAX_ATTACHMENT_BYTES:
+            raise ValueError(f"{self.filename} is too large to attach to an email ({len(self.content)} bytes)")
+        return {
+            "filename": self.filename,
+            "mimetype": self.mimetype,
+            "content": base64.b64encode(self.content).decode("ascii"),
+        }
+
+
 def _wants(user: Any, category: str) -> bool:
     if category == Category.ESSENTIAL:
         return True
@@ -69,15 +92,20 @@ def notify(
     params: Mapping[str, Any] | None = None,
     url: str = "",
     dedupe: str | None = None,
+    attachments: Sequence[Attachment] = (),
 ) -> None:
     """Tell each person in `to` about an event: a notice and/or an email, as its row in events.py says.
 
     The actor (who did it) is never told about their own action and is available to the wording as {actor}.
     `params` fill the wording: plain values, and people (user objects), which are stored by reference. `url` is
     the path the notice and the email link to. `dedupe` (e.g. "introduction:12") makes the email idempotent: the
-    same event for the same object and person is emailed once, however often this runs.
+    same event for the same object and person is emailed once, however often this runs. `attachments` go with
+    each email (not the notice), as they are now.
     """
     event = events.get(event_key)
+    if attachments and not event.email:
+        raise ValueError(f"{event_key} is not emailed: it cannot carry attachments")
+    files = [attachment.stored() for attachment in attachments]
     values = references.stored({**({"actor": actor} if actor is not None else {}), **(params or {})})
     seen: set[int] = set()
     new_emails: list[int] = []
@@ -88,7 +116,9 @@ def notify(
         if event.notice is not None and user.is_active:
             Notice.objects.create(user=user, event=event.key, kind=event.kind, params=values, url=url)
         if event.email and _wants(user, event.category):
-            email_id = _write_email(event.key, values, url, recipient=user, dedupe=dedupe and f"{dedupe}:{user.pk}")
+            email_id = _write_email(
+                event.key, values, url, recipient=user, dedupe=dedupe and f"{dedupe}:{user.pk}", attachments=files
+            )
             if email_id is not None:
                 new_emails.append(email_id)
     _dispatch_after_commit(new_emails)
@@ -145,7 +175,7 @@ def notify_bulk(event_key: str, deliveries: Sequence[Delivery], *, actor: Any = 
         written.update(OutboundEmail.objects.filter(dedupe_key__in=chunk).values_list("dedupe_key", flat=True))
     emails = [email for email in emails if email.dedupe_key not in written]
     email_columns = ["event", "recipient_id", "to_address", "params", "url", "dedupe_key", "status", "attempts"]
-    email_ids = _insert_many(OutboundEmail, emails, [*email_columns, "last_error", "created_at"])
+    email_ids = _insert_many(OutboundEmail, emails, [*email_columns, "attachments", "last_error", "created_at"])
     if email_ids:
         transaction.on_commit(partial(_dispatch_in_chunks, email_ids))
     return len(email_ids)
@@ -222,11 +252,18 @@ def _write_email(
     recipient: Any = None,
     address: str = "",
     dedupe: str | None = None,
+    attachments: list[dict[str, str]] | None = None,
 ) -> int | None:
     try:
         with transaction.atomic():
             email = OutboundEmail.objects.create(
-                event=event_key, recipient=recipient, to_address=address, params=params, url=url, dedupe_key=dedupe
+                event=event_key,
+                recipient=recipient,
+                to_address=address,
+                params=params,
+                url=url,
+                dedupe_key=dedupe,
+                attachments=attachments or [],
             )
     except IntegrityError:
         return None  # written already: this event was emailed to this person
@@ -276,7 +313,7 @@ def email_send(*, email_id: int, final_attempt: bool = True) -> bool:
     recipient = email.recipient
     event = events.get(email.event)
     if recipient is not None and not _wants(recipient, event.category):
-        OutboundEmail.objects.filter(pk=email_id).update(status=OutboundEmail.Status.SKIPPED, params={})
+        OutboundEmail.objects.filter(pk=email_id).update(status=OutboundEmail.Status.SKIPPED, params={}, attachments=[])
         return False
     attempts = email.attempts + 1
     try:
@@ -303,7 +340,12 @@ def email_send(*, email_id: int, final_attempt: bool = True) -> bool:
         return True
     # Sent: keep the record, not the words (they are in the recipient's mailbox now).
     OutboundEmail.objects.filter(pk=email_id).update(
-        status=OutboundEmail.Status.SENT, sent_at=timezone.now(), attempts=attempts, params={}, last_error=""
+        status=OutboundEmail.Status.SENT,
+        sent_at=timezone.now(),
+        attempts=attempts,
+        params={},
+        attachments=[],
+        last_error="",
     )
     return True
 
@@ -320,6 +362,8 @@ def _message(email: OutboundEmail) -> EmailMultiAlternatives:
         subject=rendered.subject, body=rendered.text, to=[address], headers=headers, from_email=None
     )
     message.attach_alternative(rendered.html, "text/html")
+    for attachment in email.attachments:
+        message.attach(attachment["filename"], base64.b64decode(attachment["content"]), attachment["mimetype"])
     return message
 
 

@@ -55,6 +55,11 @@ def _test_settings(settings, tmp_path) -> None:  # type: ignore[no-untyped-def]
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+        # Shared relationship documents go to the test's own folder, never the repository's.
+        "documents": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "documents"), "base_url": None},
+        },
     }
     # Under pytest-xdist (`make test` runs two processes), each process keeps its cache in its own Redis database:
     # every test clears the cache (FLUSHDB), which must not wipe the rate-limit counters of a test in the other one.

@@ -6,7 +6,9 @@ import factory
 from allauth.account.models import EmailAddress
 from django.utils.text import slugify
 
+from accounts.conduct import current_code
 from accounts.models import (
+    ConductAcceptance,
     Membership,
     MentorProfile,
     Mutual,
@@ -107,3 +109,11 @@ class MentorProfileFactory(factory.django.DjangoModelFactory):
     def service_areas(obj: MentorProfile, create: bool, extracted: list[ServiceArea] | None, **kwargs: object) -> None:
         if create:
             obj.service_areas.set(extracted or [service_area()])
+
+    @factory.post_generation
+    def accepted_code(obj: MentorProfile, create: bool, extracted: bool | None, **kwargs: object) -> None:
+        """Mentors have accepted the current code of conduct (matching needs it to introduce them); pass
+        accepted_code=False for one who has not."""
+        code = current_code()
+        if create and extracted is not False and code is not None:
+            ConductAcceptance.objects.get_or_create(user=obj.user, code=code)

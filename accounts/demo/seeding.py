@@ -9,6 +9,7 @@ from allauth.account.models import EmailAddress
 from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 
+from accounts.conduct import current_code
 from accounts.demo.logins import (
     AMBASSADOR_EMAIL,
     DEMO_DOMAIN,
@@ -17,7 +18,7 @@ from accounts.demo.logins import (
     first_member_email,
 )
 from accounts.demo.plans import MentorPlan, ModelT, MutualPlan, Taxonomy, plan_mentors, plan_mutuals
-from accounts.models import Membership, MentorProfile, Mutual, Stage, StageChange, User
+from accounts.models import ConductAcceptance, Membership, MentorProfile, Mutual, Stage, StageChange, User
 
 BATCH_SIZE = 1000
 
@@ -138,6 +139,17 @@ def seed_mentors(*, plans: list[MentorPlan], taken_emails: set[str], staff_id: i
     bulk_insert(
         stages, [stages(mentorprofile_id=plan.profile.pk, stage_id=pk) for plan in new for pk in plan.stage_ids]
     )
+    # Demo mentors have accepted the current code of conduct, so they can be introduced (matching's demo does); a
+    # second run after a new version is published accepts it for them too.
+    code = current_code()
+    if code is not None:
+        emails = [plan.user.email for plan in plans]
+        waiting = User.objects.filter(email__in=emails, mentor_profile__isnull=False).exclude(
+            conduct_acceptances__code=code
+        )
+        bulk_insert(
+            ConductAcceptance, [ConductAcceptance(user_id=pk, code=code) for pk in waiting.values_list("pk", flat=True)]
+        )
     # Conflicts name demo mutuals by their stable key, so they also reach mutuals made by an earlier run.
     wanted = {first_member_email(index) for plan in new for index in plan.conflict_indexes}
     mutual_by_email = dict(Membership.objects.filter(user__email__in=wanted).values_list("user__email", "mutual_id"))

@@ -3,6 +3,7 @@ vetting, lists, session time-out endpoints and two-factor settings; notices.py: 
 the unsubscribe link;
 personal_data.py: download your data, delete your account."""
 
+from accounts.views.conduct import code_of_conduct, code_of_conduct_accept, mentor_handbook
 from accounts.views.core import (
     dashboard,
     invitation_accept,
@@ -43,6 +44,8 @@ from accounts.views.pipeline import mutual_stage
 
 __all__ = [
     "account_delete",
+    "code_of_conduct",
+    "code_of_conduct_accept",
     "dashboard",
     "email_preferences",
     "invitation_accept",
@@ -50,6 +53,7 @@ __all__ = [
     "membership_leave",
     "mentor_detail",
     "mentor_directory",
+    "mentor_handbook",
     "mentor_pause",
     "mentor_profile",
     "mentor_profile_create",

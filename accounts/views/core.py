@@ -23,8 +23,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_filters import FilterSet
 
+from accounts import conduct, pipeline, selectors, services, two_factor
 from accounts import dashboard as dashboard_sections
-from accounts import pipeline, selectors, services, two_factor
 from accounts.decorators import mutual_member_or_programme_team_required, programme_team_required
 from accounts.filters import MentorFilter, MutualFilter
 from accounts.forms import (
@@ -60,9 +60,12 @@ def _filtered(filterset: FilterSet) -> QuerySet[Any]:
 @login_required
 def dashboard(request: AuthenticatedRequest) -> HttpResponse:
     user = request.user
+    mentor_profile = selectors.mentor_profile_of(user)
     context = {
         "mutuals": list(selectors.mutuals_for(user)),
-        "mentor_profile": selectors.mentor_profile_of(user),
+        "mentor_profile": mentor_profile,
+        # A mentor who has not accepted the current code of conduct cannot be introduced: say so, with the link.
+        "must_accept_code": mentor_profile is not None and not conduct.conduct_accepted(user=user),
         "pending_vetting_count": selectors.vetting_queue().count() if user.is_programme_team else None,
         "sections": dashboard_sections.sections_for(user),
         "roles": roles_of(user),

@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts import services as accounts_services
+from accounts.conduct import NOT_ACCEPTED_MESSAGE, conduct_accepted
 from accounts.models import MentorProfile, User
 from matching.models import Introduction, MentoringRequest, Suggestion
 from matching.services.common import (
@@ -142,11 +143,16 @@ def _introduction_send_next(request: MentoringRequest, *, tell_mutual: bool = Tr
                 tell_mutual=tell_mutual,
             )
             return None
-        profile = MentorProfile.objects.select_for_update().get(pk=introduction.mentor_id)
-        if _mentor_has_room(profile):
+        profile = MentorProfile.objects.select_for_update().select_related("user").get(pk=introduction.mentor_id)
+        accepted_code = conduct_accepted(user=profile.user)
+        if _mentor_has_room(profile) and accepted_code:
             return introduction_send(introduction=introduction)
         introduction.status = Introduction.Status.WITHDRAWN
-        introduction.note = "The mentor is no longer available."
+        introduction.note = (
+            "The mentor is no longer available."
+            if accepted_code
+            else "The mentor has not accepted the current code of conduct."
+        )
         introduction.save(update_fields=["status", "note"])
 
 
@@ -171,6 +177,10 @@ def introduction_send(*, introduction: Introduction) -> Introduction:
     )
     if introduction.status != Introduction.Status.QUEUED:
         raise MatchingError("Only a queued introduction can be sent.")
+    if not conduct_accepted(user=introduction.mentor.user):
+        raise MatchingError(
+            "This mentor has not accepted the current code of conduct, so they cannot be introduced yet."
+        )
     request = introduction.request
     if Introduction.objects.filter(request=request, status=Introduction.Status.PENDING).exists():
         raise MatchingError("Another mentor is already considering this request.")
@@ -227,6 +237,9 @@ def introduction_accept(*, introduction: Introduction, user: User) -> Accepted:
         raise MatchingError("This introduction is no longer waiting for an answer.")
     if not MentorProfile.objects.filter(pk=introduction.mentor_id, user=user).exists():
         raise MatchingError("Only the mentor introduced can accept.")
+    if not conduct_accepted(user=user):
+        # A new version may have been published since the introduction was sent.
+        raise MatchingError(NOT_ACCEPTED_MESSAGE)
     now = timezone.now()
     if introduction.expires_at is not None and introduction.expires_at <= now:
         raise MatchingError("This introduction has expired.")

@@ -24,6 +24,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
 
+from accounts.conduct import users_who_accepted
 from accounts.models import MentorProfile, User
 from matching import leases
 from matching.models import BatchProposal, Introduction, MatchRun, MentoringRequest, ProposedPair
@@ -146,6 +147,8 @@ def _publish(clock: PhaseClock, proposal: BatchProposal, run: MatchRun, user: Us
                 .values_list("mentor_id", "count")
             )
             pending.update(waiting)
+        # Mentors who must accept the current code of conduct before any introduction (accounts/conduct.py).
+        accepted_code = users_who_accepted(profile.user_id for profile in profiles.values())
 
     with clock.phase("persist"):
         today = timezone.localdate()
@@ -165,6 +168,8 @@ def _publish(clock: PhaseClock, proposal: BatchProposal, run: MatchRun, user: Us
                 or profile.active_mentees + pending[profile.pk] >= profile.capacity
             ):
                 note = "The mentor has no room left."
+            elif profile.user_id not in accepted_code:
+                note = "The mentor has not accepted the current code of conduct."
             elif known is not None and known.status != Introduction.Status.WITHDRAWN:
                 note = "This mentor has already been introduced for this request."
             elif pair.request_id in considering:

@@ -9,6 +9,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.conduct import conduct_accepted
 from accounts.decorators import mentor_required
 from accounts.http import GET_AND_POST, AuthenticatedRequest
 from accounts.http import posted as _posted
@@ -33,7 +34,12 @@ def introduction_list(request: AuthenticatedRequest) -> HttpResponse:
 def _introduction_page(
     request: AuthenticatedRequest, introduction: Introduction, accept_form: AcceptForm | None = None
 ) -> HttpResponse:
-    context = {"introduction": introduction, "form": accept_form or AcceptForm()}
+    context = {
+        "introduction": introduction,
+        "form": accept_form or AcceptForm(),
+        # A mentor who has not accepted the current code of conduct is sent to accept it first.
+        "must_accept_code": not conduct_accepted(user=request.user),
+    }
     return render(request, "matching/introduction_detail.html", context)
 
 

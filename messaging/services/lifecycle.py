@@ -23,6 +23,7 @@ from messaging.services.common import (
     _relationship_url,
     _require_party,
 )
+from messaging.services.meetings import meetings_cancel_for_closed
 from notifications.services import notify
 
 
@@ -91,6 +92,8 @@ def _close(relationship: Relationship, user: User | None, status: str, reason: s
     relationship.save(update_fields=["status", "ended_at", "ended_by", "end_reason", "paused_at"])
     if relationship.mentor_id is not None:
         accounts_services.mentor_place_free(profile_id=relationship.mentor_id)
+    # Meetings still to come are off, and leave people's calendars.
+    meetings_cancel_for_closed(relationship=relationship, user=user)
     return relationship
 
 

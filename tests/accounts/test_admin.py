@@ -11,6 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import (
+    CodeOfConduct,
+    ConductAcceptance,
     Membership,
     MentorProfile,
     Mutual,
@@ -27,7 +29,19 @@ from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
-MODELS = [User, ServiceArea, Region, SupportTopic, Stage, Mutual, Membership, MutualInvitation, MentorProfile]
+MODELS = [
+    User,
+    ServiceArea,
+    Region,
+    SupportTopic,
+    Stage,
+    Mutual,
+    Membership,
+    MutualInvitation,
+    MentorProfile,
+    CodeOfConduct,
+    ConductAcceptance,
+]
 
 
 @pytest.fixture

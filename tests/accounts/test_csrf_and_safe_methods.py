@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import (
+    ConductAcceptance,
     Membership,
     MentorProfile,
     Mutual,
@@ -51,6 +52,7 @@ def snapshot() -> dict[str, list[dict[str, Any]]]:
         "notices": list(Notice.objects.order_by("pk").values()),
         "stage_changes": list(StageChange.objects.order_by("pk").values()),
         "email_preferences": list(EmailPreferences.objects.order_by("pk").values()),
+        "conduct_acceptances": list(ConductAcceptance.objects.order_by("pk").values()),
     }
 
 
@@ -108,6 +110,12 @@ CHANGES = [
     Post("outsider", "accounts:mentor_profile_create", data=lambda w: profile_form_data()),
     Post("mentor", "accounts:mentor_profile_edit", data=lambda w: profile_form_data(headline="Changed")),
     Post("mentor", "accounts:mentor_pause", data=lambda w: _future()),
+    Post(
+        "mentor",
+        "accounts:code_of_conduct_accept",
+        data=lambda w: {"confirm": "on"},
+        prepare=lambda w: ConductAcceptance.objects.filter(user=w.mentor).delete(),
+    ),
     Post("mentor", "accounts:mentor_resume", prepare=_pause_mentor),
     Post(
         "staff",

@@ -154,6 +154,9 @@ NOT_HTML = {
     "forward_look:counts_csv",
     "forward_look:mutuals_csv",
     "forward_look:data_json",
+    "messaging:meeting_calendar_file",
+    "messaging:calendar_feed",
+    "messaging:document_download",
 }
 
 

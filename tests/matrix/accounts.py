@@ -104,6 +104,10 @@ ROUTES = [
         get=DIRECTORY_READERS,
         kwargs=lambda w: {"profile_id": w.mentor_profile.pk},
     ),
+    # The code of conduct and handbook are public; only mentors accept the code (Bob has: the page says so).
+    Route("accounts:code_of_conduct", get=public()),
+    Route("accounts:code_of_conduct_accept", get=MENTOR_ONLY, post=MENTOR_ONLY),
+    Route("accounts:mentor_handbook", get=public()),
     Route("accounts:mentor_profile", get=signed_in(REDIRECT, mentor=200)),
     Route("accounts:mentor_profile_create", get=signed_in(200, mentor=REDIRECT), post=signed_in(200, mentor=REDIRECT)),
     Route("accounts:mentor_profile_edit", get=MENTOR_ONLY, post=MENTOR_ONLY),

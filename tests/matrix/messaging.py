@@ -15,9 +15,20 @@ from __future__ import annotations
 from types import SimpleNamespace
 from typing import Any
 
-from messaging.models import Relationship
-from tests.matrix import LOGIN, REDIRECT, Route, expect, signed_in
-from tests.messaging.factories import CheckInFactory, GoalFactory, MessageFactory, MessageReportFactory
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from messaging import services
+from messaging.models import CalendarFeed, ConductReport, Relationship
+from tests.matrix import LOGIN, REDIRECT, Route, expect, public, signed_in
+from tests.messaging.factories import (
+    CheckInFactory,
+    GoalFactory,
+    MeetingFactory,
+    MentoringAgreementFactory,
+    MessageFactory,
+    MessageReportFactory,
+    accepted_meeting_in_the_past,
+)
 
 
 def build(world: SimpleNamespace) -> None:
@@ -34,6 +45,19 @@ def build(world: SimpleNamespace) -> None:
     world.goal = GoalFactory(relationship=relationship, created_by=world.mentor)
     world.check_in = CheckInFactory(relationship=relationship, logged_by=world.member)
     world.report = MessageReportFactory(message=world.mentor_message, reported_by=world.member)
+    # Proposed by the mentor, so the member's POST accepts it (a redirect) and the mentor's is refused (a redirect).
+    world.meeting = MeetingFactory(relationship=relationship, proposed_by=world.mentor)
+    world.past_meeting = accepted_meeting_in_the_past(relationship=relationship, proposed_by=world.member)
+    world.agreement = MentoringAgreementFactory(relationship=relationship, proposed_by=world.mentor)
+    world.conduct_report = ConductReport.objects.create(
+        relationship=relationship, reported_by=world.member, details="Offered his firm's paid services."
+    )
+    world.document = services.document_upload(
+        relationship=relationship,
+        user=world.member,
+        upload=SimpleUploadedFile("plan.pdf", b"%PDF-1.4\n1 0 obj << >> endobj\n%%EOF\n"),
+    )
+    world.calendar_feed = CalendarFeed.objects.create(user=world.member, token="matrix-feed-token-" + "x" * 30)
 
 
 PARTIES = expect(404, anonymous=LOGIN, member=200, mentor=200)
@@ -43,6 +67,14 @@ STAFF_ONLY = expect(404, anonymous=LOGIN, staff=200)
 
 def _relationship(world: SimpleNamespace) -> dict[str, Any]:
     return {"pk": world.relationship.pk}
+
+
+def _meeting(world: SimpleNamespace) -> dict[str, Any]:
+    return {"pk": world.relationship.pk, "meeting_pk": world.meeting.pk}
+
+
+def _document(world: SimpleNamespace) -> dict[str, Any]:
+    return {"pk": world.relationship.pk, "document_pk": world.document.pk}
 
 
 def _report(world: SimpleNamespace) -> dict[str, Any]:
@@ -80,6 +112,47 @@ ROUTES = [
     ),
     _party_route("messaging:check_in_list", post=False),
     _party_route("messaging:check_in_create"),
+    # Reporting a breach of the code of conduct: members of the mutual only (the mentor is who it is about)
+    Route(
+        "messaging:conduct_report_create",
+        get=expect(404, anonymous=LOGIN, member=200),
+        post=expect(404, anonymous=LOGIN, member=200),
+        kwargs=_relationship,
+    ),
+    Route("messaging:conduct_report_detail", get=STAFF_ONLY, kwargs=lambda w: {"pk": w.conduct_report.pk}),
+    Route(
+        "messaging:conduct_report_close",
+        get=STAFF_ONLY,
+        post=STAFF_ONLY,
+        kwargs=lambda w: {"pk": w.conduct_report.pk},
+    ),
+    # Shared documents: the parties list, share and download; only the one who shared one deletes it (Bob is
+    # refused: the form comes back with the reason)
+    _party_route("messaging:document_list"),
+    _party_route("messaging:document_download", post=False, kwargs=_document),
+    _party_route("messaging:document_delete", kwargs=_document),
+    # The mentoring agreement (the mentor proposed it: the member's POST confirms it, the mentor's is refused)
+    _party_route("messaging:agreement_detail", post=False),
+    _party_route("messaging:agreement_propose"),
+    Route("messaging:agreement_confirm", get=None, post=PARTIES_REDIRECT, kwargs=_relationship),
+    # Meetings
+    _party_route("messaging:meeting_create"),
+    _party_route("messaging:meeting_detail", post=False, kwargs=_meeting),
+    Route("messaging:meeting_accept", get=None, post=PARTIES_REDIRECT, kwargs=_meeting),
+    _party_route("messaging:meeting_suggest_time", kwargs=_meeting),
+    _party_route("messaging:meeting_cancel", kwargs=_meeting),
+    _party_route(
+        "messaging:meeting_outcome", kwargs=lambda w: {"pk": w.relationship.pk, "meeting_pk": w.past_meeting.pk}
+    ),
+    _party_route(
+        "messaging:meeting_calendar_file",
+        post=False,
+        kwargs=lambda w: {"pk": w.relationship.pk, "meeting_pk": w.past_meeting.pk},
+    ),
+    # The secret feed address needs no sign-in (calendar apps cannot sign in): the token is the key. Listed before
+    # the settings page, whose POST makes a new address for the member.
+    Route("messaging:calendar_feed", get=public(200), kwargs=lambda w: {"token": w.calendar_feed.token}),
+    Route("messaging:calendar_feed_settings", get=signed_in(), post=signed_in(REDIRECT)),
     # Programme team
     Route("messaging:staff_relationship_list", get=STAFF_ONLY),
     Route("messaging:staff_relationship_detail", get=STAFF_ONLY, kwargs=_relationship),

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import factory
 from django.utils import timezone
 
-from messaging.models import CheckIn, Goal, Message, MessageReport, Relationship
+from messaging.models import CheckIn, Goal, Meeting, MentoringAgreement, Message, MessageReport, Relationship
 from notifications.models import Notice
 from tests.factories import MentorProfileFactory, MutualFactory, UserFactory
 
@@ -72,3 +74,44 @@ class NoticeFactory(factory.django.DjangoModelFactory):
     kind = Notice.Kind.MESSAGE
     params = factory.Sequence(lambda n: {"text": f"Notice {n}"})
     url = "/relationships/"
+
+
+class MeetingFactory(factory.django.DjangoModelFactory):
+    """A video meeting a week from now, waiting for a reply."""
+
+    class Meta:
+        model = Meeting
+
+    relationship = factory.SubFactory(RelationshipFactory)
+    starts_at = factory.LazyFunction(lambda: (timezone.now() + timedelta(days=7)).replace(second=0, microsecond=0))
+    duration_minutes = 60
+    format = Meeting.Format.VIDEO
+    link = "https://meet.example.org/abc-defg-hij"
+    proposed_by = factory.LazyAttribute(lambda o: o.relationship.mentor.user)
+
+
+def accepted_meeting_in_the_past(**fields: object) -> Meeting:
+    """An accepted meeting that started an hour ago (on or after the relationship started), waiting for its outcome."""
+    started = timezone.now() - timedelta(hours=1)
+    meeting: Meeting = MeetingFactory(
+        starts_at=started, status=Meeting.Status.ACCEPTED, accepted_at=started - timedelta(days=2), **fields
+    )
+    Relationship.objects.filter(pk=meeting.relationship_id, started_at__gt=started).update(
+        started_at=started - timedelta(days=1)
+    )
+    return meeting
+
+
+class MentoringAgreementFactory(factory.django.DjangoModelFactory):
+    """Version 1 of an agreement, proposed by the mentor and waiting for the mutual to confirm it."""
+
+    class Meta:
+        model = MentoringAgreement
+
+    relationship = factory.SubFactory(RelationshipFactory)
+    version = 1
+    meeting_frequency = MentoringAgreement.Frequency.MONTHLY
+    duration_months = 6
+    review_on = factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=90))
+    out_of_scope = "Legal advice; paid consultancy."
+    proposed_by = factory.LazyAttribute(lambda o: o.relationship.mentor.user)

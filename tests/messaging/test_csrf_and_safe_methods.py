@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 from types import SimpleNamespace
 from typing import Any
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -17,15 +19,20 @@ from accounts.models import User
 from matching.models import MentoringRequest
 from messaging import services
 from messaging.models import (
+    CalendarFeed,
     CheckIn,
+    ConductReport,
     ConversationState,
     Feedback,
     Goal,
+    Meeting,
+    MentoringAgreement,
     Message,
     MessageReport,
     ModerationAction,
     Nudge,
     Relationship,
+    SharedDocument,
 )
 from notifications.models import Notice
 from tests.clients import ClientFor
@@ -51,6 +58,13 @@ def snapshot(*, with_read_markers: bool = True) -> dict[str, list[dict[str, Any]
         "moderation": list(ModerationAction.objects.order_by("pk").values()),
         "notices": list(Notice.objects.order_by("pk").values()),
         "nudges": list(Nudge.objects.order_by("pk").values()),
+        "meetings": list(Meeting.objects.order_by("pk").values()),
+        "agreements": list(MentoringAgreement.objects.order_by("pk").values()),
+        "conduct_reports": list(ConductReport.objects.order_by("pk").values()),
+        "documents": list(SharedDocument.objects.order_by("pk").values()),
+        # A feed's last_used_at is left out: reading the feed notes when a calendar last read it (a bookkeeping
+        # time shown to its owner), and that is the only write a GET makes.
+        "calendar_feeds": list(CalendarFeed.objects.order_by("pk").values("pk", "user_id", "token", "created_at")),
         "requests": list(MentoringRequest.objects.order_by("pk").values("pk", "status")),
         "users": list(User.objects.order_by("pk").values("pk", "is_active")),
     }
@@ -109,6 +123,14 @@ def _today() -> dict[str, Any]:
     return {"met_on_day": today.day, "met_on_month": today.month, "met_on_year": today.year}
 
 
+def _next_week() -> dict[str, Any]:
+    day = timezone.localdate() + timedelta(days=7)
+    return {"day": day.day, "month": day.month, "year": day.year, "time": "14:30", "duration_minutes": "60"}
+
+
+MEETING = {"kwargs": lambda w: {"pk": w.relationship.pk, "meeting_pk": w.meeting.pk}}
+PAST_MEETING = {"kwargs": lambda w: {"pk": w.relationship.pk, "meeting_pk": w.past_meeting.pk}}
+
 REPORT = {"kwargs": lambda w: {"pk": w.report.pk}, "data": lambda w: {"note": "Recorded reason"}}
 
 CHANGES = [
@@ -142,6 +164,40 @@ CHANGES = [
         "member",
         "messaging:check_in_create",
         data=lambda w: {**_today(), "duration_minutes": "30", "format": "remote"},
+    ),
+    Post(
+        "member",
+        "messaging:agreement_propose",
+        data=lambda w: {**_next_week(), "meeting_frequency": "monthly", "duration_months": "6"},
+    ),
+    Post("member", "messaging:agreement_confirm"),
+    Post(
+        "member",
+        "messaging:meeting_create",
+        data=lambda w: {**_next_week(), "format": "in_person", "address": "1 High Street"},
+    ),
+    Post("member", "messaging:meeting_accept", **MEETING),
+    Post("member", "messaging:meeting_suggest_time", data=lambda w: _next_week(), **MEETING),
+    Post("member", "messaging:meeting_cancel", data=lambda w: {"confirm": "on"}, **MEETING),
+    Post("member", "messaging:meeting_outcome", data=lambda w: {"held": "yes"}, **PAST_MEETING),
+    Post("member", "messaging:calendar_feed_settings", kwargs=lambda w: {}, data=lambda w: {"action": "create"}),
+    Post(
+        "member",
+        "messaging:document_list",
+        data=lambda w: {"file": SimpleUploadedFile("notes.pdf", b"%PDF-1.4\n%%EOF\n")},
+    ),
+    Post(
+        "member",
+        "messaging:document_delete",
+        kwargs=lambda w: {"pk": w.relationship.pk, "document_pk": w.document.pk},
+        data=lambda w: {"confirm": "on"},
+    ),
+    Post("member", "messaging:conduct_report_create", data=lambda w: {"details": "He tried to sell us a course."}),
+    Post(
+        "staff",
+        "messaging:conduct_report_close",
+        kwargs=lambda w: {"pk": w.conduct_report.pk},
+        data=lambda w: {"note": "Spoke to the mentor."},
     ),
     Post("staff", "messaging:moderation_message_hide", **REPORT),
     Post("staff", "messaging:moderation_account_suspend", **REPORT),

@@ -24,10 +24,20 @@ ACCOUNT_AREA = {
     "accounts:personal_data",
     "accounts:account_delete",
 }
-HTML_ROUTES = messaging_matrix.ROUTES + [route for route in accounts_matrix.ROUTES if route.name in ACCOUNT_AREA]
+# Calendar files (text/calendar), not pages: tests/messaging/test_meetings.py parses them.
+NOT_HTML = {"messaging:meeting_calendar_file", "messaging:calendar_feed", "messaging:document_download"}
+HTML_ROUTES = [route for route in messaging_matrix.ROUTES if route.name not in NOT_HTML] + [
+    route for route in accounts_matrix.ROUTES if route.name in ACCOUNT_AREA
+]
 # Resume has nothing to fill in (the button is the confirmation); feedback is only asked for once the relationship
-# has closed (tests/messaging/test_lifecycle.py posts bad feedback then); every email choice may be left unticked.
-NO_REQUIRED_FIELDS = {"messaging:relationship_resume", "messaging:feedback_give", "accounts:email_preferences"}
+# has closed (tests/messaging/test_lifecycle.py posts bad feedback then); every email choice may be left unticked;
+# the calendar feed's buttons are the whole form.
+NO_REQUIRED_FIELDS = {
+    "messaging:relationship_resume",
+    "messaging:feedback_give",
+    "accounts:email_preferences",
+    "messaging:calendar_feed_settings",
+}
 
 
 @pytest.fixture

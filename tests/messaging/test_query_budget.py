@@ -189,3 +189,36 @@ def test_a_10000_message_conversation_and_a_200_relationship_inbox_cost_what_sma
     assert Relationship.objects.filter(mentor=mentor_profile).count() == 200
     assert _queries(client, conversation) <= small_conversation
     assert _queries(client, reverse("messaging:inbox")) <= small_inbox
+
+
+def test_relationship_page_with_meetings_and_documents(  # type: ignore[no-untyped-def]
+    relationship: Relationship, member: User, django_assert_max_num_queries, client_for: ClientFor
+) -> None:
+    from datetime import timedelta
+
+    from messaging.models import Meeting, SharedDocument
+
+    def grow(count: int) -> None:
+        for index in range(count):
+            Meeting.objects.create(
+                relationship=relationship,
+                starts_at=timezone.now() + timedelta(days=index + 1),
+                duration_minutes=60,
+                format=Meeting.Format.VIDEO,
+                link="https://meet.example.org/x",
+                proposed_by=member,
+            )
+            SharedDocument.objects.create(
+                relationship=relationship,
+                uploaded_by=member,
+                name=f"plan-{Meeting.objects.count()}.pdf",
+                kind="pdf",
+                size=100,
+                storage_name=f"relationships/{relationship.pk}/{Meeting.objects.count()}.pdf",
+            )
+
+    client = client_for(member)
+    for name in ("messaging:relationship_detail", "messaging:document_list"):
+        _check_budget(
+            django_assert_max_num_queries, client, lambda name=name: reverse(name, kwargs={"pk": relationship.pk}), grow
+        )

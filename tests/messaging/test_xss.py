@@ -6,10 +6,12 @@ runs) reuses XSS_PAYLOADS from tests/messaging/xss_payloads.py.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from html.parser import HTMLParser
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import User
 from accounts.text import clean_text
@@ -143,3 +145,55 @@ def test_a_payload_in_a_goal_or_check_in_is_escaped_too(relationship: Relationsh
     assert relationship.goals.get().title == payload
     assert _read(response.content.decode()).problems == []
     assert "&lt;img src=x onerror=&quot;window.__xss=1&quot;&gt;" in response.content.decode()
+
+
+def test_a_payload_in_a_meetings_address_link_or_agenda_is_escaped(  # type: ignore[no-untyped-def]
+    relationship: Relationship, member: User, persona_client
+) -> None:
+    payload = XSS_PAYLOADS[2]
+    day = timezone.localdate() + timedelta(days=7)
+    fields = {"day": day.day, "month": day.month, "year": day.year, "time": "10:00", "duration_minutes": "60"}
+    client = persona_client("member")
+    for how in ({"format": "in_person", "address": payload}, {"format": "video", "link": payload}):
+        response = client.post(
+            reverse("messaging:meeting_create", kwargs={"pk": relationship.pk}), {**fields, **how, "agenda": payload}
+        )
+        assert response.status_code == 302
+    for meeting in relationship.meetings.all():
+        assert meeting.agenda == payload and payload in (meeting.address, meeting.link)
+        page = persona_client("mentor").get(
+            reverse("messaging:meeting_detail", kwargs={"pk": relationship.pk, "meeting_pk": meeting.pk})
+        )
+        html = page.content.decode()
+        assert _read(html).problems == []
+        assert "&lt;img src=x onerror=&quot;window.__xss=1&quot;&gt;" in html
+
+
+def test_a_payload_in_the_agreement_is_escaped(relationship: Relationship, member: User, persona_client) -> None:  # type: ignore[no-untyped-def]
+    payload = XSS_PAYLOADS[2]
+    review = timezone.localdate() + timedelta(days=60)
+    response = persona_client("member").post(
+        reverse("messaging:agreement_propose", kwargs={"pk": relationship.pk}),
+        {"meeting_frequency": "monthly", "duration_months": "6", "out_of_scope": payload}
+        | {"day": review.day, "month": review.month, "year": review.year},
+    )
+    assert response.status_code == 302
+    assert relationship.agreements.get().out_of_scope == payload
+    page = persona_client("mentor").get(reverse("messaging:agreement_detail", kwargs={"pk": relationship.pk}))
+    html = page.content.decode()
+    assert _read(html).problems == []
+    assert "&lt;img src=x onerror=&quot;window.__xss=1&quot;&gt;" in html
+
+
+def test_a_payload_in_a_document_name_is_escaped(relationship: Relationship, member: User, persona_client) -> None:  # type: ignore[no-untyped-def]
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    upload = SimpleUploadedFile('<img src=x onerror="window.__xss=1">.pdf', b"%PDF-1.4\n%%EOF\n")
+    response = persona_client("member").post(
+        reverse("messaging:document_list", kwargs={"pk": relationship.pk}), {"file": upload}
+    )
+    assert response.status_code == 302
+    page = persona_client("mentor").get(reverse("messaging:document_list", kwargs={"pk": relationship.pk}))
+    html = page.content.decode()
+    assert _read(html).problems == []
+    assert "&lt;img src=x onerror=&quot;window.__xss=1&quot;&gt;.pdf" in html

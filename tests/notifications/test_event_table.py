@@ -21,6 +21,7 @@ from typing import Any
 import pytest
 from django.conf import settings
 from django.core import mail
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db.models import Max
 from django.test import Client
 from django.urls import reverse
@@ -36,7 +37,7 @@ from information.models import CaseStudy, EnquiryInvitation
 from matching import services as matching_services
 from matching.models import BatchProposal, Introduction, MentoringRequest, ProposedPair
 from messaging import services as messaging_services
-from messaging.models import CheckIn, Message, MessageReport, Relationship
+from messaging.models import CheckIn, Meeting, Message, MessageReport, Relationship
 from notifications import events, rendering, services
 from notifications.models import Category, Notice, OutboundEmail
 from outcomes import services as outcomes_services
@@ -54,7 +55,14 @@ from tests.conftest import enable_mfa
 from tests.factories import MembershipFactory, MentorProfileFactory, UserFactory, region, service_area, topic
 from tests.information.factories import CaseStudyFactory, EnquiryFactory
 from tests.matching.factories import MentoringRequestFactory, rank
-from tests.messaging.factories import GoalFactory, MessageFactory, MessageReportFactory, RelationshipFactory
+from tests.messaging.factories import (
+    GoalFactory,
+    MeetingFactory,
+    MentoringAgreementFactory,
+    MessageFactory,
+    MessageReportFactory,
+    RelationshipFactory,
+)
 
 DOC = Path(settings.BASE_DIR) / "docs" / "notifications.md"
 # Not the default: every link must follow SITE_URL, whatever the port (PORT=8080 make run).
@@ -608,6 +616,153 @@ def a_pulse_survey_falls_due_thirty_days_in(w: SimpleNamespace) -> Act:
 
 
 # Moderation.
+
+
+def _meeting(w: SimpleNamespace, **fields: Any) -> Meeting:
+    return MeetingFactory(relationship=_relationship(w), proposed_by=w.bob, **fields)
+
+
+@scenario("meeting_proposed")
+def a_member_proposes_a_meeting(w: SimpleNamespace) -> Act:
+    relationship = _relationship(w)
+    return Act(
+        lambda: messaging_services.meeting_propose(
+            relationship=relationship,
+            user=w.alice,
+            starts_at=timezone.now() + timedelta(days=5),
+            duration_minutes=60,
+            format=Meeting.Format.IN_PERSON,
+            address="Riverside House, 1 Quay Street",
+        ),
+        [Told("meeting_proposed", OTHER_PARTIES, [w.bob, w.amir])],
+    )
+
+
+@scenario("meeting_time_suggested")
+def a_member_suggests_another_time(w: SimpleNamespace) -> Act:
+    meeting = _meeting(w)
+    return Act(
+        lambda: messaging_services.meeting_suggest_time(
+            meeting=meeting, user=w.alice, starts_at=timezone.now() + timedelta(days=9), duration_minutes=45
+        ),
+        [Told("meeting_time_suggested", OTHER_PARTIES, [w.bob, w.amir])],
+    )
+
+
+@scenario("meeting_accepted", "meeting_invitation")
+def a_member_accepts_a_meeting(w: SimpleNamespace) -> Act:
+    meeting = _meeting(w)
+    return Act(
+        lambda: messaging_services.meeting_accept(meeting=meeting, user=w.alice),
+        [
+            Told("meeting_accepted", OTHER_PARTIES, [w.bob, w.amir]),
+            # Everyone's calendar needs the invitation, the acceptor's too.
+            Told("meeting_invitation", ALL_PARTIES, [w.bob, w.alice, w.amir]),
+        ],
+    )
+
+
+@scenario("meeting_cancelled", "meeting_invitation")
+def the_mentor_cancels_an_accepted_meeting(w: SimpleNamespace) -> Act:
+    meeting = _meeting(w)
+    messaging_services.meeting_accept(meeting=meeting, user=w.alice)
+    return Act(
+        lambda: messaging_services.meeting_cancel(meeting=meeting, user=w.bob),
+        [
+            Told("meeting_cancelled", OTHER_PARTIES, [w.alice, w.amir]),
+            Told("meeting_invitation", ALL_PARTIES, [w.bob, w.alice, w.amir]),
+        ],
+    )
+
+
+@scenario("meeting_reminder")
+def a_meeting_is_tomorrow(w: SimpleNamespace) -> Act:
+    _meeting(
+        w,
+        starts_at=timezone.now() + timedelta(hours=20),
+        status=Meeting.Status.ACCEPTED,
+        accepted_at=timezone.now() - timedelta(days=3),
+    )
+    return Act(
+        lambda: messaging_services.meetings_remind(),
+        [Told("meeting_reminder", ALL_PARTIES, [w.bob, w.alice, w.amir])],
+    )
+
+
+@scenario("first_meeting_due", "first_meeting_missing")
+def a_pair_has_not_met_three_weeks_in(w: SimpleNamespace) -> Act:
+    _relationship(w, started_at=timezone.now() - timedelta(days=22))
+    return Act(
+        lambda: messaging_services.relationships_flag_without_first_meeting(),
+        [
+            Told("first_meeting_due", ALL_PARTIES, [w.bob, w.alice, w.amir]),
+            Told("first_meeting_missing", STAFF, [w.sam, w.tess]),
+        ],
+    )
+
+
+@scenario("document_shared")
+def a_member_shares_a_document(w: SimpleNamespace) -> Act:
+    relationship = _relationship(w)
+    return Act(
+        lambda: messaging_services.document_upload(
+            relationship=relationship,
+            user=w.alice,
+            upload=SimpleUploadedFile("TUPE letter.pdf", b"%PDF-1.4\n1 0 obj << >> endobj\n%%EOF\n"),
+        ),
+        [Told("document_shared", OTHER_PARTIES, [w.bob, w.amir])],
+    )
+
+
+@scenario("agreement_proposed")
+def the_mentor_proposes_an_agreement(w: SimpleNamespace) -> Act:
+    relationship = _relationship(w)
+    return Act(
+        lambda: messaging_services.agreement_propose(
+            relationship=relationship,
+            user=w.bob,
+            meeting_frequency="monthly",
+            duration_months=6,
+            review_on=timezone.localdate() + timedelta(days=90),
+            out_of_scope="Paid consultancy.",
+        ),
+        [Told("agreement_proposed", OTHER_PARTIES, [w.alice, w.amir])],
+    )
+
+
+@scenario("agreement_confirmed")
+def a_member_confirms_the_agreement(w: SimpleNamespace) -> Act:
+    agreement = MentoringAgreementFactory(relationship=_relationship(w), proposed_by=w.bob)
+    return Act(
+        lambda: messaging_services.agreement_confirm(agreement=agreement, user=w.alice),
+        [Told("agreement_confirmed", OTHER_PARTIES, [w.bob, w.amir])],
+    )
+
+
+@scenario("agreement_review_due")
+def an_agreement_reaches_its_review_date(w: SimpleNamespace) -> Act:
+    MentoringAgreementFactory(
+        relationship=_relationship(w),
+        proposed_by=w.bob,
+        confirmed_by=w.alice,
+        confirmed_at=timezone.now() - timedelta(days=90),
+        review_on=timezone.localdate(),
+    )
+    return Act(
+        lambda: messaging_services.agreements_prompt_review(),
+        [Told("agreement_review_due", ALL_PARTIES, [w.bob, w.alice, w.amir])],
+    )
+
+
+@scenario("conduct_breach_reported")
+def a_member_reports_a_breach_of_the_code_of_conduct(w: SimpleNamespace) -> Act:
+    relationship = _relationship(w)
+    return Act(
+        lambda: messaging_services.conduct_report_create(
+            relationship=relationship, user=w.alice, details="Bob offered his firm's paid services."
+        ),
+        [Told("conduct_breach_reported", STAFF, [w.sam, w.tess])],
+    )
 
 
 @scenario("message_reported")

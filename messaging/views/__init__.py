@@ -14,6 +14,7 @@ from django.contrib.auth.decorators import login_required
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.decorators import programme_team_required
@@ -70,7 +71,10 @@ def relationship_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "relationship": relationship,
         "goals": goals,
         "check_ins": list(selectors.check_ins_of(relationship)[:5]),
+        "meetings": list(selectors.current_meetings_of(relationship, timezone.now())),
+        "agreement": selectors.current_agreement(relationship),
         "is_mentor": selectors.is_mentor_of(user, relationship),
+        "is_member": selectors.is_member_of(user, relationship),
         "feedback_given": selectors.has_given_feedback(user, relationship),
         "can_reopen_request": services.can_reopen_request(relationship=relationship, user=user),
     }
@@ -373,7 +377,14 @@ def staff_relationship_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @programme_team_required
 def moderation_report_list(request: HttpRequest) -> HttpResponse:
     pagination = paginate(request, selectors.reports_for_staff())
-    return render(request, "messaging/moderation_report_list.html", {"pagination": pagination})
+    conduct_reports = selectors.conduct_reports_for_staff()
+    context = {
+        "pagination": pagination,
+        # Open reports of code of conduct breaches, all of them, and the latest closed ones.
+        "open_conduct_reports": list(conduct_reports.filter(resolved_at=None)),
+        "closed_conduct_reports": list(conduct_reports.exclude(resolved_at=None)[:10]),
+    }
+    return render(request, "messaging/moderation_report_list.html", context)
 
 
 @require_GET

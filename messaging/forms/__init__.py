@@ -179,3 +179,25 @@ class ModerationNoteForm(GovukForm):
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": "Enter why you are doing this"},
     )
+
+
+from messaging.forms.agreements import AgreementForm  # noqa: E402
+from messaging.forms.meetings import MeetingForm, MeetingOutcomeForm, MeetingTimeForm  # noqa: E402
+
+__all__ = [
+    "AgreementForm",
+    "CheckInForm",
+    "ConfirmForm",
+    "EndEarlyForm",
+    "FeedbackForm",
+    "GoalForm",
+    "GoalUpdateForm",
+    "MeetingForm",
+    "MeetingOutcomeForm",
+    "MeetingTimeForm",
+    "MessageForm",
+    "ModerationNoteForm",
+    "PauseForm",
+    "ReportForm",
+    "ResumeForm",
+]

@@ -215,6 +215,7 @@ class Nudge(models.Model):
 
     class Kind(models.TextChoices):
         QUIET = "quiet", "Quiet for 30 days"
+        FIRST_MEETING = "first_meeting", "No first meeting after 21 days"
 
     relationship = models.ForeignKey(Relationship, on_delete=models.CASCADE, related_name="nudges")
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.QUIET)
@@ -305,6 +306,7 @@ class ModerationAction(models.Model):
         DISMISS_REPORT = "dismiss_report", "Closed a report without action"
         RESTORE_MESSAGE = "restore_message", "Showed a hidden message again"
         REINSTATE_ACCOUNT = "reinstate_account", "Lifted an account suspension"
+        CLOSE_CONDUCT_REPORT = "close_conduct_report", "Closed a code of conduct report"
 
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     action = models.CharField(max_length=30, choices=Action.choices)
@@ -321,3 +323,30 @@ class ModerationAction(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_action_display()} at {self.created_at:%Y-%m-%d %H:%M}"
+
+
+# Meetings and calendar feeds live in their own module (this one would pass 500 lines); importing them here is how
+# Django finds them.
+from messaging.models.agreements import MentoringAgreement  # noqa: E402
+from messaging.models.conduct_reports import ConductReport  # noqa: E402
+from messaging.models.documents import SharedDocument  # noqa: E402
+from messaging.models.meetings import CalendarFeed, Meeting  # noqa: E402
+
+__all__ = [
+    "FORMER_USER",
+    "MESSAGE_MAX_LENGTH",
+    "CalendarFeed",
+    "CheckIn",
+    "ConductReport",
+    "ConversationState",
+    "Feedback",
+    "Goal",
+    "Meeting",
+    "MentoringAgreement",
+    "Message",
+    "MessageReport",
+    "ModerationAction",
+    "Nudge",
+    "Relationship",
+    "SharedDocument",
+]
