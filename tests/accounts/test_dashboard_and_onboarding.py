@@ -19,9 +19,10 @@ from tests.factories import MembershipFactory, MentorProfileFactory, MutualFacto
 pytestmark = pytest.mark.django_db
 
 # Session and user (2), the person's mutuals and their service areas (2), mentor status (1), staff count (0-1),
-# saving the session (3), and the sections other apps add (matching's requests and introductions, messaging's
-# unread count): a few each, but never one per row.
-DASHBOARD_QUERY_BUDGET = 18
+# saving the session (3), the person's roles (1), whether they accepted the code of conduct (1), and the sections
+# other apps add (matching's requests and introductions, messaging's unread count, ambassadors' applications,
+# outcomes' surveys): a few each, but never one per row.
+DASHBOARD_QUERY_BUDGET = 20
 
 
 def dashboard_page(user: User) -> str:
