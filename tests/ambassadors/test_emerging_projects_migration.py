@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import pytest
@@ -21,10 +22,21 @@ def _latest() -> list[tuple[str, str]]:
     return MigrationExecutor(connection).loader.graph.leaf_nodes()
 
 
-# serialized_rollback: the flush after this transactional test would otherwise lose the seeded taxonomy.
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_every_emerging_project_becomes_an_unclaimed_mutual_with_its_first_stage() -> None:
-    latest = _latest()
+@pytest.fixture
+def latest() -> Iterator[list[tuple[str, str]]]:
+    """The latest migrations, and the database put back at them afterwards even if the test fails half-way."""
+    leaves = _latest()
+    yield leaves
+    _migrate(leaves)
+
+
+# Transactional (migrations cannot run inside a test's transaction); the taxonomy the flush empties is put back
+# by tests/conftest.py's _taxonomy_after_flush, as for every transactional test (serialized rollback would collide
+# with the content types other transactional tests' flushes recreate).
+@pytest.mark.django_db(transaction=True)
+def test_every_emerging_project_becomes_an_unclaimed_mutual_with_its_first_stage(
+    latest: list[tuple[str, str]],
+) -> None:
     old = _migrate(BEFORE).loader.project_state(BEFORE).apps
     Region, ServiceArea, User = (old.get_model("accounts", name) for name in ("Region", "ServiceArea", "User"))
     Mutual, EmergingProject = old.get_model("accounts", "Mutual"), old.get_model("ambassadors", "EmergingProject")
@@ -41,7 +53,10 @@ def test_every_emerging_project_becomes_an_unclaimed_mutual_with_its_first_stage
     )
     # A mutual already using the project's slug: the new mutual must get a free one, not clash.
     Mutual.objects.create(
-        name="Northshire Youth Service", slug="northshire-youth-service", region=north_west, stage_id=1
+        name="Northshire Youth Service",
+        slug="northshire-youth-service",
+        region=north_west,
+        stage=old.get_model("accounts", "Stage").objects.order_by("pk").first(),
     )
     EmergingProject.objects.create(name="   ", region=north_west, service_area=fire, created_at=spotted)
 
