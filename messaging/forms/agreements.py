@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import date
-from typing import Any
-
 from django import forms
 
+from accounts.fields import GovukDateField
 from accounts.form_messages import GovukForm
 from messaging.models import MentoringAgreement
 from messaging.models.agreements import AGREEMENT_MAX_MONTHS
@@ -31,9 +29,7 @@ class AgreementForm(GovukForm):
             "max_value": f"The mentoring should run for {AGREEMENT_MAX_MONTHS} months or fewer",
         },
     )
-    day = forms.IntegerField(label="Day", min_value=1, max_value=31, required=False)
-    month = forms.IntegerField(label="Month", min_value=1, max_value=12, required=False)
-    year = forms.IntegerField(label="Year", min_value=2000, max_value=2100, required=False)
+    review_on = GovukDateField(label="Review date", noun="the review date")
     out_of_scope = forms.CharField(
         label="What is out of scope? (optional)",
         max_length=2000,
@@ -41,17 +37,3 @@ class AgreementForm(GovukForm):
         help_text="For example: the mentor will not give legal advice or sell paid services to the mutual",
         widget=forms.Textarea(attrs={"rows": 4}),
     )
-
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean() or {}
-        if any(name in self.errors for name in ("day", "month", "year")):
-            return cleaned
-        parts = [cleaned.get("day"), cleaned.get("month"), cleaned.get("year")]
-        if None in parts:
-            self.add_error("day", "Enter the review date, including a day, month and year")
-            return cleaned
-        try:
-            cleaned["review_on"] = date(int(parts[2]), int(parts[1]), int(parts[0]))  # type: ignore[arg-type]
-        except ValueError:
-            self.add_error("day", "The review date must be a real date")
-        return cleaned

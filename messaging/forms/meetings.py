@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 from django import forms
 
+from accounts.fields import GovukDateField
 from accounts.form_messages import GovukForm
 from messaging.models import Meeting
 from messaging.models.meetings import MEETING_MAX_MINUTES, MEETING_MIN_MINUTES
@@ -52,9 +53,7 @@ def uk_moment(day: date, clock: time) -> datetime | None:
 
 
 class MeetingTimeForm(GovukForm):
-    day = forms.IntegerField(label="Day", min_value=1, max_value=31, required=False)
-    month = forms.IntegerField(label="Month", min_value=1, max_value=12, required=False)
-    year = forms.IntegerField(label="Year", min_value=2000, max_value=2100, required=False)
+    on = GovukDateField(label="Date", noun="the date of the meeting")
     time = forms.CharField(
         label="Start time (UK time)",
         max_length=20,
@@ -76,16 +75,8 @@ class MeetingTimeForm(GovukForm):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
-        if any(name in self.errors for name in ("day", "month", "year")):
-            return cleaned
-        parts = [cleaned.get("day"), cleaned.get("month"), cleaned.get("year")]
-        if None in parts:
-            self.add_error("day", "Enter the date of the meeting, including a day, month and year")
-            return cleaned
-        try:
-            day = date(int(parts[2]), int(parts[1]), int(parts[0]))  # type: ignore[arg-type]
-        except ValueError:
-            self.add_error("day", "The date of the meeting must be a real date")
+        day = cleaned.get("on")
+        if day is None:
             return cleaned
         if "time" in self.errors or not cleaned.get("time"):
             return cleaned

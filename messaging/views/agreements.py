@@ -45,9 +45,7 @@ def agreement_propose(request: HttpRequest, pk: int) -> HttpResponse:
         initial = {
             "meeting_frequency": current.meeting_frequency,
             "duration_months": current.duration_months,
-            "day": current.review_on.day,
-            "month": current.review_on.month,
-            "year": current.review_on.year,
+            "review_on": current.review_on,
             "out_of_scope": current.out_of_scope,
         }
     form = forms.AgreementForm(_posted(request), initial=initial)

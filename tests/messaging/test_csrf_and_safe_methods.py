@@ -36,6 +36,7 @@ from messaging.models import (
 )
 from notifications.models import Notice
 from tests.clients import ClientFor
+from tests.forms import date_input
 from tests.matching.factories import MentoringRequestFactory
 from tests.matrix import accounts as accounts_matrix
 from tests.matrix import expect
@@ -125,7 +126,7 @@ def _today() -> dict[str, Any]:
 
 def _next_week() -> dict[str, Any]:
     day = timezone.localdate() + timedelta(days=7)
-    return {"day": day.day, "month": day.month, "year": day.year, "time": "14:30", "duration_minutes": "60"}
+    return {**date_input("on", day), "time": "14:30", "duration_minutes": "60"}
 
 
 MEETING = {"kwargs": lambda w: {"pk": w.relationship.pk, "meeting_pk": w.meeting.pk}}
@@ -168,7 +169,11 @@ CHANGES = [
     Post(
         "member",
         "messaging:agreement_propose",
-        data=lambda w: {**_next_week(), "meeting_frequency": "monthly", "duration_months": "6"},
+        data=lambda w: {
+            **date_input("review_on", timezone.localdate() + timedelta(days=90)),
+            "meeting_frequency": "monthly",
+            "duration_months": "6",
+        },
     ),
     Post("member", "messaging:agreement_confirm"),
     Post(

@@ -22,6 +22,7 @@ from messaging.services import RelationshipError
 from notifications.models import Notice, OutboundEmail
 from tests.clients import ClientFor
 from tests.factories import MembershipFactory
+from tests.forms import date_input
 from tests.messaging.factories import MeetingFactory, RelationshipFactory, accepted_meeting_in_the_past
 
 pytestmark = pytest.mark.django_db
@@ -181,9 +182,7 @@ def test_a_closed_relationship_cannot_arrange_meetings(relationship: Relationshi
 def _form(**data: Any) -> MeetingForm:
     return MeetingForm(
         {
-            "day": "28",
-            "month": "3",
-            "year": "2027",
+            **date_input("on", ("28", "3", "2027")),
             "time": "14:30",
             "duration_minutes": "60",
             "format": "video",
@@ -213,7 +212,7 @@ def test_the_form_says_what_to_do(client_for: ClientFor, relationship: Relations
         assert message in page
     address_missing = client_for(member).post(
         reverse("messaging:meeting_create", kwargs={"pk": relationship.pk}),
-        {"day": "4", "month": "5", "year": "2027", "time": "10:00", "duration_minutes": "60", "format": "in_person"},
+        {**date_input("on", ("4", "5", "2027")), "time": "10:00", "duration_minutes": "60", "format": "in_person"},
     )
     assert "Enter the address of the meeting" in address_missing.content.decode()
     assert not Meeting.objects.exists()
@@ -228,9 +227,7 @@ def test_a_party_proposes_and_the_other_accepts_through_the_pages(
     response = client_for(member).post(
         reverse("messaging:meeting_create", kwargs={"pk": relationship.pk}),
         {
-            "day": "4",
-            "month": "5",
-            "year": "2027",
+            **date_input("on", ("4", "5", "2027")),
             "time": "2:30pm",
             "duration_minutes": "45",
             "format": "phone",

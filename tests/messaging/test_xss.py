@@ -17,6 +17,7 @@ from accounts.models import User
 from accounts.text import clean_text
 from messaging.models import Message, MessageReport, Relationship
 from tests.clients import ClientFor
+from tests.forms import date_input
 from tests.messaging.xss_payloads import XSS_PAYLOADS
 
 SAFE_HREF_PREFIXES = ("/", "#", "?", "http://", "https://")
@@ -152,7 +153,7 @@ def test_a_payload_in_a_meetings_address_link_or_agenda_is_escaped(  # type: ign
 ) -> None:
     payload = XSS_PAYLOADS[2]
     day = timezone.localdate() + timedelta(days=7)
-    fields = {"day": day.day, "month": day.month, "year": day.year, "time": "10:00", "duration_minutes": "60"}
+    fields = {**date_input("on", day), "time": "10:00", "duration_minutes": "60"}
     client = persona_client("member")
     for how in ({"format": "in_person", "address": payload}, {"format": "video", "link": payload}):
         response = client.post(
@@ -175,7 +176,7 @@ def test_a_payload_in_the_agreement_is_escaped(relationship: Relationship, membe
     response = persona_client("member").post(
         reverse("messaging:agreement_propose", kwargs={"pk": relationship.pk}),
         {"meeting_frequency": "monthly", "duration_months": "6", "out_of_scope": payload}
-        | {"day": review.day, "month": review.month, "year": review.year},
+        | date_input("review_on", review),
     )
     assert response.status_code == 302
     assert relationship.agreements.get().out_of_scope == payload
