@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.utils import timezone
 
+from accounts.fields import GovukDateField, today
 from accounts.form_messages import GovukModelForm
 from accounts.models import Region, ServiceArea, SupportTopic
 from ambassadors.models import Cohort
@@ -42,6 +42,14 @@ class AnnouncementForm(GovukModelForm):
         widget=forms.RadioSelect,
         initial="",
     )
+    banner_until = GovukDateField(
+        label="Show as a banner on every page until (optional)",
+        noun="the banner's end date",
+        required=False,
+        help_text="Leave empty for no banner. For example, 27 3 2027",
+        earliest=today,
+        too_early="The banner's end date must be today or in the future",
+    )
 
     class Meta:
         model = Announcement
@@ -56,15 +64,7 @@ class AnnouncementForm(GovukModelForm):
             "relationship_status",
             "banner_until",
         ]
-        widgets = {"banner_until": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
         error_messages = {
             "subject": {"required": "Enter a subject", "max_length": "Subject must be 150 characters or fewer"},
             "body": {"required": "Enter the message", "max_length": "Message must be 5,000 characters or fewer"},
-            "banner_until": {"invalid": "Enter a real date for the banner's end, for example 27/03/2027"},
         }
-
-    def clean_banner_until(self) -> Any:
-        until = self.cleaned_data.get("banner_until")
-        if until is not None and until < timezone.localdate():
-            raise forms.ValidationError("The banner's end date must be today or in the future")
-        return until

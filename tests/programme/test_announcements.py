@@ -17,6 +17,7 @@ from programme.models import Announcement, AnnouncementDelivery
 from tests.ambassadors.factories import CohortFactory, make_ambassador
 from tests.clients import ClientFor
 from tests.factories import MembershipFactory, MentorProfileFactory, MutualFactory, UserFactory, region, topic
+from tests.forms import date_input
 from tests.messaging.factories import RelationshipFactory
 
 pytestmark = pytest.mark.django_db
@@ -153,9 +154,10 @@ def test_an_empty_audience_cannot_be_sent(staff: User, client_for: ClientFor) ->
 
 
 def test_the_form_says_what_to_fix(staff: User, client_for: ClientFor) -> None:
-    yesterday = (timezone.localdate() - timedelta(days=1)).isoformat()
+    yesterday = timezone.localdate() - timedelta(days=1)
     response = client_for(staff).post(
-        reverse("programme:announcement_create"), {"subject": "", "body": "", "banner_until": yesterday}
+        reverse("programme:announcement_create"),
+        {"subject": "", "body": "", **date_input("banner_until", yesterday)},
     )
     page = response.content.decode()
     assert response.status_code == 200 and "There is a problem" in page
