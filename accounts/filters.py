@@ -13,6 +13,7 @@ from django import forms
 from django.db.models import Q, QuerySet
 
 from accounts import selectors
+from accounts.fields import GovukDateField
 from accounts.models import MentorProfile, Mutual, Region, ServiceArea, Stage, SupportTopic
 
 SEARCH_MAX_LENGTH = 200
@@ -105,3 +106,9 @@ class MutualFilter(django_filters.FilterSet):
         # searching descriptions would let anyone probe text the mutual never agreed to publish.
         fields = ["name", "description", "parent_body"] if self._sees_everything else ["name"]
         return _every_word_somewhere(queryset, value, fields)
+
+
+class GovukDateFilter(django_filters.Filter):
+    """A date to filter on, entered in the GOV.UK date input (accounts.fields.GovukDateField): pass `noun`."""
+
+    field_class = GovukDateField

@@ -9,6 +9,7 @@ from django import forms
 from django.http import QueryDict
 from django.utils import timezone
 
+from accounts.fields import GovukDateField
 from accounts.form_messages import GovukForm, GovukModelForm
 from accounts.models import Region, ServiceArea, Stage, SupportTopic, User
 from information import readiness
@@ -55,13 +56,8 @@ def _optional_select(queryset: Any, label: str, empty: str) -> forms.ModelChoice
     )
 
 
-def _date(label: str, hint: str = "For example, 2026-03-27") -> forms.DateField:
-    return forms.DateField(
-        label=label,
-        help_text=hint,
-        widget=forms.DateInput(attrs={"type": "date"}),
-        error_messages={"required": f"Enter the {label.lower()}", "invalid": f"Enter a real {label.lower()}"},
-    )
+def _date(label: str, hint: str = "For example, 27 3 2026") -> GovukDateField:
+    return GovukDateField(label=label, noun=f"the {label[:1].lower()}{label[1:]}", help_text=hint)
 
 
 # --- Enquiries and feedback (public) ----------------------------------------------------------------------
@@ -248,7 +244,7 @@ def _link(label: str, hint: str = "") -> forms.URLField:
 
 
 class ResourceForm(GovukModelForm):
-    reviewed_on = _date("Last reviewed on", "The day you checked the page is right. For example, 2026-03-27")
+    reviewed_on = _date("Last reviewed on", "The day you checked the page is right. For example, 27 3 2026")
     document_url = _link("Link to a document (optional)", "For example, https://www.gov.uk/guidance/...")
     owner = StaffChoiceField(
         queryset=User.objects.none(), label="Who looks after this page", required=False, empty_label="Nobody yet"

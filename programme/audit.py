@@ -12,12 +12,12 @@ from typing import Any
 import django_filters
 from auditlog.models import LogEntry
 from auditlog.registry import auditlog
-from django import forms
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q, QuerySet, TextField
 from django.db.models.functions import Cast
 
 from accounts.audit import EVENTS
+from accounts.filters import GovukDateFilter
 
 ACTIONS = {
     LogEntry.Action.CREATE: "Created",
@@ -57,20 +57,8 @@ class AuditLogFilter(django_filters.FilterSet):
     record_type = django_filters.ChoiceFilter(
         label="Type of record", field_name="content_type_id", choices=_record_type_choices, empty_label="All types"
     )
-    date_from = django_filters.DateFilter(
-        label="From",
-        field_name="timestamp",
-        lookup_expr="date__gte",
-        widget=forms.DateInput(attrs={"type": "date"}),
-        error_messages={"invalid": "Enter a real date in From, for example 27/03/2026"},
-    )
-    date_to = django_filters.DateFilter(
-        label="To",
-        field_name="timestamp",
-        lookup_expr="date__lte",
-        widget=forms.DateInput(attrs={"type": "date"}),
-        error_messages={"invalid": "Enter a real date in To, for example 27/03/2026"},
-    )
+    date_from = GovukDateFilter(label="From", noun="the first day", field_name="timestamp", lookup_expr="date__gte")
+    date_to = GovukDateFilter(label="To", noun="the last day", field_name="timestamp", lookup_expr="date__lte")
 
     class Meta:
         model = LogEntry

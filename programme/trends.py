@@ -10,12 +10,14 @@ from __future__ import annotations
 import statistics
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from urllib.parse import urlencode
 
 from django import forms
 from django.db.models import Count, F, Min, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
+from accounts.fields import GovukDateField
 from accounts.form_messages import GovukForm
 from accounts.models import MentorProfile, Region, ServiceArea, SupportTopic
 from ambassadors.models import Ambassador, Engagement
@@ -60,29 +62,22 @@ class TrendFilter:
         return condition
 
     def query_string(self) -> str:
-        parts = [f"start={self.start.isoformat()}", f"end={self.end.isoformat()}"]
+        """The filter as the form's own fields (the date input's three boxes), for links such as the CSV."""
+        query: dict[str, object] = {}
+        for name, value in (("start", self.start), ("end", self.end)):
+            query |= {f"{name}_day": value.day, f"{name}_month": value.month, f"{name}_year": value.year}
         if self.region is not None:
-            parts.append(f"region={self.region.pk}")
+            query["region"] = self.region.pk
         if self.service_area is not None:
-            parts.append(f"service_area={self.service_area.pk}")
-        return "&".join(parts)
+            query["service_area"] = self.service_area.pk
+        return urlencode(query)
 
 
 class TrendFilterForm(GovukForm):
-    start = forms.DateField(
-        label="From",
-        required=False,
-        help_text="For example, 2026-01-01",
-        widget=forms.DateInput(attrs={"type": "date"}),
-        error_messages={"invalid": "Enter a real date for the start of the period, for example 2026-01-01"},
+    start = GovukDateField(
+        label="From", noun="the start of the period", required=False, help_text="For example, 1 1 2026"
     )
-    end = forms.DateField(
-        label="To",
-        required=False,
-        help_text="For example, 2026-12-31",
-        widget=forms.DateInput(attrs={"type": "date"}),
-        error_messages={"invalid": "Enter a real date for the end of the period, for example 2026-12-31"},
-    )
+    end = GovukDateField(label="To", noun="the end of the period", required=False, help_text="For example, 31 12 2026")
     region = forms.ModelChoiceField(queryset=Region.objects.all(), required=False, empty_label="All regions")
     service_area = forms.ModelChoiceField(
         queryset=ServiceArea.objects.all(), required=False, empty_label="All service areas"

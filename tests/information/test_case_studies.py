@@ -14,6 +14,7 @@ from information import services
 from information.models import CaseStudy
 from messaging.models import Feedback, Goal, Relationship
 from tests.factories import region, topic
+from tests.forms import date_input
 from tests.information.factories import CaseStudyFactory
 from tests.messaging.factories import RelationshipFactory
 from tests.notifications.outbox import notice_texts
@@ -75,7 +76,7 @@ def test_consent_then_publish_then_withdraw(
     draft = services.case_study_draft_from_relationship(relationship=completed, author=staff)
     response = staff_client.post(
         reverse("information:case_study_consent", kwargs={"pk": draft.pk}),
-        {"given_by": "Alice Member, director", "given_on": timezone.localdate().isoformat(), "how": "By email"},
+        {"given_by": "Alice Member, director", **date_input("given_on", timezone.localdate()), "how": "By email"},
     )
     assert response.status_code == 302
     staff_client.post(reverse("information:case_study_publish", kwargs={"pk": draft.pk}))
@@ -95,7 +96,7 @@ def test_consent_in_the_future_is_refused(staff_client: Client) -> None:
     draft = CaseStudyFactory(status=CaseStudy.Status.DRAFT, consent_recorded_at=None)
     response = staff_client.post(
         reverse("information:case_study_consent", kwargs={"pk": draft.pk}),
-        {"given_by": "Jo", "given_on": "2999-01-01", "how": "By email"},
+        {"given_by": "Jo", **date_input("given_on", (1, 1, 2999)), "how": "By email"},
     )
     assert response.status_code == 200
     assert "cannot be in the future" in response.content.decode()

@@ -26,6 +26,7 @@ from matching.models import MentoringRequest
 from messaging.models import Feedback, Relationship
 from notifications.models import Notice, OutboundEmail
 from tests.factories import region, service_area, stage, topic
+from tests.forms import date_input
 from tests.matrix import PERSONAS
 from tests.matrix import accounts as accounts_matrix
 from tests.matrix import information as information_matrix
@@ -91,7 +92,7 @@ def _resource_data(world: SimpleNamespace) -> dict[str, Any]:
         "body": "Words",
         "topics": [topic().pk],
         "stages": [stage().pk],
-        "reviewed_on": timezone.localdate().isoformat(),
+        **date_input("reviewed_on", timezone.localdate()),
     }
 
 
@@ -158,7 +159,7 @@ CHANGES = [
     Post(
         "staff",
         "information:case_study_consent",
-        data=lambda w: {"given_by": "Jo", "given_on": timezone.localdate().isoformat(), "how": "Email"},
+        data=lambda w: {"given_by": "Jo", **date_input("given_on", timezone.localdate()), "how": "Email"},
         **DRAFT_STORY,
     ),
     Post("staff", "information:case_study_consent_withdraw", **STORY),

@@ -17,6 +17,7 @@ from information import search, services
 from information.models import Resource
 from information.selectors import resources_due_for_review
 from tests.factories import stage, topic
+from tests.forms import date_input
 from tests.information.factories import ResourceFactory
 
 pytestmark = pytest.mark.django_db
@@ -33,7 +34,7 @@ def resource_form(**overrides: object) -> dict[str, object]:
         "topics": [topic("pensions").pk],
         "stages": [stage("preparing").pk],
         "owner": "",
-        "reviewed_on": timezone.localdate().isoformat(),
+        **date_input("reviewed_on", timezone.localdate()),
     }
     data.update(overrides)
     return data
@@ -76,7 +77,9 @@ def test_a_page_needs_words_or_a_document(staff_client: Client) -> None:
 def test_bad_input_is_refused_with_the_error_summary(staff_client: Client) -> None:
     response = staff_client.post(
         reverse("information:resource_create"),
-        resource_form(title="", topics=[], reviewed_on="2999-01-01", document_url="javascript:alert(1)"),
+        resource_form(
+            title="", topics=[], **date_input("reviewed_on", (1, 1, 2999)), document_url="javascript:alert(1)"
+        ),
     )
     html = response.content.decode()
     assert response.status_code == 200

@@ -17,6 +17,7 @@ from matching.models import Introduction, MentoringRequest
 from programme import charts, trends
 from tests.clients import ClientFor
 from tests.factories import MentorProfileFactory, MutualFactory, region, service_area, topic
+from tests.forms import date_input
 from tests.matching.factories import MentoringRequestFactory
 from tests.messaging.factories import RelationshipFactory
 
@@ -111,10 +112,10 @@ def test_the_dashboard_shows_accessible_charts_with_summaries_and_tables(staff: 
 
 @pytest.mark.django_db
 def test_a_bad_date_says_what_to_do_and_falls_back_to_the_last_year(staff: User, client_for: ClientFor) -> None:
-    response = client_for(staff).get(reverse("programme:report"), {"start": "2026-13-45"})
+    response = client_for(staff).get(reverse("programme:report"), date_input("start", ("45", "13", "2026")))
 
     assert response.status_code == 200
-    assert "Enter a real date for the start of the period" in response.content.decode()
+    assert "The start of the period must be a real date" in response.content.decode()
     assert response.context["trends"].filter.end == timezone.localdate()
 
 
@@ -122,8 +123,9 @@ def test_a_bad_date_says_what_to_do_and_falls_back_to_the_last_year(staff: User,
 def test_the_csv_export_follows_the_filters(staff: User, client_for: ClientFor) -> None:
     _requested(10, in_region="london")
     _requested(10, in_region="north-west")
-    start = (timezone.localdate() - timedelta(days=30)).isoformat()
-    query = {"start": start, "end": timezone.localdate().isoformat(), "region": region("london").pk}
+    first = timezone.localdate() - timedelta(days=30)
+    start = first.isoformat()
+    query = {**date_input("start", first), **date_input("end", timezone.localdate()), "region": region("london").pk}
 
     body = client_for(staff).get(reverse("programme:report_csv"), query).content.decode()
 
