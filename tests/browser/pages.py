@@ -154,6 +154,7 @@ NOT_HTML = {
     "forward_look:counts_csv",
     "forward_look:mutuals_csv",
     "forward_look:data_json",
+    "matching:run_status",
     "messaging:meeting_calendar_file",
     "messaging:calendar_feed",
     "messaging:document_download",

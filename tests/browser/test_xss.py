@@ -217,7 +217,9 @@ def test_guidance_case_studies_enquiries_and_replies_are_shown_as_typed_and_neve
     sam.get_by_label("The page (optional if it links to a document)").fill(text)
     sam.get_by_role("group", name="Topics").get_by_label("Pensions").check()
     sam.get_by_role("group", name="Stages of the guide it helps with").get_by_label("Developing the plan").check()
-    sam.get_by_label("Last reviewed on").fill("2026-01-05")
+    reviewed = sam.get_by_role("group", name="Last reviewed on")
+    for box, typed in (("Day", "5"), ("Month", "1"), ("Year", "2026")):
+        reviewed.get_by_label(box).fill(typed)
     follow(sam, sam.get_by_role("button", name="Save as a draft and preview"))
     resource = Resource.objects.get()
     assert (resource.title, resource.body.replace("\r\n", "\n")) == (title, text)
