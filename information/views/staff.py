@@ -3,6 +3,7 @@ unpublish, review), the guide's tasks, and case studies (write, draft from a rel
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -79,27 +80,37 @@ def _confirm(request: AuthenticatedRequest, context: dict[str, Any]) -> HttpResp
     return render(request, "information/confirm.html", context)
 
 
+def _confirm_then(
+    request: AuthenticatedRequest, act: Callable[[], object], *, done: str, then: str, page: dict[str, Any]
+) -> HttpResponse:
+    """An "are you sure?" page; on POST, `act()`. Success redirects to `then` with `done` as the message; a refusal
+    (InformationError) is shown on the same page."""
+    error = ""
+    if request.method == "POST":
+        try:
+            act()
+        except services.InformationError as refused:
+            error = str(refused)
+        else:
+            messages.success(request, done)
+            return redirect(then)
+    return _confirm(request, {**page, "error": error})
+
+
 @require_http_methods(GET_AND_POST)
 @programme_team_required
 def resource_publish(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     resource = get_object_or_404(Resource, pk=pk)
-    error = ""
-    if request.method == "POST":
-        try:
-            services.resource_publish(resource=resource, actor=request.user)
-        except services.InformationError as refused:
-            error = str(refused)
-        else:
-            messages.success(request, f"“{resource.title}” is published.")
-            return redirect("information:resource_detail", slug=resource.slug)
-    return _confirm(
+    return _confirm_then(
         request,
-        {
+        lambda: services.resource_publish(resource=resource, actor=request.user),
+        done=f"“{resource.title}” is published.",
+        then=reverse("information:resource_detail", kwargs={"slug": resource.slug}),
+        page={
             "heading": f"Publish “{resource.title}”",
             "intro": "Anyone will be able to read it, find it in the guidance and search for it.",
             "button": "Publish",
             "cancel_url": reverse("information:resource_preview", kwargs={"pk": resource.pk}),
-            "error": error,
         },
     )
 
@@ -108,25 +119,18 @@ def resource_publish(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @programme_team_required
 def resource_unpublish(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     resource = get_object_or_404(Resource, pk=pk)
-    error = ""
-    if request.method == "POST":
-        try:
-            services.resource_unpublish(resource=resource, actor=request.user)
-        except services.InformationError as refused:
-            error = str(refused)
-        else:
-            messages.success(request, f"“{resource.title}” is no longer published. It is a draft again.")
-            return redirect("information:resource_preview", pk=resource.pk)
-    return _confirm(
+    return _confirm_then(
         request,
-        {
+        lambda: services.resource_unpublish(resource=resource, actor=request.user),
+        done=f"“{resource.title}” is no longer published. It is a draft again.",
+        then=reverse("information:resource_preview", kwargs={"pk": resource.pk}),
+        page={
             "heading": f"Unpublish “{resource.title}”",
             "intro": "It comes off the public site at once, and links to it will show “page not found” until it is "
             "published again.",
             "button": "Unpublish",
             "button_warning": True,
             "cancel_url": reverse("information:resource_preview", kwargs={"pk": resource.pk}),
-            "error": error,
         },
     )
 
@@ -282,25 +286,18 @@ def case_study_consent(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @programme_team_required
 def case_study_consent_withdraw(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     case_study = get_object_or_404(CaseStudy, pk=pk)
-    error = ""
-    if request.method == "POST":
-        try:
-            services.case_study_withdraw_consent(case_study=case_study, actor=request.user)
-        except services.InformationError as refused:
-            error = str(refused)
-        else:
-            messages.success(request, f"Consent is withdrawn. “{case_study.title}” is not published.")
-            return redirect("information:case_study_preview", pk=case_study.pk)
-    return _confirm(
+    return _confirm_then(
         request,
-        {
+        lambda: services.case_study_withdraw_consent(case_study=case_study, actor=request.user),
+        done=f"Consent is withdrawn. “{case_study.title}” is not published.",
+        then=reverse("information:case_study_preview", kwargs={"pk": case_study.pk}),
+        page={
             "heading": "Record that the mutual withdrew its consent",
             "intro": "The story comes off the public site at once, and cannot be published again until new consent "
             "is recorded.",
             "button": "Withdraw consent",
             "button_warning": True,
             "cancel_url": reverse("information:case_study_preview", kwargs={"pk": case_study.pk}),
-            "error": error,
         },
     )
 
@@ -309,23 +306,16 @@ def case_study_consent_withdraw(request: AuthenticatedRequest, pk: int) -> HttpR
 @programme_team_required
 def case_study_publish(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     case_study = get_object_or_404(CaseStudy, pk=pk)
-    error = ""
-    if request.method == "POST":
-        try:
-            services.case_study_publish(case_study=case_study, actor=request.user)
-        except services.InformationError as refused:
-            error = str(refused)
-        else:
-            messages.success(request, f"“{case_study.title}” is published.")
-            return redirect("information:case_study_detail", slug=case_study.slug)
-    return _confirm(
+    return _confirm_then(
         request,
-        {
+        lambda: services.case_study_publish(case_study=case_study, actor=request.user),
+        done=f"“{case_study.title}” is published.",
+        then=reverse("information:case_study_detail", kwargs={"slug": case_study.slug}),
+        page={
             "heading": f"Publish “{case_study.title}”",
             "intro": "Anyone will be able to read it in the case studies.",
             "button": "Publish",
             "cancel_url": reverse("information:case_study_preview", kwargs={"pk": case_study.pk}),
-            "error": error,
         },
     )
 
@@ -334,23 +324,16 @@ def case_study_publish(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @programme_team_required
 def case_study_unpublish(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     case_study = get_object_or_404(CaseStudy, pk=pk)
-    error = ""
-    if request.method == "POST":
-        try:
-            services.case_study_unpublish(case_study=case_study, actor=request.user)
-        except services.InformationError as refused:
-            error = str(refused)
-        else:
-            messages.success(request, f"“{case_study.title}” is no longer published.")
-            return redirect("information:case_study_preview", pk=case_study.pk)
-    return _confirm(
+    return _confirm_then(
         request,
-        {
+        lambda: services.case_study_unpublish(case_study=case_study, actor=request.user),
+        done=f"“{case_study.title}” is no longer published.",
+        then=reverse("information:case_study_preview", kwargs={"pk": case_study.pk}),
+        page={
             "heading": f"Unpublish “{case_study.title}”",
             "intro": "It comes off the public site at once. The consent stays recorded.",
             "button": "Unpublish",
             "button_warning": True,
             "cancel_url": reverse("information:case_study_preview", kwargs={"pk": case_study.pk}),
-            "error": error,
         },
     )
