@@ -60,15 +60,17 @@ def _filtered(filterset: FilterSet) -> QuerySet[Any]:
 @login_required
 def dashboard(request: AuthenticatedRequest) -> HttpResponse:
     user = request.user
-    mentor_profile = selectors.mentor_profile_of(user)
+    # The person's roles, read once: what they are not costs no query (a member without a mentor profile, say).
+    roles = roles_of(user)
+    mentor_profile = selectors.mentor_profile_of(user) if roles.mentor_status is not None else None
     context = {
-        "mutuals": list(selectors.mutuals_for(user)),
+        "mutuals": list(selectors.mutuals_for(user)) if roles.has("member") else [],
         "mentor_profile": mentor_profile,
         # A mentor who has not accepted the current code of conduct cannot be introduced: say so, with the link.
         "must_accept_code": mentor_profile is not None and not conduct.conduct_accepted(user=user),
         "pending_vetting_count": selectors.vetting_queue().count() if user.is_programme_team else None,
-        "sections": dashboard_sections.sections_for(user),
-        "roles": roles_of(user),
+        "sections": dashboard_sections.sections_for(user, roles),
+        "roles": roles,
     }
     return render(request, "accounts/dashboard.html", context)
 
