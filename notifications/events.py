@@ -347,6 +347,13 @@ EVENTS: dict[str, Event] = _events(
         "A short {survey} about your mentoring ({mentor} and {mutual}) is ready. It takes about two minutes.",
         True,
     ),
+    Event(
+        "outcome_survey_reminder",
+        MENTORING,
+        Kind.NUDGE,
+        "Reminder: your {survey} about your mentoring ({mentor} and {mutual}) is still waiting for your answers.",
+        True,
+    ),
     Event("announcement", PROGRAMME, Kind.PROGRAMME, "From the programme team: {subject}", True),
     Event("record_claim_invitation", ESSENTIAL, Kind.ACCOUNT, None, True),
     # Notices written before events existed: their words were stored as they were shown.

@@ -41,6 +41,7 @@ from messaging.models import CheckIn, Meeting, Message, MessageReport, Relations
 from notifications import events, rendering, services
 from notifications.models import Category, Notice, OutboundEmail
 from outcomes import services as outcomes_services
+from outcomes.models import Survey
 from programme import announcements
 from programme.imports.applying import import_apply
 from programme.models import Announcement
@@ -86,6 +87,7 @@ ENQUIRERS_ADDRESS = "the enquirer's address"
 ASSIGNEE = "the assignee"
 AUDIENCE = "the announcement's audience"
 IMPORTED = "the imported person"
+RESPONDENT = "the respondent"
 NOBODY = "nobody"
 # Emails that say all there is to say without a link (their notice, if any, still links to its page).
 EMAILED_WITHOUT_THEIR_LINK = {
@@ -612,6 +614,21 @@ def a_pulse_survey_falls_due_thirty_days_in(w: SimpleNamespace) -> Act:
     return Act(
         lambda: outcomes_services.surveys_open_due(),
         [Told("outcome_survey_due", ALL_PARTIES, [w.bob, w.alice, w.amir])],
+    )
+
+
+@scenario("outcome_survey_reminder")
+def a_survey_is_still_unanswered_a_week_after_it_opened(w: SimpleNamespace) -> Act:
+    _relationship(w, started_at=timezone.now() - timedelta(days=40))
+    outcomes_services.surveys_open_due()
+    Notice.objects.all().delete()
+    outcomes_services.survey_answer_pulse(
+        survey=Survey.objects.get(respondent=w.alice), user=w.alice, usefulness=4, what_changed="", comments=""
+    )
+    Survey.objects.update(created_at=timezone.now() - timedelta(days=8))
+    return Act(
+        lambda: outcomes_services.surveys_remind_unanswered(),
+        [Told("outcome_survey_reminder", RESPONDENT, [w.bob, w.amir])],
     )
 
 
