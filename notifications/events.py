@@ -356,6 +356,17 @@ EVENTS: dict[str, Event] = _events(
     ),
     Event("announcement", PROGRAMME, Kind.PROGRAMME, "From the programme team: {subject}", True),
     Event("record_claim_invitation", ESSENTIAL, Kind.ACCOUNT, None, True),
+    # --- Claiming a mutual nobody has joined yet (accounts.claims) ------------------------------------------
+    Event("mutual_claim_invitation", ESSENTIAL, Kind.ACCOUNT, None, True),
+    Event("mutual_claim_requested", PROGRAMME, Kind.PROGRAMME, "{actor} asked to claim {mutual}.", False),
+    Event("mutual_claimed", PROGRAMME, Kind.PROGRAMME, "{actor} claimed {mutual}: they are its first member.", False),
+    Event(
+        "mutual_claim_decided",
+        ESSENTIAL,
+        Kind.ACCOUNT,
+        "Your request to claim {mutual} was {decision}.",
+        True,
+    ),
     # Notices written before events existed: their words were stored as they were shown.
     Event("legacy", MENTORING, Kind.ACCOUNT, "{text}", False),
 )

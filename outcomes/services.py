@@ -175,9 +175,12 @@ def surveys_remind_unanswered(*, now: datetime | None = None) -> int:
     sent = 0
     for survey in due.iterator(chunk_size=500):
         with transaction.atomic():
-            if Survey.objects.filter(pk=survey.pk, reminded_at__isnull=True, answered_at__isnull=True).update(
-                reminded_at=now
-            ) != 1:
+            if (
+                Survey.objects.filter(pk=survey.pk, reminded_at__isnull=True, answered_at__isnull=True).update(
+                    reminded_at=now
+                )
+                != 1
+            ):
                 continue  # another run reminded it, or the person answered, since the list was read
             relationship = survey.relationship
             notify(

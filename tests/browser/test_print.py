@@ -51,5 +51,6 @@ def test_printing_the_forward_look_shows_its_tables_and_hides_the_navigation(pag
     expect(page.locator("header .govuk-service-navigation")).to_be_hidden()
     # A wide table is not cut off at the page's edge: its scrolling box lets it overflow onto the paper.
     assert page.evaluate(
-        "[...document.querySelectorAll('.app-table-scroll')].every(box => getComputedStyle(box).overflowX === 'visible')"
+        "[...document.querySelectorAll('.app-table-scroll')]"
+        ".every(box => getComputedStyle(box).overflowX === 'visible')"
     )
