@@ -184,8 +184,9 @@ def claim_acceptance_problem(*, invitation: MutualInvitation, user: User) -> str
     return None
 
 
-def _claim(mutual: Mutual, user: User, *, job_title: str = "") -> Membership:
-    """Make `user` the first member of `mutual`, which the caller has locked; close every other way to claim it."""
+def _claim(mutual: Mutual, user: User, *, job_title: str = "", approved_by: User | None = None) -> Membership:
+    """Make `user` the first member of `mutual`, which the caller has locked; close every other way to claim it.
+    The programme team is told, except whoever approved it (they know)."""
     if is_claimed(mutual):
         raise ClaimError(f"{mutual.name} has already been claimed.")
     membership = Membership.objects.create(mutual=mutual, user=user, job_title=job_title)
@@ -198,7 +199,7 @@ def _claim(mutual: Mutual, user: User, *, job_title: str = "") -> Membership:
         _tell_claimant(other)
     notify(
         "mutual_claimed",
-        to=_programme_team(),
+        to=_programme_team().exclude(pk=approved_by.pk if approved_by is not None else None),
         actor=user,
         params={"mutual": mutual.name},
         url=reverse("programme:pipeline_mutual", kwargs={"slug": mutual.slug}),
@@ -284,7 +285,9 @@ def claim_request_approve(*, claim_request: MutualClaimRequest, decided_by: User
     claim_request.status, claim_request.decided_at = MutualClaimRequest.Status.APPROVED, timezone.now()
     claim_request.decided_by = decided_by
     claim_request.save(update_fields=["status", "decided_at", "decided_by"])
-    membership = _claim(claim_request.mutual, claim_request.requested_by, job_title=claim_request.job_title)
+    membership = _claim(
+        claim_request.mutual, claim_request.requested_by, job_title=claim_request.job_title, approved_by=decided_by
+    )
     _tell_claimant(claim_request, actor=decided_by)
     return membership
 

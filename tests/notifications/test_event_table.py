@@ -27,7 +27,9 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts import claims as accounts_claims
 from accounts import personal_data
+from accounts import pipeline as accounts_pipeline
 from accounts import services as accounts_services
 from accounts.models import MentorProfile, User
 from ambassadors import services as ambassador_services
@@ -88,6 +90,8 @@ ASSIGNEE = "the assignee"
 AUDIENCE = "the announcement's audience"
 IMPORTED = "the imported person"
 RESPONDENT = "the respondent"
+CLAIM_INVITEE = "the claim invitee's address"
+CLAIMANT = "the claimant"
 NOBODY = "nobody"
 # Emails that say all there is to say without a link (their notice, if any, still links to its page).
 EMAILED_WITHOUT_THEIR_LINK = {
@@ -488,6 +492,66 @@ def someone_volunteers_as_a_mentor(w: SimpleNamespace) -> Act:
     return Act(
         lambda: accounts_services.mentor_profile_create(user=w.charlie, data=data),
         [Told("mentor_volunteered", STAFF, [w.sam, w.tess])],
+    )
+
+
+def _unclaimed(w: SimpleNamespace, *, listed: bool = False) -> Any:
+    mutual = accounts_pipeline.mutual_add_unclaimed(
+        added_by=w.sam, name="Northshire O'Hara Youth Services", region=region(), service_areas=[service_area()]
+    )
+    if listed:
+        type(mutual).objects.filter(pk=mutual.pk).update(listed_publicly=True)
+        mutual.listed_publicly = True
+    return mutual
+
+
+@scenario("mutual_claim_invitation")
+def programme_staff_invite_someone_to_claim_an_unclaimed_mutual(w: SimpleNamespace) -> Act:
+    mutual = _unclaimed(w)
+    return Act(
+        lambda: accounts_claims.claim_invitation_send(mutual=mutual, invited_by=w.sam, email="nia@example.org"),
+        [Told("mutual_claim_invitation", CLAIM_INVITEE, ["nia@example.org"])],
+    )
+
+
+@scenario("mutual_claimed")
+def someone_accepts_an_invitation_to_claim_a_mutual(w: SimpleNamespace) -> Act:
+    mutual = _unclaimed(w)
+    invitation = accounts_claims.claim_invitation_send(mutual=mutual, invited_by=w.sam, email=w.charlie.email)
+    return Act(
+        lambda: accounts_claims.claim_invitation_accept(invitation=invitation, user=w.charlie),
+        [Told("mutual_claimed", STAFF, [w.sam, w.tess])],
+    )
+
+
+@scenario("mutual_claim_requested")
+def someone_asks_to_claim_a_listed_mutual(w: SimpleNamespace) -> Act:
+    mutual = _unclaimed(w, listed=True)
+    return Act(
+        lambda: accounts_claims.claim_request_make(mutual=mutual, user=w.charlie, job_title="Youth work lead"),
+        [Told("mutual_claim_requested", STAFF, [w.sam, w.tess])],
+    )
+
+
+@scenario("mutual_claim_decided", "mutual_claimed")
+def programme_staff_approve_a_request_to_claim(w: SimpleNamespace) -> Act:
+    mutual = _unclaimed(w, listed=True)
+    claim_request = accounts_claims.claim_request_make(mutual=mutual, user=w.charlie, job_title="Youth work lead")
+    return Act(
+        lambda: accounts_claims.claim_request_approve(claim_request=claim_request, decided_by=w.sam),
+        [Told("mutual_claim_decided", CLAIMANT, [w.charlie]), Told("mutual_claimed", STAFF, [w.tess])],
+    )
+
+
+@scenario("mutual_claim_decided")
+def programme_staff_refuse_a_request_to_claim(w: SimpleNamespace) -> Act:
+    mutual = _unclaimed(w, listed=True)
+    claim_request = accounts_claims.claim_request_make(mutual=mutual, user=w.charlie, job_title="Youth work lead")
+    return Act(
+        lambda: accounts_claims.claim_request_refuse(
+            claim_request=claim_request, decided_by=w.sam, reason="We could not check you work there."
+        ),
+        [Told("mutual_claim_decided", CLAIMANT, [w.charlie])],
     )
 
 
