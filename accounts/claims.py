@@ -197,9 +197,12 @@ def _claim(mutual: Mutual, user: User, *, job_title: str = "", approved_by: User
         other.reason = "Someone else from the mutual has claimed it. Ask them to invite you to join it."
         other.save(update_fields=["status", "decided_at", "reason"])
         _tell_claimant(other)
+    told = _programme_team()
+    if approved_by is not None:
+        told = told.exclude(pk=approved_by.pk)
     notify(
         "mutual_claimed",
-        to=_programme_team().exclude(pk=approved_by.pk if approved_by is not None else None),
+        to=told,
         actor=user,
         params={"mutual": mutual.name},
         url=reverse("programme:pipeline_mutual", kwargs={"slug": mutual.slug}),

@@ -377,3 +377,22 @@ def test_a_persons_requests_to_claim_are_in_their_data_and_go_with_their_account
     ]
     personal_data.account_delete(user=nia)
     assert not MutualClaimRequest.objects.exists()
+
+
+def test_a_decision_on_a_request_is_in_the_audit_log(
+    listed: Mutual, staff: User, nia: User, client_for: ClientFor
+) -> None:
+    from auditlog.models import LogEntry
+    from django.contrib.contenttypes.models import ContentType
+
+    claim_request = claims.claim_request_make(mutual=listed, user=nia, job_title="Youth work lead")
+
+    client_for(staff).post(_decide_url(claim_request), {"decision": "approve"})
+
+    (entry,) = LogEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(MutualClaimRequest),
+        object_pk=str(claim_request.pk),
+        action=LogEntry.Action.UPDATE,
+    )
+    assert entry.actor == staff
+    assert entry.changes["status"] == ["pending", "approved"]
