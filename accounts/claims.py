@@ -22,7 +22,7 @@ from datetime import timedelta
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Case, Exists, F, OuterRef, Q, QuerySet, Value, When
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
@@ -90,9 +90,10 @@ def pending_claim_request(*, mutual: Mutual, user: User) -> MutualClaimRequest |
 
 
 def claim_requests_for_staff() -> QuerySet[MutualClaimRequest]:
-    """Requests waiting for a decision first, oldest first; then decided ones, newest first."""
+    """Requests waiting for a decision first, oldest first; then decided ones, most recently decided first."""
+    waiting_first = Case(When(status=MutualClaimRequest.Status.PENDING, then=Value(0)), default=Value(1))
     return MutualClaimRequest.objects.select_related("mutual", "requested_by", "decided_by").order_by(
-        "-status", "created_at"
+        waiting_first, F("decided_at").desc(nulls_last=True), "created_at", "pk"
     )
 
 

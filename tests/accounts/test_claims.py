@@ -396,3 +396,16 @@ def test_a_decision_on_a_request_is_in_the_audit_log(
     )
     assert entry.actor == staff
     assert entry.changes["status"] == ["pending", "approved"]
+
+
+def test_the_programme_team_sees_waiting_requests_first(
+    listed: Mutual, staff: User, nia: User, outsider: User, mentor: User, client_for: ClientFor
+) -> None:
+    refused = claims.claim_request_make(mutual=listed, user=mentor, job_title="Mentor")
+    claims.claim_request_refuse(claim_request=refused, decided_by=staff, reason="Not from the mutual.")
+    first = claims.claim_request_make(mutual=listed, user=nia, job_title="Youth work lead")
+    second = claims.claim_request_make(mutual=listed, user=outsider, job_title="Volunteer")
+
+    assert list(claims.claim_requests_for_staff()) == [first, second, refused]
+    page = client_for(staff).get(reverse("accounts:claim_request_list")).content.decode()
+    assert page.index("Nia Newcomer") < page.index("Charlie Outsider") < page.index("Bob Mentor")
