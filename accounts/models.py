@@ -252,7 +252,9 @@ class MutualInvitation(models.Model):
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
-        return f"Invitation for {self.email} to {self.mutual}"
+        # No address here: this label is what the audit log keeps, and an invitee may never have an account to erase.
+        verb = "claim" if self.kind == self.Kind.CLAIM else "join"
+        return f"Invitation {self.pk} to {verb} {self.mutual}"
 
     @property
     def is_usable(self) -> bool:
