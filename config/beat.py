@@ -25,6 +25,10 @@ BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "outcomes.tasks.open_due_surveys",
         "schedule": crontab(hour=8, minute=45),
     },
+    "remind-unanswered-surveys": {
+        "task": "outcomes.tasks.remind_unanswered_surveys",
+        "schedule": crontab(hour=8, minute=55),
+    },
     "remind-meetings": {
         "task": "messaging.tasks.remind_meetings",
         "schedule": crontab(minute=20),

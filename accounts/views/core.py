@@ -40,10 +40,11 @@ from accounts.forms import (
 )
 from accounts.http import GET_AND_POST, AuthenticatedRequest
 from accounts.http import posted as _posted
-from accounts.models import ServiceArea, SupportTopic, TaxonomyTerm
+from accounts.models import MutualInvitation, ServiceArea, SupportTopic, TaxonomyTerm
 from accounts.pagination import paginate
 from accounts.roles import roles_of
 from accounts.session_limits import does_not_extend_session, time_left
+from accounts.views.claims import accept_claim_invitation
 
 
 def _filtered(filterset: FilterSet) -> QuerySet[Any]:
@@ -193,6 +194,8 @@ def membership_leave(request: AuthenticatedRequest, slug: str) -> HttpResponse:
 @login_required
 def invitation_accept(request: AuthenticatedRequest, token: str) -> HttpResponse:
     invitation = selectors.invitation_by_token(token)
+    if invitation.kind == MutualInvitation.Kind.CLAIM:
+        return accept_claim_invitation(request, invitation)
     problem = services.invitation_acceptance_problem(invitation=invitation, user=request.user)
     if request.method == "POST" and problem is None:
         try:

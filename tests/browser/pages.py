@@ -97,6 +97,15 @@ EXTRA_PAGES: list[BrowserPage] = [
         query="?region=north-west&service_area=adult-social-care&stage=developing",
         must_show=lambda world: world.mutual.name,
     ),
+    # An invitation to claim a mutual (the matrix opens an invitation to join): addressed to nobody here, so the page
+    # says so; test_claims.py reads the page its invitee sees.
+    BrowserPage(
+        "invitation to claim a mutual",
+        "outsider",
+        "accounts:invitation_accept",
+        kwargs=lambda world: {"token": world.claim_invitation.token},
+        must_show="Claim Northshire Youth Services",
+    ),
     BrowserPage("404 page", "anonymous", path="/no-such-page/", status=404),
     BrowserPage("404 page", "member", path="/no-such-page/", status=404),
     # allauth, restyled in GOV.UK Frontend
