@@ -434,6 +434,9 @@ BANK_HOLIDAYS = env_dates("BANK_HOLIDAYS")
 ENQUIRY_RETENTION_MONTHS = env_int("ENQUIRY_RETENTION_MONTHS", 12)
 # Enquiries accepted from one email address in an hour (counted in the cache, so across processes on Redis).
 ENQUIRY_RATE_LIMIT_PER_HOUR = env_int("ENQUIRY_RATE_LIMIT_PER_HOUR", 5)
+# Uploaded import files (programme/imports/retention.py): deleted when imported; never imported, this many days after
+# upload, by a daily task.
+IMPORT_FILE_RETENTION_DAYS = env_int("IMPORT_FILE_RETENTION_DAYS", 7)
 # A guidance page is due for review this many months after it was last reviewed.
 RESOURCE_REVIEW_MONTHS = env_int("RESOURCE_REVIEW_MONTHS", 12)
 

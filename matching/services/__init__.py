@@ -46,6 +46,7 @@ from matching.services.publishing import (
     batch_publish,
     batch_publish_queue,
     publish_in_progress,
+    suggestions_refresh_after_bulk_change,
 )
 from matching.services.requests import (
     request_mark_needs_attention,
@@ -87,6 +88,7 @@ __all__ = [
     "batch_propose",
     "batch_publish",
     "batch_publish_queue",
+    "suggestions_refresh_after_bulk_change",
     "batch_queue",
     "batch_remove_pair",
     "introduction_accept",
