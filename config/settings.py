@@ -263,7 +263,12 @@ ACCOUNT_RATE_LIMITS = {
     "change_password": "5/m/user",
     "manage_email": "10/m/user",
 }
-MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+# A security key or passkey (WebAuthn) is the other second factor. It is a second step after the password, never a
+# sign-in on its own (MFA_PASSKEY_LOGIN_ENABLED off): staff sign-in stays password and key, like password and code,
+# and the sign-in page keeps one way in. The relying party is the host being served (WebAuthn needs https, or
+# http://localhost).
+MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
+MFA_PASSKEY_LOGIN_ENABLED = False
 MFA_TOTP_ISSUER = "Mutuals mentoring"
 MFA_ADAPTER = "accounts.adapters.MFAAdapter"
 

@@ -29,6 +29,7 @@ from accounts.views.core import (
     taxonomy_set_active,
     topic_add,
     totp_deactivate,
+    webauthn_remove,
     vetting_detail,
     vetting_queue,
 )
@@ -78,6 +79,7 @@ __all__ = [
     "taxonomy_set_active",
     "topic_add",
     "totp_deactivate",
+    "webauthn_remove",
     "unsubscribe",
     "vetting_detail",
     "vetting_queue",
