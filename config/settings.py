@@ -269,6 +269,12 @@ ACCOUNT_RATE_LIMITS = {
 # http://localhost).
 MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
 MFA_PASSKEY_LOGIN_ENABLED = False
+# allauth's key forms, refusing a malformed key response with a message instead of a server error.
+MFA_FORMS = {
+    "add_webauthn": "accounts.security_key_forms.AddWebAuthnForm",
+    "authenticate_webauthn": "accounts.security_key_forms.AuthenticateWebAuthnForm",
+    "reauthenticate_webauthn": "accounts.security_key_forms.ReauthenticateWebAuthnForm",
+}
 MFA_TOTP_ISSUER = "Mutuals mentoring"
 MFA_ADAPTER = "accounts.adapters.MFAAdapter"
 
