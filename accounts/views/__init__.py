@@ -29,9 +29,9 @@ from accounts.views.core import (
     taxonomy_set_active,
     topic_add,
     totp_deactivate,
-    webauthn_remove,
     vetting_detail,
     vetting_queue,
+    webauthn_remove,
 )
 from accounts.views.notices import (
     email_preferences,
@@ -79,8 +79,8 @@ __all__ = [
     "taxonomy_set_active",
     "topic_add",
     "totp_deactivate",
-    "webauthn_remove",
     "unsubscribe",
     "vetting_detail",
     "vetting_queue",
+    "webauthn_remove",
 ]

@@ -26,8 +26,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_filters import FilterSet
 
 from accounts import conduct, pipeline, selectors, services, two_factor
-from accounts.adapters import MFAAdapter
 from accounts import dashboard as dashboard_sections
+from accounts.adapters import MFAAdapter
 from accounts.decorators import mutual_member_or_programme_team_required, programme_team_required
 from accounts.filters import MentorFilter, MutualFilter
 from accounts.forms import (

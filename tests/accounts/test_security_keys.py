@@ -66,7 +66,7 @@ def test_webauthn_is_a_second_factor_and_passkey_sign_in_is_off() -> None:
 
 def test_the_add_page_is_in_the_services_words(outsider: User, client_for: ClientFor) -> None:
     page = client_for(outsider).get(reverse("mfa_add_webauthn")).content.decode()
-    assert "<h1 class=\"govuk-heading-l\">Add a security key</h1>" in page
+    assert '<h1 class="govuk-heading-l">Add a security key</h1>' in page
     assert 'data-allauth-onload="allauth.webauthn.forms.addForm"' in page
     assert "Use an authenticator app on your phone instead" in page
     assert "You must set up two-factor authentication" not in page  # only staff are told they must
@@ -97,7 +97,7 @@ def test_signing_in_offers_the_key_first(client: Client, staff_with_a_key: User)
     response = client.post(reverse("account_login"), {"login": staff_with_a_key.email, "password": PASSWORD})
     assert response["Location"] == reverse("mfa_authenticate")
     page = client.get(reverse("mfa_authenticate")).content.decode()
-    assert "<h1 class=\"govuk-heading-l\">Use your security key</h1>" in page
+    assert '<h1 class="govuk-heading-l">Use your security key</h1>' in page
     assert 'data-allauth-onload="allauth.webauthn.forms.authenticateForm"' in page
     assert "Or enter a code" in page  # a recovery code still works
 
@@ -112,7 +112,9 @@ def test_signing_in_offers_the_key_first(client: Client, staff_with_a_key: User)
         ' "authenticatorData": "AAAA", "signature": "AAAA"}}',  # well formed, signed by no key of theirs
     ],
 )
-def test_a_made_up_key_response_does_not_sign_anyone_in(client: Client, staff_with_a_key: User, credential: str) -> None:
+def test_a_made_up_key_response_does_not_sign_anyone_in(
+    client: Client, staff_with_a_key: User, credential: str
+) -> None:
     client.post(reverse("account_login"), {"login": staff_with_a_key.email, "password": PASSWORD})
     client.get(reverse("mfa_authenticate"))
     response = client.post(reverse("mfa_authenticate"), {"credential": credential})

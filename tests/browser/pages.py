@@ -139,7 +139,11 @@ EXTRA_PAGES: list[BrowserPage] = [
     BrowserPage("mfa_view_recovery_codes", "staff", "mfa_view_recovery_codes"),
     BrowserPage("mfa_add_webauthn", "member", "mfa_add_webauthn"),
     BrowserPage(
-        "mfa_list_webauthn", "outsider", "mfa_list_webauthn", query=lambda w: _security_key(w) and "", must_show="Blue key"
+        "mfa_list_webauthn",
+        "outsider",
+        "mfa_list_webauthn",
+        query=lambda w: _security_key(w) and "",
+        must_show="Blue key",
     ),
     BrowserPage("mfa_edit_webauthn", "outsider", "mfa_edit_webauthn", _security_key),
     BrowserPage("mfa_reauthenticate_webauthn", "outsider", "mfa_reauthenticate_webauthn"),

@@ -82,7 +82,9 @@ def test_a_new_member_of_staff_signs_in_with_a_security_key(
     expect(banners).to_have_count(1)
     expect(banners).to_contain_text("Two-factor authentication is on with your security key")
     expect(page.locator(".app-recovery-codes li")).to_have_count(10)
-    (email,) = [message for message in mail.outbox if message.subject.endswith("A security key has been added to your account")]
+    (email,) = [
+        message for message in mail.outbox if message.subject.endswith("A security key has been added to your account")
+    ]
     assert email.to == [new_staff.email] and "You can now sign in with your password and this key." in email.body
 
     # Setting the key up proved it: straight on to the dashboard.
