@@ -107,3 +107,9 @@ def test_a_new_member_of_staff_signs_in_with_a_security_key(
     expect(page.get_by_role("heading", name="Programme dashboard")).to_be_visible()
     key.refresh_from_db()
     assert key.last_used_at is not None
+
+    # The audit log records the second factors set up (their kind, never the secret), by whom.
+    visit(page, f"{reverse('programme:audit_log')}?actor={new_staff.email}")
+    text = " ".join(page.locator("main").inner_text().split())
+    assert text.count("Created authenticator") == 2  # the key, then the recovery codes allauth made with it
+    assert "Kai Key" in text and "(empty) → changed to webauthn" in text
