@@ -74,6 +74,8 @@ AUDITED_MODELS: tuple[dict[str, Any], ...] = (
         ],
     },
     {"model": "information.GuideTask", "include_fields": ["stage", "title", "resource", "link_url", "order"]},
+    # Imports: the upload, the import (when, and its counts) and the file's deletion; never the file's rows.
+    {"model": "programme.ImportBatch", "include_fields": ["kind", "filename", "applied_at", "result"]},
     {
         "model": "programme.Announcement",
         "include_fields": ["subject", "status", "sent_by", "recipients_total", "banner_until"],

@@ -61,6 +61,10 @@ BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "accounts.tasks.purge_expired_invitations",
         "schedule": crontab(hour=3, minute=0),
     },
+    "purge-import-files": {
+        "task": "programme.tasks.purge_import_files",
+        "schedule": crontab(hour=3, minute=50),
+    },
     "purge-closed-enquiries": {
         "task": "information.tasks.purge_closed_enquiries",
         "schedule": crontab(hour=3, minute=45),

@@ -38,6 +38,7 @@ from accounts.views.core import (
     totp_deactivate,
     vetting_detail,
     vetting_queue,
+    webauthn_remove,
 )
 from accounts.views.notices import (
     email_preferences,
@@ -93,4 +94,5 @@ __all__ = [
     "unsubscribe",
     "vetting_detail",
     "vetting_queue",
+    "webauthn_remove",
 ]

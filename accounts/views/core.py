@@ -10,7 +10,9 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlencode
 
+from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.views import DeactivateTOTPView
+from allauth.mfa.webauthn.views import RemoveWebAuthnView
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -25,6 +27,7 @@ from django_filters import FilterSet
 
 from accounts import conduct, pipeline, selectors, services, two_factor
 from accounts import dashboard as dashboard_sections
+from accounts.adapters import MFAAdapter
 from accounts.decorators import mutual_member_or_programme_team_required, programme_team_required
 from accounts.filters import MentorFilter, MutualFilter
 from accounts.forms import (
@@ -453,3 +456,23 @@ def totp_deactivate(request: HttpRequest) -> HttpResponse:
     if two_factor.has_authenticator(request.user) and not two_factor.recently_proved_second_factor(request):
         return redirect(f"{reverse('mfa_reauthenticate')}?{urlencode({'next': request.get_full_path()})}")
     return _allauth_totp_deactivate(request)
+
+
+_allauth_webauthn_remove = RemoveWebAuthnView.as_view()
+
+
+@login_required
+def webauthn_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    """allauth's "remove a security key", with the same rules as turning the app off: the second factor proved again
+    first, and programme staff and administrators keep at least one app or key while they hold the role."""
+    keys = Authenticator.objects.filter(user=request.user)
+    get_object_or_404(keys, pk=pk, type=Authenticator.Type.WEBAUTHN)
+    if not two_factor.recently_proved_second_factor(request):
+        code_kind = keys.filter(type=Authenticator.Type.TOTP).exists()
+        page = "mfa_reauthenticate" if code_kind else "mfa_reauthenticate_webauthn"
+        return redirect(f"{reverse(page)}?{urlencode({'next': request.get_full_path()})}")
+    others = keys.exclude(pk=pk).exclude(type=Authenticator.Type.RECOVERY_CODES)
+    if two_factor.is_privileged(request.user) and not others.exists():
+        messages.error(request, MFAAdapter.error_messages["cannot_delete_authenticator"])
+        return redirect("mfa_list_webauthn")
+    return _allauth_webauthn_remove(request, pk=pk)
