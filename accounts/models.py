@@ -236,7 +236,8 @@ class MutualInvitation(models.Model):
         CLAIM = "claim", "Claim"
 
     mutual = models.ForeignKey(Mutual, on_delete=models.CASCADE, related_name="invitations")
-    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.JOIN)
+    # db_default: during a rolling deploy the old code inserts invitations without this column.
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.JOIN, db_default=Kind.JOIN)
     email = models.EmailField()
     token = models.CharField(max_length=64, unique=True, default=_new_token, editable=False)
     invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")

@@ -16,7 +16,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='mutualinvitation',
             name='kind',
-            field=models.CharField(choices=[('join', 'Join'), ('claim', 'Claim')], default='join', max_length=10),
+            field=models.CharField(choices=[('join', 'Join'), ('claim', 'Claim')], db_default='join', default='join', max_length=10),
         ),
         migrations.CreateModel(
             name='MutualClaimRequest',
