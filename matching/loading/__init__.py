@@ -17,6 +17,7 @@ from matching.loading.mentors import (
     mentor_subset,
     mentor_table,
     mentor_table_fingerprint,
+    stage_recency,
 )
 from matching.loading.requests import (
     RequestBatch,
@@ -62,5 +63,6 @@ __all__ = [
     "prepare",
     "request_subset",
     "scatter",
+    "stage_recency",
     "tie_key",
 ]
