@@ -146,8 +146,8 @@ def explanation_texts(
     mentors: MentorArrays,
     taxonomy: Taxonomy,
 ) -> list[list[str]]:
-    """`explain` for many pairs at once, (N,) rows and (N, len(COMPONENTS)) components: the same sentences, each distinct
-    sentence built once and shared by the pairs that need it."""
+    """`explain` for many pairs at once, (N,) rows and (N, len(COMPONENTS)) components: the same sentences, each
+    distinct sentence built once and shared by the pairs that need it."""
     request_rows = np.asarray(request_rows, dtype=np.int64)
     mentor_rows = np.asarray(mentor_rows, dtype=np.int64)
     count = request_rows.shape[0]
