@@ -11,8 +11,8 @@ Scores every request twice, ties to the lower mentor id (the order before issue 
   for the tenth with the highest, and Spearman's correlation between id and exposure;
 - the spread among mentors whose profiles are identical (same service areas, topics, stages, recent help by stage,
   region, format, capacity and load): the pooled variance-to-mean ratio of their suggestion counts within each
-  group of alike mentors. About 1 is what chance gives (each request's tie broken by a fair coin); far above 1 means some alike
-  mentors are shown systematically more than others.
+  group of alike mentors. About 1 is what chance gives (each request's tie broken by a fair coin); far above 1
+  means some alike mentors are shown systematically more than others.
 The synthetic run is repeated with "clones": the same number of mentors, every one a copy of one of `--prototypes`
 profiles under a new id, so that most mentors have identical twins. With the 1-minute load average. `--db` reads
 the configured database (`seed_demo --size N` first) and writes nothing.
