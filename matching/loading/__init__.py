@@ -17,6 +17,7 @@ from matching.loading.mentors import (
     mentor_subset,
     mentor_table,
     mentor_table_fingerprint,
+    mentor_table_not_kept,
     stage_recency,
 )
 from matching.loading.requests import (
@@ -60,6 +61,7 @@ __all__ = [
     "mentor_subset",
     "mentor_table",
     "mentor_table_fingerprint",
+    "mentor_table_not_kept",
     "prepare",
     "request_subset",
     "scatter",

@@ -13,6 +13,8 @@ introduction, so the table is rebuilt once a day and after an acceptance, never 
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
@@ -96,9 +98,28 @@ def forget_mentor_table() -> None:
         _cached_table = None
 
 
+_one_off = threading.local()
+
+
+@contextmanager
+def mentor_table_not_kept() -> Iterator[None]:
+    """Within it, `mentor_table()` encodes the table afresh and keeps nothing: for a process that computes once and
+    exits (`manage.py rematch --full`), which has no later call to reuse the table for, and so needs neither the
+    fingerprint query nor the shared cache's counter (whose client library alone is a good part of a second of
+    start-up under load)."""
+    previous = getattr(_one_off, "active", False)
+    _one_off.active = True
+    try:
+        yield
+    finally:
+        _one_off.active = previous
+
+
 def mentor_table() -> MentorTable:
     """The cached table if nothing changed since it was built, otherwise a freshly encoded one."""
     global _cached_table
+    if getattr(_one_off, "active", False):
+        return encode_mentor_table()
     fingerprint = mentor_table_fingerprint()
     with _cache_lock:
         table = _cached_table

@@ -17,7 +17,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from matching import services
+from matching import loading, services
 from matching.models import MatchRun, MentoringRequest
 
 
@@ -43,7 +43,9 @@ class Command(BaseCommand):
         source = MatchRun.Source.BEAT if options["nightly"] else MatchRun.Source.COMMAND
         runs: list[MatchRun] = []
         if full:
-            runs.append(services.rematch_full(source=source))
+            # One computation, then the process exits: nothing to keep the mentor table for.
+            with loading.mentor_table_not_kept():
+                runs.append(services.rematch_full(source=source))
         elif request is not None:
             run = services.suggestions_refresh_for_request(request_id=request, source=source)
             if run is None:
