@@ -99,6 +99,9 @@ def accepted_meeting_in_the_past(**fields: object) -> Meeting:
     Relationship.objects.filter(pk=meeting.relationship_id, started_at__gt=started).update(
         started_at=started - timedelta(days=1)
     )
+    # The caller's relationship object is the meeting's: it must see the earlier start too (in the hour after
+    # midnight "an hour ago" is yesterday, before a relationship started today).
+    meeting.relationship.refresh_from_db(fields=["started_at"])
     return meeting
 
 
