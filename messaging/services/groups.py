@@ -17,7 +17,7 @@ from django.utils import timezone
 from accounts import services as accounts_services
 from accounts.conduct import conduct_accepted
 from accounts.models import Membership, MentorProfile, Mutual, SupportTopic, User
-from accounts.text import clean_line
+from accounts.text import clean_line, clean_text
 from matching import services as matching_services
 from matching.models import MentoringRequest
 from messaging import group_selectors, ics
@@ -127,7 +127,7 @@ def group_message_send(*, group: MentoringGroup, user: User, body: str) -> Group
     """Write in the group's shared conversation. Everyone else in the group gets a notice."""
     _require_party(group, user)
     _require_open(group, "send messages")
-    body = body.strip()
+    body = clean_text(body).strip()
     if not body:
         raise RelationshipError("Enter a message.")
     if len(body) > GROUP_MESSAGE_MAX_LENGTH:
@@ -163,7 +163,7 @@ def group_goal_create(
     if not title:
         raise RelationshipError("Enter the goal.")
     return GroupGoal.objects.create(
-        group=group, mutual=mutual, title=title[:200], description=description.strip()[:2000], created_by=user
+        group=group, mutual=mutual, title=title[:200], description=clean_text(description).strip()[:2000], created_by=user
     )
 
 
@@ -206,9 +206,9 @@ def group_meeting_arrange(
         starts_at=starts_at,
         duration_minutes=duration_minutes,
         format=format,
-        address=address.strip() if in_person else "",
-        link="" if in_person else link.strip(),
-        agenda=agenda.strip(),
+        address=clean_text(address).strip() if in_person else "",
+        link="" if in_person else clean_line(link).strip(),
+        agenda=clean_text(agenda).strip(),
         arranged_by=user,
     )
     _send_invitation(meeting, ics.REQUEST)
@@ -296,7 +296,7 @@ def group_close(*, group: MentoringGroup, user: User | None, reason: str = "") -
     group.status = MentoringGroup.Status.CLOSED
     group.closed_at = timezone.now()
     group.closed_by = user
-    group.close_reason = reason.strip()[:2000]
+    group.close_reason = clean_text(reason).strip()[:2000]
     group.save(update_fields=["status", "closed_at", "closed_by", "close_reason"])
     upcoming = GroupMeeting.objects.select_for_update().filter(
         group=group, status=GroupMeeting.Status.ARRANGED, starts_at__gt=timezone.now()
