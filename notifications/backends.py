@@ -54,7 +54,8 @@ def _file_links(message: EmailMessage, address: str) -> str:
     for attachment in message.attachments:
         if isinstance(attachment, MIMEBase):
             filename = attachment.get_filename() or "file"
-            content = attachment.get_payload(decode=True) or b""
+            payload = attachment.get_payload(decode=True)
+            content = payload if isinstance(payload, bytes) else b""
             mimetype = attachment.get_content_type()
         else:
             filename, raw, mimetype = attachment

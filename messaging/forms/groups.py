@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 
@@ -12,6 +12,10 @@ from accounts.models import MentorProfile, Mutual
 from matching.models import MentoringRequest
 from messaging.models import Goal
 from messaging.models.groups import GROUP_MAX_MUTUALS, GROUP_MESSAGE_MAX_LENGTH, GROUP_MIN_MUTUALS
+
+
+def _choice(form: forms.BaseForm, name: str) -> forms.ModelChoiceField[Any]:
+    return cast("forms.ModelChoiceField[Any]", form.fields[name])
 
 
 class GroupMessageForm(GovukForm):
@@ -53,7 +57,7 @@ class GroupGoalForm(GovukForm):
 
     def __init__(self, *args: Any, mutuals: Sequence[Mutual], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["mutual"].queryset = Mutual.objects.filter(pk__in=[mutual.pk for mutual in mutuals])
+        _choice(self, "mutual").queryset = Mutual.objects.filter(pk__in=[mutual.pk for mutual in mutuals])
         if len(mutuals) == 1:
             self.fields["mutual"].initial = mutuals[0].pk
             self.fields["mutual"].widget = forms.HiddenInput()
@@ -117,12 +121,12 @@ class GroupCreateForm(GovukForm):
 
     def __init__(self, *args: Any, candidates: Sequence[MentoringRequest], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["requests"].queryset = (
+        _choice(self, "requests").queryset = (
             MentoringRequest.objects.filter(pk__in=[request.pk for request in candidates])
             .select_related("mutual")
             .order_by("created_at", "pk")
         )
-        self.fields["mentor"].queryset = MentorProfile.objects.filter(
+        _choice(self, "mentor").queryset = MentorProfile.objects.filter(
             status=MentorProfile.Status.APPROVED, user__is_active=True
         ).select_related("user")
 

@@ -163,7 +163,11 @@ def group_goal_create(
     if not title:
         raise RelationshipError("Enter the goal.")
     return GroupGoal.objects.create(
-        group=group, mutual=mutual, title=title[:200], description=clean_text(description).strip()[:2000], created_by=user
+        group=group,
+        mutual=mutual,
+        title=title[:200],
+        description=clean_text(description).strip()[:2000],
+        created_by=user,
     )
 
 
