@@ -340,3 +340,42 @@ def test_a_bad_message_is_refused_with_an_error_summary(
         assert response.status_code == 200 and "govuk-error-summary" in response.content.decode()
     assert not GroupMessage.objects.exists()
     UserFactory()  # a stray account changes nothing
+
+
+def test_the_group_page_and_the_staff_list_do_not_grow_queries_with_rows(
+    client_for: ClientFor, group: MentoringGroup, member: User, mentor: User, staff: User, tupe: SupportTopic
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def counts() -> tuple[int, int]:
+        with CaptureQueriesContext(connection) as page:
+            assert client_for(mentor).get(_url("group_detail", group)).status_code == 200
+        with CaptureQueriesContext(connection) as staff_list:
+            assert client_for(staff).get(reverse("messaging:staff_group_list")).status_code == 200
+        return len(page), len(staff_list)
+
+    def add(n: int) -> None:
+        mutual = member.mutuals.get()
+        GroupMessage.objects.bulk_create(GroupMessage(group=group, author=member, body=f"m{i}") for i in range(n))
+        GroupGoal.objects.bulk_create(GroupGoal(group=group, mutual=mutual, title=f"g{i}") for i in range(n))
+        GroupMeeting.objects.bulk_create(
+            GroupMeeting(
+                group=group,
+                starts_at=timezone.now() + timedelta(days=i + 1),
+                duration_minutes=60,
+                format="phone",
+                link="0161",
+            )
+            for i in range(n)
+        )
+        for _ in range(n // 5):
+            MentoringRequestFactory(topics=[tupe])
+        for _ in range(n // 5):
+            other = MentoringGroup.objects.create(mentor=group.mentor, title="Another", topic=tupe)
+            GroupMember.objects.create(group=other, mutual=MembershipFactory().mutual)
+
+    add(5)
+    small = counts()
+    add(45)
+    assert counts() == small
