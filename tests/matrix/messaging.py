@@ -29,6 +29,7 @@ from messaging.models import (
     Relationship,
 )
 from tests.factories import MembershipFactory
+from tests.matching.factories import MentoringRequestFactory
 from tests.matrix import LOGIN, REDIRECT, Route, expect, public, signed_in
 from tests.messaging.factories import (
     CheckInFactory,
@@ -72,7 +73,11 @@ def build(world: SimpleNamespace) -> None:
         mentor=world.mentor_profile, title="Fire mutuals facing TUPE", topic=SupportTopic.objects.first()
     )
     GroupMember.objects.create(group=world.group, mutual=world.mutual)
-    GroupMember.objects.create(group=world.group, mutual=MembershipFactory(mutual__name="Lakeside Fire Mutual").mutual)
+    lakeside = MembershipFactory(mutual__name="Lakeside Fire Mutual").mutual
+    GroupMember.objects.create(group=world.group, mutual=lakeside)
+    # Two requests on the group's topic, from two mutuals, that the programme team could make another group from.
+    for mutual in (world.mutual, lakeside):
+        MentoringRequestFactory(mutual=mutual, title="TUPE transfer", topics=[world.group.topic])
     world.group_goal = GroupGoal.objects.create(group=world.group, mutual=world.mutual, title="Agree the transfer")
     world.group_meeting = GroupMeeting.objects.create(
         group=world.group,

@@ -378,4 +378,6 @@ def test_the_group_page_and_the_staff_list_do_not_grow_queries_with_rows(
     add(5)
     small = counts()
     add(45)
-    assert counts() == small
+    large = counts()
+    # Not one more query per row: at most one that a request makes now and then (the session's, say).
+    assert large[0] <= small[0] + 1 and large[1] <= small[1] + 1, (small, large)
