@@ -20,6 +20,12 @@ from notifications import links, rendering
 # verification sits between sign-up and the first sign-in, which has no `next` of its own: the session keeps it.
 SIGNUP_NEXT_KEY = "accounts:signup_next"
 TOTP_ON_MESSAGE = "Two-factor authentication is on. Save your recovery codes: you need one if you lose your phone."
+KEY_ON_MESSAGE = (
+    "Two-factor authentication is on with your security key. Save your recovery codes: you need one if you lose "
+    "your key."
+)
+KEY_ADDED_MESSAGE = "Security key added. You can now sign in with it."
+FIRST_SET_UP_PAGES = {"mfa_activate_totp", "mfa_add_webauthn"}
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -81,14 +87,17 @@ class AccountAdapter(DefaultAccountAdapter):
         extra_tags: str = "",
         message: str | None = None,
     ) -> None:
-        """Turning on an authenticator app makes allauth say two things (codes generated, app activated): one banner
-        that says what happened and what to do next is clearer."""
+        """Turning on an authenticator app, or adding a first security key, makes allauth say two things (the app or
+        key, then the codes generated): one banner that says what happened and what to do next is clearer."""
         match = getattr(request, "resolver_match", None)
-        setting_up = match is not None and match.url_name == "mfa_activate_totp"
-        if setting_up and message_template == "mfa/messages/recovery_codes_generated.txt":
+        url_name = match.url_name if match is not None else None
+        if url_name in FIRST_SET_UP_PAGES and message_template == "mfa/messages/recovery_codes_generated.txt":
             return
-        if setting_up and message_template == "mfa/messages/totp_activated.txt":
+        if url_name == "mfa_activate_totp" and message_template == "mfa/messages/totp_activated.txt":
             message = TOTP_ON_MESSAGE
+        if message_template == "mfa/messages/webauthn_added.txt":
+            # allauth makes the recovery codes just after this message: none yet means this is the first key.
+            message = KEY_ADDED_MESSAGE if _has_recovery_codes(request.user) else KEY_ON_MESSAGE
         super().add_message(request, level, message_template, message_context, extra_tags, message)
 
     def is_reauthentication_required(self, *, app: str, **kwargs: Any) -> bool:
@@ -104,6 +113,12 @@ class AccountAdapter(DefaultAccountAdapter):
         ):
             return False
         return bool(super().is_reauthentication_required(app=app, **kwargs))
+
+
+def _has_recovery_codes(user: Any) -> bool:
+    from allauth.mfa.models import Authenticator
+
+    return Authenticator.objects.filter(user=user, type=Authenticator.Type.RECOVERY_CODES).exists()
 
 
 class MFAAdapter(DefaultMFAAdapter):

@@ -5,7 +5,8 @@ class AccountsConfig(AppConfig):
     name = "accounts"
 
     def ready(self) -> None:
-        from accounts import personal_data_sources, receivers, roles  # noqa: F401 - receivers connect on import
+        from accounts import personal_data_sources, receivers, roles, taxonomy_choices  # noqa: F401 - receivers
 
         personal_data_sources.register_sources()
+        taxonomy_choices.connect()
         roles.register_account_roles()

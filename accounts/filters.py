@@ -15,6 +15,7 @@ from django.db.models import Q, QuerySet
 from accounts import selectors
 from accounts.fields import GovukDateField
 from accounts.models import MentorProfile, Mutual, Region, ServiceArea, Stage, SupportTopic
+from accounts.taxonomy_choices import terms_filter
 
 SEARCH_MAX_LENGTH = 200
 SEARCH_MAX_WORDS = 8
@@ -34,17 +35,6 @@ def _every_word_somewhere(queryset: QuerySet[Any], value: str, fields: list[str]
     return queryset
 
 
-def _checkboxes(field_name: str, queryset: QuerySet[Any], label: str) -> django_filters.ModelMultipleChoiceFilter:
-    return django_filters.ModelMultipleChoiceFilter(
-        # The choice's slug is both what the URL carries and what is compared (to_field_name picks the value).
-        field_name=f"{field_name}__slug",
-        queryset=queryset,
-        to_field_name="slug",
-        label=label,
-        widget=forms.CheckboxSelectMultiple,
-    )
-
-
 class MentorFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         label="Search",
@@ -58,10 +48,10 @@ class MentorFilter(django_filters.FilterSet):
         widget=forms.CheckboxInput,
         help_text="Approved, not paused and with room for another mutual.",
     )
-    topic = _checkboxes("topics", SupportTopic.objects.filter(is_active=True), "Support topic")
-    service_area = _checkboxes("service_areas", ServiceArea.objects.filter(is_active=True), "Service area")
-    region = _checkboxes("region", Region.objects.filter(is_active=True), "Region")
-    stage = _checkboxes("stages", Stage.objects.filter(is_active=True), "Stage experience")
+    topic = terms_filter("topics", SupportTopic, "Support topic")
+    service_area = terms_filter("service_areas", ServiceArea, "Service area")
+    region = terms_filter("region", Region, "Region")
+    stage = terms_filter("stages", Stage, "Stage experience")
 
     class Meta:
         model = MentorProfile
@@ -83,9 +73,9 @@ class MutualFilter(django_filters.FilterSet):
         max_length=SEARCH_MAX_LENGTH,
         help_text="Search names of mutuals.",
     )
-    service_area = _checkboxes("service_areas", ServiceArea.objects.filter(is_active=True), "Service area")
-    region = _checkboxes("region", Region.objects.filter(is_active=True), "Region")
-    stage = _checkboxes("stage", Stage.objects.filter(is_active=True), "Stage")
+    service_area = terms_filter("service_areas", ServiceArea, "Service area")
+    region = terms_filter("region", Region, "Region")
+    stage = terms_filter("stage", Stage, "Stage")
 
     class Meta:
         model = Mutual

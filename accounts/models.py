@@ -228,9 +228,16 @@ def _new_token() -> str:
 
 
 class MutualInvitation(models.Model):
-    """An emailed, expiring link that lets a colleague join a mutual."""
+    """An emailed, expiring link that lets a colleague join a mutual, or (a claim) lets someone from an unclaimed
+    mutual become its first member (accounts.claims)."""
+
+    class Kind(models.TextChoices):
+        JOIN = "join", "Join"
+        CLAIM = "claim", "Claim"
 
     mutual = models.ForeignKey(Mutual, on_delete=models.CASCADE, related_name="invitations")
+    # db_default: during a rolling deploy the old code inserts invitations without this column.
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.JOIN, db_default=Kind.JOIN)
     email = models.EmailField()
     token = models.CharField(max_length=64, unique=True, default=_new_token, editable=False)
     invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
@@ -246,11 +253,48 @@ class MutualInvitation(models.Model):
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
-        return f"Invitation for {self.email} to {self.mutual}"
+        # No address here: this label is what the audit log keeps, and an invitee may never have an account to erase.
+        verb = "claim" if self.kind == self.Kind.CLAIM else "join"
+        return f"Invitation {self.pk} to {verb} {self.mutual}"
 
     @property
     def is_usable(self) -> bool:
         return self.accepted_at is None and self.revoked_at is None and self.expires_at > timezone.now()
+
+
+class MutualClaimRequest(models.Model):
+    """A signed-in person asking to claim a listed mutual nobody has joined yet; the programme team decides."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting for a decision"
+        APPROVED = "approved", "Approved"
+        REFUSED = "refused", "Not approved"
+
+    mutual = models.ForeignKey(Mutual, on_delete=models.CASCADE, related_name="claim_requests")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="claim_requests")
+    job_title = models.CharField("your role at the mutual", max_length=150)
+    message = models.TextField(max_length=2000, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    created_at = models.DateTimeField(default=timezone.now)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    reason = models.TextField("reason", max_length=2000, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            # Asking twice (a double click, two tabs) cannot leave two requests waiting.
+            models.UniqueConstraint(
+                fields=["mutual", "requested_by"],
+                condition=Q(status="pending"),
+                name="one_pending_claim_request_per_person_and_mutual",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.requested_by} asks to claim {self.mutual}"
 
 
 class MentorProfile(models.Model):

@@ -8,7 +8,7 @@ from allauth.account.models import EmailAddress
 from django.db.models import Q
 from django.urls import reverse
 
-from accounts.models import ConductAcceptance, Membership, MentorProfile, MutualInvitation, User
+from accounts.models import ConductAcceptance, Membership, MentorProfile, MutualClaimRequest, MutualInvitation, User
 from accounts.personal_data import PersonalDataSource, register, when
 from notifications import rendering
 from notifications.models import Category, EmailFile, OutboundEmail
@@ -88,6 +88,22 @@ def _invitations(user: User) -> dict[str, list[dict[str, Any]]]:
     }
 
 
+def _claim_requests(user: User) -> list[dict[str, Any]]:
+    """Their requests to claim a mutual (deleted with the account: CASCADE)."""
+    return [
+        {
+            "mutual": claim.mutual.name,
+            "role": claim.job_title,
+            "message": claim.message,
+            "status": claim.get_status_display(),
+            "reason": claim.reason,
+            "asked_at": when(claim.created_at),
+            "decided_at": when(claim.decided_at),
+        }
+        for claim in MutualClaimRequest.objects.filter(requested_by=user).select_related("mutual").order_by("pk")
+    ]
+
+
 def _addresses_of(user: User) -> set[str]:
     return set(EmailAddress.objects.filter(user=user).values_list("email", flat=True)) | {user.email}
 
@@ -130,4 +146,5 @@ def register_sources() -> None:
     register(PersonalDataSource("mentor_profile", _mentor_profile, order=11))
     register(PersonalDataSource("code_of_conduct_accepted", _conduct_acceptances, order=13))
     register(PersonalDataSource("mutual_invitations", _invitations, before_delete=_before_delete, order=12))
+    register(PersonalDataSource("mutual_claim_requests", _claim_requests, order=14))
     register(PersonalDataSource("notifications", _notifications, order=90))

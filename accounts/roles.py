@@ -18,6 +18,7 @@ from typing import Any
 from django.db.models import Exists, Expression, OuterRef, Subquery
 
 from accounts.models import Membership, MentorProfile, User
+from accounts.prepared import PersonQuery
 
 _roles: dict[str, Callable[[], Expression | Exists | Subquery]] = {}
 
@@ -59,12 +60,16 @@ def roles_from_row(row: Mapping[str, Any], user: User) -> Roles:
     return Roles(values=values, is_programme_team=bool(getattr(user, "is_programme_team", False)))
 
 
+_ROLES_QUESTION = PersonQuery(lambda person: User.objects.filter(pk=person.pk).values(**role_annotations()))
+
+
 def roles_of(user: User) -> Roles:
-    """One query."""
-    row = User.objects.filter(pk=user.pk).values(**role_annotations()).first() or {}
-    return roles_from_row(row, user)
+    """One query, compiled once per process (accounts.prepared)."""
+    return roles_from_row(_ROLES_QUESTION.row(user) or {}, user)
 
 
 def register_account_roles() -> None:
     register_role("member", lambda: Exists(Membership.objects.filter(user=OuterRef("pk"))))
-    register_role("mentor", lambda: Subquery(MentorProfile.objects.filter(user=OuterRef("pk")).values("status")[:1]))
+    register_role(
+        "mentor", lambda: Subquery(MentorProfile.objects.filter(user=OuterRef("pk")).order_by().values("status")[:1])
+    )

@@ -12,6 +12,7 @@ from django.db.models import F, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from accounts import claims
 from accounts.models import (
     Membership,
     MentorProfile,
@@ -90,7 +91,9 @@ def public_mutuals() -> QuerySet[Mutual]:
 
 
 def mutual_directory_all() -> QuerySet[Mutual]:
-    return Mutual.objects.select_related("region", "stage").prefetch_related("service_areas").order_by("name")
+    # has_members: a listed mutual nobody has joined can be claimed (accounts.claims).
+    mutuals = Mutual.objects.select_related("region", "stage").prefetch_related("service_areas")
+    return mutuals.annotate(has_members=claims.has_members()).order_by("name")
 
 
 def mutual_directory(user: User | AnonymousUser) -> QuerySet[Mutual]:

@@ -20,6 +20,16 @@ urlpatterns = [
         views.invitation_revoke,
         name="invitation_revoke",
     ),
+    # Claiming a mutual nobody has joined yet (accounts.claims)
+    path("mutuals/<slug:slug>/claim/", views.claim_ask, name="claim_ask"),
+    path("mutuals/<slug:slug>/claim/invite/", views.claim_invite, name="claim_invite"),
+    path(
+        "mutuals/<slug:slug>/claim/invitations/<int:invitation_id>/withdraw/",
+        views.claim_invitation_withdraw,
+        name="claim_invitation_withdraw",
+    ),
+    path("programme/claims/", views.claim_request_list, name="claim_request_list"),
+    path("programme/claims/<int:pk>/", views.claim_request_decide, name="claim_request_decide"),
     path("invitations/<slug:token>/", views.invitation_accept, name="invitation_accept"),
     # Mentors
     path("mentors/", views.mentor_directory, name="mentor_directory"),

@@ -9,19 +9,27 @@ from django.db.models import Exists, OuterRef
 
 from accounts.dashboard import DashboardSection, register_section
 from accounts.models import User
-from accounts.roles import register_role
+from accounts.roles import Roles, register_role
 from ambassadors.models import Ambassador, Application, EngagementInvitation
 
 # Applications still being decided: the applicant is waiting to hear.
 WAITING_STATUSES = (Application.Status.SUBMITTED, Application.Status.SHORTLISTED, Application.Status.INTERVIEW)
 
 
-def _section(user: User) -> dict[str, Any]:
-    ambassador = Ambassador.objects.filter(user=user, status=Ambassador.Status.ACTIVE).first()
-    applications = list(
-        Application.objects.filter(applicant=user, status__in=WAITING_STATUSES)
-        .select_related("cohort")
-        .order_by("-submitted_at")[:3]
+def _section(user: User, roles: Roles) -> dict[str, Any]:
+    ambassador = (
+        Ambassador.objects.filter(user=user, status=Ambassador.Status.ACTIVE).first()
+        if roles.has("ambassador")
+        else None
+    )
+    applications = (
+        list(
+            Application.objects.filter(applicant=user, status__in=WAITING_STATUSES)
+            .select_related("cohort")
+            .order_by("-submitted_at")[:3]
+        )
+        if roles.has("applicant")
+        else []
     )
     open_invitations = (
         EngagementInvitation.objects.filter(ambassador=ambassador, status=EngagementInvitation.Status.PENDING).count()

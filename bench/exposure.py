@@ -9,10 +9,10 @@ Scores every request twice, ties to the lower mentor id (the order before issue 
   median number of distinct scores in a top k;
 - exposure: suggestions per mentor who can be suggested, the mean for the tenth of mentors with the lowest ids and
   for the tenth with the highest, and Spearman's correlation between id and exposure;
-- the spread among mentors whose profiles are identical (same service areas, topics, stages, region, format,
-  capacity and load): the pooled variance-to-mean ratio of their suggestion counts within each group of alike
-  mentors. About 1 is what chance gives (each request's tie broken by a fair coin); far above 1 means some alike
-  mentors are shown systematically more than others.
+- the spread among mentors whose profiles are identical (same service areas, topics, stages, recent help by stage,
+  region, format, capacity and load): the pooled variance-to-mean ratio of their suggestion counts within each
+  group of alike mentors. About 1 is what chance gives (each request's tie broken by a fair coin); far above 1
+  means some alike mentors are shown systematically more than others.
 The synthetic run is repeated with "clones": the same number of mentors, every one a copy of one of `--prototypes`
 profiles under a new id, so that most mentors have identical twins. With the 1-minute load average. `--db` reads
 the configured database (`seed_demo --size N` first) and writes nothing.
@@ -57,6 +57,7 @@ def _profile_groups(mentors: engine.MentorArrays, rows: np.ndarray) -> np.ndarra
         mentors.service_areas[rows],
         mentors.topics[rows],
         mentors.stages[rows],
+        mentors.recency[rows],
         mentors.region[rows, None],
         mentors.format[rows, None],
         mentors.capacity[rows, None],
@@ -85,6 +86,13 @@ def measure(
     first_tie = found[:, 1] & (scores[:, 0] == scores[:, 1])
     cut_tie = found[:, k] & (scores[:, k - 1] == scores[:, k])
     distinct = [len(np.unique(scores[row, :k][found[row, :k]])) for row in range(len(requests)) if found[row, 0]]
+    # Sanity of the recent-stage component: the share of suggestions it counted in, and that each one is a mentor
+    # whose recency level at the request's stage is what the component says.
+    recent = topk.components[:, :k, 5]
+    suggested = np.nonzero(found[:, :k])
+    stage = requests.stage[suggested[0]]
+    level = np.where(stage >= 0, mentors.recency[rows[suggested], np.maximum(stage, 0)], 0)
+    recency_consistent = bool(np.array_equal(np.rint(recent[suggested] * engine.RECENCY_MONTHS), level))
 
     candidates = np.flatnonzero(mentors.spare_capacity > 0)
     counts = np.bincount(rows[rows >= 0], minlength=len(mentors))[candidates]
@@ -109,6 +117,10 @@ def measure(
         "lowest_tenth_of_ids_mean": round(float(counts[by_id[:tenth]].mean()), 2) if len(counts) else 0.0,
         "highest_tenth_of_ids_mean": round(float(counts[by_id[-tenth:]].mean()), 2) if len(counts) else 0.0,
         "spearman_id_exposure": round(spearman(ids, counts), 3),
+        "suggestions_with_recent_help_at_the_stage": round(float((recent[suggested] > 0).mean()), 3)
+        if len(stage)
+        else 0.0,
+        "recent_stage_component_consistent": recency_consistent,
         "mentors_with_an_identical_twin": alike,
         "alike_variance_to_mean": round(squares / degrees, 2) if degrees else None,
     }

@@ -7,12 +7,13 @@ interest or declined pairs.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 import numpy as np
 
 from accounts.taxonomy import REGION_NEIGHBOURS, REGIONS, SERVICE_AREAS, STAGES, SUPPORT_TOPICS
-from matching.engine import EITHER, IN_PERSON, REMOTE, MentorArrays, RequestArrays, Taxonomy
+from matching.engine import EITHER, IN_PERSON, RECENCY_MONTHS, REMOTE, MentorArrays, RequestArrays, Taxonomy
 
 
 @dataclass(frozen=True)
@@ -80,6 +81,16 @@ def synthetic_data(request_count: int, mentor_count: int, seed: int = 0) -> Synt
         capacity=(capacity := rng.integers(1, 6, mentor_count).astype(np.int32)),
         load=np.minimum(rng.binomial(capacity, 0.35), capacity).astype(np.int32),
         eligible=rng.random(mentor_count) < 0.9,
+    )
+    # Recent help at a stage: about a third of the mentors with some load started with a mutual at one of their
+    # stages in the last 18 months. From a generator of its own, so that the other profiles are as they were.
+    recency_rng = np.random.default_rng(seed + 2)
+    recent = (mentors.stages & (mentors.load > 0)[:, None]) & (recency_rng.random((mentor_count, stage_count)) < 0.35)
+    mentors = dataclasses.replace(
+        mentors,
+        stage_recency=(recent * recency_rng.integers(1, RECENCY_MONTHS + 1, (mentor_count, stage_count))).astype(
+            np.uint8
+        ),
     )
     requests = RequestArrays(
         ids=np.arange(1, request_count + 1, dtype=np.int64) * 7,

@@ -25,6 +25,16 @@ AUDITED_MODELS: tuple[dict[str, Any], ...] = (
     # Vetting: every decision on a mentor, not just the latest (the profile keeps only the latest).
     {"model": "accounts.MentorProfile", "include_fields": ["status", "status_reason", "vetted_by", "vetted_at"]},
     {"model": "accounts.Mutual", "include_fields": ["name", "stage", "region", "listed_publicly"]},
+    # Invitations to a mutual, among them the programme team's invitations to claim one nobody has joined.
+    {
+        "model": "accounts.MutualInvitation",
+        "include_fields": ["mutual", "kind", "invited_by", "accepted_at", "revoked_at"],
+    },
+    # Requests to claim a mutual nobody has joined: who asked, and the programme team's decision.
+    {
+        "model": "accounts.MutualClaimRequest",
+        "include_fields": ["mutual", "requested_by", "status", "decided_by", "decided_at"],
+    },
     {"model": "matching.MatchingWeights"},
     {"model": "matching.BatchProposal", "include_fields": ["status", "request_count", "decided_by", "decided_at"]},
     {"model": "matching.ProposedPair", "include_fields": ["proposal", "request", "mentor", "outcome", "outcome_note"]},
@@ -70,6 +80,8 @@ AUDITED_MODELS: tuple[dict[str, Any], ...] = (
         ],
     },
     {"model": "information.GuideTask", "include_fields": ["stage", "title", "resource", "link_url", "order"]},
+    # Imports: the upload, the import (when, and its counts) and the file's deletion; never the file's rows.
+    {"model": "programme.ImportBatch", "include_fields": ["kind", "filename", "applied_at", "result"]},
     {
         "model": "programme.Announcement",
         "include_fields": ["subject", "status", "sent_by", "recipients_total", "banner_until"],

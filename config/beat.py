@@ -25,6 +25,10 @@ BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "outcomes.tasks.open_due_surveys",
         "schedule": crontab(hour=8, minute=45),
     },
+    "remind-unanswered-surveys": {
+        "task": "outcomes.tasks.remind_unanswered_surveys",
+        "schedule": crontab(hour=8, minute=55),
+    },
     "remind-meetings": {
         "task": "messaging.tasks.remind_meetings",
         "schedule": crontab(minute=20),
@@ -56,6 +60,10 @@ BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "purge-expired-invitations": {
         "task": "accounts.tasks.purge_expired_invitations",
         "schedule": crontab(hour=3, minute=0),
+    },
+    "purge-import-files": {
+        "task": "programme.tasks.purge_import_files",
+        "schedule": crontab(hour=3, minute=50),
     },
     "purge-closed-enquiries": {
         "task": "information.tasks.purge_closed_enquiries",

@@ -263,7 +263,15 @@ ACCOUNT_RATE_LIMITS = {
     "change_password": "5/m/user",
     "manage_email": "10/m/user",
 }
-MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+# A security key or passkey (WebAuthn, on https or http://localhost) is the other second factor: a step after the
+# password, never a sign-in on its own. Our key forms refuse a malformed key response with a message, not an error.
+MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
+MFA_PASSKEY_LOGIN_ENABLED = False
+MFA_FORMS = {
+    "add_webauthn": "accounts.security_key_forms.AddWebAuthnForm",
+    "authenticate_webauthn": "accounts.security_key_forms.AuthenticateWebAuthnForm",
+    "reauthenticate_webauthn": "accounts.security_key_forms.ReauthenticateWebAuthnForm",
+}
 MFA_TOTP_ISSUER = "Mutuals mentoring"
 MFA_ADAPTER = "accounts.adapters.MFAAdapter"
 
@@ -436,6 +444,8 @@ BANK_HOLIDAYS = env_dates("BANK_HOLIDAYS")
 ENQUIRY_RETENTION_MONTHS = env_int("ENQUIRY_RETENTION_MONTHS", 12)
 # Enquiries accepted from one email address in an hour (counted in the cache, so across processes on Redis).
 ENQUIRY_RATE_LIMIT_PER_HOUR = env_int("ENQUIRY_RATE_LIMIT_PER_HOUR", 5)
+# Uploaded import files are deleted when imported; never imported, this many days after upload (imports/retention.py).
+IMPORT_FILE_RETENTION_DAYS = env_int("IMPORT_FILE_RETENTION_DAYS", 7)
 # A guidance page is due for review this many months after it was last reviewed.
 RESOURCE_REVIEW_MONTHS = env_int("RESOURCE_REVIEW_MONTHS", 12)
 

@@ -15,6 +15,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("pages.urls")),
     # Before allauth's own: turning the authenticator app off needs the second factor again (accounts/two_factor.py).
     path("account/2fa/totp/deactivate/", account_views.totp_deactivate, name="mfa_deactivate_totp"),
+    # ...and so does removing a security key; staff keep at least one.
+    path("account/2fa/webauthn/keys/<int:pk>/remove/", account_views.webauthn_remove, name="mfa_remove_webauthn"),
     path("account/", include("allauth.urls")),
     path("", include("accounts.urls")),
     path("matching/", include("matching.urls")),

@@ -7,10 +7,11 @@ from typing import Any
 
 from accounts.dashboard import DashboardSection, register_section
 from accounts.models import User
+from accounts.roles import Roles
 from information import selectors
 
 
-def _context(user: User) -> dict[str, Any]:
+def _context(user: User, roles: Roles) -> dict[str, Any]:
     if not user.is_programme_team:
         return {}
     overdue = selectors.resources_for_staff().filter(reviewed_on__lt=selectors.review_due_before()).count()

@@ -9,24 +9,13 @@ from __future__ import annotations
 from typing import Any
 
 import django_filters
-from django import forms
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import Region, ServiceArea, Stage, SupportTopic
+from accounts.taxonomy_choices import terms_filter
 from information import search
 from information.models import CaseStudy, Enquiry, Resource
-
-
-def _checkboxes(field_name: str, queryset: QuerySet[Any], label: str) -> django_filters.ModelMultipleChoiceFilter:
-    return django_filters.ModelMultipleChoiceFilter(
-        field_name=f"{field_name}__slug",
-        queryset=queryset,
-        to_field_name="slug",
-        label=label,
-        widget=forms.CheckboxSelectMultiple,
-        distinct=True,
-    )
 
 
 class ResourceFilter(django_filters.FilterSet):
@@ -36,9 +25,9 @@ class ResourceFilter(django_filters.FilterSet):
         max_length=search.SEARCH_MAX_LENGTH,
         help_text="For example, TUPE, pensions or business plan.",
     )
-    topic = _checkboxes("topics", SupportTopic.objects.filter(is_active=True), "Topic")
-    stage = _checkboxes("stages", Stage.objects.filter(is_active=True), "Stage")
-    service_area = _checkboxes("service_areas", ServiceArea.objects.filter(is_active=True), "Service")
+    topic = terms_filter("topics", SupportTopic, "Topic")
+    stage = terms_filter("stages", Stage, "Stage")
+    service_area = terms_filter("service_areas", ServiceArea, "Service")
 
     class Meta:
         model = Resource
@@ -57,9 +46,9 @@ class ResourceFilter(django_filters.FilterSet):
 
 
 class CaseStudyFilter(django_filters.FilterSet):
-    service_area = _checkboxes("service_area", ServiceArea.objects.filter(is_active=True), "Service")
-    region = _checkboxes("region", Region.objects.filter(is_active=True), "Region")
-    stage = _checkboxes("stage_reached", Stage.objects.filter(is_active=True), "Stage reached")
+    service_area = terms_filter("service_area", ServiceArea, "Service")
+    region = terms_filter("region", Region, "Region")
+    stage = terms_filter("stage_reached", Stage, "Stage reached")
 
     class Meta:
         model = CaseStudy

@@ -9,14 +9,14 @@ from typing import Any
 
 from accounts.dashboard import DashboardSection, register_section
 from accounts.models import User
-from accounts.selectors import is_mentor, mutuals_for
+from accounts.roles import Roles
 from matching.models import Introduction, MentoringRequest
 
 SHOWN = 5
 
 
-def requests_section(user: User) -> dict[str, Any]:
-    is_member = mutuals_for(user).exists()
+def requests_section(user: User, roles: Roles) -> dict[str, Any]:
+    is_member = roles.has("member")
     requests = (
         list(
             MentoringRequest.objects.filter(mutual__memberships__user=user)
@@ -29,8 +29,8 @@ def requests_section(user: User) -> dict[str, Any]:
     return {"is_member": is_member, "requests": requests}
 
 
-def introductions_section(user: User) -> dict[str, Any]:
-    mentor = is_mentor(user)
+def introductions_section(user: User, roles: Roles) -> dict[str, Any]:
+    mentor = roles.mentor_status is not None
     waiting = (
         list(
             Introduction.objects.filter(mentor__user=user, status=Introduction.Status.PENDING)
@@ -43,7 +43,7 @@ def introductions_section(user: User) -> dict[str, Any]:
     return {"is_mentor": mentor, "waiting": waiting}
 
 
-def staff_section(user: User) -> dict[str, Any]:
+def staff_section(user: User, roles: Roles) -> dict[str, Any]:
     if not user.is_programme_team:
         return {"is_staff": False}
     attention = MentoringRequest.objects.filter(status=MentoringRequest.Status.NEEDS_ATTENTION).count()

@@ -218,6 +218,10 @@ WEIGHT_LABELS: dict[str, tuple[str, str]] = {
     "region": ("Region", "1 in the same region, 0.6 next door, 0.3 elsewhere when both meet remotely."),
     "stage": ("Stage", "1 when the mentor has helped mutuals at the same stage."),
     "capacity": ("Capacity", "The share of the mentor's places still free: spreads the load."),
+    "recent_stage": (
+        "Recent help at this stage",
+        "1 when the mentor took on a mutual at the same stage this month, less each month, 0 after 18 months.",
+    ),
 }
 
 

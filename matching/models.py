@@ -102,6 +102,8 @@ class MatchingWeights(models.Model):
     region = models.FloatField(validators=[MinValueValidator(0.0), MaxValueValidator(1.0)])
     stage = models.FloatField(validators=[MinValueValidator(0.0), MaxValueValidator(1.0)])
     capacity = models.FloatField(validators=[MinValueValidator(0.0), MaxValueValidator(1.0)])
+    # db_default: the code still running during a rolling deploy inserts versions without it (docs/operations.md).
+    recent_stage = models.FloatField(db_default=0.05, validators=[MinValueValidator(0.0), MaxValueValidator(1.0)])
     note = models.CharField(max_length=300, blank=True, help_text="Why the weights changed.")
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -118,7 +120,8 @@ class MatchingWeights(models.Model):
                 & Q(topics__gte=0, topics__lte=1)
                 & Q(region__gte=0, region__lte=1)
                 & Q(stage__gte=0, stage__lte=1)
-                & Q(capacity__gte=0, capacity__lte=1),
+                & Q(capacity__gte=0, capacity__lte=1)
+                & Q(recent_stage__gte=0, recent_stage__lte=1),
                 name="matching_weights_between_0_and_1",
             ),
         ]

@@ -28,6 +28,10 @@ _FOR_MENTOR = [
     (re.compile(r"^Based in (?P<rest>.*); you can both meet remotely$"), "You can both meet remotely"),
     (re.compile(r"^Has helped mutuals at your stage: (?P<rest>.*)$"), "You know their stage: {rest}"),
     (re.compile(r"^Has room for (?P<rest>.*)$"), "You have room for {rest}"),
+    (
+        re.compile(r"^Started mentoring a mutual at your stage \((?P<stage>.*)\) in (?P<period>.*)$"),
+        "You started mentoring a mutual at their stage ({stage}) in {period}",
+    ),
 ]
 
 

@@ -10,19 +10,24 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from email.utils import parseaddr
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
-from icalendar import Calendar, Event, vCalAddress
 
 from accounts.models import User
 from messaging.models import GroupMeeting, Meeting
 
 # A relationship's meeting, or a group's (messaging/models/groups.py): the same calendar entry either way.
 AnyMeeting = Meeting | GroupMeeting
+
+if TYPE_CHECKING:
+    # Imported where used: icalendar is slow to import (a tenth of a second or more), which every process (a
+    # management command, a worker) would otherwise pay at start-up through messaging's personal data registration.
+    from icalendar import Calendar, Event
 
 LONDON = ZoneInfo("Europe/London")
 PRODUCT_ID = "-//Mutuals mentoring and ambassadors//Meetings//EN"
@@ -41,6 +46,8 @@ def meeting_uid(meeting: AnyMeeting) -> str:
 
 
 def _calendar(method: str | None = None, name: str = "") -> Calendar:
+    from icalendar import Calendar
+
     calendar = Calendar()
     calendar.add("prodid", PRODUCT_ID)
     calendar.add("version", "2.0")
@@ -66,6 +73,8 @@ def _page(meeting: AnyMeeting) -> str:
 
 
 def _event(meeting: AnyMeeting, *, cancelled: bool = False, attendees: Sequence[User] = ()) -> Event:
+    from icalendar import Event, vCalAddress
+
     event = Event()
     event.add("uid", meeting_uid(meeting))
     event.add("sequence", meeting.sequence)

@@ -360,8 +360,26 @@ EVENTS: dict[str, Event] = _events(
         "A short {survey} about your mentoring ({mentor} and {mutual}) is ready. It takes about two minutes.",
         True,
     ),
+    Event(
+        "outcome_survey_reminder",
+        MENTORING,
+        Kind.NUDGE,
+        "Reminder: your {survey} about your mentoring ({mentor} and {mutual}) is still waiting for your answers.",
+        True,
+    ),
     Event("announcement", PROGRAMME, Kind.PROGRAMME, "From the programme team: {subject}", True),
     Event("record_claim_invitation", ESSENTIAL, Kind.ACCOUNT, None, True),
+    # --- Claiming a mutual nobody has joined yet (accounts.claims) ------------------------------------------
+    Event("mutual_claim_invitation", ESSENTIAL, Kind.ACCOUNT, None, True),
+    Event("mutual_claim_requested", PROGRAMME, Kind.PROGRAMME, "{actor} asked to claim {mutual}.", False),
+    Event("mutual_claimed", PROGRAMME, Kind.PROGRAMME, "{actor} claimed {mutual}: they are its first member.", False),
+    Event(
+        "mutual_claim_decided",
+        ESSENTIAL,
+        Kind.ACCOUNT,
+        "Your request to claim {mutual} was {decision}.",
+        True,
+    ),
     # Notices written before events existed: their words were stored as they were shown.
     Event("legacy", MENTORING, Kind.ACCOUNT, "{text}", False),
 )

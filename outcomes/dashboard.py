@@ -6,10 +6,13 @@ from typing import Any
 
 from accounts.dashboard import DashboardSection, register_section
 from accounts.models import User
+from accounts.roles import Roles
 from outcomes import selectors
 
 
-def _context(user: User) -> dict[str, Any]:
+def _context(user: User, roles: Roles) -> dict[str, Any]:
+    if not (roles.has("member") or roles.mentor_status is not None):
+        return {"waiting": 0}  # surveys go to the parties of a relationship: members and mentors
     return {"waiting": selectors.surveys_for(user).filter(answered_at__isnull=True).count()}
 
 

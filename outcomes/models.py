@@ -2,7 +2,8 @@
 its close. Each person answers their own; the programme team sees aggregates only (outcomes/selectors.py).
 
 Surveys are opened by a daily task (outcomes.services.surveys_open_due): a pulse 30 days after a relationship starts
-and every 60 days after that while it is active, and a closing survey once it has closed.
+and every 60 days after that while it is active, and a closing survey once it has closed. A survey still unanswered
+a week after it opened gets one reminder (outcomes.services.surveys_remind_unanswered), then nothing more.
 """
 
 from __future__ import annotations
@@ -36,6 +37,8 @@ class Survey(models.Model):
     due_on = models.DateField()
     created_at = models.DateTimeField(default=timezone.now)
     answered_at = models.DateTimeField(null=True, blank=True)
+    # The second nudge (the first is the "survey due" notice): set once, by the checked update that claims it.
+    reminded_at = models.DateTimeField(null=True, blank=True)
     # Pulse answers
     usefulness = models.PositiveSmallIntegerField(null=True, blank=True, validators=SCALE)
     what_changed = models.TextField(max_length=2000, blank=True)

@@ -7,9 +7,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -23,6 +24,10 @@ FIRST_PULSE_AFTER = timedelta(days=30)
 PULSE_EVERY = timedelta(days=60)
 # A closing survey is opened for relationships that closed this recently (not for ones closed before surveys began).
 CLOSING_WITHIN = timedelta(days=60)
+# An unanswered survey is reminded once, this long after it opened; surveys older than REMIND_UNTIL are left alone
+# (a task that did not run for a while does not wake up months-old surveys).
+REMIND_AFTER = timedelta(days=7)
+REMIND_UNTIL = timedelta(days=21)
 
 
 class SurveyError(Exception):
@@ -142,3 +147,52 @@ def survey_answer_closing(
         [TopicConfidence(survey=survey, topic=topic, before=b, after=a) for topic, (b, a) in confidence.items()]
     )
     return survey
+
+
+def surveys_remind_unanswered(*, now: datetime | None = None) -> int:
+    """Remind each person of a survey still unanswered REMIND_AFTER after it opened: once per survey, never again.
+    A pulse survey overtaken by a newer one, or one about a relationship no longer active, is not reminded (the
+    closing survey is). Safe to run twice: each survey is claimed by setting reminded_at where it is unset.
+    Returns how many reminders were sent."""
+    now = now or timezone.now()
+    newer_pulse = Survey.objects.filter(
+        kind=Survey.Kind.PULSE,
+        relationship_id=OuterRef("relationship_id"),
+        respondent_id=OuterRef("respondent_id"),
+        number__gt=OuterRef("number"),
+    )
+    due = (
+        Survey.objects.filter(
+            answered_at__isnull=True,
+            reminded_at__isnull=True,
+            created_at__lte=now - REMIND_AFTER,
+            created_at__gt=now - REMIND_UNTIL,
+        )
+        .exclude(Q(kind=Survey.Kind.PULSE) & ~Q(relationship__status=Relationship.Status.ACTIVE))
+        .exclude(Q(kind=Survey.Kind.PULSE) & Exists(newer_pulse))
+        .select_related("relationship__mentor__user", "relationship__mutual", "respondent")
+    )
+    sent = 0
+    for survey in due.iterator(chunk_size=500):
+        with transaction.atomic():
+            if (
+                Survey.objects.filter(pk=survey.pk, reminded_at__isnull=True, answered_at__isnull=True).update(
+                    reminded_at=now
+                )
+                != 1
+            ):
+                continue  # another run reminded it, or the person answered, since the list was read
+            relationship = survey.relationship
+            notify(
+                "outcome_survey_reminder",
+                to=[survey.respondent],
+                params={
+                    "mentor": relationship.mentor_name,
+                    "mutual": relationship.mutual.name,
+                    "survey": survey.get_kind_display().lower(),
+                },
+                url=reverse("outcomes:survey_answer", kwargs={"pk": survey.pk}),
+                dedupe=f"survey_reminder:{survey.pk}",
+            )
+        sent += 1
+    return sent

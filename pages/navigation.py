@@ -14,6 +14,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 
 from accounts.models import MentorProfile, User
+from accounts.prepared import PersonQuery
 from accounts.roles import Roles, role_annotations, roles_from_row
 from messaging.selectors import header_count_annotations
 
@@ -35,6 +36,11 @@ class Header:
     account: list[Link]
     roles: Roles | None
 
+
+# The person's roles and unread counts: one query a page, compiled once per process (accounts.prepared).
+_HEADER_QUESTION = PersonQuery(
+    lambda person: User.objects.filter(pk=person.pk).values(**role_annotations(), **header_count_annotations(person))
+)
 
 PUBLIC_LINKS = (
     ("Set up a mutual", "information:guide", ()),
@@ -116,8 +122,7 @@ def header_for(request: HttpRequest) -> Header:
         )
     else:
         assert isinstance(user, User)
-        found = User.objects.filter(pk=user.pk).values(**role_annotations(), **header_count_annotations(user)).first()
-        row: dict[str, Any] = dict(found) if found else {"unread_messages": 0, "unread_notices": 0}
+        row: dict[str, Any] = _HEADER_QUESTION.row(user) or {"unread_messages": 0, "unread_notices": 0}
         roles = roles_from_row(row, user)
         links = _mark_current(
             _service_links(roles, row["unread_messages"]) + _account_links(row["unread_notices"]), request.path

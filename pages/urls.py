@@ -19,6 +19,7 @@ urlpatterns = [
                 "NOTICE_RETENTION_DAYS": settings.NOTICE_RETENTION_DAYS,
                 "EMAIL_LOG_DAYS": settings.EMAIL_LOG_DAYS,
                 "ENQUIRY_RETENTION_MONTHS": settings.ENQUIRY_RETENTION_MONTHS,
+                "IMPORT_FILE_RETENTION_DAYS": settings.IMPORT_FILE_RETENTION_DAYS,
                 "ENQUIRY_RATE_LIMIT_PER_HOUR": settings.ENQUIRY_RATE_LIMIT_PER_HOUR,
             },
         ),

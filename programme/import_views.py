@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -11,7 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts.decorators import programme_team_required
 from accounts.form_messages import GovukForm
 from accounts.http import GET_AND_POST, AuthenticatedRequest, posted
-from programme.imports.applying import ImportNotAllowed, import_apply
+from programme.imports.applying import ImportAlreadyApplied, ImportNotAllowed, import_batch_apply
 from programme.imports.reading import COLUMNS, KINDS, MAX_BYTES, ImportFileError, decode, read
 from programme.models import ImportBatch
 
@@ -70,6 +71,10 @@ def _batch(pk: int) -> ImportBatch:
 @require_http_methods(["GET"])
 def import_preview(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     batch = _batch(pk)
+    if batch.applied_at is not None:
+        # The file was deleted when it was imported: what the import did is all there is to show.
+        context = {"batch": batch, "kind_label": KINDS[batch.kind], "counts": batch.result}
+        return render(request, "programme/import_preview.html", context)
     checked = read(batch.kind, batch.content)
     context = {
         "batch": batch,
@@ -78,6 +83,7 @@ def import_preview(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         "rows": checked.rows[:PREVIEW_ROWS],
         "more_rows": max(0, len(checked.rows) - PREVIEW_ROWS),
         "invalid_rows": [row for row in checked.rows if row.status == "invalid"][:PREVIEW_ROWS],
+        "retention_days": settings.IMPORT_FILE_RETENTION_DAYS,
     }
     return render(request, "programme/import_preview.html", context)
 
@@ -86,17 +92,15 @@ def import_preview(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @programme_team_required
 def import_confirm(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     batch = _batch(pk)
-    if batch.applied_at is not None:
-        messages.info(request, "This file has already been imported.")
-        return redirect("programme:import_preview", pk=batch.pk)
     try:
-        result = import_apply(kind=batch.kind, text=batch.content, actor=request.user)
+        batch = import_batch_apply(batch_id=batch.pk, actor=request.user)
+    except ImportAlreadyApplied as error:
+        messages.info(request, str(error))
+        return redirect("programme:import_preview", pk=batch.pk)
     except (ImportNotAllowed, ImportFileError) as error:
         messages.error(request, str(error))
         return redirect("programme:import_preview", pk=batch.pk)
-    from django.utils import timezone
-
-    ImportBatch.objects.filter(pk=batch.pk).update(applied_at=timezone.now(), result=result)
+    result = batch.result
     messages.success(
         request,
         f"Imported {KINDS[batch.kind].lower()}: {result['new']} new, {result['updated']} updated, "

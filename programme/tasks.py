@@ -6,6 +6,7 @@ from celery import shared_task
 from django.conf import settings
 
 from programme import announcements
+from programme.imports import retention
 
 
 @shared_task
@@ -15,3 +16,10 @@ def deliver_announcement(announcement_id: int) -> bool:
     if more:
         deliver_announcement.apply_async((announcement_id,), countdown=settings.ANNOUNCEMENT_BATCH_PAUSE_SECONDS)
     return more
+
+
+@shared_task
+def purge_import_files() -> int:
+    """Daily (beat): delete uploaded import files never imported after IMPORT_FILE_RETENTION_DAYS. Deleting what is
+    already deleted deletes nothing."""
+    return retention.import_files_purge()

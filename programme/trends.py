@@ -145,7 +145,13 @@ class Trends:
     time_to_match: Durations
     requests_in_period: int
     requests_matched: int
-    gap: list[tuple[str, int, int]]  # topic, open requests asking for it, approved mentors with spare places
+    gap_by_region: GapGrid  # topics asked for against mentors with spare places, region by region
+
+    @property
+    def gap(self) -> list[tuple[str, int, int]]:
+        """Topic, open requests asking for it, approved mentors with spare places (all the regions chosen)."""
+        return self.gap_by_region.totals()
+
     outcomes: outcome_selectors.OutcomeSummary
     engagements: list[int]  # ambassador engagements held per month
     engagement_capacity: float  # what today's active ambassadors offer a month (a third of their quarterly places)
@@ -275,7 +281,7 @@ def trends(trend: TrendFilter) -> Trends:
         time_to_match=_durations("To match", to_match),
         requests_in_period=len(timings),
         requests_matched=len(to_match),
-        gap=topic_gap(trend),
+        gap_by_region=gap_grid(trend),
         outcomes=outcome_selectors.outcome_summary(trend.start, trend.end),
         engagements=_engagements_per_month(trend),
         engagement_capacity=_engagement_capacity(trend),
@@ -303,19 +309,80 @@ def _engagement_capacity(trend: TrendFilter) -> float:
     return round(quarterly / 3, 1)
 
 
-def topic_gap(trend: TrendFilter) -> list[tuple[str, int, int]]:
-    """Per topic: open requests asking for it (in the region and service area chosen) against approved, unpaused
-    mentors in that region (and with that service area) who have a spare place and offer the topic."""
+@dataclass(frozen=True)
+class GapCell:
+    asked: int  # requests still waiting that ask for the topic, from mutuals in the region
+    spare: int  # approved, unpaused mentors in the region with a spare place who offer the topic
+
+    @property
+    def shortfall(self) -> int:
+        return max(0, self.asked - self.spare)
+
+
+@dataclass(frozen=True)
+class GapGrid:
+    """The gap by region (rows) and topic (columns): only topics and regions with something asked or offered."""
+
+    topics: list[str]
+    rows: list[tuple[str, list[GapCell]]]
+
+    def totals(self) -> list[tuple[str, int, int]]:
+        """Per topic, summed over the regions: the gap chart's rows (each request and mentor is in one region)."""
+        return [
+            (topic, sum(cells[i].asked for _, cells in self.rows), sum(cells[i].spare for _, cells in self.rows))
+            for i, topic in enumerate(self.topics)
+        ]
+
+    @property
+    def shortfalls(self) -> list[tuple[str, str, GapCell]]:
+        """(region, topic, cell) for every cell where more ask than can help, the largest shortfall first."""
+        found = [
+            (region, topic, cell)
+            for region, cells in self.rows
+            for topic, cell in zip(self.topics, cells, strict=True)
+            if cell.shortfall
+        ]
+        return sorted(found, key=lambda item: -item[2].shortfall)
+
+    def summary(self) -> str:
+        shortfalls = self.shortfalls
+        if not self.rows:
+            return "No open requests ask for a topic, and no mentors with spare places, for these filters."
+        if not shortfalls:
+            return "In every region, each topic asked for has at least as many mentors with spare places as requests."
+        region, topic, cell = shortfalls[0]
+        cells = len(shortfalls)
+        return (
+            f"{cells} region and topic pair{'s' if cells != 1 else ''} {'have' if cells != 1 else 'has'} more "
+            f"requests than mentors with spare places. The largest shortfall is {topic} in {region}: {cell.asked} "
+            f"asked, {cell.spare} mentor{'s' if cell.spare != 1 else ''} with spare places."
+        )
+
+
+def _label(topic: SupportTopic) -> str:
+    return topic.label[:1].upper() + topic.label[1:]
+
+
+def gap_grid(trend: TrendFilter) -> GapGrid:
+    """Topics asked for against approved mentors with spare places, by region (the gap), in four queries.
+
+    Asked: requests made by the end of the period that are still waiting (open, introduced or needing attention),
+    from mutuals in the region, in the service area chosen. Offered: approved, unpaused mentors in the region with a
+    spare place today, with that service area. A request or mentor with several topics counts under each."""
     today = timezone.localdate()
     waiting = [
         MentoringRequest.Status.OPEN,
         MentoringRequest.Status.INTRODUCED,
         MentoringRequest.Status.NEEDS_ATTENTION,
     ]
-    open_requests = MentoringRequest.objects.filter(trend.requests(), status__in=waiting)
-    demand = dict(
-        open_requests.values("topics").annotate(n=Count("pk", distinct=True)).order_by().values_list("topics", "n")
-    )
+    open_requests = MentoringRequest.objects.filter(trend.requests(), status__in=waiting, created_at__lt=trend.end_at)
+    demand = {
+        (region_id, topic_id): n
+        for region_id, topic_id, n in open_requests.values("mutual__region", "topics")
+        .annotate(n=Count("pk", distinct=True))
+        .order_by()
+        .values_list("mutual__region", "topics", "n")
+    }
     mentors = MentorProfile.objects.filter(
         status=MentorProfile.Status.APPROVED, active_mentees__lt=F("capacity")
     ).filter(Q(paused_until__isnull=True) | Q(paused_until__lte=today))
@@ -323,9 +390,32 @@ def topic_gap(trend: TrendFilter) -> list[tuple[str, int, int]]:
         mentors = mentors.filter(region=trend.region)
     if trend.service_area is not None:
         mentors = mentors.filter(service_areas=trend.service_area)
-    supply = dict(mentors.values("topics").annotate(n=Count("pk", distinct=True)).order_by().values_list("topics", "n"))
-    return [
-        (topic.label[:1].upper() + topic.label[1:], demand.get(topic.pk, 0), supply.get(topic.pk, 0))
-        for topic in SupportTopic.objects.filter(is_active=True)
-        if demand.get(topic.pk) or supply.get(topic.pk)
-    ]
+    supply = {
+        (region_id, topic_id): n
+        for region_id, topic_id, n in mentors.values("region", "topics")
+        .annotate(n=Count("pk", distinct=True))
+        .order_by()
+        .values_list("region", "topics", "n")
+    }
+    seen = set(demand) | set(supply)
+    topics = [topic for topic in SupportTopic.objects.filter(is_active=True) if any(t == topic.pk for _, t in seen)]
+    regions = [region for region in Region.objects.all() if any(r == region.pk for r, _ in seen)]
+    return GapGrid(
+        topics=[_label(topic) for topic in topics],
+        rows=[
+            (
+                region.name,
+                [
+                    GapCell(demand.get((region.pk, topic.pk), 0), supply.get((region.pk, topic.pk), 0))
+                    for topic in topics
+                ],
+            )
+            for region in regions
+        ],
+    )
+
+
+def topic_gap(trend: TrendFilter) -> list[tuple[str, int, int]]:
+    """Per topic: requests still waiting that ask for it against mentors with spare places who offer it (gap_grid,
+    summed over the regions)."""
+    return gap_grid(trend).totals()

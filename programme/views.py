@@ -96,6 +96,13 @@ def report_csv(request: AuthenticatedRequest) -> HttpResponse:
         writer.writerow(neutralise_row([chart.title, "", *chart.series]))
         for category, values in chart.rows:
             writer.writerow(neutralise_row([chart.title, category, *values]))
+    # The gap by region and topic, one row per pair with anything asked or offered.
+    grid, title = found.gap_by_region, "Gap by region and topic"
+    writer.writerow([title, "Region", "Topic", "Requests asking", "Mentors with spare places", "Shortfall"])
+    for region, cells in grid.rows:
+        for topic, cell in zip(grid.topics, cells, strict=True):
+            if cell.asked or cell.spare:
+                writer.writerow(neutralise_row([title, region, topic, cell.asked, cell.spare, cell.shortfall]))
     return response
 
 

@@ -1,8 +1,15 @@
 """The accounts app's pages. core.py: dashboard, onboarding, mutuals, invitations, mentor profiles, directories,
 vetting, lists, session time-out endpoints and two-factor settings; notices.py: a person's notices, email choices and
 the unsubscribe link;
-personal_data.py: download your data, delete your account."""
+personal_data.py: download your data, delete your account; claims.py: claiming an unclaimed mutual."""
 
+from accounts.views.claims import (
+    claim_ask,
+    claim_invitation_withdraw,
+    claim_invite,
+    claim_request_decide,
+    claim_request_list,
+)
 from accounts.views.conduct import code_of_conduct, code_of_conduct_accept, mentor_handbook
 from accounts.views.core import (
     dashboard,
@@ -31,6 +38,7 @@ from accounts.views.core import (
     totp_deactivate,
     vetting_detail,
     vetting_queue,
+    webauthn_remove,
 )
 from accounts.views.notices import (
     email_preferences,
@@ -44,6 +52,11 @@ from accounts.views.pipeline import mutual_stage
 
 __all__ = [
     "account_delete",
+    "claim_ask",
+    "claim_invitation_withdraw",
+    "claim_invite",
+    "claim_request_decide",
+    "claim_request_list",
     "code_of_conduct",
     "code_of_conduct_accept",
     "dashboard",
@@ -81,4 +94,5 @@ __all__ = [
     "unsubscribe",
     "vetting_detail",
     "vetting_queue",
+    "webauthn_remove",
 ]

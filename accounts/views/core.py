@@ -10,7 +10,9 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlencode
 
+from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.views import DeactivateTOTPView
+from allauth.mfa.webauthn.views import RemoveWebAuthnView
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -25,6 +27,7 @@ from django_filters import FilterSet
 
 from accounts import conduct, pipeline, selectors, services, two_factor
 from accounts import dashboard as dashboard_sections
+from accounts.adapters import MFAAdapter
 from accounts.decorators import mutual_member_or_programme_team_required, programme_team_required
 from accounts.filters import MentorFilter, MutualFilter
 from accounts.forms import (
@@ -40,10 +43,11 @@ from accounts.forms import (
 )
 from accounts.http import GET_AND_POST, AuthenticatedRequest
 from accounts.http import posted as _posted
-from accounts.models import ServiceArea, SupportTopic, TaxonomyTerm
+from accounts.models import MutualInvitation, ServiceArea, SupportTopic, TaxonomyTerm
 from accounts.pagination import paginate
 from accounts.roles import roles_of
 from accounts.session_limits import does_not_extend_session, time_left
+from accounts.views.claims import accept_claim_invitation
 
 
 def _filtered(filterset: FilterSet) -> QuerySet[Any]:
@@ -60,15 +64,17 @@ def _filtered(filterset: FilterSet) -> QuerySet[Any]:
 @login_required
 def dashboard(request: AuthenticatedRequest) -> HttpResponse:
     user = request.user
-    mentor_profile = selectors.mentor_profile_of(user)
+    # The person's roles, read once: what they are not costs no query (a member without a mentor profile, say).
+    roles = roles_of(user)
+    mentor_profile = selectors.mentor_profile_of(user) if roles.mentor_status is not None else None
     context = {
-        "mutuals": list(selectors.mutuals_for(user)),
+        "mutuals": list(selectors.mutuals_for(user)) if roles.has("member") else [],
         "mentor_profile": mentor_profile,
         # A mentor who has not accepted the current code of conduct cannot be introduced: say so, with the link.
         "must_accept_code": mentor_profile is not None and not conduct.conduct_accepted(user=user),
         "pending_vetting_count": selectors.vetting_queue().count() if user.is_programme_team else None,
-        "sections": dashboard_sections.sections_for(user),
-        "roles": roles_of(user),
+        "sections": dashboard_sections.sections_for(user, roles),
+        "roles": roles,
     }
     return render(request, "accounts/dashboard.html", context)
 
@@ -191,6 +197,8 @@ def membership_leave(request: AuthenticatedRequest, slug: str) -> HttpResponse:
 @login_required
 def invitation_accept(request: AuthenticatedRequest, token: str) -> HttpResponse:
     invitation = selectors.invitation_by_token(token)
+    if invitation.kind == MutualInvitation.Kind.CLAIM:
+        return accept_claim_invitation(request, invitation)
     problem = services.invitation_acceptance_problem(invitation=invitation, user=request.user)
     if request.method == "POST" and problem is None:
         try:
@@ -448,3 +456,23 @@ def totp_deactivate(request: HttpRequest) -> HttpResponse:
     if two_factor.has_authenticator(request.user) and not two_factor.recently_proved_second_factor(request):
         return redirect(f"{reverse('mfa_reauthenticate')}?{urlencode({'next': request.get_full_path()})}")
     return _allauth_totp_deactivate(request)
+
+
+_allauth_webauthn_remove = RemoveWebAuthnView.as_view()
+
+
+@login_required
+def webauthn_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    """allauth's "remove a security key", with the same rules as turning the app off: the second factor proved again
+    first, and programme staff and administrators keep at least one app or key while they hold the role."""
+    keys = Authenticator.objects.filter(user=request.user)
+    get_object_or_404(keys, pk=pk, type=Authenticator.Type.WEBAUTHN)
+    if not two_factor.recently_proved_second_factor(request):
+        code_kind = keys.filter(type=Authenticator.Type.TOTP).exists()
+        page = "mfa_reauthenticate" if code_kind else "mfa_reauthenticate_webauthn"
+        return redirect(f"{reverse(page)}?{urlencode({'next': request.get_full_path()})}")
+    others = keys.exclude(pk=pk).exclude(type=Authenticator.Type.RECOVERY_CODES)
+    if two_factor.is_privileged(request.user) and not others.exists():
+        messages.error(request, MFAAdapter.error_messages["cannot_delete_authenticator"])
+        return redirect("mfa_list_webauthn")
+    return _allauth_webauthn_remove(request, pk=pk)

@@ -47,13 +47,17 @@ def related_guidance(
 ) -> dict[str, Any]:
     """{% related_guidance topics=request.topics.all stage=request.mutual.stage %}: up to five published pages on
     these topics, those for this stage first. Shows nothing when there are none."""
-    topic_ids = _ids(topics)
+    terms = list(topics or [])
+    topic_ids = _ids(terms)
     resources = selectors.related_resources(topic_ids=topic_ids, stage_id=_stage_id(stage))
-    query = urlencode(
-        [("topic", slug) for slug in SupportTopic.objects.filter(pk__in=topic_ids).values_list("slug", flat=True)]
-        if resources
-        else []
-    )
+    slugs: list[str] = []
+    if resources:
+        # The page has usually loaded the topics already: their slugs need no query.
+        if all(isinstance(term, SupportTopic) for term in terms):
+            slugs = [term.slug for term in terms]  # type: ignore[union-attr]
+        else:
+            slugs = list(SupportTopic.objects.filter(pk__in=topic_ids).values_list("slug", flat=True))
+    query = urlencode([("topic", slug) for slug in slugs])
     more_url = reverse("information:resource_list") + (f"?{query}" if query else "")
     return {"resources": resources, "heading": heading, "more_url": more_url}
 

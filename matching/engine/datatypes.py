@@ -7,7 +7,7 @@ The callers (matching services, ambassador engagements, the benchmark) encode th
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 
 import numpy as np
 import numpy.typing as npt
@@ -16,6 +16,12 @@ REMOTE, IN_PERSON, EITHER = 0, 1, 2  # format codes (of a candidate, and of a re
 FORMATS = (REMOTE, IN_PERSON, EITHER)
 
 SCALE = 1_000_000  # score units per 1.0 of score
+
+# How far back helping a mutual at a stage counts, in whole 30-day months: a mentor who accepted an introduction
+# from a mutual at that stage m whole months ago (m < RECENCY_MONTHS) has recency level RECENCY_MONTHS - m, and
+# the recent-stage component is level / RECENCY_MONTHS (1 this month, falling a step a month, 0 after 540 days).
+RECENCY_MONTHS = 18
+RECENCY_DAYS_PER_MONTH = 30
 
 FloatArray = npt.NDArray[np.float32]
 IntArray = npt.NDArray[np.int64]
@@ -26,13 +32,14 @@ BoolArray = npt.NDArray[np.bool_]
 class Weights:
     """How much each component of a score counts, each 0 to 1 (only their balance matters). The fields are the
     components, in order: everything else that lists them (COMPONENTS, the weights form and model, the stored
-    components of a suggestion) is derived from these five lines."""
+    components of a suggestion) is derived from these six lines."""
 
     service_area: float = 0.25
     topics: float = 0.35
     region: float = 0.15
-    stage: float = 0.10
+    stage: float = 0.05
     capacity: float = 0.15
+    recent_stage: float = 0.05  # helped a mutual at the request's stage recently (see RECENCY_MONTHS)
 
     def as_array(self) -> npt.NDArray[np.float64]:
         return np.array([getattr(self, name) for name in COMPONENTS], dtype=np.float64)
@@ -79,9 +86,19 @@ class MentorArrays:
     capacity: np.ndarray  # int32 (M,) total capacity (>= 1)
     load: np.ndarray  # int32 (M,) active relationships + pending introductions
     eligible: np.ndarray  # bool (M,) approved and not paused (capacity is checked separately)
+    # uint8 (M, G) recency level per stage, 0 to RECENCY_MONTHS (see there); None: no recent help anywhere (e.g.
+    # ambassadors).
+    stage_recency: np.ndarray | None = field(default=None)
 
     def __len__(self) -> int:
         return int(self.ids.shape[0])
+
+    @property
+    def recency(self) -> npt.NDArray[np.uint8]:
+        """`stage_recency`, zeros when not given."""
+        if self.stage_recency is None:
+            return np.zeros(self.stages.shape, dtype=np.uint8)
+        return np.asarray(self.stage_recency, dtype=np.uint8)
 
     @property
     def spare_capacity(self) -> IntArray:
@@ -121,7 +138,7 @@ class RequestArrays:
 class TopK:
     mentor_rows: np.ndarray  # int64 (R, k) row indexes into MentorArrays, -1 where fewer than k feasible
     scores: np.ndarray  # float32 (R, k) in [0, 1], descending per row; 0 where mentor_rows == -1
-    components: np.ndarray  # float32 (R, k, 5) each component in [0, 1] before weighting
+    components: np.ndarray  # float32 (R, k, len(COMPONENTS)) each component in [0, 1] before weighting
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,15 @@ from itertools import repeat
 import numpy as np
 import numpy.typing as npt
 
-from matching.engine.datatypes import IntArray, MentorArrays, RequestArrays, Taxonomy, TopK
+from matching.engine.datatypes import (
+    RECENCY_DAYS_PER_MONTH,
+    RECENCY_MONTHS,
+    IntArray,
+    MentorArrays,
+    RequestArrays,
+    Taxonomy,
+    TopK,
+)
 from matching.engine.rules import REGION_TENTHS
 from matching.engine.scoring import topic_bits
 
@@ -61,6 +69,17 @@ def _stage_reason(label: str) -> str:
     return f"Has helped mutuals at your stage: {label}"
 
 
+def _recent_stage_reason(level: int, label: str) -> str:
+    """The mentor accepted an introduction from a mutual at `label` at most `RECENCY_MONTHS - level` whole months
+    of RECENCY_DAYS_PER_MONTH days ago: within 12 such months is within the last year, within 18 within the last
+    18 months."""
+    if level <= 0:
+        return ""
+    months_ago = RECENCY_MONTHS - level
+    period = "the last year" if (months_ago + 1) * RECENCY_DAYS_PER_MONTH <= 365 else "the last 18 months"
+    return f"Started mentoring a mutual at your stage ({label}) in {period}"
+
+
 def _capacity_reason(spare: int) -> str:
     return "Has room for 1 more mutual" if spare == 1 else f"Has room for {spare} more mutuals"
 
@@ -91,6 +110,9 @@ def explain(
     spare = mentors.spare_capacity_at(mentor_row)
     if components[4] > 0 and spare > 0:
         reasons.append(_capacity_reason(spare))
+    if components[5] > 0:
+        level = round(float(components[5]) * RECENCY_MONTHS)
+        reasons.append(_recent_stage_reason(level, taxonomy.stages[int(requests.stage[request_row])]))
     return [reason for reason in reasons if reason]
 
 
@@ -124,8 +146,8 @@ def explanation_texts(
     mentors: MentorArrays,
     taxonomy: Taxonomy,
 ) -> list[list[str]]:
-    """`explain` for many pairs at once, (N,) rows and (N, 5) components: the same sentences, each distinct
-    sentence built once and shared by the pairs that need it."""
+    """`explain` for many pairs at once, (N,) rows and (N, len(COMPONENTS)) components: the same sentences, each
+    distinct sentence built once and shared by the pairs that need it."""
     request_rows = np.asarray(request_rows, dtype=np.int64)
     mentor_rows = np.asarray(mentor_rows, dtype=np.int64)
     count = request_rows.shape[0]
@@ -169,7 +191,18 @@ def explanation_texts(
     spare_table = np.array([None, *(_capacity_reason(value) for value in range(1, int(spare.max()) + 1))], dtype=object)
     capacity_text = spare_table[np.where(components[:, 4] > 0, spare, 0)]
 
-    columns = (area_text, topic_text, region_text, stage_text, capacity_text)
+    stage_count = len(taxonomy.stages)
+    recency_table = np.array(
+        [None] * stage_count
+        + [_recent_stage_reason(level, label) for level in range(1, RECENCY_MONTHS + 1) for label in taxonomy.stages],
+        dtype=object,
+    )
+    recency_level = np.rint(components[:, 5] * RECENCY_MONTHS).astype(np.int64)
+    recency_text = recency_table[
+        np.where(recency_level > 0, recency_level * stage_count + np.maximum(requests.stage[request_rows], 0), 0)
+    ]
+
+    columns = (area_text, topic_text, region_text, stage_text, capacity_text, recency_text)
     # filter(None, ...) drops the components that give no reason; map keeps the loop in C.
     return list(map(list, map(filter, repeat(None), zip(*(column.tolist() for column in columns), strict=True))))
 

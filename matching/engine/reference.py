@@ -14,6 +14,7 @@ import numpy as np
 from matching.engine.datatypes import (
     EITHER,
     IN_PERSON,
+    RECENCY_MONTHS,
     REMOTE,
     MentorArrays,
     RequestArrays,
@@ -34,6 +35,7 @@ class _Mentor:
     format: int
     capacity: int
     spare: int
+    recency: dict[int, int]  # stage -> recency level (only stages above 0)
 
 
 def _mentor_list(mentors: MentorArrays) -> list[_Mentor]:
@@ -54,6 +56,7 @@ def _mentor_list(mentors: MentorArrays) -> list[_Mentor]:
                 format=int(mentors.format[row]),
                 capacity=int(mentors.capacity[row]),
                 spare=spare,
+                recency={stage: int(level) for stage, level in enumerate(mentors.recency[row].tolist()) if level > 0},
             )
         )
     return result
@@ -115,7 +118,8 @@ def top_k_loop(
 ) -> dict[int, list[tuple[int, int]]]:
     """For each request row (all, or `request_rows`), its best k (mentor row, score units), best first, ties
     broken by `tie_order` (to the lower mentor id without a key)."""
-    area_units, topic_units, region_units, stage_units, capacity_units = (int(u) for u in component_units(weights))
+    units_of = [int(u) for u in component_units(weights)]
+    area_units, topic_units, region_units, stage_units, capacity_units, recency_units = units_of
     adjacency = np.asarray(taxonomy.region_adjacency, dtype=bool)
     neighbours = {(int(a), int(b)) for a, b in zip(*np.nonzero(adjacency), strict=True)}
     excluded = set() if excluded_pairs is None else {(int(r), int(m)) for r, m in np.asarray(excluded_pairs)}
@@ -146,6 +150,7 @@ def top_k_loop(
             if stage in mentor.stages:
                 units += stage_units
             units += capacity_units * mentor.spare // mentor.capacity
+            units += recency_units * mentor.recency.get(stage, 0) // RECENCY_MONTHS
             scored.append((-units, -tie_order(request_id, mentor.id, tie_key), mentor.row))
         scored.sort()
         results[request_row] = [(row, -negative_units) for negative_units, _, row in scored[:k]]

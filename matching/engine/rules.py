@@ -20,6 +20,7 @@ from matching.engine.datatypes import (
     EITHER,
     FORMATS,
     IN_PERSON,
+    RECENCY_MONTHS,
     REMOTE,
     SCALE,
     BoolArray,
@@ -39,11 +40,12 @@ STRONG_MATCH, GOOD_MATCH = 0.75, 0.5
 
 
 def component_units(weights: Weights) -> IntArray:
-    """Whole score units each component is worth at 1.0: floor(w_i / sum(w) * SCALE), int64 (5,).
+    """Whole score units each component is worth at 1.0: floor(w_i / sum(w) * SCALE), int64 (len(COMPONENTS),).
 
     A pair's score in units is the sum of: service area `u[0]` if matched; topics `covered * (u[1] // requested)`;
     region `u[2] * tenths // 10` (10 same, 6 neighbouring, 3 remote); stage `u[3]` if matched; capacity
-    `u[4] * spare // capacity`. Rounding down keeps every score at most SCALE.
+    `u[4] * spare // capacity`; recent help at the request's stage `u[5] * level // RECENCY_MONTHS` (the mentor's
+    recency level at that stage). Rounding down keeps every score at most SCALE.
     """
     weights.validate()
     values = weights.as_array()
@@ -148,6 +150,12 @@ def validate_inputs(requests: RequestArrays, mentors: MentorArrays, taxonomy: Ta
                 raise ValueError(f"{side}.{name} must have shape ({rows}, {columns}).")
     if mentors.stages.shape != (mentor_count, len(taxonomy.stages)):
         raise ValueError(f"mentors.stages must have shape ({mentor_count}, {len(taxonomy.stages)}).")
+    if mentors.stage_recency is not None:
+        recency = np.asarray(mentors.stage_recency)
+        if recency.shape != mentors.stages.shape:
+            raise ValueError(f"mentors.stage_recency must have shape ({mentor_count}, {len(taxonomy.stages)}).")
+        if recency.size and (recency.min() < 0 or recency.max() > RECENCY_MONTHS):
+            raise ValueError(f"mentors.stage_recency must hold levels from 0 to {RECENCY_MONTHS}.")
     for side, arrays, rows, names in (
         ("requests", requests, request_count, ("stage", "region", "format")),
         ("mentors", mentors, mentor_count, ("region", "format", "capacity", "load", "eligible")),

@@ -28,6 +28,7 @@ from threadpoolctl import ThreadpoolController
 from matching.engine.datatypes import (
     COMPONENTS,
     FORMATS,
+    RECENCY_MONTHS,
     BoolArray,
     FloatArray,
     IntArray,
@@ -51,8 +52,8 @@ class _Encoded:
     """Feature matrices for the block products. Mentor columns are positions (see `_encode`); request blocks are
     runs of requests that share a (region, format) category."""
 
-    request_features: FloatArray  # (R, F) units: topics, service area, stage
-    mentor_features: FloatArray  # (P, F) 0/1
+    request_features: FloatArray  # (R, F) units for topics and service area, 1 at the request's stage
+    mentor_features: FloatArray  # (P, F) 0/1 for topics and service areas, units at each stage
     # Per request category: units every mentor gets for region and capacity, +1 so that any feasible pair scores
     # at least 1 (a format that cannot work, or a padding position, is far below 0).
     category_units: FloatArray  # (categories, P)
@@ -108,7 +109,7 @@ def _encode(
     tie_key: int | None,
 ) -> _Encoded:
     units = component_units(weights)
-    area_units, topic_units, region_units, stage_units, capacity_units = (int(value) for value in units)
+    area_units, topic_units, region_units, stage_units, capacity_units, recency_units = (int(value) for value in units)
     format_count = len(FORMATS)
     category_count = len(taxonomy.regions) * format_count
 
@@ -133,7 +134,11 @@ def _encode(
     mentor_features = np.zeros((positions, feature_count), dtype=np.float32)
     mentor_features[valid, :topic_count] = mentors.topics[rows]
     mentor_features[valid, area_start:stage_start] = mentors.service_areas[rows]
-    mentor_features[valid, stage_start:] = mentors.stages[rows]
+    # Stage columns carry the mentor's units for the request's stage: the stage component if they have helped at
+    # that stage, plus the recent-stage component at their recency level (the request side is 1 at its stage).
+    mentor_features[valid, stage_start:] = stage_units * mentors.stages[rows] + (
+        recency_units * mentors.recency[rows].astype(np.int64) // RECENCY_MONTHS
+    )
 
     tenths = region_tenths_table(taxonomy.region_adjacency).reshape(category_count, category_count)
     region_part = np.where(tenths >= 0, region_units * tenths // 10, _INFEASIBLE)
@@ -153,7 +158,7 @@ def _encode(
     single_area_units = np.where(area_counts == 1, area_units, 0)
     request_features[:, area_start:stage_start] = requests.service_areas * single_area_units[:, None]
     known_stage = np.flatnonzero(requests.stage >= 0)
-    request_features[known_stage, stage_start + requests.stage[known_stage]] = stage_units
+    request_features[known_stage, stage_start + requests.stage[known_stage]] = 1.0
 
     mentor_topic_bits = topic_bits(mentor_features[:, :topic_count] > 0)
     request_tie, mentor_codes = tie_codes(requests.ids, mentors.ids[rows], tie_key)
@@ -395,7 +400,8 @@ def score_top_k(
 def pair_components(
     mentor_rows: np.ndarray, requests: RequestArrays, mentors: MentorArrays, taxonomy: Taxonomy
 ) -> FloatArray:
-    """Unweighted components, float32 (R, k, 5), of each request's pairs in `mentor_rows` (R, k); 0 where -1."""
+    """Unweighted components, float32 (R, k, len(COMPONENTS)), of each request's pairs in `mentor_rows` (R, k); 0
+    where -1."""
     request_count, k = mentor_rows.shape
     components = np.zeros((request_count, k, len(COMPONENTS)), dtype=np.float32)
     request_index, slot = np.nonzero(mentor_rows >= 0)
@@ -418,5 +424,7 @@ def pair_components(
     values[:, 3] = np.where(stage >= 0, mentors.stages[mentor_index, np.maximum(stage, 0)], False)
     spare = mentors.spare_capacity[mentor_index]
     values[:, 4] = spare / np.maximum(mentors.capacity[mentor_index], 1)
+    level = np.where(stage >= 0, mentors.recency[mentor_index, np.maximum(stage, 0)], 0)
+    values[:, 5] = level / RECENCY_MONTHS
     components[request_index, slot] = values
     return components

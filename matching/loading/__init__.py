@@ -17,6 +17,8 @@ from matching.loading.mentors import (
     mentor_subset,
     mentor_table,
     mentor_table_fingerprint,
+    mentor_table_not_kept,
+    stage_recency,
 )
 from matching.loading.requests import (
     RequestBatch,
@@ -59,8 +61,10 @@ __all__ = [
     "mentor_subset",
     "mentor_table",
     "mentor_table_fingerprint",
+    "mentor_table_not_kept",
     "prepare",
     "request_subset",
     "scatter",
+    "stage_recency",
     "tie_key",
 ]

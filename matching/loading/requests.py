@@ -180,5 +180,6 @@ def candidates_only(batch: RequestBatch, mentors: engine.MentorArrays) -> tuple[
         capacity=mentors.capacity[rows],
         load=mentors.load[rows],
         eligible=mentors.eligible[rows],
+        stage_recency=mentors.recency[rows],
     )
     return RequestBatch(arrays=batch.arrays, mutual_ids=batch.mutual_ids, excluded_pairs=pairs), subset

@@ -46,6 +46,7 @@ from matching.services.publishing import (
     batch_publish,
     batch_publish_queue,
     publish_in_progress,
+    suggestions_refresh_after_bulk_change,
 )
 from matching.services.requests import (
     request_mark_needs_attention,
@@ -110,6 +111,7 @@ __all__ = [
     "request_update",
     "request_withdraw",
     "staff_introduce",
+    "suggestions_refresh_after_bulk_change",
     "suggestions_refresh_for_mentor",
     "suggestions_refresh_for_request",
     "weights_save",

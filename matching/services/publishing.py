@@ -28,7 +28,12 @@ from accounts.conduct import users_who_accepted
 from accounts.models import MentorProfile, User
 from matching import leases
 from matching.models import BatchProposal, Introduction, MatchRun, MentoringRequest, ProposedPair
-from matching.services.common import PERSIST_BATCH_SIZE, MatchingError, _enqueue_refresh_mentor
+from matching.services.common import (
+    PERSIST_BATCH_SIZE,
+    MatchingError,
+    _enqueue_refresh_mentor,
+    _enqueue_refresh_request,
+)
 from matching.services.runs import PhaseClock, _execute, _fail_stale_runs, _run_begin
 from notifications.services import Delivery, notify_bulk
 from outbox import services as outbox
@@ -287,13 +292,30 @@ def _path_of(name: str) -> Callable[[int], str]:
 
 
 def _refresh_once(mentor_ids: list[int]) -> None:
-    """Each new introduction holds one of its mentor's places: their suggestions change. A few mentors are
-    refreshed one by one (once each, however many pairs they have); many at once, by one full rematch."""
-    from matching import tasks
+    """Each new introduction holds one of its mentor's places: their suggestions change."""
+    suggestions_refresh_after_bulk_change(mentor_ids=mentor_ids)
 
-    if len(mentor_ids) <= MENTOR_REFRESH_LIMIT:
+
+def suggestions_refresh_after_bulk_change(
+    *, mentor_ids: list[int], request_ids: list[int] | None = None, profiles_edited: bool = False
+) -> None:
+    """Many mentors or requests changed at once (a published batch, an import): queue their re-ranking once, after
+    commit, through the outbox. A few are refreshed one by one (each once, however often it appears); many at once by
+    one full rematch, which is cheaper than many refreshes. Nothing waits for the nightly run. `profiles_edited`:
+    the mentors' profiles themselves changed (topics, regions), so every process's cached mentor table is dropped."""
+    from matching import loading, tasks
+
+    mentor_ids = sorted(set(mentor_ids))
+    request_ids = sorted(set(request_ids or []))
+    if not mentor_ids and not request_ids:
+        return
+    if mentor_ids and profiles_edited:
+        loading.forget_mentor_table()
+    if len(mentor_ids) + len(request_ids) <= MENTOR_REFRESH_LIMIT:
         for mentor_id in mentor_ids:
             _enqueue_refresh_mentor(mentor_id)
+        for request_id in request_ids:
+            _enqueue_refresh_request(request_id)
         return
     run = MatchRun.objects.create(kind=MatchRun.Kind.FULL, source=MatchRun.Source.AUTOMATIC)
     outbox.enqueue(tasks.rematch_full, run.pk)

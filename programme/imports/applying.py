@@ -3,6 +3,7 @@ claim their record (set a password through a link that works once)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Any
 
 from allauth.account.forms import default_token_generator
@@ -16,12 +17,25 @@ from accounts.models import Membership, MentorProfile, Mutual, User
 from accounts.slugs import mutual_slug
 from accounts.stage_history import stage_record
 from ambassadors.models import Ambassador
+from matching.models import MentoringRequest
+from matching.services import suggestions_refresh_after_bulk_change
 from notifications import services as notification_services
 from programme.imports.reading import ReadFile, Row, read
+from programme.models import ImportBatch
 
 
 class ImportNotAllowed(Exception):
     pass
+
+
+@dataclass
+class Changed:
+    """What an import changed that matching must hear about: people invited, mentors added or edited, open
+    mentoring requests whose mutual changed (region, service areas)."""
+
+    invited: list[User] = field(default_factory=list)
+    mentor_ids: list[int] = field(default_factory=list)
+    request_ids: list[int] = field(default_factory=list)
 
 
 def _claim_url(user: User) -> str:
@@ -45,9 +59,9 @@ def _person(email: str, full_name: str, invited: list[User]) -> User:
     return user
 
 
-def _mentor(row: Row, actor: User, invited: list[User]) -> None:
+def _mentor(row: Row, actor: User, changed: Changed) -> None:
     values = row.values
-    user = _person(row.key, values["full_name"], invited)
+    user = _person(row.key, values["full_name"], changed.invited)
     profile = MentorProfile.objects.filter(user=user).first()
     fields = {key: values[key] for key in ("headline", "bio", "organisation", "region")}
     if profile is None:
@@ -61,11 +75,12 @@ def _mentor(row: Row, actor: User, invited: list[User]) -> None:
         profile.save()
     profile.topics.set(values["topics"])
     profile.service_areas.set(values["service_areas"])
+    changed.mentor_ids.append(profile.pk)
 
 
-def _ambassador(row: Row, actor: User, invited: list[User]) -> None:
+def _ambassador(row: Row, actor: User, changed: Changed) -> None:
     values = row.values
-    user = _person(row.key, values["full_name"], invited)
+    user = _person(row.key, values["full_name"], changed.invited)
     ambassador = Ambassador.objects.filter(user=user).first()
     fields = {key: values[key] for key in ("headline", "organisation", "region", "cohort")}
     if ambassador is None:
@@ -78,7 +93,7 @@ def _ambassador(row: Row, actor: User, invited: list[User]) -> None:
     ambassador.service_areas.set(values["service_areas"])
 
 
-def _mutual(row: Row, actor: User, invited: list[User]) -> None:
+def _mutual(row: Row, actor: User, changed: Changed) -> None:
     values = row.values
     mutual = Mutual.objects.filter(name__iexact=row.key).first()
     if mutual is None:
@@ -91,8 +106,12 @@ def _mutual(row: Row, actor: User, invited: list[User]) -> None:
             stage_record(mutual=mutual, to_stage=values["stage"], changed_by=actor)
         mutual.stage, mutual.region = values["stage"], values["region"]
         mutual.save()
+        # The mutual's region and service areas weigh in its requests' rankings.
+        changed.request_ids += MentoringRequest.objects.filter(
+            mutual=mutual, status__in=MentoringRequest.MATCHABLE_STATUSES
+        ).values_list("pk", flat=True)
     mutual.service_areas.set(values["service_areas"])
-    contact = _person(values["contact_email"], values["contact_name"], invited)
+    contact = _person(values["contact_email"], values["contact_name"], changed.invited)
     Membership.objects.get_or_create(mutual=mutual, user=contact)
 
 
@@ -103,6 +122,8 @@ APPLY = {"mutuals": _mutual, "mentors": _mentor, "ambassadors": _ambassador}
 def import_apply(*, kind: str, text: str, actor: User) -> dict[str, Any]:
     """Import every new and updated row of the file, read again now, or nothing at all.
 
+    New and updated mentors, and the open requests of updated mutuals, are re-ranked by tasks queued after commit
+    (one each for a few, one full rematch for many: matching.services.suggestions_refresh_after_bulk_change).
     A file with an invalid row is refused whole: the person corrects it and uploads it again, so no file is ever
     half imported. Unchanged rows are left alone, so importing the same file twice changes nothing the second time.
     """
@@ -112,12 +133,34 @@ def import_apply(*, kind: str, text: str, actor: User) -> dict[str, Any]:
             f"{checked.count('invalid')} row(s) are invalid. Correct them and upload the file again: "
             "nothing was imported."
         )
-    invited: list[User] = []
+    changed = Changed()
     for row in checked.rows:
         if row.status in ("new", "updated"):
-            APPLY[kind](row, actor, invited)
-    for user in invited:
+            APPLY[kind](row, actor, changed)
+    # New and edited mentors are ranked for the open requests now (after commit), not at the nightly rematch.
+    suggestions_refresh_after_bulk_change(
+        mentor_ids=changed.mentor_ids, request_ids=changed.request_ids, profiles_edited=True
+    )
+    for user in changed.invited:
         notification_services.notify(
             "record_claim_invitation", to=[user], actor=actor, url=_claim_url(user), dedupe=f"claim:{user.pk}"
         )
-    return {**checked.counts, "invited": len(invited)}
+    return {**checked.counts, "invited": len(changed.invited)}
+
+
+class ImportAlreadyApplied(ImportNotAllowed):
+    pass
+
+
+@transaction.atomic
+def import_batch_apply(*, batch_id: int, actor: User) -> ImportBatch:
+    """Apply an uploaded file that was previewed, once: the batch is claimed by a locked read, records what the
+    import did, and its file is deleted (emptied) in the same transaction, so no applied file is kept."""
+    batch = ImportBatch.objects.select_for_update().get(pk=batch_id)
+    if batch.applied_at is not None:
+        raise ImportAlreadyApplied("This file has already been imported.")
+    batch.result = import_apply(kind=batch.kind, text=batch.content, actor=actor)
+    batch.applied_at = timezone.now()
+    batch.content = ""
+    batch.save(update_fields=["result", "applied_at", "content"])
+    return batch

@@ -49,3 +49,33 @@ def links_in_last_email(to: str) -> list[str]:
 def path_of(url: str) -> str:
     """The path of an absolute link from an email, for the test client."""
     return "/" + url.split("://", 1)[1].split("/", 1)[1]
+
+
+def security_key_credential(rp_id: str = "testserver") -> dict[str, object]:
+    """What allauth stores for a security key: a registration response ("none" attestation) for a new key pair, as a
+    browser would send it. Enough for the pages that list the person's keys; signing in with it needs the private key,
+    which is thrown away (the browser tests use Chromium's virtual authenticator for that)."""
+    import hashlib
+    import os
+
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from fido2.cose import ES256
+    from fido2.webauthn import (
+        AttestationObject,
+        AttestedCredentialData,
+        AuthenticatorAttestationResponse,
+        AuthenticatorData,
+        CollectedClientData,
+        RegistrationResponse,
+    )
+
+    credential_id = os.urandom(16)
+    public_key = ES256.from_cryptography_key(ec.generate_private_key(ec.SECP256R1()).public_key())
+    credential = AttestedCredentialData.create(b"\0" * 16, credential_id, public_key)
+    flags = AuthenticatorData.FLAG.UP | AuthenticatorData.FLAG.AT
+    data = AuthenticatorData.create(hashlib.sha256(rp_id.encode()).digest(), flags, 0, credential)
+    client_data = CollectedClientData.create(type="webauthn.create", challenge=b"x" * 16, origin=f"http://{rp_id}")
+    response = AuthenticatorAttestationResponse(
+        client_data=client_data, attestation_object=AttestationObject.create("none", data, {})
+    )
+    return dict(RegistrationResponse(raw_id=credential_id, response=response))

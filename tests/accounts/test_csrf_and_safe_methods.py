@@ -18,6 +18,7 @@ from accounts.models import (
     Membership,
     MentorProfile,
     Mutual,
+    MutualClaimRequest,
     MutualInvitation,
     ServiceArea,
     Stage,
@@ -43,6 +44,7 @@ def snapshot() -> dict[str, list[dict[str, Any]]]:
         "mutual_areas": list(Mutual.service_areas.through.objects.order_by("pk").values()),
         "memberships": list(Membership.objects.order_by("pk").values()),
         "invitations": list(MutualInvitation.objects.order_by("pk").values()),
+        "claim_requests": list(MutualClaimRequest.objects.order_by("pk").values()),
         "mentors": list(MentorProfile.objects.order_by("pk").values()),
         "mentor_topics": list(MentorProfile.topics.through.objects.order_by("pk").values()),
         "service_areas": list(ServiceArea.objects.order_by("pk").values()),
@@ -62,6 +64,7 @@ def world(personas: SimpleNamespace) -> SimpleNamespace:
     accounts_matrix.build(world)
     MembershipFactory(mutual=world.mutual)  # so that Alice could leave
     world.invitee = UserFactory(email="new.colleague@example.org")  # the address world.invitation was sent to
+    world.claim_invitee = UserFactory(email="nia@northshire.example.org")  # world.claim_invitation's address
     return world
 
 
@@ -93,6 +96,7 @@ def _stage_other_than(mutual: Mutual) -> int:
 
 
 MUTUAL = {"kwargs": lambda w: {"slug": w.mutual.slug}}
+UNCLAIMED = {"kwargs": lambda w: {"slug": w.unclaimed.slug}}
 
 # Valid requests that change data when the CSRF token is present.
 CHANGES = [
@@ -107,6 +111,20 @@ CHANGES = [
         kwargs=lambda w: {"slug": w.mutual.slug, "invitation_id": w.revocable_invitation.pk},
     ),
     Post("invitee", "accounts:invitation_accept", kwargs=lambda w: {"token": w.invitation.token}),
+    Post("claim_invitee", "accounts:invitation_accept", kwargs=lambda w: {"token": w.claim_invitation.token}),
+    Post("staff", "accounts:claim_invite", data=lambda w: {"email": "nia@example.org"}, **UNCLAIMED),
+    Post(
+        "staff",
+        "accounts:claim_invitation_withdraw",
+        kwargs=lambda w: {"slug": w.unclaimed.slug, "invitation_id": w.claim_invitation.pk},
+    ),
+    Post("mentor", "accounts:claim_ask", data=lambda w: {"job_title": "Chief executive"}, **UNCLAIMED),
+    Post(
+        "staff",
+        "accounts:claim_request_decide",
+        kwargs=lambda w: {"pk": w.claim_request.pk},
+        data=lambda w: {"decision": "approve"},
+    ),
     Post("outsider", "accounts:mentor_profile_create", data=lambda w: profile_form_data()),
     Post("mentor", "accounts:mentor_profile_edit", data=lambda w: profile_form_data(headline="Changed")),
     Post("mentor", "accounts:mentor_pause", data=lambda w: _future()),

@@ -131,7 +131,7 @@ class TestDashboardSections:
             dashboard.DashboardSection(
                 key="tests-relationships",
                 template_name="tests/section.html",
-                context=lambda user: {"title": f"Relationships of {user.display_name}"},
+                context=lambda user, roles: {"title": f"Relationships of {user.display_name}"},
             )
         )
         yield
@@ -143,7 +143,9 @@ class TestDashboardSections:
     def test_registering_the_same_key_again_replaces_the_section(self, member: User, registered: None) -> None:
         dashboard.register_section(
             dashboard.DashboardSection(
-                key="tests-relationships", template_name="tests/section.html", context=lambda user: {"title": "Again"}
+                key="tests-relationships",
+                template_name="tests/section.html",
+                context=lambda user, roles: {"title": "Again"},
             )
         )
 

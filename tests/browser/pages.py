@@ -62,6 +62,20 @@ def _password_reset_kwargs(world: World) -> dict[str, str]:
     return {"uidb36": user_pk_to_url_str(user), "key": default_token_generator.make_token(user)}
 
 
+def _security_key(world: World) -> dict[str, int]:
+    """The outsider's security key (made on first use, for the live server's host)."""
+    from allauth.mfa.models import Authenticator
+
+    from tests.accounts.auth_helpers import security_key_credential
+
+    key, _ = Authenticator.objects.get_or_create(
+        user=world.outsider,
+        type=Authenticator.Type.WEBAUTHN,
+        defaults={"data": {"name": "Blue key", "credential": security_key_credential("localhost")}},
+    )
+    return {"pk": key.pk}
+
+
 EXTRA_PAGES: list[BrowserPage] = [
     # The home page routes each audience and the dashboard is built per role: both are opened as every persona.
     *[BrowserPage("pages:home", persona, "pages:home") for persona in ("mentor", "ambassador", "staff", "outsider")],
@@ -97,6 +111,15 @@ EXTRA_PAGES: list[BrowserPage] = [
         query="?region=north-west&service_area=adult-social-care&stage=developing",
         must_show=lambda world: world.mutual.name,
     ),
+    # An invitation to claim a mutual (the matrix opens an invitation to join): addressed to nobody here, so the page
+    # says so; test_claims.py reads the page its invitee sees.
+    BrowserPage(
+        "invitation to claim a mutual",
+        "outsider",
+        "accounts:invitation_accept",
+        kwargs=lambda world: {"token": world.claim_invitation.token},
+        must_show="Claim Northshire Youth Services",
+    ),
     BrowserPage("404 page", "anonymous", path="/no-such-page/", status=404),
     BrowserPage("404 page", "member", path="/no-such-page/", status=404),
     # allauth, restyled in GOV.UK Frontend
@@ -123,6 +146,18 @@ EXTRA_PAGES: list[BrowserPage] = [
     BrowserPage("mfa_deactivate_totp", "staff", "mfa_deactivate_totp"),
     BrowserPage("mfa_generate_recovery_codes", "staff", "mfa_generate_recovery_codes"),
     BrowserPage("mfa_view_recovery_codes", "staff", "mfa_view_recovery_codes"),
+    BrowserPage("mfa_add_webauthn", "member", "mfa_add_webauthn"),
+    BrowserPage(
+        "mfa_list_webauthn",
+        "outsider",
+        "mfa_list_webauthn",
+        query=lambda w: _security_key(w) and "",
+        must_show="Blue key",
+    ),
+    BrowserPage("mfa_edit_webauthn", "outsider", "mfa_edit_webauthn", _security_key),
+    BrowserPage("mfa_reauthenticate_webauthn", "outsider", "mfa_reauthenticate_webauthn"),
+    # Removing a key asks for the key again first (accounts.views.webauthn_remove): the page that opens is that one.
+    BrowserPage("mfa_remove_webauthn (confirm with the key first)", "outsider", "mfa_remove_webauthn", _security_key),
 ]
 
 # Matrix pages that must show something, so their full state is what axe-core checks.

@@ -43,6 +43,7 @@ class Mentor:
     capacity: int = 2
     load: int = 0
     eligible: bool = True
+    recency: tuple[tuple[str, int], ...] = ()  # (stage slug, recency level 1 to RECENCY_MONTHS)
 
 
 @dataclass(frozen=True)
@@ -72,6 +73,9 @@ def mentor_arrays(*mentors: Mentor) -> MentorArrays:
         capacity=np.array([m.capacity for m in mentors], dtype=np.int32),
         load=np.array([m.load for m in mentors], dtype=np.int32),
         eligible=np.array([m.eligible for m in mentors], dtype=bool),
+        stage_recency=np.array(
+            [[dict(m.recency).get(slug, 0) for slug in STAGE_SLUGS] for m in mentors], dtype=np.uint8
+        ).reshape(-1, len(STAGE_SLUGS)),
     )
 
 
@@ -134,6 +138,11 @@ def random_case(
         capacity=capacity,
         load=rng.integers(0, 7, mentor_count).astype(np.int32) * (rng.random(mentor_count) < 0.5),
         eligible=rng.random(mentor_count) < 0.85,
+        # From a generator of its own, so that the other draws stay as they were before recency was scored.
+        stage_recency=(
+            np.random.default_rng([seed, 1]).integers(0, 19, (mentor_count, stage_count))
+            * (np.random.default_rng([seed, 2]).random((mentor_count, stage_count)) < 0.3)
+        ).astype(np.uint8),
     )
     topics = rng.random((request_count, topic_count)) < 0.35
     topics[np.arange(request_count), rng.integers(0, topic_count, request_count)] = True

@@ -34,7 +34,13 @@ def test_fire_and_rescue_mutual_in_the_north_west_asking_for_tupe_gets_the_fire_
         Mentor(id=10, areas=("libraries-and-culture",)),  # everything but the service area
         Mentor(id=20, areas=("fire-and-rescue",), region="london"),  # far away, both can meet remotely
         Mentor(id=5, areas=("fire-and-rescue",), topics=("procurement-and-commissioning",)),  # no TUPE at all
-        Mentor(id=30, areas=("fire-and-rescue",), topics=("tupe-and-employment", "pensions")),  # the one
+        # The one, who started mentoring a mutual at this stage this month.
+        Mentor(
+            id=30,
+            areas=("fire-and-rescue",),
+            topics=("tupe-and-employment", "pensions"),
+            recency=(("recently-spun-out", 18), ("exploring", 9)),
+        ),
         Mentor(id=40, areas=("fire-and-rescue",), region="yorkshire-and-the-humber"),  # a neighbouring region
         Mentor(id=50, areas=("fire-and-rescue",), capacity=4, load=3),  # nearly full
     )
@@ -42,20 +48,44 @@ def test_fire_and_rescue_mutual_in_the_north_west_asking_for_tupe_gets_the_fire_
     topk = rank(request_arrays(FIRE_TUPE_NORTH_WEST), mentors, k=10)
 
     assert suggested_ids(topk.mentor_rows[0], mentors) == [30, 40, 20, 50, 10]
-    # 0.25 area + 0.35 topics + 0.15 region (x1, x0.6, x0.3) + 0.10 stage + 0.15 capacity (spare / capacity).
-    assert topk.scores[0, :5].tolist() == pytest.approx([1.0, 0.94, 0.895, 0.8875, 0.75], abs=1e-6)
+    # 0.25 area + 0.35 topics + 0.15 region (x1, x0.6, x0.3) + 0.05 stage + 0.15 capacity (spare / capacity)
+    # + 0.05 recent help at the request's stage (only mentor 30).
+    assert topk.scores[0, :5].tolist() == pytest.approx([1.0, 0.89, 0.845, 0.8375, 0.7], abs=1e-6)
     assert topk.mentor_rows[0, 5:].tolist() == [-1] * 5
     assert topk.scores[0, 5:].tolist() == [0.0] * 5
-    assert topk.components[0, 0].tolist() == [1.0, 1.0, 1.0, 1.0, 1.0]
-    assert topk.components[0, 2].tolist() == pytest.approx([1.0, 1.0, 0.3, 1.0, 1.0])
-    assert topk.components[0, 3].tolist() == pytest.approx([1.0, 1.0, 1.0, 1.0, 0.25])
+    assert topk.components[0, 0].tolist() == [1.0, 1.0, 1.0, 1.0, 1.0, 1.0]
+    assert topk.components[0, 1, 5] == 0.0
+    assert topk.components[0, 2].tolist() == pytest.approx([1.0, 1.0, 0.3, 1.0, 1.0, 0.0])
+    assert topk.components[0, 3].tolist() == pytest.approx([1.0, 1.0, 1.0, 1.0, 0.25, 0.0])
 
 
 def test_explanations_say_why_in_plain_language() -> None:
     mentors = mentor_arrays(
-        Mentor(id=30, areas=("fire-and-rescue",), topics=("tupe-and-employment", "pensions")),
-        Mentor(id=40, areas=("fire-and-rescue",), region="yorkshire-and-the-humber", capacity=3, load=2),
-        Mentor(id=20, areas=("probation",), topics=("pensions",), stages=("exploring",), region="london"),
+        # Started mentoring a mutual at the request's stage 5 whole months ago (level 18 - 5).
+        Mentor(
+            id=30,
+            areas=("fire-and-rescue",),
+            topics=("tupe-and-employment", "pensions"),
+            recency=(("recently-spun-out", 13),),
+        ),
+        # 15 whole months ago.
+        Mentor(
+            id=40,
+            areas=("fire-and-rescue",),
+            region="yorkshire-and-the-humber",
+            capacity=3,
+            load=2,
+            recency=(("recently-spun-out", 3),),
+        ),
+        # Recent help only at another stage: not said.
+        Mentor(
+            id=20,
+            areas=("probation",),
+            topics=("pensions",),
+            stages=("exploring",),
+            region="london",
+            recency=(("exploring", 18),),
+        ),
     )
     request = Request(id=1, topics=("tupe-and-employment", "pensions", "procurement-and-commissioning"))
     requests = request_arrays(request)
@@ -70,6 +100,7 @@ def test_explanations_say_why_in_plain_language() -> None:
         "Also in the North West",
         "Has helped mutuals at your stage: launched",
         "Has room for 2 more mutuals",
+        "Started mentoring a mutual at your stage (launched) in the last year",
     ]
     assert reasons[0][1] == [
         "Works in fire and rescue",
@@ -77,6 +108,7 @@ def test_explanations_say_why_in_plain_language() -> None:
         "Based nearby, in Yorkshire and the Humber",
         "Has helped mutuals at your stage: launched",
         "Has room for 1 more mutual",
+        "Started mentoring a mutual at your stage (launched) in the last 18 months",
     ]
     # No shared area or stage: no sentence for them.
     assert reasons[0][2] == [
@@ -87,6 +119,34 @@ def test_explanations_say_why_in_plain_language() -> None:
     for slot in range(3):
         one = engine.explain(0, int(topk.mentor_rows[0, slot]), topk.components[0, slot], requests, mentors, TAXONOMY)
         assert one == reasons[0][slot]
+
+
+@pytest.mark.parametrize(
+    ("level", "period"),
+    [(18, "the last year"), (7, "the last year"), (6, "the last 18 months"), (1, "the last 18 months")],
+)
+def test_recent_help_at_the_stage_is_said_for_the_period_it_falls_in(level: int, period: str) -> None:
+    # Level 7: 11 whole 30-day months ago, so under 360 days; level 6: 12 months, up to 389 days (not within a year).
+    mentors = mentor_arrays(Mentor(id=1, recency=(("recently-spun-out", level),)))
+    requests = request_arrays(FIRE_TUPE_NORTH_WEST)
+
+    topk = rank(requests, mentors)
+
+    assert topk.components[0, 0, 5] == pytest.approx(level / engine.RECENCY_MONTHS)
+    sentence = f"Started mentoring a mutual at your stage (launched) in {period}"
+    assert engine.explain_top_k(topk, requests, mentors, TAXONOMY)[0][0][-1] == sentence
+    assert engine.explain(0, 0, topk.components[0, 0], requests, mentors, TAXONOMY)[-1] == sentence
+
+
+def test_recent_help_at_the_request_stage_breaks_an_otherwise_equal_tie() -> None:
+    mentors = mentor_arrays(
+        Mentor(id=1), Mentor(id=2, recency=(("recently-spun-out", 4),)), Mentor(id=3, recency=(("exploring", 18),))
+    )
+
+    topk = rank(request_arrays(FIRE_TUPE_NORTH_WEST), mentors, k=3)
+
+    assert suggested_ids(topk.mentor_rows[0], mentors) == [2, 1, 3]  # help at another stage does not count
+    assert topk.scores[0, 0] > topk.scores[0, 1] == topk.scores[0, 2]
 
 
 def test_explanations_after_the_mentor_changed_leave_out_what_is_no_longer_true() -> None:
@@ -218,7 +278,7 @@ def test_a_mutual_with_several_service_areas_matches_on_any_of_them_once() -> No
     reasons = engine.explain_top_k(topk, requests, mentors, TAXONOMY)
 
     assert suggested_ids(topk.mentor_rows[0], mentors) == [1, 2, 3]
-    assert topk.scores[0].tolist()[:3] == pytest.approx([1.0, 1.0, 0.75])
+    assert topk.scores[0].tolist()[:3] == pytest.approx([0.95, 0.95, 0.7])
     assert reasons[0][0][0] == "Works in probation and youth services"
     assert reasons[0][1][0] == "Works in youth services"
 
@@ -230,8 +290,12 @@ def test_weights_change_the_ranking() -> None:
     )
     requests = request_arrays(Request(id=1, format=REMOTE))
 
-    by_area = rank(requests, mentors, weights=Weights(service_area=1, topics=0, region=0, stage=0, capacity=0))
-    by_region = rank(requests, mentors, weights=Weights(service_area=0, topics=0, region=1, stage=0, capacity=0))
+    by_area = rank(
+        requests, mentors, weights=Weights(service_area=1, topics=0, region=0, stage=0, capacity=0, recent_stage=0)
+    )
+    by_region = rank(
+        requests, mentors, weights=Weights(service_area=0, topics=0, region=1, stage=0, capacity=0, recent_stage=0)
+    )
 
     assert suggested_ids(by_area.mentor_rows[0], mentors) == [1, 2]
     assert by_area.scores[0, :2].tolist() == [1.0, 0.0]
@@ -246,7 +310,7 @@ def test_weights_change_the_ranking() -> None:
         Weights(topics=1.5),
         Weights(region=math.nan),
         Weights(stage=math.inf),
-        Weights(service_area=0, topics=0, region=0, stage=0, capacity=0),
+        Weights(service_area=0, topics=0, region=0, stage=0, capacity=0, recent_stage=0),
     ],
 )
 def test_invalid_weights_are_refused(weights: Weights) -> None:
@@ -257,8 +321,8 @@ def test_invalid_weights_are_refused(weights: Weights) -> None:
 
 
 def test_weights_as_array_follow_the_components_order() -> None:
-    assert Weights().as_array().tolist() == [0.25, 0.35, 0.15, 0.10, 0.15]
-    assert engine.COMPONENTS == ("service_area", "topics", "region", "stage", "capacity")
+    assert Weights().as_array().tolist() == [0.25, 0.35, 0.15, 0.05, 0.15, 0.05]
+    assert engine.COMPONENTS == ("service_area", "topics", "region", "stage", "capacity", "recent_stage")
     Weights().validate()
 
 
@@ -317,7 +381,7 @@ def test_no_requests_or_no_available_mentors() -> None:
     mentors = mentor_arrays(Mentor(id=1, eligible=False))
     empty = engine.score_top_k(request_arrays(), mentors, TAXONOMY, Weights(), k=3)
     assert empty.mentor_rows.shape == (0, 3)
-    assert empty.components.shape == (0, 3, 5)
+    assert empty.components.shape == (0, 3, 6)
     none_available = rank(request_arrays(FIRE_TUPE_NORTH_WEST), mentors, k=3)
     assert none_available.mentor_rows.tolist() == [[-1, -1, -1]]
     assert engine.explain_top_k(none_available, request_arrays(FIRE_TUPE_NORTH_WEST), mentors, TAXONOMY) == [[]]
@@ -349,7 +413,7 @@ def topk_of(rows: list[list[tuple[int, float]]], k: int = 3) -> TopK:
         for slot, (mentor_row, score) in enumerate(pairs):
             mentor_rows[index, slot] = mentor_row
             scores[index, slot] = score
-    return TopK(mentor_rows=mentor_rows, scores=scores, components=np.zeros((len(rows), k, 5), dtype=np.float32))
+    return TopK(mentor_rows=mentor_rows, scores=scores, components=np.zeros((len(rows), k, 6), dtype=np.float32))
 
 
 def test_optimal_assignment_beats_greedy_when_greedy_takes_the_contested_mentor() -> None:

@@ -23,6 +23,7 @@ weights_strategy = st.builds(
     region=weight_values,
     stage=weight_values,
     capacity=weight_values,
+    recent_stage=weight_values,
 ).filter(lambda weights: weights.as_array().sum() > 0)
 
 
@@ -112,7 +113,11 @@ def test_every_suggestion_is_explained_the_same_way_one_by_one(drawn: tuple) -> 
             assert sentences == one
             # A suggested mentor always covers a topic and has room.
             assert any(sentence.startswith("Covers") for sentence in sentences)
-            assert sentences[-1].startswith("Has room for")
+            assert any(sentence.startswith("Has room for") for sentence in sentences)
+            # Recent help at the request's stage is said when, and only when, it counted.
+            recent = [sentence for sentence in sentences if sentence.startswith("Started mentoring")]
+            level = int(case.mentors.recency[mentor_row, max(int(case.requests.stage[row]), 0)])
+            assert len(recent) == (1 if case.requests.stage[row] >= 0 and level > 0 else 0)
 
 
 @st.composite
@@ -130,7 +135,7 @@ def ranked_candidates(draw: st.DrawFn) -> tuple[TopK, np.ndarray]:
         mentor_rows[row, : len(chosen)] = chosen
         scores[row, : len(chosen)] = engine.units_to_scores(units)
     spare = np.array(draw(st.lists(st.integers(0, 3), min_size=mentor_count, max_size=mentor_count)))
-    components = np.zeros((request_count, k, 5), dtype=np.float32)
+    components = np.zeros((request_count, k, len(engine.COMPONENTS)), dtype=np.float32)
     return TopK(mentor_rows=mentor_rows, scores=scores, components=components), spare
 
 

@@ -80,3 +80,16 @@ def test_prepare_loads_the_mentors_now_and_the_requests_against_the_same_table(m
     assert mentor.pk in loaded.mentors.ids.tolist()
     assert loaded.batch.arrays.ids.tolist() == [request.pk]
     assert loaded.taxonomy is loaded.table.index.taxonomy
+
+
+@pytest.mark.django_db
+def test_a_one_off_computation_encodes_the_mentor_table_afresh_and_keeps_nothing() -> None:
+    mentor = MentorProfileFactory()
+    kept = loading.mentor_table()
+
+    with loading.mentor_table_not_kept():
+        first, second = loading.mentor_table(), loading.mentor_table()
+
+    assert first is not kept and second is not first  # encoded each time, never stored
+    assert first.ids.tolist() == kept.ids.tolist() == [mentor.pk]
+    assert loading.mentor_table() is kept  # the process's cached table is as it was

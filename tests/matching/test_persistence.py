@@ -40,7 +40,7 @@ def ranked(rows: list[tuple[MentoringRequest, MentorProfile, int, float, list[st
         mentor_ids=[mentor.pk for _, mentor, *_ in rows],
         ranks=[rank for _, _, rank, *_ in rows],
         scores=[score for *_, score, _ in rows],
-        components=[(1.0, 0.5, 0.6, 0.0, 1.0) for _ in rows],
+        components=[(1.0, 0.5, 0.6, 0.0, 1.0, 0.0) for _ in rows],
         reasons=[reasons for *_, reasons in rows],
     )
 
@@ -50,7 +50,7 @@ def test_a_new_ranking_updates_changed_rows_only_and_keeps_history(store: Callab
     kept, moved, dropped, back, new = (MentorProfileFactory() for _ in range(5))
     old_run = MatchRun.objects.create(kind=MatchRun.Kind.FULL)
     new_run = MatchRun.objects.create(kind=MatchRun.Kind.FULL)
-    components = {"service_area": 1.0, "topics": 0.5, "region": 0.6, "stage": 0.0, "capacity": 1.0}
+    components = {"service_area": 1.0, "topics": 0.5, "region": 0.6, "stage": 0.0, "capacity": 1.0, "recent_stage": 0.0}
 
     def existing(mentor: MentorProfile, state: str, rank: int | None, for_request: MentoringRequest = request) -> int:
         return Suggestion.objects.create(

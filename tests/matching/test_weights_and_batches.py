@@ -19,7 +19,14 @@ from tests.matching.factories import MentoringRequestFactory
 pytestmark = pytest.mark.django_db
 
 
-WEIGHTS = {"service_area": "0.2", "topics": "0.5", "region": "0.1", "stage": "0", "capacity": "0.2"}
+WEIGHTS = {
+    "service_area": "0.2",
+    "topics": "0.5",
+    "region": "0.1",
+    "stage": "0",
+    "capacity": "0.2",
+    "recent_stage": "0.1",
+}
 
 
 # --- Weights ------------------------------------------------------------------------------------------------
@@ -47,7 +54,7 @@ def test_the_defaults_apply_until_staff_save_a_version(staff: User) -> None:
 @pytest.mark.parametrize(
     "weights",
     [
-        engine.Weights(0, 0, 0, 0, 0),
+        engine.Weights(0, 0, 0, 0, 0, 0),
         engine.Weights(topics=1.5),
         engine.Weights(region=-0.1),
         engine.Weights(stage=float("nan")),
@@ -64,7 +71,13 @@ def test_saving_weights_from_the_page(staff: User, client_for: ClientFor) -> Non
     response = client.post(reverse("matching:weights"), {**WEIGHTS, "note": "More on topics", "action": "save"})
     assert response.status_code == 302
     version = MatchingWeights.objects.get()
-    assert (version.topics, version.stage, version.note, version.created_by) == (0.5, 0.0, "More on topics", staff)
+    assert (version.topics, version.stage, version.recent_stage, version.note, version.created_by) == (
+        0.5,
+        0.0,
+        0.1,
+        "More on topics",
+        staff,
+    )
     page = client.get(reverse("matching:weights")).content.decode()
     assert "More on topics" in page and "Sam Staff" in page
 
@@ -78,7 +91,7 @@ def test_saving_weights_from_the_page(staff: User, client_for: ClientFor) -> Non
         ({"stage": "nan"}, "Stage must be a number between 0 and 1"),
         ({"capacity": ""}, "Enter a weight for capacity"),
         (
-            {"service_area": "0", "topics": "0", "region": "0", "stage": "0", "capacity": "0"},
+            {"service_area": "0", "topics": "0", "region": "0", "stage": "0", "capacity": "0", "recent_stage": "0"},
             "At least one weight must be more than 0",
         ),
     ],
@@ -108,8 +121,8 @@ def test_preview_shows_how_the_top_suggestions_would_change(
     )
     neighbour = MentorProfileFactory(user__full_name="Nina Near", region=region("north-west"))
     # Region only: the mentor in the North West first. Service area only: the fire expert first.
-    services.weights_save(user=staff, weights=engine.Weights(0, 0, 1, 0, 0))
-    rows = weights_preview(engine.Weights(1, 0, 0, 0, 0))
+    services.weights_save(user=staff, weights=engine.Weights(0, 0, 1, 0, 0, 0))
+    rows = weights_preview(engine.Weights(1, 0, 0, 0, 0, 0))
     assert [row.request for row in rows] == [fire_request]
     entries = rows[0].proposed
     assert [(entry.mentor.pk, entry.rank, entry.previous_rank, entry.movement) for entry in entries] == [
@@ -120,7 +133,15 @@ def test_preview_shows_how_the_top_suggestions_would_change(
     # The page shows the same, and saves nothing.
     response = client_for(staff).post(
         reverse("matching:weights"),
-        {"service_area": "1", "topics": "0", "region": "0", "stage": "0", "capacity": "0", "action": "preview"},
+        {
+            "service_area": "1",
+            "topics": "0",
+            "region": "0",
+            "stage": "0",
+            "capacity": "0",
+            "recent_stage": "0",
+            "action": "preview",
+        },
     )
     body = response.content.decode()
     assert response.status_code == 200

@@ -4,7 +4,7 @@ Access rules (see accounts/decorators.py):
 - anonymous visitors are sent to sign in, except on the public mutuals directory;
 - a mutual's own pages are for its members: everyone else gets 404, as for a slug that does not exist;
 - the mentor directory is for mutual members and the programme team: others get a 403 page that explains why;
-- programme team tools (vetting, lists) are 404 for everyone else;
+- programme team tools (vetting, lists, requests to claim a mutual) are 404 for everyone else;
 - the session time-out warning's endpoints answer anyone signed in;
 - the account area (notices, email choices, personal data) is each person's own; the emailed unsubscribe link
   works for anyone who holds it.
@@ -20,10 +20,10 @@ from types import SimpleNamespace
 
 from django.utils import timezone
 
-from accounts.models import MentorProfile, MutualInvitation, ServiceArea, SupportTopic
+from accounts.models import MentorProfile, MutualClaimRequest, MutualInvitation, ServiceArea, SupportTopic
 from notifications.models import Category, Notice
 from notifications.rendering import unsubscribe_token
-from tests.factories import MembershipFactory, MentorProfileFactory
+from tests.factories import MembershipFactory, MentorProfileFactory, MutualFactory
 from tests.matrix import LOGIN, REDIRECT, Route, expect, public, signed_in
 
 
@@ -50,6 +50,19 @@ def build(world: SimpleNamespace) -> None:
         email="another.colleague@example.org",
         invited_by=world.member,
         expires_at=timezone.now() + timedelta(days=14),
+    )
+    # Claiming: an unclaimed mutual that is listed (so anyone signed in may ask to claim it), a claim invitation to
+    # none of the personas, and a request by the outsider.
+    world.unclaimed = MutualFactory(name="Northshire Youth Services", listed_publicly=True, created_by=None)
+    world.claim_invitation = MutualInvitation.objects.create(
+        mutual=world.unclaimed,
+        kind=MutualInvitation.Kind.CLAIM,
+        email="nia@northshire.example.org",
+        invited_by=world.staff,
+        expires_at=timezone.now() + timedelta(days=14),
+    )
+    world.claim_request = MutualClaimRequest.objects.create(
+        mutual=world.unclaimed, requested_by=world.outsider, job_title="Volunteer"
     )
     # Only the withdraw/reinstate routes touch these.
     world.matrix_service_area = ServiceArea.objects.create(name="Matrix service area", slug="matrix-service-area")
@@ -96,6 +109,35 @@ ROUTES = [
         get=signed_in(),
         post=signed_in(200),
         kwargs=lambda w: {"token": w.invitation.token},
+    ),
+    # Claiming a mutual nobody has joined: inviting is for the programme team (and the ambassador who spotted it,
+    # none here); asking is for anyone signed in (the outsider has asked already: the page says so, 200).
+    Route(
+        "accounts:claim_invite",
+        get=STAFF_ONLY,
+        post=STAFF_ONLY,
+        kwargs=lambda w: {"slug": w.unclaimed.slug},
+        post_data=lambda w: {"email": "not an email"},
+    ),
+    Route(
+        "accounts:claim_invitation_withdraw",
+        get=None,
+        post=expect(404, anonymous=LOGIN, staff=REDIRECT),
+        kwargs=lambda w: {"slug": w.unclaimed.slug, "invitation_id": w.claim_invitation.pk},
+    ),
+    Route(
+        "accounts:claim_ask",
+        get=signed_in(),
+        post=signed_in(200),
+        kwargs=lambda w: {"slug": w.unclaimed.slug},
+        post_data=lambda w: {"job_title": ""},
+    ),
+    Route("accounts:claim_request_list", get=STAFF_ONLY),
+    Route(
+        "accounts:claim_request_decide",
+        get=STAFF_ONLY,
+        post=STAFF_ONLY,
+        kwargs=lambda w: {"pk": w.claim_request.pk},
     ),
     # Mentors
     Route("accounts:mentor_directory", get=DIRECTORY_READERS),

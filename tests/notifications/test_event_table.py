@@ -27,7 +27,9 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts import claims as accounts_claims
 from accounts import personal_data
+from accounts import pipeline as accounts_pipeline
 from accounts import services as accounts_services
 from accounts.models import MentorProfile, User
 from ambassadors import services as ambassador_services
@@ -42,6 +44,7 @@ from messaging.services import groups as group_services
 from notifications import events, rendering, services
 from notifications.models import Category, Notice, OutboundEmail
 from outcomes import services as outcomes_services
+from outcomes.models import Survey
 from programme import announcements
 from programme.imports.applying import import_apply
 from programme.models import Announcement
@@ -87,6 +90,9 @@ ENQUIRERS_ADDRESS = "the enquirer's address"
 ASSIGNEE = "the assignee"
 AUDIENCE = "the announcement's audience"
 IMPORTED = "the imported person"
+RESPONDENT = "the respondent"
+CLAIM_INVITEE = "the claim invitee's address"
+CLAIMANT = "the claimant"
 GROUP_ALL = "all the group's parties"
 GROUP_OTHERS = "the group's other parties"
 GROUP_MENTOR = "the group's mentor"
@@ -493,6 +499,66 @@ def someone_volunteers_as_a_mentor(w: SimpleNamespace) -> Act:
     )
 
 
+def _unclaimed(w: SimpleNamespace, *, listed: bool = False) -> Any:
+    mutual = accounts_pipeline.mutual_add_unclaimed(
+        added_by=w.sam, name="Northshire O'Hara Youth Services", region=region(), service_areas=[service_area()]
+    )
+    if listed:
+        type(mutual).objects.filter(pk=mutual.pk).update(listed_publicly=True)
+        mutual.listed_publicly = True
+    return mutual
+
+
+@scenario("mutual_claim_invitation")
+def programme_staff_invite_someone_to_claim_an_unclaimed_mutual(w: SimpleNamespace) -> Act:
+    mutual = _unclaimed(w)
+    return Act(
+        lambda: accounts_claims.claim_invitation_send(mutual=mutual, invited_by=w.sam, email="nia@example.org"),
+        [Told("mutual_claim_invitation", CLAIM_INVITEE, ["nia@example.org"])],
+    )
+
+
+@scenario("mutual_claimed")
+def someone_accepts_an_invitation_to_claim_a_mutual(w: SimpleNamespace) -> Act:
+    mutual = _unclaimed(w)
+    invitation = accounts_claims.claim_invitation_send(mutual=mutual, invited_by=w.sam, email=w.charlie.email)
+    return Act(
+        lambda: accounts_claims.claim_invitation_accept(invitation=invitation, user=w.charlie),
+        [Told("mutual_claimed", STAFF, [w.sam, w.tess])],
+    )
+
+
+@scenario("mutual_claim_requested")
+def someone_asks_to_claim_a_listed_mutual(w: SimpleNamespace) -> Act:
+    mutual = _unclaimed(w, listed=True)
+    return Act(
+        lambda: accounts_claims.claim_request_make(mutual=mutual, user=w.charlie, job_title="Youth work lead"),
+        [Told("mutual_claim_requested", STAFF, [w.sam, w.tess])],
+    )
+
+
+@scenario("mutual_claim_decided", "mutual_claimed")
+def programme_staff_approve_a_request_to_claim(w: SimpleNamespace) -> Act:
+    mutual = _unclaimed(w, listed=True)
+    claim_request = accounts_claims.claim_request_make(mutual=mutual, user=w.charlie, job_title="Youth work lead")
+    return Act(
+        lambda: accounts_claims.claim_request_approve(claim_request=claim_request, decided_by=w.sam),
+        [Told("mutual_claim_decided", CLAIMANT, [w.charlie]), Told("mutual_claimed", STAFF, [w.tess])],
+    )
+
+
+@scenario("mutual_claim_decided")
+def programme_staff_refuse_a_request_to_claim(w: SimpleNamespace) -> Act:
+    mutual = _unclaimed(w, listed=True)
+    claim_request = accounts_claims.claim_request_make(mutual=mutual, user=w.charlie, job_title="Youth work lead")
+    return Act(
+        lambda: accounts_claims.claim_request_refuse(
+            claim_request=claim_request, decided_by=w.sam, reason="We could not check you work there."
+        ),
+        [Told("mutual_claim_decided", CLAIMANT, [w.charlie])],
+    )
+
+
 @scenario("mutual_invitation")
 def a_member_invites_a_colleague(w: SimpleNamespace) -> Act:
     return Act(
@@ -616,6 +682,21 @@ def a_pulse_survey_falls_due_thirty_days_in(w: SimpleNamespace) -> Act:
     return Act(
         lambda: outcomes_services.surveys_open_due(),
         [Told("outcome_survey_due", ALL_PARTIES, [w.bob, w.alice, w.amir])],
+    )
+
+
+@scenario("outcome_survey_reminder")
+def a_survey_is_still_unanswered_a_week_after_it_opened(w: SimpleNamespace) -> Act:
+    _relationship(w, started_at=timezone.now() - timedelta(days=40))
+    outcomes_services.surveys_open_due()
+    Notice.objects.all().delete()
+    outcomes_services.survey_answer_pulse(
+        survey=Survey.objects.get(respondent=w.alice), user=w.alice, usefulness=4, what_changed="", comments=""
+    )
+    Survey.objects.update(created_at=timezone.now() - timedelta(days=8))
+    return Act(
+        lambda: outcomes_services.surveys_remind_unanswered(),
+        [Told("outcome_survey_reminder", RESPONDENT, [w.bob, w.amir])],
     )
 
 

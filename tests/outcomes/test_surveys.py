@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from messaging.models import Relationship
-from notifications.models import Notice
+from notifications.models import Notice, OutboundEmail
 from outcomes import selectors, services
 from outcomes.models import Survey
 from tests.clients import ClientFor
@@ -222,3 +222,63 @@ def test_the_dashboard_says_when_surveys_are_waiting(member: User, mentor: User,
 
     assert "1 short survey about your mentoring is waiting for your answers" in page
     assert reverse("outcomes:survey_list") in page
+
+
+def _opened_days_ago(days: int) -> None:
+    Survey.objects.update(created_at=timezone.now() - timedelta(days=days))
+
+
+def test_an_unanswered_survey_is_reminded_once_a_week_after_it_opened_however_often_the_task_runs(
+    member: User, mentor: User, django_capture_on_commit_callbacks
+) -> None:  # type: ignore[no-untyped-def]
+    from outcomes.tasks import remind_unanswered_surveys
+
+    _pair(member, mentor, started_at=timezone.now() - timedelta(days=40))
+    services.surveys_open_due()
+    _opened_days_ago(6)
+    assert remind_unanswered_surveys() == 0  # not yet: the first notice went out six days ago
+
+    _opened_days_ago(8)
+    with django_capture_on_commit_callbacks(execute=True):
+        first, second = remind_unanswered_surveys(), remind_unanswered_surveys()
+    _opened_days_ago(15)  # and no third nudge a week later
+    third = remind_unanswered_surveys()
+
+    assert (first, second, third) == (2, 0, 0)
+    reminders = Notice.objects.filter(event="outcome_survey_reminder")
+    assert sorted(n.user_id for n in reminders) == sorted([member.pk, mentor.pk])
+    assert "still waiting for your answers" in reminders.first().text  # type: ignore[union-attr]
+    assert OutboundEmail.objects.filter(event="outcome_survey_reminder").count() == 2
+    assert Survey.objects.filter(reminded_at__isnull=True).count() == 0
+
+
+def test_no_reminder_for_an_answered_overtaken_or_stale_survey(member: User, mentor: User) -> None:
+    relationship = _pair(member, mentor, started_at=timezone.now() - timedelta(days=40))
+    services.surveys_open_due()
+    mine = Survey.objects.get(respondent=member)
+    services.survey_answer_pulse(survey=mine, user=member, usefulness=4, what_changed="", comments="")
+    _opened_days_ago(8)
+    # The mentor's pulse 1 is overtaken by pulse 2: only the newer one is worth a reminder.
+    theirs = Survey.objects.get(respondent=mentor)
+    newer = Survey.objects.create(
+        relationship=relationship, respondent=mentor, side="mentor", kind="pulse", number=2, due_on=date.today()
+    )
+    Survey.objects.filter(pk=newer.pk).update(created_at=timezone.now() - timedelta(days=30))  # too old to remind
+
+    assert services.surveys_remind_unanswered() == 0
+    theirs.refresh_from_db()
+    assert theirs.reminded_at is None
+    assert not Notice.objects.filter(event="outcome_survey_reminder").exists()
+
+
+def test_the_closing_survey_is_reminded_but_not_a_pulse_about_a_closed_relationship(member: User, mentor: User) -> None:
+    relationship = _pair(member, mentor, started_at=timezone.now() - timedelta(days=40))
+    services.surveys_open_due()
+    Relationship.objects.filter(pk=relationship.pk).update(
+        status=Relationship.Status.COMPLETED, ended_at=timezone.now() - timedelta(days=1)
+    )
+    services.surveys_open_due()
+    _opened_days_ago(8)
+
+    assert services.surveys_remind_unanswered() == 2
+    assert set(Survey.objects.filter(reminded_at__isnull=False).values_list("kind", flat=True)) == {"closing"}

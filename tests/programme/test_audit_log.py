@@ -90,7 +90,14 @@ def test_cohort_changes_and_a_stand_down_are_recorded(staff: User, client_for: C
 
 
 def test_new_matching_weights_are_recorded(staff: User, client_for: ClientFor) -> None:
-    weights = {"service_area": "0.2", "topics": "0.5", "region": "0.1", "stage": "0", "capacity": "0.2"}
+    weights = {
+        "service_area": "0.2",
+        "topics": "0.5",
+        "region": "0.1",
+        "stage": "0",
+        "capacity": "0.2",
+        "recent_stage": "0.1",
+    }
     response = client_for(staff).post(
         reverse("matching:weights"), {**weights, "note": "More on topics", "action": "save"}
     )

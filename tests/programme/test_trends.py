@@ -176,3 +176,99 @@ def test_ambassador_engagements_are_set_against_capacity() -> None:
     assert chart.summary == "1 engagement held in the period; today's active ambassadors can take on about 4 a month."
     london = trends.trends(trends.TrendFilter(start=today - timedelta(days=60), end=today, region=region("london")))
     assert (sum(london.engagements), london.engagement_capacity) == (0, 0.0)
+
+
+def _mentor(in_region: str, *topics: str, spare: bool = True) -> MentorProfile:
+    return MentorProfileFactory(
+        region=region(in_region), topics=[topic(slug) for slug in topics], capacity=2, active_mentees=0 if spare else 2
+    )
+
+
+@pytest.mark.django_db
+def test_the_gap_by_region_and_topic_counts_each_region_and_adds_up_to_the_chart() -> None:
+    _requested(5)  # pensions, North West
+    _requested(6)  # pensions, North West
+    _requested(7, in_region="london")  # pensions, London
+    _mentor("north-west", "pensions")
+    _mentor("london", "pensions", "business-planning")
+    _mentor("london", "pensions", spare=False)  # full: not counted
+    today = timezone.localdate()
+
+    grid = trends.gap_grid(trends.TrendFilter(today - timedelta(days=30), today))
+
+    cells = {
+        (region_name, topic_name): (cell.asked, cell.spare, cell.shortfall)
+        for region_name, row in grid.rows
+        for topic_name, cell in zip(grid.topics, row, strict=True)
+    }
+    assert cells[("North West", "Pensions")] == (2, 1, 1)
+    assert cells[("London", "Pensions")] == (1, 1, 0)
+    assert cells[("London", "Business planning")] == (0, 1, 0)
+    assert [(region_name, topic_name) for region_name, topic_name, _ in grid.shortfalls] == [("North West", "Pensions")]
+    assert "The largest shortfall is Pensions in North West: 2 asked, 1 mentor with spare places." in grid.summary()
+    assert dict((name, (asked, spare)) for name, asked, spare in grid.totals())["Pensions"] == (3, 2)
+    # Requests made after the end of the period are left out; a region filter keeps that region's row only.
+    earlier = trends.gap_grid(trends.TrendFilter(today - timedelta(days=60), today - timedelta(days=6)))
+    assert {row[0] for row in earlier.rows} == {"London", "North West"}
+    assert sum(cell.asked for _, row in earlier.rows for cell in row) == 2  # the 5-day-old request is not there
+    london = trends.gap_grid(trends.TrendFilter(today - timedelta(days=30), today, region=region("london")))
+    assert [row[0] for row in london.rows] == ["London"]
+
+
+@pytest.mark.django_db
+def test_the_report_shows_the_gap_grid_with_shortfalls_in_words_and_the_csv_carries_it(
+    staff: User, client_for: ClientFor
+) -> None:
+    _requested(5)
+    _requested(6)
+    _mentor("north-west", "pensions")
+    client = client_for(staff)
+
+    page = client.get(reverse("programme:report")).content.decode()
+
+    assert "The gap by region and topic" in page
+    grid = page[page.index('<table class="govuk-table app-gap-table"') :]
+    grid = grid[: grid.index("</table>")]
+    assert '<th scope="row" class="govuk-table__header">North West</th>' in grid
+    assert "short by 1" in grid and "app-gap-table__short" in grid
+    assert '2<span class="govuk-visually-hidden"> asked,</span>' in grid
+
+    body = client.get(reverse("programme:report_csv")).content.decode()
+    rows = list(csv.reader(io.StringIO(body)))
+    assert ["Gap by region and topic", "North West", "Pensions", "2", "1", "1"] in rows
+    london = client.get(reverse("programme:report_csv"), {"region": region("london").pk}).content.decode()
+    gap_rows = [row for row in csv.reader(io.StringIO(london)) if row[0] == "Gap by region and topic"]
+    assert gap_rows == [
+        ["Gap by region and topic", "Region", "Topic", "Requests asking", "Mentors with spare places", "Shortfall"]
+    ]
+    # The dashboard shows the same grid.
+    assert "short by 1" in client.get(reverse("programme:dashboard")).content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url_name", ["programme:dashboard", "programme:report"])
+def test_the_gap_grid_costs_the_same_queries_for_5_and_50_regions_and_topics_worth_of_rows(
+    staff: User, client_for: ClientFor, url_name: str
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from accounts.models import Region, SupportTopic
+
+    regions = list(Region.objects.values_list("slug", flat=True))
+    topics = list(SupportTopic.objects.values_list("slug", flat=True))
+    client = client_for(staff)
+    client.get(reverse(url_name))
+
+    def add(count: int) -> int:
+        for i in range(count):
+            mutual = MutualFactory(region=region(regions[i % len(regions)]))
+            MentoringRequestFactory(mutual=mutual, topics=[topic(topics[i % len(topics)])])
+            _mentor(regions[(i + 1) % len(regions)], topics[(i + 2) % len(topics)])
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(reverse(url_name)).status_code == 200
+        return len(queries)
+
+    at_5 = add(5)
+    at_50 = add(45)
+    assert at_5 == at_50

@@ -17,12 +17,15 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from matching import services
+from matching import loading, services
 from matching.models import MatchRun, MentoringRequest
 
 
 class Command(BaseCommand):
     help = "Compute mentor suggestions now and print counts and per-phase timings."
+    # No system checks: they import every URLconf and view (about a second of a nightly run that needs none of
+    # them); `manage.py check` and the deploy run them.
+    requires_system_checks: list[str] = []
 
     def add_arguments(self, parser: CommandParser) -> None:
         group = parser.add_mutually_exclusive_group()
@@ -40,7 +43,9 @@ class Command(BaseCommand):
         source = MatchRun.Source.BEAT if options["nightly"] else MatchRun.Source.COMMAND
         runs: list[MatchRun] = []
         if full:
-            runs.append(services.rematch_full(source=source))
+            # One computation, then the process exits: nothing to keep the mentor table for.
+            with loading.mentor_table_not_kept():
+                runs.append(services.rematch_full(source=source))
         elif request is not None:
             run = services.suggestions_refresh_for_request(request_id=request, source=source)
             if run is None:
