@@ -398,8 +398,6 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 NOTIFY_EMAIL_BACKEND = "notifications.backends.NotifyEmailBackend"
 NOTIFY_API_KEY = env_str("NOTIFY_API_KEY")
 NOTIFY_TEMPLATE_ID = env_str("NOTIFY_TEMPLATE_ID")
-# Notify cannot attach a calendar invitation: its emails link to a signed download of it, which works this long.
-EMAIL_FILE_DAYS = env_int("EMAIL_FILE_DAYS", 30)
 if EMAIL_BACKEND == NOTIFY_EMAIL_BACKEND and not (NOTIFY_API_KEY and NOTIFY_TEMPLATE_ID):
     raise ImproperlyConfigured("EMAIL_BACKEND is GOV.UK Notify: set NOTIFY_API_KEY and NOTIFY_TEMPLATE_ID too.")
 

@@ -30,7 +30,7 @@ from django.core.mail.backends.base import BaseEmailBackend
 from notifications_python_client.errors import APIError
 from notifications_python_client.notifications import NotificationsAPIClient
 
-from notifications.email_files import email_file_link
+from notifications.email_files import EMAIL_FILE_DAYS, email_file_link
 
 
 class NotifyUnavailable(ConnectionError):
@@ -61,9 +61,7 @@ def _file_links(message: EmailMessage, address: str) -> str:
             filename, raw, mimetype = attachment
             content = raw.encode() if isinstance(raw, str) else raw
         link = email_file_link(address=address, filename=filename, content=content, mimetype=mimetype or "")
-        lines.append(
-            f"The file that comes with this email, {filename}, is here for {settings.EMAIL_FILE_DAYS} days:\n{link}"
-        )
+        lines.append(f"The file that comes with this email, {filename}, is here for {EMAIL_FILE_DAYS} days:\n{link}")
     return "".join(f"\n\n{line}" for line in lines)
 
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 import secrets
 from datetime import datetime, timedelta
 
-from django.conf import settings
 from django.core import signing
 from django.utils import timezone
 
@@ -20,10 +19,12 @@ from notifications import links
 from notifications.models import EmailFile
 
 SALT = "notifications.email_file"
+# How long a link works: long enough for a meeting arranged weeks ahead to be added to a calendar late.
+EMAIL_FILE_DAYS = 30
 
 
 def _lifetime() -> timedelta:
-    return timedelta(days=settings.EMAIL_FILE_DAYS)
+    return timedelta(days=EMAIL_FILE_DAYS)
 
 
 def email_file_link(*, address: str, filename: str, content: bytes, mimetype: str) -> str:

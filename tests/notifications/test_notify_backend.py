@@ -228,7 +228,7 @@ def test_a_calendar_invitation_is_a_signed_expiring_download_link_in_the_notify_
     assert client.get(path[:-3] + ("A" if path[-3] != "A" else "B") + path[-2:]).status_code == 404
     stored = EmailFile.objects.get()
     assert stored.address == "rosa@example.org"
-    assert stored.expires_at - stored.created_at == timedelta(days=settings.EMAIL_FILE_DAYS)
+    assert stored.expires_at - stored.created_at == timedelta(days=email_files.EMAIL_FILE_DAYS)
     EmailFile.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
     assert client.get(path).status_code == 404
     assert email_files.email_files_purge() == 1
