@@ -11,7 +11,7 @@ from django.urls import reverse
 from accounts.models import ConductAcceptance, Membership, MentorProfile, MutualClaimRequest, MutualInvitation, User
 from accounts.personal_data import PersonalDataSource, register, when
 from notifications import rendering
-from notifications.models import Category, OutboundEmail
+from notifications.models import Category, EmailFile, OutboundEmail
 from notifications.services import notify_address, preferences_for
 
 
@@ -135,6 +135,7 @@ def _before_delete(user: User) -> None:
     the person is told, at the address they used, that their account has gone."""
     MutualInvitation.objects.filter(_addressed_to(user)).delete()
     OutboundEmail.objects.filter(_addressed_to(user, "to_address")).delete()
+    EmailFile.objects.filter(_addressed_to(user, "address")).delete()
     notify_address("account_deleted", address=user.email, url=reverse("pages:home"))
 
 

@@ -43,6 +43,12 @@ AUDITED_MODELS: tuple[dict[str, Any], ...] = (
         "model": "messaging.ModerationAction",
         "include_fields": ["action", "report", "target_message", "target_user", "note"],
     },
+    # A mentoring group the programme team made (or closed), and which mutuals are in it: no conversation text.
+    {
+        "model": "messaging.MentoringGroup",
+        "include_fields": ["mentor", "title", "topic", "status", "created_by", "closed_at", "closed_by"],
+    },
+    {"model": "messaging.GroupMember", "include_fields": ["group", "mutual", "request", "left_at"]},
     {"model": "ambassadors.Cohort"},
     {"model": "ambassadors.Application", "include_fields": ["status", "cohort", "decided_at"]},
     {

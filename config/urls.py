@@ -21,6 +21,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("accounts.urls")),
     path("matching/", include("matching.urls")),
     path("relationships/", include("messaging.urls")),
+    # Files that emails sent through GOV.UK Notify link to (it cannot attach them): signed, expiring links.
+    path("email/", include("notifications.urls")),
     path("ambassadors/", include("ambassadors.urls")),
     # The public information service (guide, guidance, case studies, contact, readiness) and its staff pages.
     path("", include("information.urls")),

@@ -77,6 +77,8 @@ class MentoringRequest(models.Model):
     MATCHABLE_STATUSES = (Status.OPEN,)
     EDITABLE_STATUSES = (Status.OPEN,)
     WITHDRAWABLE_STATUSES = (Status.OPEN, Status.INTRODUCED, Status.NEEDS_ATTENTION)
+    # Requests the programme team can place in a mentoring group (messaging): no mentor is considering them.
+    GROUPABLE_STATUSES = (Status.OPEN, Status.NEEDS_ATTENTION)
 
     class Meta:
         ordering = ["-created_at"]

@@ -19,7 +19,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
-from messaging.models import Meeting
+from messaging.models import GroupMeeting, Meeting
+
+# A relationship's meeting, or a group's (messaging/models/groups.py): the same calendar entry either way.
+AnyMeeting = Meeting | GroupMeeting
 
 if TYPE_CHECKING:
     # Imported where used: icalendar is slow to import (a tenth of a second or more), which every process (a
@@ -37,8 +40,9 @@ def _host() -> str:
     return urlsplit(settings.SITE_URL).hostname or "localhost"
 
 
-def meeting_uid(meeting: Meeting) -> str:
-    return f"meeting-{meeting.uid}@{_host()}"
+def meeting_uid(meeting: AnyMeeting) -> str:
+    kind = "group-meeting" if isinstance(meeting, GroupMeeting) else "meeting"
+    return f"{kind}-{meeting.uid}@{_host()}"
 
 
 def _calendar(method: str | None = None, name: str = "") -> Calendar:
@@ -55,12 +59,20 @@ def _calendar(method: str | None = None, name: str = "") -> Calendar:
     return calendar
 
 
-def _title(meeting: Meeting) -> str:
+def _title(meeting: AnyMeeting) -> str:
+    if isinstance(meeting, GroupMeeting):
+        return f"Group mentoring: {meeting.group.title}"
     relationship = meeting.relationship
     return f"Mentoring: {relationship.mentor_name} and {relationship.mutual.name}"
 
 
-def _event(meeting: Meeting, *, cancelled: bool = False, attendees: Sequence[User] = ()) -> Event:
+def _page(meeting: AnyMeeting) -> str:
+    if isinstance(meeting, GroupMeeting):
+        return reverse("messaging:group_detail", kwargs={"pk": meeting.group_id}) + f"#group-meeting-{meeting.pk}"
+    return reverse("messaging:meeting_detail", kwargs={"pk": meeting.relationship_id, "meeting_pk": meeting.pk})
+
+
+def _event(meeting: AnyMeeting, *, cancelled: bool = False, attendees: Sequence[User] = ()) -> Event:
     from icalendar import Event, vCalAddress
 
     event = Event()
@@ -70,9 +82,7 @@ def _event(meeting: Meeting, *, cancelled: bool = False, attendees: Sequence[Use
     event.add("dtstart", meeting.starts_at.astimezone(LONDON))
     event.add("dtend", meeting.ends_at.astimezone(LONDON))
     event.add("summary", _title(meeting))
-    page = settings.SITE_URL + reverse(
-        "messaging:meeting_detail", kwargs={"pk": meeting.relationship_id, "meeting_pk": meeting.pk}
-    )
+    page = settings.SITE_URL + _page(meeting)
     description = [meeting.get_format_display()]
     if meeting.format != Meeting.Format.IN_PERSON and meeting.link:
         description.append(f"Join: {meeting.link}")
@@ -99,7 +109,7 @@ def _event(meeting: Meeting, *, cancelled: bool = False, attendees: Sequence[Use
     return event
 
 
-def invitation(meeting: Meeting, *, attendees: Sequence[User], method: str = REQUEST) -> bytes:
+def invitation(meeting: AnyMeeting, *, attendees: Sequence[User], method: str = REQUEST) -> bytes:
     """The file emailed to the parties: METHOD:REQUEST adds or updates the entry, METHOD:CANCEL removes it."""
     calendar = _calendar(method)
     calendar.add_component(_event(meeting, cancelled=method == CANCEL, attendees=attendees))
@@ -107,7 +117,9 @@ def invitation(meeting: Meeting, *, attendees: Sequence[User], method: str = REQ
     return bytes(calendar.to_ical())
 
 
-def filename(meeting: Meeting) -> str:
+def filename(meeting: AnyMeeting) -> str:
+    if isinstance(meeting, GroupMeeting):
+        return f"group-mentoring-meeting-{timezone.localtime(meeting.starts_at):%Y-%m-%d}.ics"
     return f"mentoring-meeting-{timezone.localtime(meeting.starts_at):%Y-%m-%d}.ics"
 
 

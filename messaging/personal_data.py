@@ -11,13 +11,16 @@ from typing import Any
 
 from accounts.models import Membership, User
 from accounts.personal_data import PersonalDataSource, register, when
-from messaging import selectors, services
+from messaging import group_selectors, selectors, services
 from messaging.models import (
     CalendarFeed,
     CheckIn,
     ConductReport,
     Feedback,
     Goal,
+    GroupGoal,
+    GroupMeeting,
+    GroupMessage,
     Meeting,
     MentoringAgreement,
     Message,
@@ -189,6 +192,65 @@ def _end_relationships(user: User) -> None:
         )
 
 
+def _groups(user: User) -> list[dict[str, Any]]:
+    return [
+        {
+            "id": group.pk,
+            "title": group.title,
+            "mentor": group.mentor_name,
+            "status": group.get_status_display(),
+            "started_at": when(group.created_at),
+            "closed_at": when(group.closed_at),
+        }
+        for group in group_selectors.groups_for(user).order_by("created_at")
+    ]
+
+
+def _group_messages(user: User) -> list[dict[str, Any]]:
+    """As a relationship's messages: exported, and kept in the group's conversation as "Former user" after the
+    account goes (the author is set to null by the foreign key)."""
+    return [
+        {"group": message.group_id, "sent_at": when(message.created_at), "text": message.body}
+        for message in GroupMessage.objects.filter(author=user).order_by("id")
+    ]
+
+
+def _group_goals(user: User) -> list[dict[str, Any]]:
+    return [
+        {
+            "group": goal.group_id,
+            "mutual": goal.mutual.name,
+            "title": goal.title,
+            "description": goal.description,
+            "status": goal.get_status_display(),
+            "created_at": when(goal.created_at),
+        }
+        for goal in GroupGoal.objects.filter(created_by=user).select_related("mutual").order_by("id")
+    ]
+
+
+def _group_meetings(user: User) -> list[dict[str, Any]]:
+    return [
+        {
+            "group": meeting.group_id,
+            "starts_at": when(meeting.starts_at),
+            "duration_minutes": meeting.duration_minutes,
+            "format": meeting.get_format_display(),
+            "address": meeting.address,
+            "link": meeting.link,
+            "agenda": meeting.agenda,
+            "status": meeting.get_status_display(),
+        }
+        for meeting in GroupMeeting.objects.filter(arranged_by=user).order_by("id")
+    ]
+
+
+def _close_groups(user: User) -> None:
+    from messaging.services.groups import groups_close_of_mentor
+
+    groups_close_of_mentor(user)
+
+
 def register_sources() -> None:
     register(PersonalDataSource("relationships", _relationships, before_delete=_end_relationships, order=30))
     register(PersonalDataSource("messages_written", _messages, order=31))
@@ -201,3 +263,7 @@ def register_sources() -> None:
     register(PersonalDataSource("conduct_breaches_reported", _conduct_reports, order=39))
     register(PersonalDataSource("documents_shared", _documents, before_delete=_delete_documents, order=40))
     register(PersonalDataSource("messages_reported", _reports, order=35))
+    register(PersonalDataSource("mentoring_groups", _groups, before_delete=_close_groups, order=41))
+    register(PersonalDataSource("group_messages_written", _group_messages, order=42))
+    register(PersonalDataSource("group_goals_set", _group_goals, order=43))
+    register(PersonalDataSource("group_meetings_arranged", _group_meetings, order=44))

@@ -1,7 +1,7 @@
 from django.urls import URLPattern, URLResolver, path
 
 from messaging import views
-from messaging.views import agreements, conduct_reports, documents, meetings
+from messaging.views import agreements, conduct_reports, documents, groups, meetings
 
 app_name = "messaging"
 
@@ -45,6 +45,16 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("<int:pk>/documents/<int:document_pk>/delete/", documents.document_delete, name="document_delete"),
     path("calendar/", meetings.calendar_feed_settings, name="calendar_feed_settings"),
     path("calendar/<str:token>.ics", meetings.calendar_feed, name="calendar_feed"),
+    path("groups/", groups.group_list, name="group_list"),
+    path("groups/<int:pk>/", groups.group_detail, name="group_detail"),
+    path("groups/<int:pk>/goals/new/", groups.group_goal_create, name="group_goal_create"),
+    path("groups/<int:pk>/goals/<int:goal_pk>/", groups.group_goal_update, name="group_goal_update"),
+    path("groups/<int:pk>/meetings/new/", groups.group_meeting_create, name="group_meeting_create"),
+    path("groups/<int:pk>/meetings/<int:meeting_pk>/cancel/", groups.group_meeting_cancel, name="group_meeting_cancel"),
+    path("groups/<int:pk>/leave/", groups.group_leave, name="group_leave"),
+    path("groups/<int:pk>/close/", groups.group_close, name="group_close"),
+    path("programme/groups/", groups.staff_group_list, name="staff_group_list"),
+    path("programme/groups/new/<int:topic_pk>/", groups.staff_group_create, name="staff_group_create"),
     path("programme/", views.staff_relationship_list, name="staff_relationship_list"),
     path("programme/<int:pk>/", views.staff_relationship_detail, name="staff_relationship_detail"),
     path("programme/reports/", views.moderation_report_list, name="moderation_report_list"),

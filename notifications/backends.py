@@ -6,6 +6,11 @@ and django-allauth's, fills them with its rendered subject and plain text. Notif
 accessible layout; links made clickable), so our HTML part is not sent. The official client library does the HTTP
 and the signed API token.
 
+Notify cannot attach a file to an email the way SMTP does (its "send a file by email" takes PDFs, office documents,
+images and text, not calendar invitations, and needs a placeholder in the template), so each attachment, such as a
+meeting's .ics, is kept by the application and the body gets a signed, expiring link to it
+(notifications/email_files.py).
+
 Errors are raised, never swallowed, so the send task (notifications/tasks.py) sees them: Notify being down, slow or
 asking us to slow down (a 5xx, a 429, or no answer) is a ConnectionError, which the task retries with backoff;
 anything else (a 400 for a bad template id, a 403 for a revoked key) fails the email at once, for the programme
@@ -15,6 +20,7 @@ team to see.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from email.mime.base import MIMEBase
 from typing import Any
 
 from django.conf import settings
@@ -23,6 +29,8 @@ from django.core.mail import EmailMessage
 from django.core.mail.backends.base import BaseEmailBackend
 from notifications_python_client.errors import APIError
 from notifications_python_client.notifications import NotificationsAPIClient
+
+from notifications.email_files import EMAIL_FILE_DAYS, email_file_link
 
 
 class NotifyUnavailable(ConnectionError):
@@ -38,6 +46,23 @@ def unsubscribe_url_of(message: EmailMessage) -> str | None:
     """The one-click unsubscribe link notifications.services put in the List-Unsubscribe header, if any."""
     header = message.extra_headers.get("List-Unsubscribe", "")
     return header.strip().removeprefix("<").removesuffix(">") or None
+
+
+def _file_links(message: EmailMessage, address: str) -> str:
+    """The words that replace the message's attachments: a download link for each, for this recipient."""
+    lines = []
+    for attachment in message.attachments:
+        if isinstance(attachment, MIMEBase):
+            filename = attachment.get_filename() or "file"
+            payload = attachment.get_payload(decode=True)
+            content = payload if isinstance(payload, bytes) else b""
+            mimetype = attachment.get_content_type()
+        else:
+            filename, raw, mimetype = attachment
+            content = raw.encode() if isinstance(raw, str) else raw
+        link = email_file_link(address=address, filename=filename, content=content, mimetype=mimetype or "")
+        lines.append(f"The file that comes with this email, {filename}, is here for {EMAIL_FILE_DAYS} days:\n{link}")
+    return "".join(f"\n\n{line}" for line in lines)
 
 
 class NotifyEmailBackend(BaseEmailBackend):
@@ -57,7 +82,10 @@ class NotifyEmailBackend(BaseEmailBackend):
                     self.client.send_email_notification(
                         email_address=address,
                         template_id=self.template_id,
-                        personalisation={"subject": message.subject, "body": message.body},
+                        personalisation={
+                            "subject": message.subject,
+                            "body": message.body + _file_links(message, address),
+                        },
                         # Notify adds the List-Unsubscribe headers (RFC 8058) itself from this link.
                         one_click_unsubscribe_url=unsubscribe_url_of(message),
                     )

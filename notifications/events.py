@@ -259,6 +259,19 @@ EVENTS: dict[str, Event] = _events(
         False,
     ),
     Event("document_shared", MENTORING, Kind.RELATIONSHIP, "{actor} shared a document: {document}.", False),
+    # --- Mentoring groups ---------------------------------------------------------------------------------------
+    Event(
+        "group_started",
+        MENTORING,
+        Kind.RELATIONSHIP,
+        "A mentoring group has started: “{title}”, with {mentor} as its mentor and {count} mutuals.",
+        True,
+    ),
+    Event("group_message", MESSAGES, Kind.MESSAGE, "{actor} wrote in the group “{title}”.", False),
+    # The calendar invitation (.ics) to every party of the group, the mentor who arranged it too.
+    Event("group_meeting_invitation", MENTORING, Kind.RELATIONSHIP, None, True),
+    Event("group_mutual_left", MENTORING, Kind.RELATIONSHIP, "{mutual} left the group “{title}”.", False),
+    Event("group_closed", MENTORING, Kind.RELATIONSHIP, "{actor} closed the group “{title}”.", True),
     # --- Mentoring agreements -------------------------------------------------------------------------------------
     Event(
         "agreement_proposed",

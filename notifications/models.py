@@ -142,3 +142,20 @@ class EmailPreferences(models.Model):
         if category == Category.ESSENTIAL:
             return True
         return bool(getattr(self, category))
+
+
+class EmailFile(models.Model):
+    """A file an email carries (a calendar invitation), kept for a while for a mail service that cannot attach
+    files to an email (GOV.UK Notify, notifications/backends.py): the email links to a signed, expiring download of
+    it instead (notifications/email_files.py). One per recipient, so it goes with their account."""
+
+    token = models.CharField(max_length=64, unique=True)
+    address = models.EmailField()
+    filename = models.CharField(max_length=200)
+    mimetype = models.CharField(max_length=100)
+    content = models.BinaryField()
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.filename} for an email"

@@ -6,7 +6,7 @@ from celery import Task, shared_task
 from celery.utils.time import get_exponential_backoff_interval
 from django.conf import settings
 
-from notifications import services
+from notifications import email_files, services
 
 # Retries after the first try: with the default 30 s base the waits double (with jitter) to about 30 s, 1, 2, 4, 8
 # and 16 minutes, then the email is marked failed for the programme team to see.
@@ -59,5 +59,9 @@ def dispatch_pending_emails() -> int:
 
 @shared_task
 def purge_old_notifications() -> dict[str, int]:
-    """Nightly (beat): forget old sent-email records and old notices."""
-    return {"emails": services.emails_purge(), "notices": services.notices_purge()}
+    """Nightly (beat): forget old sent-email records, old notices and expired files that emails linked to."""
+    return {
+        "emails": services.emails_purge(),
+        "notices": services.notices_purge(),
+        "email_files": email_files.email_files_purge(),
+    }

@@ -50,6 +50,7 @@ from matching.services.publishing import (
 )
 from matching.services.requests import (
     request_mark_needs_attention,
+    request_place_in_group,
     request_record_no_match,
     request_reopen,
     request_submit,
@@ -103,6 +104,7 @@ __all__ = [
     "publish_in_progress",
     "rematch_full",
     "request_mark_needs_attention",
+    "request_place_in_group",
     "request_record_no_match",
     "request_reopen",
     "request_submit",

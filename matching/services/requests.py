@@ -190,3 +190,22 @@ def request_record_no_match(*, request: MentoringRequest, user: User, note: str)
         url=request_path(request),
     )
     return request
+
+
+@transaction.atomic
+def request_place_in_group(*, request: MentoringRequest, user: User) -> MentoringRequest:
+    """The programme team placed the request in a mentoring group (messaging.services.group_create, in the same
+    transaction): it is matched, and introductions queued for it are withdrawn."""
+    request = MentoringRequest.objects.select_for_update().get(pk=request.pk)
+    if request.status not in MentoringRequest.GROUPABLE_STATUSES:
+        raise MatchingError(f"“{request.title}” is no longer looking for a mentor.")
+    if request.introductions.filter(status=Introduction.Status.PENDING).exists():
+        raise MatchingError(f"A mentor is still considering “{request.title}”.")
+    request.introductions.filter(status__in=Introduction.OPEN_STATUSES).update(
+        status=Introduction.Status.WITHDRAWN, note="Placed in a mentoring group."
+    )
+    request.status = MentoringRequest.Status.MATCHED
+    request.attention_reason = ""
+    request.save(update_fields=["status", "attention_reason", "updated_at"])
+    _enqueue_refresh_request(request.pk)
+    return request

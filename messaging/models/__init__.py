@@ -330,6 +330,7 @@ class ModerationAction(models.Model):
 from messaging.models.agreements import MentoringAgreement  # noqa: E402
 from messaging.models.conduct_reports import ConductReport  # noqa: E402
 from messaging.models.documents import SharedDocument  # noqa: E402
+from messaging.models.groups import GroupGoal, GroupMeeting, GroupMember, GroupMessage, MentoringGroup  # noqa: E402
 from messaging.models.meetings import CalendarFeed, Meeting  # noqa: E402
 
 __all__ = [
@@ -341,8 +342,13 @@ __all__ = [
     "ConversationState",
     "Feedback",
     "Goal",
+    "GroupGoal",
+    "GroupMeeting",
+    "GroupMember",
+    "GroupMessage",
     "Meeting",
     "MentoringAgreement",
+    "MentoringGroup",
     "Message",
     "MessageReport",
     "ModerationAction",

@@ -4,6 +4,7 @@ and removing the stored file whenever its row goes (with the relationship, the m
 from __future__ import annotations
 
 import uuid
+import weakref
 from functools import partial
 
 from django.core.files.base import ContentFile
@@ -82,8 +83,32 @@ def document_upload(*, relationship: Relationship, user: User, upload: UploadedF
     except Exception:
         _storage().delete(name)
         raise
+    # The file is written before its row commits; if the transaction (or a savepoint around this call) rolls back,
+    # the file goes too, so storage never keeps a file that no row points to.
+    transaction.on_commit(_RemovedUnlessCommitted(name))
     _notify_others("document_shared", relationship, user, document=document.name)
     return document
+
+
+class _RemovedUnlessCommitted:
+    """Deletes a stored file unless the transaction that wrote its row commits.
+
+    Django has no rollback hook, but it keeps on-commit callbacks in a list and, on a rollback (of the transaction
+    or of the savepoint the callback was registered in), drops them without calling them. This callback marks the
+    file kept when it is called; when it is dropped uncalled (no other reference is kept), its finalizer deletes the
+    file. The flag lives outside the object, so the finalizer does not keep it alive."""
+
+    def __init__(self, name: str) -> None:
+        self.committed = [False]
+        weakref.finalize(self, _delete_unless_committed, name, self.committed)
+
+    def __call__(self) -> None:
+        self.committed[0] = True
+
+
+def _delete_unless_committed(name: str, committed: list[bool]) -> None:
+    if not committed[0]:
+        _storage().delete(name)
 
 
 @transaction.atomic

@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from messaging import ics, selectors
-from messaging.models import CalendarFeed, CheckIn, Meeting, Nudge, Relationship
+from messaging.models import CalendarFeed, CheckIn, GroupMeeting, Meeting, Nudge, Relationship
 from messaging.models.meetings import FIRST_MEETING_DUE_AFTER, MEETING_MAX_MINUTES, MEETING_MIN_MINUTES
 from messaging.services.common import (
     RelationshipError,
@@ -38,7 +38,7 @@ def meeting_url(meeting: Meeting) -> str:
     return reverse("messaging:meeting_detail", kwargs={"pk": meeting.relationship_id, "meeting_pk": meeting.pk})
 
 
-def when_text(meeting: Meeting) -> str:
+def when_text(meeting: Meeting | GroupMeeting) -> str:
     """'Tuesday 27 October 2026, 6:00pm to 7:00pm (UK time)': what people read in notices and emails."""
     start = timezone.localtime(meeting.starts_at)
     end = timezone.localtime(meeting.ends_at)

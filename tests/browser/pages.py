@@ -193,6 +193,7 @@ NOT_HTML = {
     "messaging:meeting_calendar_file",
     "messaging:calendar_feed",
     "messaging:document_download",
+    "notifications:email_file",
 }
 
 

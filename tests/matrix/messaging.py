@@ -17,8 +17,19 @@ from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from accounts.models import SupportTopic
 from messaging import services
-from messaging.models import CalendarFeed, ConductReport, Relationship
+from messaging.models import (
+    CalendarFeed,
+    ConductReport,
+    GroupGoal,
+    GroupMeeting,
+    GroupMember,
+    MentoringGroup,
+    Relationship,
+)
+from tests.factories import MembershipFactory
+from tests.matching.factories import MentoringRequestFactory
 from tests.matrix import LOGIN, REDIRECT, Route, expect, public, signed_in
 from tests.messaging.factories import (
     CheckInFactory,
@@ -57,10 +68,30 @@ def build(world: SimpleNamespace) -> None:
         user=world.member,
         upload=SimpleUploadedFile("plan.pdf", b"%PDF-1.4\n1 0 obj << >> endobj\n%%EOF\n"),
     )
+    # A mentoring group Bob runs with Alice's mutual and another (made directly: Bob's places are not the point).
+    world.group = MentoringGroup.objects.create(
+        mentor=world.mentor_profile, title="Fire mutuals facing TUPE", topic=SupportTopic.objects.first()
+    )
+    GroupMember.objects.create(group=world.group, mutual=world.mutual)
+    lakeside = MembershipFactory(mutual__name="Lakeside Fire Mutual").mutual
+    GroupMember.objects.create(group=world.group, mutual=lakeside)
+    # Two requests on the group's topic, from two mutuals, that the programme team could make another group from.
+    for mutual in (world.mutual, lakeside):
+        MentoringRequestFactory(mutual=mutual, title="TUPE transfer", topics=[world.group.topic])
+    world.group_goal = GroupGoal.objects.create(group=world.group, mutual=world.mutual, title="Agree the transfer")
+    world.group_meeting = GroupMeeting.objects.create(
+        group=world.group,
+        starts_at=world.meeting.starts_at,
+        duration_minutes=60,
+        format="video",
+        link="https://meet.example.org/group",
+    )
     world.calendar_feed = CalendarFeed.objects.create(user=world.member, token="matrix-feed-token-" + "x" * 30)
 
 
 PARTIES = expect(404, anonymous=LOGIN, member=200, mentor=200)
+GROUP_MENTOR = expect(404, anonymous=LOGIN, mentor=200)
+GROUP_MEMBER = expect(404, anonymous=LOGIN, member=200)
 PARTIES_REDIRECT = expect(404, anonymous=LOGIN, member=REDIRECT, mentor=REDIRECT)
 STAFF_ONLY = expect(404, anonymous=LOGIN, staff=200)
 
@@ -75,6 +106,10 @@ def _meeting(world: SimpleNamespace) -> dict[str, Any]:
 
 def _document(world: SimpleNamespace) -> dict[str, Any]:
     return {"pk": world.relationship.pk, "document_pk": world.document.pk}
+
+
+def _group(world: SimpleNamespace) -> dict[str, Any]:
+    return {"pk": world.group.pk}
 
 
 def _report(world: SimpleNamespace) -> dict[str, Any]:
@@ -153,6 +188,28 @@ ROUTES = [
     # the settings page, whose POST makes a new address for the member.
     Route("messaging:calendar_feed", get=public(200), kwargs=lambda w: {"token": w.calendar_feed.token}),
     Route("messaging:calendar_feed_settings", get=signed_in(), post=signed_in(REDIRECT)),
+    # Mentoring groups: the mentor and the members of its mutuals; the mentor arranges, cancels and closes, a
+    # member takes their mutual out (empty POSTs: each form comes back with its errors)
+    Route("messaging:group_list", get=signed_in()),
+    _party_route("messaging:group_detail", kwargs=_group),
+    _party_route("messaging:group_goal_create", kwargs=_group),
+    _party_route("messaging:group_goal_update", kwargs=lambda w: {"pk": w.group.pk, "goal_pk": w.group_goal.pk}),
+    Route("messaging:group_meeting_create", get=GROUP_MENTOR, post=GROUP_MENTOR, kwargs=_group),
+    Route(
+        "messaging:group_meeting_cancel",
+        get=GROUP_MENTOR,
+        post=GROUP_MENTOR,
+        kwargs=lambda w: {"pk": w.group.pk, "meeting_pk": w.group_meeting.pk},
+    ),
+    Route("messaging:group_leave", get=GROUP_MEMBER, post=GROUP_MEMBER, kwargs=_group),
+    Route("messaging:group_close", get=GROUP_MENTOR, post=GROUP_MENTOR, kwargs=_group),
+    Route("messaging:staff_group_list", get=STAFF_ONLY),
+    Route(
+        "messaging:staff_group_create",
+        get=STAFF_ONLY,
+        post=STAFF_ONLY,
+        kwargs=lambda w: {"topic_pk": w.group.topic_id},
+    ),
     # Programme team
     Route("messaging:staff_relationship_list", get=STAFF_ONLY),
     Route("messaging:staff_relationship_detail", get=STAFF_ONLY, kwargs=_relationship),

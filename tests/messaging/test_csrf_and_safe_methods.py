@@ -25,8 +25,13 @@ from messaging.models import (
     ConversationState,
     Feedback,
     Goal,
+    GroupGoal,
+    GroupMeeting,
+    GroupMember,
+    GroupMessage,
     Meeting,
     MentoringAgreement,
+    MentoringGroup,
     Message,
     MessageReport,
     ModerationAction,
@@ -36,6 +41,7 @@ from messaging.models import (
 )
 from notifications.models import Notice
 from tests.clients import ClientFor
+from tests.factories import MentorProfileFactory
 from tests.forms import date_input
 from tests.matching.factories import MentoringRequestFactory
 from tests.matrix import accounts as accounts_matrix
@@ -63,6 +69,11 @@ def snapshot(*, with_read_markers: bool = True) -> dict[str, list[dict[str, Any]
         "agreements": list(MentoringAgreement.objects.order_by("pk").values()),
         "conduct_reports": list(ConductReport.objects.order_by("pk").values()),
         "documents": list(SharedDocument.objects.order_by("pk").values()),
+        "groups": list(MentoringGroup.objects.order_by("pk").values()),
+        "group_places": list(GroupMember.objects.order_by("pk").values()),
+        "group_messages": list(GroupMessage.objects.order_by("pk").values()),
+        "group_goals": list(GroupGoal.objects.order_by("pk").values()),
+        "group_meetings": list(GroupMeeting.objects.order_by("pk").values()),
         # A feed's last_used_at is left out: reading the feed notes when a calendar last read it (a bookkeeping
         # time shown to its owner), and that is the only write a GET makes.
         "calendar_feeds": list(CalendarFeed.objects.order_by("pk").values("pk", "user_id", "token", "created_at")),
@@ -131,6 +142,15 @@ def _next_week() -> dict[str, Any]:
 
 MEETING = {"kwargs": lambda w: {"pk": w.relationship.pk, "meeting_pk": w.meeting.pk}}
 PAST_MEETING = {"kwargs": lambda w: {"pk": w.relationship.pk, "meeting_pk": w.past_meeting.pk}}
+
+GROUP = {"kwargs": lambda w: {"pk": w.group.pk}}
+
+
+def _group_candidates(world: SimpleNamespace) -> None:
+    """Two requests on the group's topic from two other mutuals, and a mentor with places, for the staff's form."""
+    world.candidates = [MentoringRequestFactory(topics=[world.group.topic]) for _ in range(2)]
+    world.group_mentor = MentorProfileFactory()
+
 
 REPORT = {"kwargs": lambda w: {"pk": w.report.pk}, "data": lambda w: {"note": "Recorded reason"}}
 
@@ -203,6 +223,39 @@ CHANGES = [
         "messaging:conduct_report_close",
         kwargs=lambda w: {"pk": w.conduct_report.pk},
         data=lambda w: {"note": "Spoke to the mentor."},
+    ),
+    Post("member", "messaging:group_detail", data=lambda w: {"body": "Hello group"}, **GROUP),
+    Post("member", "messaging:group_goal_create", data=lambda w: {"mutual": w.mutual.pk, "title": "Ours"}, **GROUP),
+    Post(
+        "member",
+        "messaging:group_goal_update",
+        kwargs=lambda w: {"pk": w.group.pk, "goal_pk": w.group_goal.pk},
+        data=lambda w: {"status": "achieved"},
+    ),
+    Post(
+        "mentor",
+        "messaging:group_meeting_create",
+        data=lambda w: {**_next_week(), "format": "phone", "link": "0161 496 0000"},
+        **GROUP,
+    ),
+    Post(
+        "mentor",
+        "messaging:group_meeting_cancel",
+        kwargs=lambda w: {"pk": w.group.pk, "meeting_pk": w.group_meeting.pk},
+        data=lambda w: {"confirm": "on"},
+    ),
+    Post("member", "messaging:group_leave", data=lambda w: {"confirm": "on"}, **GROUP),
+    Post("mentor", "messaging:group_close", data=lambda w: {"confirm": "on"}, **GROUP),
+    Post(
+        "staff",
+        "messaging:staff_group_create",
+        kwargs=lambda w: {"topic_pk": w.group.topic_id},
+        data=lambda w: {
+            "requests": [request.pk for request in w.candidates],
+            "mentor": w.group_mentor.pk,
+            "confirmed": "yes",
+        },
+        prepare=_group_candidates,
     ),
     Post("staff", "messaging:moderation_message_hide", **REPORT),
     Post("staff", "messaging:moderation_account_suspend", **REPORT),

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from django.core.files.storage import storages
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
 from django.urls import reverse
 from PIL import Image
 
@@ -209,3 +210,32 @@ def test_deleting_a_relationship_deletes_its_files(
     with django_capture_on_commit_callbacks(execute=True):
         Relationship.objects.filter(pk=relationship.pk).delete()
     assert not storages["documents"].exists(document.storage_name)
+
+
+class _Rollback(Exception):
+    pass
+
+
+def test_an_upload_rolled_back_leaves_no_file(relationship: Relationship, member: User) -> None:
+    storage = storages["documents"]
+    with pytest.raises(_Rollback), transaction.atomic():
+        document = services.document_upload(
+            relationship=relationship, user=member, upload=SimpleUploadedFile("a.pdf", PDF)
+        )
+        name = document.storage_name
+        assert storage.exists(name)  # written before the row commits...
+        raise _Rollback  # ...and something after the upload fails, in the same transaction
+    assert not SharedDocument.objects.exists()
+    assert not storage.exists(name)
+
+
+def test_an_upload_committed_keeps_its_file(
+    relationship: Relationship, member: User, django_capture_on_commit_callbacks: Any
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        document = services.document_upload(
+            relationship=relationship, user=member, upload=SimpleUploadedFile("a.pdf", PDF)
+        )
+    callbacks.clear()  # only the transaction's own list still holds the callback, as after a real commit
+    assert storages["documents"].exists(document.storage_name)
+    storages["documents"].delete(document.storage_name)

@@ -198,3 +198,51 @@ def test_a_payload_in_a_document_name_is_escaped(relationship: Relationship, mem
     html = page.content.decode()
     assert _read(html).problems == []
     assert "&lt;img src=x onerror=&quot;window.__xss=1&quot;&gt;.pdf" in html
+
+
+def test_a_mentoring_groups_text_renders_every_payload_as_text(
+    member: User, mentor: User, client_for: ClientFor, persona_client
+) -> None:  # type: ignore[no-untyped-def]
+    from accounts.models import SupportTopic
+    from messaging.models import GroupMember, MentoringGroup
+    from messaging.services import groups as group_services
+
+    payload = '<img src=x onerror="window.__xss=1">'
+    mutual = member.mutuals.get()
+    group = MentoringGroup.objects.create(
+        mentor=mentor.mentor_profile, title=payload, topic=SupportTopic.objects.first()
+    )
+    GroupMember.objects.create(group=group, mutual=mutual)
+    client = client_for(member)
+    url = reverse("messaging:group_detail", kwargs={"pk": group.pk})
+    for text in XSS_PAYLOADS:
+        assert client.post(url, {"body": text}).status_code == 302, text
+    goal = client.post(
+        reverse("messaging:group_goal_create", kwargs={"pk": group.pk}),
+        {"mutual": mutual.pk, "title": payload, "description": payload},
+    )
+    assert goal.status_code == 302
+    group_services.group_meeting_arrange(
+        group=group,
+        user=mentor,
+        starts_at=timezone.now() + timedelta(days=3),
+        duration_minutes=60,
+        format="in_person",
+        address=payload,
+        agenda=payload,
+    )
+    for person in ("member", "mentor"):
+        html = persona_client(person).get(url).content.decode()
+        markup = _read(html)
+        assert markup.problems == [], person
+        for text in XSS_PAYLOADS:
+            assert clean_text(text).strip() in markup.message_texts, text
+        assert "&lt;img src=x onerror=&quot;window.__xss=1&quot;&gt;" in html
+    group_services.group_close(group=group, user=mentor, reason=payload)
+    for html in (
+        persona_client("member").get(url).content.decode(),
+        persona_client("member").get(reverse("messaging:group_list")).content.decode(),
+        persona_client("staff").get(reverse("messaging:staff_group_list")).content.decode(),
+    ):
+        assert _read(html).problems == []
+        assert "&lt;img src=x onerror=&quot;window.__xss=1&quot;&gt;" in html

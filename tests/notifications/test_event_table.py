@@ -40,6 +40,7 @@ from matching import services as matching_services
 from matching.models import BatchProposal, Introduction, MentoringRequest, ProposedPair
 from messaging import services as messaging_services
 from messaging.models import CheckIn, Meeting, Message, MessageReport, Relationship
+from messaging.services import groups as group_services
 from notifications import events, rendering, services
 from notifications.models import Category, Notice, OutboundEmail
 from outcomes import services as outcomes_services
@@ -92,6 +93,9 @@ IMPORTED = "the imported person"
 RESPONDENT = "the respondent"
 CLAIM_INVITEE = "the claim invitee's address"
 CLAIMANT = "the claimant"
+GROUP_ALL = "all the group's parties"
+GROUP_OTHERS = "the group's other parties"
+GROUP_MENTOR = "the group's mentor"
 NOBODY = "nobody"
 # Emails that say all there is to say without a link (their notice, if any, still links to its page).
 EMAILED_WITHOUT_THEIR_LINK = {
@@ -792,6 +796,66 @@ def a_member_shares_a_document(w: SimpleNamespace) -> Act:
             upload=SimpleUploadedFile("TUPE letter.pdf", b"%PDF-1.4\n1 0 obj << >> endobj\n%%EOF\n"),
         ),
         [Told("document_shared", OTHER_PARTIES, [w.bob, w.amir])],
+    )
+
+
+def _group(w: SimpleNamespace) -> Any:
+    """Bob's group with Alice's mutual (Alice and Amir) and Olivia's, made by the programme team."""
+    requests = [
+        MentoringRequestFactory(mutual=mutual, title="TUPE transfer", topics=[topic("tupe-and-employment")])
+        for mutual in (w.mutual, w.olivia.mutuals.get())
+    ]
+    return group_services.group_create(
+        user=w.sam, mentor=w.bob_profile, topic=topic("tupe-and-employment"), requests=requests, title="Fire TUPE"
+    )
+
+
+@scenario("group_started")
+def the_programme_team_makes_a_group(w: SimpleNamespace) -> Act:
+    return Act(lambda: _group(w), [Told("group_started", GROUP_ALL, [w.bob, w.alice, w.amir, w.olivia])])
+
+
+@scenario("group_message")
+def a_member_writes_to_the_group(w: SimpleNamespace) -> Act:
+    group = _group(w)
+    return Act(
+        lambda: group_services.group_message_send(group=group, user=w.alice, body="Hello all"),
+        [Told("group_message", GROUP_OTHERS, [w.bob, w.amir, w.olivia])],
+    )
+
+
+@scenario("group_meeting_invitation")
+def the_mentor_arranges_a_group_meeting(w: SimpleNamespace) -> Act:
+    group = _group(w)
+    return Act(
+        lambda: group_services.group_meeting_arrange(
+            group=group,
+            user=w.bob,
+            starts_at=timezone.now() + timedelta(days=7),
+            duration_minutes=60,
+            format=Meeting.Format.IN_PERSON,
+            address="Fire Station, 1 High Street",
+        ),
+        # Everyone's calendar needs it, the mentor's too.
+        [Told("group_meeting_invitation", GROUP_ALL, [w.bob, w.alice, w.amir, w.olivia])],
+    )
+
+
+@scenario("group_mutual_left")
+def a_member_takes_their_mutual_out_of_the_group(w: SimpleNamespace) -> Act:
+    group = _group(w)
+    return Act(
+        lambda: group_services.group_leave(group=group, user=w.olivia, mutual=w.olivia.mutuals.get()),
+        [Told("group_mutual_left", GROUP_MENTOR, [w.bob])],
+    )
+
+
+@scenario("group_closed")
+def the_mentor_closes_the_group(w: SimpleNamespace) -> Act:
+    group = _group(w)
+    return Act(
+        lambda: group_services.group_close(group=group, user=w.bob, reason="Transfers done."),
+        [Told("group_closed", GROUP_OTHERS, [w.alice, w.amir, w.olivia])],
     )
 
 

@@ -4,16 +4,20 @@ errors the send task must see (an outage retried, a refusal failing the email at
 from __future__ import annotations
 
 import json
+import re
+from datetime import timedelta
 from typing import Any
 
 import pytest
 import requests
 from django.core import mail
 from django.core.exceptions import ImproperlyConfigured
+from django.utils import timezone
 from notifications_python_client.errors import HTTPError
 
-from notifications import backends, services, tasks
-from notifications.models import OutboundEmail
+from accounts import personal_data
+from notifications import backends, email_files, services, tasks
+from notifications.models import EmailFile, OutboundEmail
 from notifications.services import notify
 from tests.factories import UserFactory
 
@@ -189,3 +193,52 @@ def test_allauth_emails_go_through_notify_too(notify_client: type[StubNotifyClie
     assert "&#" not in call["personalisation"]["subject"]
     assert f"{settings.SITE_URL}/account/confirm-email/" in call["personalisation"]["body"]
     assert call["one_click_unsubscribe_url"] is None  # about their account: always sent
+
+
+@pytest.mark.django_db
+def test_a_calendar_invitation_is_a_signed_expiring_download_link_in_the_notify_email(
+    notify_client: type[StubNotifyClient], settings, client
+) -> None:  # type: ignore[no-untyped-def]
+    """Notify cannot attach an .ics file: the body links to it, served by the application to whoever has the link,
+    until it expires; a changed link is refused."""
+    rosa = UserFactory(email="rosa@example.org", full_name="Rosa Member")
+    invitation = b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nMETHOD:REQUEST\r\nEND:VCALENDAR\r\n"
+    notify(
+        "meeting_invitation",
+        to=[rosa],
+        params={"mentor": None, "mutual": "Riverside", "when": "Tuesday", "how": "video call", "where": ""},
+        url="/relationships/4/",
+        attachments=[services.Attachment("mentoring-meeting-2027-01-05.ics", invitation, "text/calendar")],
+    )
+    assert services.email_send(email_id=OutboundEmail.objects.get(recipient=rosa).pk) is True
+
+    [call] = notify_client.calls
+    body = call["personalisation"]["body"]
+    assert "The file that comes with this email, mentoring-meeting-2027-01-05.ics, is here for 30 days:" in body
+    link = re.search(rf"{re.escape(settings.SITE_URL)}/email/files/\S+/", body)
+    assert link is not None
+    download = client.get(link.group(0).removeprefix(settings.SITE_URL))
+    assert download.status_code == 200
+    assert download.content == invitation
+    assert download["Content-Type"] == "text/calendar"
+    assert download["Content-Disposition"] == 'attachment; filename="mentoring-meeting-2027-01-05.ics"'
+
+    # A link changed by one character is refused; after EMAIL_FILE_DAYS the link stops working and the file goes.
+    path = link.group(0).removeprefix(settings.SITE_URL)
+    assert client.get(path[:-3] + ("A" if path[-3] != "A" else "B") + path[-2:]).status_code == 404
+    stored = EmailFile.objects.get()
+    assert stored.address == "rosa@example.org"
+    assert stored.expires_at - stored.created_at == timedelta(days=email_files.EMAIL_FILE_DAYS)
+    EmailFile.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
+    assert client.get(path).status_code == 404
+    assert email_files.email_files_purge() == 1
+    assert not EmailFile.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_files_emails_linked_to_go_with_the_account(notify_client: type[StubNotifyClient]) -> None:
+    rosa = UserFactory(email="rosa@example.org")
+    email_files.email_file_link(address="Rosa@example.org", filename="a.ics", content=b"x", mimetype="text/calendar")
+    email_files.email_file_link(address="someone@example.org", filename="b.ics", content=b"x", mimetype="text/calendar")
+    personal_data.account_delete(user=rosa)
+    assert list(EmailFile.objects.values_list("address", flat=True)) == ["someone@example.org"]
