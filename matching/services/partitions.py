@@ -250,6 +250,7 @@ def rematch_blocks_recover(*, now: datetime) -> int:
     from matching import tasks
 
     sent = 0
+    revived: set[int] = set()
     expired = leases.lease_expired_before(now)
     dead = MatchRunBlock.objects.filter(
         status=MatchRunBlock.Status.RUNNING, heartbeat_at__lt=expired, run__status=MatchRun.Status.RUNNING
@@ -265,10 +266,11 @@ def rematch_blocks_recover(*, now: datetime) -> int:
             ).update(status=MatchRunBlock.Status.PENDING):
                 outbox.enqueue(tasks.rematch_block, run_id, index)
                 sent += 1
+                revived.add(run_id)
     idle = MatchRun.objects.filter(
         leases.stale(now), kind=MatchRun.Kind.FULL, blocks_total__gt=0, attempts__lt=settings.MATCH_RUN_MAX_ATTEMPTS
     )
-    for run_id in list(idle.values_list("id", flat=True)):
+    for run_id in list(idle.exclude(pk__in=revived).values_list("id", flat=True)):
         with transaction.atomic():
             if MatchRun.objects.filter(leases.stale(now), pk=run_id).update(
                 heartbeat_at=now, attempts=F("attempts") + 1
