@@ -236,6 +236,7 @@ class MatchRunBlock(models.Model):
     attempts = models.PositiveSmallIntegerField(default=0)
     result = models.BinaryField(null=True, blank=True)
     seconds = models.FloatField(default=0.0)
+    scored_by = models.CharField(max_length=200, blank=True, help_text="The worker that last claimed the block.")
 
     class Meta:
         ordering = ["run", "index"]

@@ -9,7 +9,7 @@ Emails go through notifications (notifications/tasks.py).
 from __future__ import annotations
 
 from auditlog.context import set_actor
-from celery import shared_task
+from celery import Task, shared_task
 
 from matching import services
 from matching.models import BatchProposal, MatchRun
@@ -40,11 +40,11 @@ def rematch_full(run_id: int | None = None) -> int | None:
     return services.rematch_full_spread(run=run).pk
 
 
-@shared_task
-def rematch_block(run_id: int, index: int) -> bool:
+@shared_task(bind=True)
+def rematch_block(self: Task, run_id: int, index: int) -> bool:  # type: ignore[type-arg]
     """One block of a full rematch spread over the workers: scored once (a block scored, or being scored by a live
     worker, is left alone); the worker storing the last block sends the merge."""
-    return services.rematch_block_score(run_id=run_id, index=index)
+    return services.rematch_block_score(run_id=run_id, index=index, worker=self.request.hostname or "")
 
 
 @shared_task

@@ -109,7 +109,7 @@ def _send_unfinished(run_id: int) -> int:
     return 0
 
 
-def rematch_block_score(*, run_id: int, index: int) -> bool:
+def rematch_block_score(*, run_id: int, index: int, worker: str = "") -> bool:
     """Score one block of a spread run, once: a block already scored, being scored by a live worker, or of a run
     that ended, is left alone (False). The worker that stores the last block sends the merge."""
     from matching import tasks
@@ -120,7 +120,7 @@ def rematch_block_score(*, run_id: int, index: int) -> bool:
     )
     claimed = MatchRunBlock.objects.filter(
         claimable, run_id=run_id, index=index, run__status=MatchRun.Status.RUNNING
-    ).update(status=MatchRunBlock.Status.RUNNING, heartbeat_at=now, attempts=F("attempts") + 1)
+    ).update(status=MatchRunBlock.Status.RUNNING, heartbeat_at=now, attempts=F("attempts") + 1, scored_by=worker[:200])
     if not claimed:
         return False
     block = MatchRunBlock.objects.select_related("run").get(run_id=run_id, index=index)
