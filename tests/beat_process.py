@@ -3,7 +3,8 @@
 The project's app and scheduler settings (celery-redbeat, config/settings.py), with the schedule replaced by one probe
 entry every TEST_BEAT_PERIOD seconds sent to the queue TEST_BEAT_QUEUE, which no worker consumes: the test counts the
 messages in it. TEST_BEAT_TASK names another task to send instead (the multi-host rehearsal sends the project's
-recovery of stale match runs to its workers' queue). BEAT_KEY_PREFIX (a setting) keeps the test's schedule and lock apart from a development beat's.
+recovery of stale match runs to its workers' queue). BEAT_KEY_PREFIX (a setting) keeps the test's schedule and lock
+apart from a development beat's.
 """
 
 from __future__ import annotations

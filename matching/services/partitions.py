@@ -200,10 +200,9 @@ def rematch_blocks_merge(*, run_id: int) -> MatchRun | None:
 
 def _merged_ranking(clock: PhaseClock, run: MatchRun) -> Ranking:
     with clock.phase("load"):
-        parts = [
-            np.load(io.BytesIO(bytes(result)), allow_pickle=False)
-            for result in MatchRunBlock.objects.filter(run=run).order_by("index").values_list("result", flat=True)
-        ]
+        results = MatchRunBlock.objects.filter(run=run).order_by("index").values_list("result", flat=True)
+        # Every block is done (the merge's claim checked the count), so each has its result.
+        parts = [np.load(io.BytesIO(bytes(result or b"")), allow_pickle=False) for result in results]
         scored = {name: np.concatenate([part[name] for part in parts]) for name in parts[0].files}
         order = np.argsort(scored["request_ids"], kind="stable")
         scored = {name: values[order] for name, values in scored.items()}
