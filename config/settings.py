@@ -424,6 +424,15 @@ MATCH_RUN_MAX_ATTEMPTS = env_int("MATCH_RUN_MAX_ATTEMPTS", 3)
 # Key of the matching engine's tie order (matching/loading/inputs.py tie_key): mentors who score the same for a
 # request are ordered by a hash of the request and the mentor under this key, not by id. Not a secret.
 MATCHING_TIE_KEY = env_str("MATCHING_TIE_KEY", "mutuals-matching-ties")
+# A full rematch from a worker with more open requests than this is spread over the workers, in blocks of
+# MATCHING_PARTITION_BLOCK_SIZE requests (matching/services/partitions.py); 0 never spreads. With no broker
+# (no REDIS_URL: tasks run in-process) a run is never spread.
+MATCHING_PARTITION_THRESHOLD = env_int("MATCHING_PARTITION_THRESHOLD", 20000)
+MATCHING_PARTITION_BLOCK_SIZE = env_int("MATCHING_PARTITION_BLOCK_SIZE", 5000)
+if MATCHING_PARTITION_THRESHOLD < 0 or MATCHING_PARTITION_BLOCK_SIZE < 1:
+    raise ImproperlyConfigured(
+        "MATCHING_PARTITION_THRESHOLD must be 0 or more and MATCHING_PARTITION_BLOCK_SIZE 1 or more."
+    )
 
 # JSON lines in production (one object per line, with the request id: config/request_id.py), plain text in
 # development. The request line names the view, never the path (paths can carry tokens); no personal data is logged.

@@ -39,14 +39,19 @@ def stale(now: datetime | None = None) -> Q:
     )
 
 
-def _beat(run_id: int, stop: threading.Event) -> None:
-    from matching.models import MatchRun
+def _beat(run_id: int, stop: threading.Event, block_id: int | None) -> None:
+    from matching.models import MatchRun, MatchRunBlock
 
     interval = settings.MATCH_RUN_HEARTBEAT_SECONDS
     try:
         while not stop.wait(interval):
             try:
-                MatchRun.objects.filter(pk=run_id, status=MatchRun.Status.RUNNING).update(heartbeat_at=timezone.now())
+                now = timezone.now()
+                MatchRun.objects.filter(pk=run_id, status=MatchRun.Status.RUNNING).update(heartbeat_at=now)
+                if block_id is not None:
+                    MatchRunBlock.objects.filter(pk=block_id, status=MatchRunBlock.Status.RUNNING).update(
+                        heartbeat_at=now
+                    )
             except Exception:  # a locked SQLite file or a dropped connection: try again at the next beat
                 logger.warning("Could not renew the lease of match run %s", run_id, exc_info=True)
                 close_old_connections()
@@ -55,13 +60,16 @@ def _beat(run_id: int, stop: threading.Event) -> None:
 
 
 @contextmanager
-def heartbeat(run_id: int | None) -> Iterator[None]:
-    """Renew the run's lease for as long as the block runs."""
+def heartbeat(run_id: int | None, *, block_id: int | None = None) -> Iterator[None]:
+    """Renew the run's lease for as long as the `with` block runs, and the lease of one of the run's blocks of
+    requests (matching/services/partitions.py) when given."""
     if run_id is None:
         yield
         return
     stop = threading.Event()
-    thread = threading.Thread(target=_beat, args=(run_id, stop), name=f"match-run-{run_id}-heartbeat", daemon=True)
+    thread = threading.Thread(
+        target=_beat, args=(run_id, stop, block_id), name=f"match-run-{run_id}-heartbeat", daemon=True
+    )
     thread.start()
     try:
         yield

@@ -158,7 +158,7 @@ class MatchRun(models.Model):
         # The GOV.UK tag colour of each status, for {% status_tag %}; a test fails when a status has none.
         TAG_COLOURS = enum.nonmember({"queued": "grey", "running": "blue", "succeeded": "green", "failed": "red"})
 
-    PHASES = ("load", "score", "explain", "assign", "persist", "notify")
+    PHASES = ("blocks", "load", "score", "explain", "assign", "persist", "notify")
 
     kind = models.CharField(max_length=20, choices=Kind.choices)
     source = models.CharField(max_length=20, choices=Source.choices, default=Source.AUTOMATIC)
@@ -192,6 +192,9 @@ class MatchRun(models.Model):
     heartbeat_at = models.DateTimeField(null=True, blank=True, editable=False)
     # How many times a worker started this run (a run whose worker died is started again, up to a limit).
     attempts = models.PositiveSmallIntegerField(default=0, editable=False)
+    # A full rematch spread over the workers (matching/services/partitions.py): its blocks, and how many are scored.
+    blocks_total = models.PositiveIntegerField(default=0, db_default=0, editable=False)
+    blocks_done = models.PositiveIntegerField(default=0, db_default=0, editable=False)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -217,6 +220,35 @@ class MatchRun(models.Model):
         if self.kind == self.Kind.BATCH:
             return f"Match run {self.pk} (batch proposal)"
         return f"{self.get_kind_display()} {self.pk}"
+
+
+class MatchRunBlock(models.Model):
+    """One block of the open requests of a full rematch spread over the workers, and its scored top k once done
+    (matching/services/partitions.py). Deleted when the run finishes: only the run's counts are kept."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting for a worker"
+        RUNNING = "running", "Being scored"
+        DONE = "done", "Scored"
+
+    run = models.ForeignKey(MatchRun, on_delete=models.CASCADE, related_name="blocks")
+    index = models.PositiveIntegerField()
+    request_ids = models.JSONField(default=list)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    # The block's own lease, renewed while a worker scores it, so a dead block is sent again on its own.
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    # Each claim counts; only the claim holding the latest count may store the result.
+    attempts = models.PositiveSmallIntegerField(default=0)
+    result = models.BinaryField(null=True, blank=True)
+    seconds = models.FloatField(default=0.0)
+    scored_by = models.CharField(max_length=200, blank=True, help_text="The worker that last claimed the block.")
+
+    class Meta:
+        ordering = ["run", "index"]
+        constraints = [models.UniqueConstraint(fields=["run", "index"], name="one_row_per_block_of_a_run")]
+
+    def __str__(self) -> str:
+        return f"Block {self.index} of {self.run}"
 
 
 class Suggestion(models.Model):

@@ -9,7 +9,7 @@ Emails go through notifications (notifications/tasks.py).
 from __future__ import annotations
 
 from auditlog.context import set_actor
-from celery import shared_task
+from celery import Task, shared_task
 
 from matching import services
 from matching.models import BatchProposal, MatchRun
@@ -30,13 +30,28 @@ def refresh_mentor(profile_id: int) -> int:
 
 @shared_task
 def rematch_full(run_id: int | None = None) -> int | None:
-    """A full rematch: a run staff queued (by id), or the nightly one from beat (no id)."""
+    """A full rematch: a run staff queued (by id), or the nightly one from beat (no id). Above
+    MATCHING_PARTITION_THRESHOLD open requests it is spread over the workers (matching/services/partitions.py)."""
     if run_id is None:
-        return services.rematch_full(source=MatchRun.Source.BEAT).pk
+        return services.rematch_full_spread(source=MatchRun.Source.BEAT).pk
     run = services.match_run_claim(run_id=run_id)
     if run is None:
         return None  # already claimed by an earlier delivery of this task
-    return services.rematch_full(run=run).pk
+    return services.rematch_full_spread(run=run).pk
+
+
+@shared_task(bind=True)
+def rematch_block(self: Task, run_id: int, index: int) -> bool:  # type: ignore[type-arg]
+    """One block of a full rematch spread over the workers: scored once (a block scored, or being scored by a live
+    worker, is left alone); the worker storing the last block sends the merge."""
+    return services.rematch_block_score(run_id=run_id, index=index, worker=self.request.hostname or "")
+
+
+@shared_task
+def rematch_merge(run_id: int) -> int | None:
+    """The end of a spread full rematch, once every block is scored: merge, assign once, store."""
+    run = services.rematch_blocks_merge(run_id=run_id)
+    return run.pk if run else None
 
 
 @shared_task

@@ -10,6 +10,7 @@ One module per entity; this package re-exports their public names, so callers wr
 - requests.py       raising, editing, withdrawing, reopening requests; the programme team's queue
 - introductions.py  the mutual's choices, introductions sent in turn, answers, expiry, staff introductions
 - runs.py           computing and storing suggestions; recording runs; recovering runs whose worker died
+- partitions.py     a full rematch spread over the workers in blocks of requests, merged and stored once
 - mentor_reach.py   which open requests one mentor can affect (what a mentor's refresh reads)
 - batches.py        batch proposals: draft, review, discard
 - publishing.py     publishing a batch proposal from a worker, in bulk
@@ -40,6 +41,12 @@ from matching.services.introductions import (
     introductions_expire,
     preferences_choose,
     staff_introduce,
+)
+from matching.services.partitions import (
+    rematch_block_score,
+    rematch_blocks_merge,
+    rematch_blocks_recover,
+    rematch_full_spread,
 )
 from matching.services.publishing import (
     MENTOR_REFRESH_LIMIT,
@@ -102,7 +109,11 @@ __all__ = [
     "mentor_profile_changed",
     "preferences_choose",
     "publish_in_progress",
+    "rematch_block_score",
+    "rematch_blocks_merge",
+    "rematch_blocks_recover",
     "rematch_full",
+    "rematch_full_spread",
     "request_mark_needs_attention",
     "request_place_in_group",
     "request_record_no_match",

@@ -318,26 +318,32 @@ def rematch_full(
             open_requests = MentoringRequest.objects.filter(status__in=MentoringRequest.MATCHABLE_STATUSES)
             loaded = loading.prepare(open_requests)
         ranking = _rank(clock, loaded.batch, loaded.mentors, loaded.taxonomy, weights)
-        counts: dict[str, Any] = {}
-        if run.source != MatchRun.Source.BEAT:
-            # What an optimal assignment would achieve is shown on the run's page to whoever started it; the
-            # nightly run has no reader for it, and skips it.
-            with clock.phase("assign"):
-                spare = loaded.mentors.spare_capacity
-                assignment = engine.assign_optimal(ranking.topk, spare, loaded.batch.mutual_ids)
-            counts = {
-                "assigned_count": int(assignment.assigned),
-                "assignment_total_score": round(float(assignment.total_score), 4),
-            }
-        stored = _persist(clock, run, ranking, tell_mutuals=tell_mutuals)
-        return {
-            "request_count": len(loaded.batch),
-            "mentor_count": len(loaded.mentors.ids),
-            "suggestion_count": stored,
-            **counts,
-        }
+        return _assign_and_persist(clock, run, ranking, tell_mutuals=tell_mutuals)
 
     return _execute(run, clock, work)
+
+
+def _assign_and_persist(clock: PhaseClock, run: MatchRun, ranking: Ranking, *, tell_mutuals: bool) -> dict[str, Any]:
+    """The end of a full rematch, whether its ranking was computed here or in blocks over the workers
+    (matching/services/partitions.py): the optimal assignment, once, then the ranking stored."""
+    counts: dict[str, Any] = {}
+    if run.source != MatchRun.Source.BEAT:
+        # What an optimal assignment would achieve is shown on the run's page to whoever started it; the
+        # nightly run has no reader for it, and skips it.
+        with clock.phase("assign"):
+            spare = ranking.mentors.spare_capacity
+            assignment = engine.assign_optimal(ranking.topk, spare, ranking.batch.mutual_ids)
+        counts = {
+            "assigned_count": int(assignment.assigned),
+            "assignment_total_score": round(float(assignment.total_score), 4),
+        }
+    stored = _persist(clock, run, ranking, tell_mutuals=tell_mutuals)
+    return {
+        "request_count": len(ranking.batch),
+        "mentor_count": len(ranking.mentors.ids),
+        "suggestion_count": stored,
+        **counts,
+    }
 
 
 def match_run_queue(*, user: User) -> MatchRun:
@@ -410,18 +416,21 @@ def match_runs_recover(*, now: datetime | None = None) -> dict[str, int]:
     """Runs whose worker died: full rematches, batch proposals and batch publications are queued again (their work
     is all-or-nothing, so nothing was half written), until they have been tried MATCH_RUN_MAX_ATTEMPTS times; other
     runs are marked failed (a refresh is redone by its own redelivered task, or by the next change or the nightly
-    rematch)."""
+    rematch). A full rematch spread over the workers is not queued again whole: only the blocks whose worker died,
+    or its merge, are sent again (matching/services/partitions.py)."""
     from matching import tasks
+    from matching.services.partitions import rematch_blocks_recover
 
     now = now or timezone.now()
+    # A full rematch spread over the workers: only its dead blocks (or its merge) are sent again.
+    requeued = rematch_blocks_recover(now=now)
     task_for: dict[str, Any] = {
         MatchRun.Kind.FULL: tasks.rematch_full,
         MatchRun.Kind.BATCH: tasks.batch_propose,
         MatchRun.Kind.PUBLISH: tasks.batch_publish,
     }
-    requeued = 0
     retryable = MatchRun.objects.filter(
-        leases.stale(now), kind__in=list(task_for), attempts__lt=settings.MATCH_RUN_MAX_ATTEMPTS
+        leases.stale(now), kind__in=list(task_for), attempts__lt=settings.MATCH_RUN_MAX_ATTEMPTS, blocks_total=0
     )
     for run_id, kind in list(retryable.values_list("id", "kind")):
         with transaction.atomic():

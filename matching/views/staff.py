@@ -148,6 +148,13 @@ def run_progress(run: MatchRun) -> str:
     if run.status == MatchRun.Status.QUEUED:
         return "Queued: waiting for a worker to start it."
     if run.status == MatchRun.Status.RUNNING:
+        if run.blocks_total and run.phase == "blocks":
+            return (
+                f"Running: scoring the requests in {run.blocks_total} blocks over the workers, "
+                f"{run.blocks_done} of {run.blocks_total} done."
+            )
+        if run.blocks_total and run.phase == "merge":
+            return f"Running: all {run.blocks_total} blocks scored, waiting for a worker to merge them."
         return f"Running: {run.phase}." if run.phase else "Running."
     if run.status == MatchRun.Status.SUCCEEDED:
         return "Finished. Reload the page to see the results."
@@ -161,7 +168,16 @@ def run_progress(run: MatchRun) -> str:
 def run_status(request: AuthenticatedRequest, pk: int) -> JsonResponse:
     """The run page's progress check: a GET that neither changes anything nor keeps the session alive."""
     run = get_object_or_404(selectors.match_runs(), pk=pk)
-    return JsonResponse({"status": run.status, "finished": run.is_finished, "progress": run_progress(run)})
+    return JsonResponse(
+        {
+            "status": run.status,
+            "finished": run.is_finished,
+            "progress": run_progress(run),
+            # A run spread over the workers: its blocks of requests scored so far, of how many (0 of 0 otherwise).
+            "blocks_done": run.blocks_done,
+            "blocks_total": run.blocks_total,
+        }
+    )
 
 
 @require_http_methods(GET_AND_POST)

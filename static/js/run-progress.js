@@ -15,6 +15,8 @@ class RunProgress {
     this.pollSeconds = Number(root.dataset.pollSeconds) || 3;
     this.text = root.querySelector("[data-run-progress-text]");
     this.link = root.querySelector("[data-run-progress-link]");
+    // A run spread over the workers shows its blocks scored so far in the summary list, outside this region.
+    this.blocks = document.querySelector("[data-run-progress-blocks]");
     this.startedAt = Date.now();
     this.schedule();
   }
@@ -44,6 +46,9 @@ class RunProgress {
     }
     if (figures.progress !== this.text.textContent) {
       this.text.textContent = figures.progress;
+    }
+    if (this.blocks && figures.blocks_total) {
+      this.blocks.textContent = `${figures.blocks_done} of ${figures.blocks_total}`;
     }
     if (figures.finished) {
       this.link.textContent = figures.status === "succeeded" ? "See the results" : "See what went wrong";

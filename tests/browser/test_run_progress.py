@@ -43,3 +43,31 @@ def test_the_run_page_follows_the_run_without_reloading(
     link.click()
     expect(page.get_by_text("Succeeded")).to_be_visible()
     expect(page.get_by_role("status")).to_have_count(0)
+
+
+def test_the_run_page_follows_the_blocks_of_a_run_spread_over_the_workers(context: BrowserContext, staff: User) -> None:
+    run = MatchRun.objects.create(
+        kind=MatchRun.Kind.FULL,
+        source=MatchRun.Source.USER,
+        started_by=staff,
+        status=MatchRun.Status.RUNNING,
+        phase="blocks",
+        blocks_total=3,
+    )
+    login_as(context, staff)
+    page = context.new_page()
+    visit(page, reverse("matching:run_detail", kwargs={"pk": run.pk}))
+    status = page.get_by_role("status")
+    expect(status).to_have_text("Running: scoring the requests in 3 blocks over the workers, 0 of 3 done.")
+    blocks = page.locator("[data-run-progress-blocks]")
+    expect(blocks).to_have_text("0 of 3")
+    assert_accessible(page, "match run spread over the workers")
+
+    MatchRun.objects.filter(pk=run.pk).update(blocks_done=2)
+    expect(status).to_have_text(
+        "Running: scoring the requests in 3 blocks over the workers, 2 of 3 done.", timeout=15_000
+    )
+    expect(blocks).to_have_text("2 of 3")
+    MatchRun.objects.filter(pk=run.pk).update(blocks_done=3, phase="merge")
+    expect(status).to_have_text("Running: all 3 blocks scored, waiting for a worker to merge them.", timeout=15_000)
+    expect(blocks).to_have_text("3 of 3")

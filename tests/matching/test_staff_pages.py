@@ -79,6 +79,8 @@ def test_staff_start_a_full_run_and_watch_it(
         "status": "queued",
         "finished": False,
         "progress": "Queued: waiting for a worker to start it.",
+        "blocks_done": 0,
+        "blocks_total": 0,
     }
 
     services.rematch_full(run=run)

@@ -15,7 +15,8 @@ from django.utils import timezone
 
 from accounts.models import MentorProfile, Mutual, User
 from matching import leases, services, tasks
-from matching.models import MatchRun, Suggestion
+from matching.models import MatchRun, MatchRunBlock, MentoringRequest, Suggestion
+from tests.factories import MentorProfileFactory
 from tests.matching.factories import MentoringRequestFactory
 from tests.redis_worker import RedisWorker, kill_worker, wait_for, worker_process
 
@@ -127,3 +128,61 @@ def test_recovery_gives_up_after_the_attempt_limit_and_fails_other_stale_runs(sh
         assert (run.status, run.error) == (MatchRun.Status.FAILED, services.WORKER_STOPPED)
     # Running the recovery twice changes nothing more.
     assert services.match_runs_recover() == {"requeued": 0, "failed": 0}
+
+
+SPREAD = {"MATCHING_PARTITION_THRESHOLD": "1", "MATCHING_PARTITION_BLOCK_SIZE": "2", **LEASE}
+
+
+def _stored() -> list[tuple[object, ...]]:
+    return list(
+        Suggestion.objects.order_by("request_id", "mentor_id").values_list(
+            "request_id", "mentor_id", "state", "rank", "score", "components", "reasons"
+        )
+    )
+
+
+def test_a_worker_killed_mid_block_has_only_that_block_scored_again(
+    redis_broker: RedisWorker, short_lease: None, staff: User, mutual: Mutual, mentor_profile: MentorProfile
+) -> None:
+    """A full rematch spread over the workers in two blocks: the worker scoring block 0 is killed; another worker
+    scores block 1, the merge waits, the recovery sends block 0 alone again, and the run ends as one process ends."""
+    requests = [MentoringRequestFactory(mutual=mutual) for _ in range(4)]
+    for _ in range(3):
+        MentorProfileFactory()
+    run = services.match_run_queue(user=staff)
+    with worker_process(redis_broker, TEST_WORKER_SLOW_SCORE_SECONDS="120", **SPREAD) as worker:
+        # The worker cuts the run into blocks, then starts scoring block 0 (block 1 waits in the queue).
+        wait_for(lambda: MatchRunBlock.objects.filter(run=run, index=0, status="running").exists())
+        first_beat = MatchRunBlock.objects.get(run=run, index=0).heartbeat_at
+        wait_for(lambda: MatchRunBlock.objects.get(run=run, index=0).heartbeat_at > first_beat)
+        kill_worker(worker)
+    run.refresh_from_db()
+    assert (run.status, run.phase, run.blocks_total, run.blocks_done) == (MatchRun.Status.RUNNING, "blocks", 2, 0)
+
+    with worker_process(redis_broker, **SPREAD):
+        wait_for(lambda: MatchRunBlock.objects.filter(run=run, index=1, status="done").exists())
+        # The merge waits for block 0, whose worker is dead.
+        run.refresh_from_db()
+        assert (run.status, run.phase, run.blocks_done) == (MatchRun.Status.RUNNING, "blocks", 1)
+        assert not Suggestion.objects.exists()
+        wait_for(
+            lambda: MatchRunBlock.objects.filter(
+                run=run, index=0, heartbeat_at__lt=leases.lease_expired_before()
+            ).exists(),
+            timeout=10,
+        )
+        assert services.match_runs_recover() == {"requeued": 1, "failed": 0}
+        wait_for(lambda: MatchRun.objects.get(pk=run.pk).is_finished)
+    run.refresh_from_db()
+    assert (run.status, run.error, run.blocks_done, run.request_count) == (MatchRun.Status.SUCCEEDED, "", 2, 4)
+    # Only block 0 was scored again.
+    assert list(MatchRunBlock.objects.filter(run=run).values_list("index", "attempts")) == [(0, 2), (1, 1)]
+    spread = _stored()
+    assert {row[0] for row in spread} == {request.pk for request in requests}
+
+    # One process, from nothing, stores the same.
+    Suggestion.objects.all().delete()
+    MentoringRequest.objects.update(ranking_digest="", first_ranked_at=None)
+    single = services.rematch_full()
+    assert (single.suggestion_count, single.assigned_count) == (run.suggestion_count, run.assigned_count)
+    assert _stored() == spread

@@ -1,18 +1,21 @@
-"""A multi-host rehearsal (issue 19): two web hosts, a worker and shared storage, all real processes on this machine.
+"""A multi-host rehearsal (issue 19): two web hosts, two workers, one beat and shared storage, all real processes on
+this machine.
 
 Two gunicorn instances on different ports (the production configuration, config/gunicorn_conf.py) serve the same
-PostgreSQL test database and Redis, with media in the S3 emulator's bucket (tests/s3_emulator.py) and a Celery worker
-on a queue of the test's own. The test plays the load balancer:
+PostgreSQL test database and Redis, with media in the S3 emulator's bucket (tests/s3_emulator.py), two Celery workers
+on a queue of the test's own and one beat holding the scheduler's lock in Redis (it sends the recovery of stale match
+runs every two seconds, tests/beat_process.py). The test plays the load balancer:
 
 1. a photo uploaded through host A is served by host B;
 2. a few hundred message writes from a thread pool go to both hosts; host A gets SIGTERM (a rolling restart) part
    of the way through. A request that A refuses is sent to B, as a load balancer retries a refused connection.
    Every write answered "done" is in the database exactly once (a request A had accepted but dropped would be
    written twice, by A and by the retry on B), A exits cleanly within its graceful timeout, the requests A was
-   serving when it was told to stop finish, and the worker picks up the work the writes queued.
+   serving when it was told to stop finish, and the workers pick up the work the writes queued;
+3. a full rematch spread over the two workers (matching/services/partitions.py: 12 requests in blocks of 3, each
+   block's scoring slowed by a second so that both workers take part) stores exactly what one process stores.
 
-Bounded: 240 requests, 8 threads, about a minute in all on the 2-core review machine (`make test` runs it). The
-partitioned rematch over workers (the issue's item 4) is not part of this rehearsal.
+Bounded: 240 requests, 8 threads, about a minute in all on the 2-core review machine (`make test` runs it).
 """
 
 from __future__ import annotations
@@ -34,6 +37,7 @@ from pathlib import Path
 
 import pytest
 import redis
+from celery import Celery
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
@@ -42,22 +46,30 @@ from django.test.client import BOUNDARY, MULTIPART_CONTENT, encode_multipart
 from django.urls import reverse
 
 from accounts.models import User
+from matching.models import MatchRun, MatchRunBlock, MentoringRequest, Suggestion
+from matching.services import rematch_full
 from messaging.models import Message
 from notifications.models import Notice
 from outbox.models import PendingTask
 from tests.ambassadors.factories import CohortFactory, make_ambassador
 from tests.ambassadors.test_profiles import _image_bytes, _profile_data
 from tests.conftest import skip_or_fail
+from tests.factories import MentorProfileFactory
+from tests.matching.factories import MentoringRequestFactory
 from tests.redis_worker import redis_answers, worker_redis_url
 from tests.s3_emulator import S3Media, free_port, make_bucket
 
 pytestmark = [pytest.mark.redis, pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
+MATCHABLE = MentoringRequest.MATCHABLE_STATUSES
 WRITES = 240
 THREADS = 8
 STOP_AFTER = WRITES // 3
 GRACEFUL_TIMEOUT = 20
 START_TIMEOUT = 60.0
+SPREAD_REQUESTS = 12
+BLOCK_SIZE = 3
+SLOW_SCORE_SECONDS = 1.0
 
 
 @dataclass
@@ -131,6 +143,18 @@ def environment(s3_endpoint: str) -> Iterator[tuple[dict[str, str], S3Media, str
         "GUNICORN_GRACEFUL_TIMEOUT": str(GRACEFUL_TIMEOUT),
         "WEB_CONCURRENCY": "2",
         "GUNICORN_THREADS": "4",
+        # Workers (tests/worker_process.py: the project's app on this queue) spread a full rematch over themselves.
+        "TEST_WORKER_QUEUE": queue,
+        "TEST_WORKER_SLOW_SCORE_SECONDS": str(SLOW_SCORE_SECONDS),
+        "MATCHING_PARTITION_THRESHOLD": "1",
+        "MATCHING_PARTITION_BLOCK_SIZE": str(BLOCK_SIZE),
+        # One beat (tests/beat_process.py) sends the recovery of stale match runs to the workers.
+        "TEST_BEAT_QUEUE": queue,
+        "TEST_BEAT_PERIOD": "2",
+        "TEST_BEAT_TASK": "matching.tasks.recover_stale_runs",
+        "BEAT_KEY_PREFIX": f"{queue}-redbeat:",
+        "BEAT_MAX_LOOP_INTERVAL": "1",
+        "BEAT_LOCK_SECONDS": "10",
     }
     yield env, media, queue
     client = redis.Redis.from_url(url)
@@ -144,9 +168,10 @@ def environment(s3_endpoint: str) -> Iterator[tuple[dict[str, str], S3Media, str
 
 GUNICORN = [sys.executable, "-m", "gunicorn", "--config", "config/gunicorn_conf.py", "config.wsgi:application"]
 WORKER = [
-    sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=solo",
+    sys.executable, "-m", "celery", "-A", "tests.worker_process", "worker", "--pool=solo",
     "--without-gossip", "--without-mingle", "--without-heartbeat", "--loglevel=WARNING",
 ]  # fmt: skip
+BEAT = [sys.executable, "-m", "celery", "-A", "tests.beat_process", "beat", "--loglevel=WARNING"]
 
 
 @contextmanager
@@ -189,10 +214,41 @@ def post_form(port: int, path: str, cookie: str, token: str, body: bytes, conten
     return call(port, "POST", path, body=body, headers=headers)[0]
 
 
-def test_two_web_hosts_a_worker_and_shared_storage_survive_a_rolling_restart(  # type: ignore[no-untyped-def]
-    environment, member: User, mentor: User, ambassador: User, relationship, tmp_path: Path
+def stored_suggestions() -> list[tuple[object, ...]]:
+    return list(
+        Suggestion.objects.order_by("request_id", "mentor_id").values_list(
+            "request_id", "mentor_id", "state", "rank", "score", "components", "reasons"
+        )
+    )
+
+
+def rematch_over_the_workers(
+    env: dict[str, str], queue: str, staff: User
+) -> tuple[MatchRun, list[tuple[object, ...]], set[str]]:
+    """Open requests enough for four blocks and a few more mentors; a full rematch queued by staff, its task sent to
+    the workers' queue (this process runs tasks in-process), and what it stored once it finished."""
+    for _ in range(SPREAD_REQUESTS - MentoringRequest.objects.filter(status__in=MATCHABLE).count()):
+        MentoringRequestFactory()
+    for _ in range(4):
+        MentorProfileFactory()
+    run = MatchRun.objects.create(
+        kind=MatchRun.Kind.FULL, source=MatchRun.Source.USER, started_by=staff, status=MatchRun.Status.QUEUED
+    )
+    sender = Celery(broker=env["REDIS_URL"])
+    try:
+        sender.send_task("matching.tasks.rematch_full", args=[run.pk], queue=queue)
+    finally:
+        sender.close()
+    wait_for(lambda: MatchRun.objects.get(pk=run.pk).is_finished, 45, "the spread rematch finished")
+    run.refresh_from_db()
+    scored_by = set(MatchRunBlock.objects.filter(run=run).values_list("scored_by", flat=True))
+    return run, stored_suggestions(), scored_by
+
+
+def test_two_web_hosts_two_workers_a_beat_and_shared_storage_survive_a_rolling_restart(  # type: ignore[no-untyped-def]
+    environment, member: User, mentor: User, ambassador: User, staff: User, relationship, tmp_path: Path
 ) -> None:
-    env, media, _queue = environment
+    env, media, queue = environment
     started = time.monotonic()
     make_ambassador(ambassador, cohort=CohortFactory())
     port_a, port_b = free_port(), free_port()
@@ -204,7 +260,9 @@ def test_two_web_hosts_a_worker_and_shared_storage_survive_a_rolling_restart(  #
                 Host(name, port, stack.enter_context(process(GUNICORN, host_env, tmp_path / f"web-{name}.log")))
             )
         host_a = hosts[0]
-        stack.enter_context(process(WORKER, env, tmp_path / "worker.log"))
+        for name in ("worker-1", "worker-2"):
+            stack.enter_context(process([*WORKER, "-n", f"{name}@%h"], env, tmp_path / f"{name}.log"))
+        beat = stack.enter_context(process(BEAT, env, tmp_path / "beat.log"))
         for host in hosts:
             wait_for(lambda host=host: answers(host.port), START_TIMEOUT, f"host {host.name} ready (logs: {tmp_path})")
 
@@ -279,11 +337,29 @@ def test_two_web_hosts_a_worker_and_shared_storage_survive_a_rolling_restart(  #
         wait_for(lambda: not PendingTask.objects.exists(), 30, "the outbox emptied")
         wait_for(lambda: Notice.objects.filter(user=mentor).exists(), 30, "the worker told the mentor")
 
+        # 3. A full rematch spread over the two workers stores what one process stores.
+        spread_run, spread_rows, scored_by = rematch_over_the_workers(env, queue, staff)
+        assert (spread_run.status, spread_run.error) == (MatchRun.Status.SUCCEEDED, "")
+        assert (spread_run.blocks_total, spread_run.blocks_done) == (SPREAD_REQUESTS // BLOCK_SIZE,) * 2
+        assert len(scored_by) == 2, f"both workers score blocks: {scored_by}"
+        Suggestion.objects.all().delete()
+        MentoringRequest.objects.update(ranking_digest="", first_ranked_at=None)
+        single = rematch_full()
+        assert (single.suggestion_count, single.assigned_count) == (
+            spread_run.suggestion_count,
+            spread_run.assigned_count,
+        )
+        assert stored_suggestions() == spread_rows
+        # One beat ran all along, holding the scheduler's lock.
+        assert beat.poll() is None
+        assert any(redis.Redis.from_url(env["REDIS_URL"]).scan_iter(match=f"{env['BEAT_KEY_PREFIX']}*lock"))
+
     print(  # the figures for the report (pytest -s shows them)
         f"\nrehearsal: {WRITES} writes over {THREADS} threads; "
         f"SIGTERM to A after {STOP_AFTER}, A exited in {stopped_in:.1f} s; "
         f"{sum(o.status == 302 for o in in_flight)} of {len(in_flight)} in flight on A finished; "
         f"{len(refused)} refused by A went to B; "
+        f"spread rematch of {SPREAD_REQUESTS} requests over 2 workers in {spread_run.duration_seconds:.1f} s; "
         f"{time.monotonic() - started:.1f} s in all"
     )
     assert time.monotonic() - started < 120
