@@ -16,6 +16,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 from config.audited_models import AUDITED_MODELS
 from config.beat import BEAT_SCHEDULE
+from config.log_settings import logging_config
 from config.storage import media_storage
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -456,28 +457,11 @@ IMPORT_FILE_RETENTION_DAYS = env_int("IMPORT_FILE_RETENTION_DAYS", 7)
 # A guidance page is due for review this many months after it was last reviewed.
 RESOURCE_REVIEW_MONTHS = env_int("RESOURCE_REVIEW_MONTHS", 12)
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "config.request_id.RequestIdFilter"}},
-    "formatters": {
-        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
-        "json": {
-            "()": "pythonjsonlogger.json.JsonFormatter",
-            "fmt": "%(asctime)s %(levelname)s %(name)s %(request_id)s %(message)s",
-            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
-        },
-    },
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["request_id"]}},
-    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {
-        "django.db.backends": {"level": "WARNING"},
-        # Django's own request logger repeats what the request line says (and names the path): warnings only.
-        "django.request": {"level": "ERROR"},
-        # One line per request is useful in production; in development the runserver prints its own.
-        "requests": {"level": env_str("REQUEST_LOG_LEVEL", "WARNING" if DEBUG or TESTING else "INFO")},
-    },
-}
+LOGGING = logging_config(
+    log_format=LOG_FORMAT,
+    level=env_str("LOG_LEVEL", "INFO"),
+    request_level=env_str("REQUEST_LOG_LEVEL", "WARNING" if DEBUG or TESTING else "INFO"),
+)
 
 # Announcements are delivered this many people at a time, with this pause between batches (programme/tasks.py).
 ANNOUNCEMENT_BATCH_SIZE = env_int("ANNOUNCEMENT_BATCH_SIZE", 200)
