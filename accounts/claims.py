@@ -20,7 +20,6 @@ from __future__ import annotations
 from datetime import timedelta
 
 from allauth.account.models import EmailAddress
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Case, Exists, F, OuterRef, Q, QuerySet, Value, When
 from django.shortcuts import get_object_or_404
@@ -29,7 +28,8 @@ from django.utils import timezone
 from django.utils.dateformat import format as date_format
 
 from accounts.models import Membership, Mutual, MutualClaimRequest, MutualInvitation, User
-from notifications.services import notify, notify_address
+from accounts.services import invitation_create_and_email
+from notifications.services import notify
 
 # Claim invitations are emails to any address: the same daily cap as invitations to join, per sender.
 CLAIM_INVITATIONS_PER_SENDER_PER_DAY = 20
@@ -126,26 +126,9 @@ def claim_invitation_send(*, mutual: Mutual, invited_by: User, email: str) -> Mu
     pending = claim_invitations_of(mutual).filter(accepted_at=None, revoked_at=None, expires_at__gt=timezone.now())
     if pending.filter(email__iexact=email).exists():
         raise ClaimError(f"An invitation to {email} is already waiting. Withdraw it first to send a new one.")
-    invitation = MutualInvitation.objects.create(
-        mutual=mutual,
-        kind=MutualInvitation.Kind.CLAIM,
-        email=email,
-        invited_by=invited_by,
-        expires_at=timezone.now() + timedelta(days=settings.INVITATION_VALID_DAYS),
+    return invitation_create_and_email(
+        mutual=mutual, email=email, invited_by=invited_by, kind=MutualInvitation.Kind.CLAIM
     )
-    notify_address(
-        "mutual_claim_invitation",
-        address=invitation.email,
-        params={
-            "inviter": invited_by,
-            "mutual": mutual.name,
-            "address": invitation.email,
-            "expires_on": date_format(timezone.localtime(invitation.expires_at), "j F Y"),
-        },
-        url=reverse("accounts:invitation_accept", kwargs={"token": invitation.token}),
-        dedupe=f"mutual_claim_invitation:{invitation.pk}",
-    )
-    return invitation
 
 
 @transaction.atomic

@@ -199,14 +199,23 @@ def invitation_send(*, mutual: Mutual, invited_by: User, email: str) -> MutualIn
         raise AccountsError(
             f"An invitation to {email} is already waiting. Withdraw it first if you want to send a new one."
         )
+    return invitation_create_and_email(
+        mutual=mutual, email=email, invited_by=invited_by, kind=MutualInvitation.Kind.JOIN
+    )
+
+
+def invitation_create_and_email(*, mutual: Mutual, email: str, invited_by: User, kind: str) -> MutualInvitation:
+    """Create an invitation of this kind (to join, or to claim: accounts/claims.py) and email its link."""
     invitation = MutualInvitation.objects.create(
         mutual=mutual,
+        kind=kind,
         email=email,
         invited_by=invited_by,
         expires_at=timezone.now() + timedelta(days=settings.INVITATION_VALID_DAYS),
     )
+    event = "mutual_claim_invitation" if kind == MutualInvitation.Kind.CLAIM else "mutual_invitation"
     notify_address(
-        "mutual_invitation",
+        event,
         address=invitation.email,
         params={
             "inviter": invited_by,
@@ -215,7 +224,7 @@ def invitation_send(*, mutual: Mutual, invited_by: User, email: str) -> MutualIn
             "expires_on": date_format(timezone.localtime(invitation.expires_at), "j F Y"),
         },
         url=reverse("accounts:invitation_accept", kwargs={"token": invitation.token}),
-        dedupe=f"mutual_invitation:{invitation.pk}",
+        dedupe=f"{event}:{invitation.pk}",
     )
     return invitation
 
