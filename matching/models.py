@@ -158,7 +158,7 @@ class MatchRun(models.Model):
         # The GOV.UK tag colour of each status, for {% status_tag %}; a test fails when a status has none.
         TAG_COLOURS = enum.nonmember({"queued": "grey", "running": "blue", "succeeded": "green", "failed": "red"})
 
-    PHASES = ("blocks", "load", "score", "explain", "assign", "persist", "notify")
+    PHASES = ("blocks", "load", "check", "score", "explain", "assign", "persist", "notify")
 
     kind = models.CharField(max_length=20, choices=Kind.choices)
     source = models.CharField(max_length=20, choices=Source.choices, default=Source.AUTOMATIC)
@@ -195,6 +195,19 @@ class MatchRun(models.Model):
     # A full rematch spread over the workers (matching/services/partitions.py): its blocks, and how many are scored.
     blocks_total = models.PositiveIntegerField(default=0, db_default=0, editable=False)
     blocks_done = models.PositiveIntegerField(default=0, db_default=0, editable=False)
+    # A full run computed in one process leaves digests of its inputs and of the suggestions it left, so that a
+    # nightly run that finds both unchanged need not compute again (matching/services/unchanged.py).
+    inputs_digest = models.CharField(max_length=32, blank=True, default="", editable=False)
+    state_digest = models.CharField(max_length=32, blank=True, default="", editable=False)
+    unchanged_since = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+        help_text="A nightly run that found nothing changed: the run whose suggestions it kept.",
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -85,7 +85,7 @@ def store(*, run: MatchRun, scope: Sequence[int], ranked: Ranked, now: datetime)
 
 def changed_requests(scope: Sequence[int], digests: dict[int, str], counts: dict[int, int]) -> list[int]:
     """The requests in scope whose stored digest or number of current rows differ from the new ranking's."""
-    stored = _stored_state(scope)
+    stored = stored_state(scope)
     return [
         request_id for request_id in scope if stored.get(request_id) != (digests[request_id], counts.get(request_id, 0))
     ]
@@ -168,7 +168,7 @@ def _digests(scope: Sequence[int], request_ids: list[int], lines: list[str]) -> 
     return {request_id: hashers[request_id].hexdigest() if request_id in hashers else empty for request_id in scope}
 
 
-def _stored_state(scope: Sequence[int]) -> dict[int, tuple[str, int]]:
+def stored_state(scope: Sequence[int]) -> dict[int, tuple[str, int]]:
     """(digest, number of current rows) of each request in scope, as stored."""
     digests: dict[int, str] = {}
     counts: dict[int, int] = {}

@@ -26,6 +26,7 @@ from matching.models import (
     Suggestion,
 )
 from matching.selectors import weights_current
+from matching.services import unchanged
 from matching.services.common import SMALL_BATCH, SUGGESTIONS_PER_REQUEST, mutual_members, request_path
 from matching.services.mentor_reach import _requests_mentor_could_serve, _requests_where_mentor_matters
 from notifications.services import notify
@@ -210,6 +211,10 @@ def _persist(clock: PhaseClock, run: MatchRun, ranking: Ranking, *, tell_mutuals
             for chunk in _chunks(sorted(set(never_ranked) & set(scope))):
                 MentoringRequest.objects.filter(id__in=chunk).update(first_ranked_at=now)
             _tell_suggestions_ready(first_suggestions)
+        # What is stored now, for the next nightly run to recognise (every request in scope has been ranked).
+        run.state_digest = unchanged.state_digest(
+            {request_id: (digests[request_id], counts[request_id]) for request_id in scope}, []
+        )
     return sum(counts.values())
 
 
@@ -317,10 +322,35 @@ def rematch_full(
         with clock.phase("load"):
             open_requests = MentoringRequest.objects.filter(status__in=MentoringRequest.MATCHABLE_STATUSES)
             loaded = loading.prepare(open_requests)
+        with clock.phase("check"):
+            digest = unchanged.inputs_digest(loaded, weights, k=SUGGESTIONS_PER_REQUEST, tie_key=loading.tie_key())
+            kept = _unchanged_since(run, digest, loaded.batch.arrays.ids.tolist())
+        if kept is not None:
+            return {
+                "request_count": len(loaded.batch),
+                "mentor_count": len(loaded.mentors.ids),
+                "suggestion_count": kept.suggestion_count,
+                "inputs_digest": digest,
+                "state_digest": kept.state_digest,
+                "unchanged_since": kept,
+            }
         ranking = _rank(clock, loaded.batch, loaded.mentors, loaded.taxonomy, weights)
-        return _assign_and_persist(clock, run, ranking, tell_mutuals=tell_mutuals)
+        return {"inputs_digest": digest, **_assign_and_persist(clock, run, ranking, tell_mutuals=tell_mutuals)}
 
     return _execute(run, clock, work)
+
+
+def _unchanged_since(run: MatchRun, digest: str, request_ids: list[int]) -> MatchRun | None:
+    """For the nightly run: the run whose suggestions still stand when its inputs were these and nothing has
+    rewritten its suggestions since (then there is nothing to compute); None otherwise."""
+    if run.source != MatchRun.Source.BEAT:
+        return None
+    previous = unchanged.last_computed_full_run()
+    if previous is None or previous.inputs_digest != digest:
+        return None
+    if previous.state_digest != unchanged.stored_state_digest(request_ids):
+        return None
+    return previous.unchanged_since or previous
 
 
 def _assign_and_persist(clock: PhaseClock, run: MatchRun, ranking: Ranking, *, tell_mutuals: bool) -> dict[str, Any]:
@@ -339,6 +369,7 @@ def _assign_and_persist(clock: PhaseClock, run: MatchRun, ranking: Ranking, *, t
         }
     stored = _persist(clock, run, ranking, tell_mutuals=tell_mutuals)
     return {
+        "state_digest": run.state_digest,
         "request_count": len(ranking.batch),
         "mentor_count": len(ranking.mentors.ids),
         "suggestion_count": stored,

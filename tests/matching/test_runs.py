@@ -15,6 +15,7 @@ from accounts.models import MentorProfile, Mutual, User
 from accounts.signals import mentor_profile_changed
 from matching import engine, loading, services, tasks
 from matching.models import Introduction, MatchRun, MentoringRequest, Suggestion
+from matching.services import unchanged
 from notifications.models import Notice, OutboundEmail
 from notifications.tasks import send_email
 from tests.factories import MembershipFactory, MentorProfileFactory, region, service_area, topic
@@ -179,7 +180,7 @@ def test_full_rematch_records_counts_timings_weights_and_the_assignment(
         1,
         2,
     )
-    assert set(run.timings) == {"load", "score", "explain", "assign", "persist"}
+    assert set(run.timings) == {"load", "check", "score", "explain", "assign", "persist"}
     assert run.weights["topics"] == pytest.approx(0.9)
     assert run.weights_version is not None
     assert run.assigned_count == 2  # Bob has two places
@@ -467,15 +468,17 @@ def test_demo_data_tells_nobody(open_request: MentoringRequest, mentor: User) ->
 
 
 def test_an_unchanged_rematch_explains_and_writes_nothing_and_the_nightly_one_skips_the_assignment(
-    open_request: MentoringRequest, mentor_profile: MentorProfile
+    open_request: MentoringRequest, mentor_profile: MentorProfile, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     first = services.rematch_full()
     assert "explain" in first.timings and first.assigned_count == 1
+    # A new release of the engine's code changes the inputs (the nightly run computes again), not the ranking.
+    monkeypatch.setattr(unchanged, "_code_digest", lambda: b"another release")
 
     nightly = services.rematch_full(source=MatchRun.Source.BEAT)
 
     assert nightly.status == MatchRun.Status.SUCCEEDED
-    assert set(nightly.timings) == {"load", "score", "persist"}  # nothing explained: nothing changed
+    assert set(nightly.timings) == {"load", "check", "score", "persist"}  # nothing explained: nothing changed
     assert nightly.assigned_count is None and nightly.suggestion_count == 1
     assert Suggestion.objects.get().run_id == first.pk  # the row was not rewritten
     # A refresh of the same request computes the same digest: nothing to write either.
