@@ -275,7 +275,15 @@ def _score_block(block_spec: _Block, k: int, encoded: _Encoded, out_units: IntAr
         best_units = block.reshape(rows, group, group_count).max(axis=1)
         threshold = np.partition(best_units, group_count - group_k, axis=1)[:, group_count - group_k]
         np.maximum(threshold, 1, out=threshold)  # feasible pairs only
-        local, places = np.nonzero(block >= threshold[:, None])
+        # Only groups whose best reaches the threshold can hold such pairs: look inside those alone, rather than
+        # compare every pair of the block (the scan of the whole block was a third of the scoring time).
+        hit_rows, hit_groups = np.nonzero(best_units >= threshold[:, None])
+        if hit_rows.shape[0] <= 2 * rows * group_k:
+            members = hit_groups[:, None] + np.arange(group, dtype=np.int64) * group_count  # (hits, group)
+            inside, member = np.nonzero(block[hit_rows[:, None], members] >= threshold[hit_rows, None])
+            local, places = hit_rows[inside], members[inside, member]
+        else:
+            local, places = np.nonzero(block >= threshold[:, None])
         if local.shape[0] <= rows * group_k * group:
             _pick_sparse(block, local, places, block_spec, k, encoded, out_units, out_candidates)
             return
