@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 from django import template
 from django.db import models
@@ -22,6 +22,15 @@ TAG_COLOURS = frozenset({"blue", "light-blue", "grey", "green", "teal", "purple"
 def attribute(obj: object, name: str) -> object:
     """{{ row|attribute:"mutuals" }}: read a column of a report row by name."""
     return getattr(obj, name)
+
+
+@register.filter
+def term_names(terms: Iterable[object]) -> str:
+    """{{ profile.topics.all|term_names }}: taxonomy terms' names, comma separated, or "None given". A filter, not
+    an include: the mentor directory shows two lists on every card, and an include per list cost more than the
+    rest of the card."""
+    names = [str(getattr(term, "name", term)) for term in terms]
+    return ", ".join(names) if names else "None given"
 
 
 @register.inclusion_tag("includes/tag.html")

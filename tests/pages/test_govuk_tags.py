@@ -299,3 +299,14 @@ class TestConfirmPage:
         html = self.page('in_column=True heading="Sign out" button="Sign out" form_action="/accounts/logout/"')
         assert "govuk-grid-row" not in html
         assert '<form method="post" action="/accounts/logout/" novalidate>' in html
+
+
+def test_term_names_lists_the_names_escaped_or_says_none_were_given() -> None:
+    class Term:
+        def __init__(self, name: str) -> None:
+            self.name = name
+
+    assert render("{{ terms|term_names }}", terms=[Term("TUPE"), Term("Pensions & <b>tax</b>")]) == (
+        "TUPE, Pensions &amp; &lt;b&gt;tax&lt;/b&gt;"
+    )
+    assert render("{{ terms|term_names }}", terms=[]) == "None given"
