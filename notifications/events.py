@@ -270,6 +270,13 @@ EVENTS: dict[str, Event] = _events(
     Event("group_message", MESSAGES, Kind.MESSAGE, "{actor} wrote in the group “{title}”.", False),
     # The calendar invitation (.ics) to every party of the group, the mentor who arranged it too.
     Event("group_meeting_invitation", MENTORING, Kind.RELATIONSHIP, None, True),
+    Event(
+        "group_meeting_reminder",
+        MENTORING,
+        Kind.NUDGE,
+        "Reminder: your group mentoring meeting (“{title}”) is on {when}.",
+        True,
+    ),
     Event("group_mutual_left", MENTORING, Kind.RELATIONSHIP, "{mutual} left the group “{title}”.", False),
     Event("group_closed", MENTORING, Kind.RELATIONSHIP, "{actor} closed the group “{title}”.", True),
     # --- Mentoring agreements -------------------------------------------------------------------------------------

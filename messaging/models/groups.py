@@ -176,6 +176,8 @@ class GroupMeeting(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now)
     cancelled_at = models.DateTimeField(null=True, blank=True)
+    # Set by the hourly reminder task when it claims the day-before reminder (a checked update: once per meeting).
+    reminder_sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["starts_at", "id"]
