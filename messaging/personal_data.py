@@ -168,6 +168,7 @@ def _reports(user: User) -> list[dict[str, Any]]:
     return [
         {
             "message": report.message_id,
+            "group_message": report.group_message_id,
             "reason": report.get_reason_display(),
             "details": report.details,
             "created_at": when(report.created_at),

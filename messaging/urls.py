@@ -47,6 +47,11 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("calendar/<str:token>.ics", meetings.calendar_feed, name="calendar_feed"),
     path("groups/", groups.group_list, name="group_list"),
     path("groups/<int:pk>/", groups.group_detail, name="group_detail"),
+    path(
+        "groups/<int:pk>/messages/<int:message_pk>/report/",
+        groups.group_message_report,
+        name="group_message_report",
+    ),
     path("groups/<int:pk>/goals/new/", groups.group_goal_create, name="group_goal_create"),
     path("groups/<int:pk>/goals/<int:goal_pk>/", groups.group_goal_update, name="group_goal_update"),
     path("groups/<int:pk>/meetings/new/", groups.group_meeting_create, name="group_meeting_create"),

@@ -263,7 +263,8 @@ class Feedback(models.Model):
 
 
 class MessageReport(models.Model):
-    """A party asking the programme team to look at one message."""
+    """A party asking the programme team to look at one message: a relationship's, or a mentoring group's (exactly
+    one of `message` and `group_message`). Both reach the same queue and the same moderation steps."""
 
     class Reason(models.TextChoices):
         ABUSIVE = "abusive", "Abusive or harassing"
@@ -271,7 +272,10 @@ class MessageReport(models.Model):
         INAPPROPRIATE = "inappropriate", "Inappropriate for the programme"
         OTHER = "other", "Something else"
 
-    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="reports")
+    message = models.ForeignKey(Message, on_delete=models.CASCADE, null=True, blank=True, related_name="reports")
+    group_message = models.ForeignKey(
+        "messaging.GroupMessage", on_delete=models.CASCADE, null=True, blank=True, related_name="reports"
+    )
     reported_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="message_reports"
     )
@@ -286,15 +290,30 @@ class MessageReport(models.Model):
     class Meta:
         ordering = ["-created_at"]
         constraints = [
-            models.UniqueConstraint(fields=["message", "reported_by"], name="one_report_per_person_per_message")
+            models.UniqueConstraint(fields=["message", "reported_by"], name="one_report_per_person_per_message"),
+            models.UniqueConstraint(
+                fields=["group_message", "reported_by"], name="one_report_per_person_per_group_message"
+            ),
+            models.CheckConstraint(
+                condition=Q(message__isnull=False, group_message__isnull=True)
+                | Q(message__isnull=True, group_message__isnull=False),
+                name="report_is_of_one_message_or_one_group_message",
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"Report on message {self.message_id}"
+        return f"Report on message {self.message_id or self.group_message_id}"
 
     @property
     def is_open(self) -> bool:
         return self.resolved_at is None
+
+    @property
+    def reported(self) -> Message | GroupMessage:
+        """The message reported, whichever conversation it is in."""
+        reported = self.message if self.message_id is not None else self.group_message
+        assert reported is not None  # the check constraint: exactly one of the two
+        return reported
 
 
 class ModerationAction(models.Model):
@@ -312,6 +331,9 @@ class ModerationAction(models.Model):
     action = models.CharField(max_length=30, choices=Action.choices)
     report = models.ForeignKey(MessageReport, on_delete=models.SET_NULL, null=True, blank=True, related_name="actions")
     target_message = models.ForeignKey(Message, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    target_group_message = models.ForeignKey(
+        "messaging.GroupMessage", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     target_user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

@@ -19,7 +19,7 @@ from accounts.http import posted as _posted
 from accounts.http import user_of as _user
 from accounts.models import SupportTopic
 from messaging import group_selectors
-from messaging.forms import ConfirmForm, MeetingForm
+from messaging.forms import ConfirmForm, MeetingForm, ReportForm
 from messaging.forms.groups import (
     GroupCloseForm,
     GroupCreateForm,
@@ -27,8 +27,8 @@ from messaging.forms.groups import (
     GroupGoalStatusForm,
     GroupMessageForm,
 )
-from messaging.models import MentoringGroup
-from messaging.services import RelationshipError
+from messaging.models import GroupMessage, MentoringGroup
+from messaging.services import RelationshipError, moderation
 from messaging.services import groups as services
 from messaging.services.meetings import when_text
 
@@ -76,6 +76,25 @@ def group_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "now": timezone.now(),
     }
     return render(request, "messaging/group_detail.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def group_message_report(request: HttpRequest, pk: int, message_pk: int) -> HttpResponse:
+    """Report a message in the group's conversation to the programme team's moderation queue (the same page and
+    queue as a pair's conversation)."""
+    group = _group(request, pk)
+    message = get_object_or_404(GroupMessage.objects.filter(group=group).select_related("author"), pk=message_pk)
+    form = ReportForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            moderation.group_message_report(message=message, user=_user(request), **form.cleaned_data)
+        except RelationshipError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, "Thank you. The programme team will look at the message you reported.")
+            return redirect(services.group_url(group) + "#conversation")
+    return render(request, "messaging/message_report.html", {"group": group, "message": message, "form": form})
 
 
 @require_http_methods(["GET", "POST"])

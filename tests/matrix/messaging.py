@@ -25,7 +25,9 @@ from messaging.models import (
     GroupGoal,
     GroupMeeting,
     GroupMember,
+    GroupMessage,
     MentoringGroup,
+    MessageReport,
     Relationship,
 )
 from tests.factories import MembershipFactory
@@ -73,8 +75,16 @@ def build(world: SimpleNamespace) -> None:
         mentor=world.mentor_profile, title="Fire mutuals facing TUPE", topic=SupportTopic.objects.first()
     )
     GroupMember.objects.create(group=world.group, mutual=world.mutual)
-    lakeside = MembershipFactory(mutual__name="Lakeside Fire Mutual").mutual
+    lakeside_membership = MembershipFactory(mutual__name="Lakeside Fire Mutual")
+    lakeside = lakeside_membership.mutual
     GroupMember.objects.create(group=world.group, mutual=lakeside)
+    # A message from Lakeside's member: Alice and Bob may each report it; a report of it is in the queue.
+    world.group_message = GroupMessage.objects.create(
+        group=world.group, author=lakeside_membership.user, body="Book my paid TUPE workshop"
+    )
+    world.group_report = MessageReport.objects.create(
+        group_message=world.group_message, reported_by=world.mentor, reason=MessageReport.Reason.SPAM
+    )
     # Two requests on the group's topic, from two mutuals, that the programme team could make another group from.
     for mutual in (world.mutual, lakeside):
         MentoringRequestFactory(mutual=mutual, title="TUPE transfer", topics=[world.group.topic])
@@ -192,6 +202,10 @@ ROUTES = [
     # member takes their mutual out (empty POSTs: each form comes back with its errors)
     Route("messaging:group_list", get=signed_in()),
     _party_route("messaging:group_detail", kwargs=_group),
+    _party_route(
+        "messaging:group_message_report",
+        kwargs=lambda w: {"pk": w.group.pk, "message_pk": w.group_message.pk},
+    ),
     _party_route("messaging:group_goal_create", kwargs=_group),
     _party_route("messaging:group_goal_update", kwargs=lambda w: {"pk": w.group.pk, "goal_pk": w.group_goal.pk}),
     Route("messaging:group_meeting_create", get=GROUP_MENTOR, post=GROUP_MENTOR, kwargs=_group),

@@ -225,6 +225,12 @@ CHANGES = [
         data=lambda w: {"note": "Spoke to the mentor."},
     ),
     Post("member", "messaging:group_detail", data=lambda w: {"body": "Hello group"}, **GROUP),
+    Post(
+        "member",
+        "messaging:group_message_report",
+        kwargs=lambda w: {"pk": w.group.pk, "message_pk": w.group_message.pk},
+        data=lambda w: {"reason": "spam", "details": "Selling paid services"},
+    ),
     Post("member", "messaging:group_goal_create", data=lambda w: {"mutual": w.mutual.pk, "title": "Ours"}, **GROUP),
     Post(
         "member",
