@@ -72,9 +72,8 @@ def _target(message: Message | GroupMessage) -> dict[str, Message | GroupMessage
 
 
 def _lock_reported(report: MessageReport) -> Message | GroupMessage:
-    if report.message_id is not None:
-        return Message.objects.select_for_update().get(pk=report.message_id)
-    return GroupMessage.objects.select_for_update().get(pk=report.group_message_id)
+    reported = report.reported
+    return type(reported).objects.select_for_update().get(pk=reported.pk)
 
 
 def _conversation_url(message: Message | GroupMessage) -> str:
