@@ -58,6 +58,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("groups/<int:pk>/meetings/<int:meeting_pk>/cancel/", groups.group_meeting_cancel, name="group_meeting_cancel"),
     path("groups/<int:pk>/leave/", groups.group_leave, name="group_leave"),
     path("groups/<int:pk>/close/", groups.group_close, name="group_close"),
+    path("groups/<int:pk>/feedback/<int:place_pk>/", groups.group_feedback, name="group_feedback"),
     path("programme/groups/", groups.staff_group_list, name="staff_group_list"),
     path("programme/groups/new/<int:topic_pk>/", groups.staff_group_create, name="staff_group_create"),
     path("programme/", views.staff_relationship_list, name="staff_relationship_list"),

@@ -233,7 +233,8 @@ class Nudge(models.Model):
 
 
 class Feedback(models.Model):
-    """Closing feedback from one party. One per person per relationship."""
+    """Closing feedback from one party: about a relationship, or about one mutual's time in a mentoring group
+    (`group_place`: asked when the mutual leaves or the group closes). One per person per relationship or place."""
 
     class GoalProgress(models.TextChoices):
         NONE = "none", "No progress"
@@ -241,7 +242,12 @@ class Feedback(models.Model):
         MOST = "most", "Most goals achieved"
         ALL = "all", "All goals achieved"
 
-    relationship = models.ForeignKey(Relationship, on_delete=models.CASCADE, related_name="feedback")
+    relationship = models.ForeignKey(
+        Relationship, on_delete=models.CASCADE, null=True, blank=True, related_name="feedback"
+    )
+    group_place = models.ForeignKey(
+        "messaging.GroupMember", on_delete=models.CASCADE, null=True, blank=True, related_name="feedback"
+    )
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="feedback_given"
     )
@@ -255,11 +261,17 @@ class Feedback(models.Model):
         ordering = ["created_at"]
         constraints = [
             models.UniqueConstraint(fields=["relationship", "author"], name="one_feedback_per_person"),
+            models.UniqueConstraint(fields=["group_place", "author"], name="one_group_feedback_per_person"),
             models.CheckConstraint(condition=Q(rating__gte=1) & Q(rating__lte=5), name="feedback_rating_1_to_5"),
+            models.CheckConstraint(
+                condition=Q(relationship__isnull=False, group_place__isnull=True)
+                | Q(relationship__isnull=True, group_place__isnull=False),
+                name="feedback_is_on_a_relationship_or_a_group_place",
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"Feedback {self.rating}/5 on {self.relationship_id}"
+        return f"Feedback {self.rating}/5 on {self.relationship_id or f'group place {self.group_place_id}'}"
 
 
 class MessageReport(models.Model):

@@ -74,7 +74,7 @@ def build(world: SimpleNamespace) -> None:
     world.group = MentoringGroup.objects.create(
         mentor=world.mentor_profile, title="Fire mutuals facing TUPE", topic=SupportTopic.objects.first()
     )
-    GroupMember.objects.create(group=world.group, mutual=world.mutual)
+    world.group_place = GroupMember.objects.create(group=world.group, mutual=world.mutual)
     lakeside_membership = MembershipFactory(mutual__name="Lakeside Fire Mutual")
     lakeside = lakeside_membership.mutual
     GroupMember.objects.create(group=world.group, mutual=lakeside)
@@ -217,6 +217,9 @@ ROUTES = [
     ),
     Route("messaging:group_leave", get=GROUP_MEMBER, post=GROUP_MEMBER, kwargs=_group),
     Route("messaging:group_close", get=GROUP_MENTOR, post=GROUP_MENTOR, kwargs=_group),
+    # Closing feedback on Alice's mutual's place: its mentor and its members (the group is open, so the page says
+    # feedback comes once it closes, and an empty POST comes back with its errors)
+    _party_route("messaging:group_feedback", kwargs=lambda w: {"pk": w.group.pk, "place_pk": w.group_place.pk}),
     Route("messaging:staff_group_list", get=STAFF_ONLY),
     Route(
         "messaging:staff_group_create",

@@ -858,12 +858,13 @@ def a_group_meeting_is_tomorrow(w: SimpleNamespace) -> Act:
     )
 
 
-@scenario("group_mutual_left")
+@scenario("group_mutual_left", "group_feedback_due")
 def a_member_takes_their_mutual_out_of_the_group(w: SimpleNamespace) -> Act:
     group = _group(w)
     return Act(
         lambda: group_services.group_leave(group=group, user=w.olivia, mutual=w.olivia.mutuals.get()),
-        [Told("group_mutual_left", GROUP_MENTOR, [w.bob])],
+        # Both sides of the mutual's time in the group are asked for closing feedback: the mentor in their notice.
+        [Told("group_mutual_left", GROUP_MENTOR, [w.bob]), Told("group_feedback_due", MEMBERS, [w.olivia])],
     )
 
 
