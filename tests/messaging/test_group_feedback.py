@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from accounts.models import Mutual, User
+from accounts.models import Mutual, SupportTopic, User
 from messaging.models import Feedback, GroupMember, MentoringGroup
 from messaging.services import RelationshipError
 from messaging.services import groups as services
@@ -157,3 +157,42 @@ def test_the_programme_team_sees_group_feedback_only_in_aggregate_with_relations
     dashboard = client_for(staff).get(reverse("programme:dashboard")).content.decode()
     assert "4.0 out of 5" in dashboard
     assert "Private words" not in dashboard
+
+
+def test_a_closed_groups_outcome_survey_opens_once_per_person_and_counts_in_the_summary(
+    client_for: ClientFor,
+    member: User,
+    mentor: User,
+    staff: User,
+    group: MentoringGroup,
+    fire_mutuals: list[Mutual],
+    tupe: SupportTopic,
+) -> None:
+    from outcomes import tasks as outcome_tasks
+    from outcomes.models import Survey
+
+    services.group_close(group=group, user=mentor)
+    # The mentor once per mutual; Alice, Olivia and Lena once each. A second run opens nothing.
+    assert outcome_tasks.open_due_surveys()["closing"] == 6
+    assert outcome_tasks.open_due_surveys()["closing"] == 0
+    assert Survey.objects.filter(respondent=mentor, group_place__group=group).count() == 3
+    survey = Survey.objects.get(respondent=member)
+    assert (survey.kind, survey.side, survey.group_place) == ("closing", "mutual", _place(group, fire_mutuals[0]))
+    listed = client_for(member).get(reverse("outcomes:survey_list")).content.decode()
+    assert "in the mentoring group “Fire mutuals facing TUPE”" in listed
+    url = reverse("outcomes:survey_answer", kwargs={"pk": survey.pk})
+    answers = {
+        "spun_out": "no",
+        "contract_won": "yes",
+        "staff_transferred": "yes",
+        "stage_moved": "no",
+        f"before_{tupe.pk}": "2",
+        f"after_{tupe.pk}": "4",
+    }
+    assert client_for(member).post(url, answers).status_code == 302
+    survey.refresh_from_db()
+    assert survey.is_answered and survey.contract_won
+    # Nobody else opens Alice's survey; the programme team sees it only in the totals.
+    assert client_for(mentor).get(url).status_code == 404
+    summary = client_for(staff).get(reverse("outcomes:summary")).content.decode()
+    assert "1 of 6" in summary
