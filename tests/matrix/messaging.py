@@ -16,12 +16,14 @@ from types import SimpleNamespace
 from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from accounts.models import SupportTopic
 from messaging import services
 from messaging.models import (
     CalendarFeed,
     ConductReport,
+    Feedback,
     GroupGoal,
     GroupMeeting,
     GroupMember,
@@ -95,6 +97,19 @@ def build(world: SimpleNamespace) -> None:
         duration_minutes=60,
         format="video",
         link="https://meet.example.org/group",
+    )
+    # A closed group Bob ran with Alice's mutual, on which Alice has given her closing feedback (the browser sweep
+    # opens its feedback page as her, showing her answers, and as Bob, showing the form).
+    world.closed_group = MentoringGroup.objects.create(
+        mentor=world.mentor_profile,
+        title="Fire mutuals and pensions",
+        topic=world.group.topic,
+        status=MentoringGroup.Status.CLOSED,
+        closed_at=timezone.now(),
+    )
+    world.closed_place = GroupMember.objects.create(group=world.closed_group, mutual=world.mutual)
+    Feedback.objects.create(
+        group_place=world.closed_place, author=world.member, rating=4, goal_progress="most", would_recommend=True
     )
     world.calendar_feed = CalendarFeed.objects.create(user=world.member, token="matrix-feed-token-" + "x" * 30)
 
