@@ -346,6 +346,10 @@ def feedback_already_given(place: GroupMember) -> str:
     return f"You have already given feedback on {place.mutual.name} in this group. Thank you."
 
 
+def feedback_not_yet(place: GroupMember) -> str:
+    return f"You can give feedback once the group has closed or {place.mutual.name} has left it."
+
+
 @transaction.atomic
 def group_feedback_give(
     *,
@@ -362,7 +366,7 @@ def group_feedback_give(
     if not group_selectors.feedback_places_for(user).filter(pk=place.pk).exists():
         raise RelationshipError("You are not part of this mentoring group.")
     if not group_selectors.place_has_ended(place):
-        raise RelationshipError(f"You can give feedback once the group has closed or {place.mutual.name} has left it.")
+        raise RelationshipError(feedback_not_yet(place))
     return feedback_record(
         about={"group_place": place},
         user=user,

@@ -244,12 +244,14 @@ def group_feedback(request: HttpRequest, pk: int, place_pk: int) -> HttpResponse
     user = _user(request)
     place = group_selectors.feedback_place_for(user, pk, place_pk)
     own = group_selectors.own_feedback(user, place)
+    ended = group_selectors.place_has_ended(place)
     form = FeedbackForm(_posted(request))
-    if request.method == "POST" and own is not None:
-        # Answered already: whatever was sent, the one thing to say is that (the page shows their answers).
+    refusal = services.feedback_already_given(place) if own else None if ended else services.feedback_not_yet(place)
+    if request.method == "POST" and refusal is not None:
+        # Answered already, or too early: the page shows no form, so whatever was sent the one thing to say is why.
         form.is_valid()
         form.errors.clear()
-        form.add_error(None, services.feedback_already_given(place))
+        form.add_error(None, refusal)
     elif request.method == "POST" and form.is_valid():
         try:
             services.group_feedback_give(place=place, user=user, **form.cleaned_data)
@@ -262,7 +264,7 @@ def group_feedback(request: HttpRequest, pk: int, place_pk: int) -> HttpResponse
         "place": place,
         "form": form,
         "own": own,
-        "ended": group_selectors.place_has_ended(place),
+        "ended": ended,
         "in_group": group_selectors.groups_for(user).filter(pk=place.group_id).exists(),
     }
     return render(request, "messaging/group_feedback.html", context)

@@ -13,6 +13,7 @@ from messaging.services import RelationshipError
 from messaging.services import groups as services
 from notifications.models import Notice
 from tests.clients import ClientFor
+from tests.markup import assert_well_formed_page
 from tests.messaging.factories import RelationshipFactory
 
 pytestmark = pytest.mark.django_db
@@ -56,6 +57,7 @@ def test_when_the_mentor_closes_the_group_each_side_gives_feedback_once_and_sees
     assert again.status_code == 200
     assert "govuk-error-summary" in again.content.decode()
     assert "You have already given feedback on Riverside" in again.content.decode()
+    assert_well_formed_page(again.content, title_starts="Error: ")  # its error summary links to the words on it
     assert Feedback.objects.get().rating == 4
     with pytest.raises(RelationshipError, match="already given feedback"):
         services.group_feedback_give(
