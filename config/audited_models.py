@@ -41,7 +41,7 @@ AUDITED_MODELS: tuple[dict[str, Any], ...] = (
     {"model": "messaging.MessageReport", "include_fields": ["reason", "resolved_at", "resolved_by"]},
     {
         "model": "messaging.ModerationAction",
-        "include_fields": ["action", "report", "target_message", "target_user", "note"],
+        "include_fields": ["action", "report", "target_message", "target_group_message", "target_user", "note"],
     },
     # A mentoring group the programme team made (or closed), and which mutuals are in it: no conversation text.
     {

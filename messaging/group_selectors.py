@@ -10,12 +10,12 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Avg, Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from accounts.models import Membership, Mutual, SupportTopic, User
 from matching.models import MentoringRequest
-from messaging.models import GroupGoal, GroupMeeting, GroupMember, GroupMessage, MentoringGroup
+from messaging.models import Feedback, GroupGoal, GroupMeeting, GroupMember, GroupMessage, MentoringGroup
 
 GROUP_MESSAGES_SHOWN = 100
 
@@ -84,12 +84,54 @@ def group_meeting_for(user: User, group_id: int, meeting_id: int) -> GroupMeetin
     return get_object_or_404(group_meetings(group_for(user, group_id)), pk=meeting_id)
 
 
+# --- Closing feedback ---------------------------------------------------------------------------------------------
+
+
+def feedback_places_for(user: User) -> QuerySet[GroupMember]:
+    """The group places (one mutual's time in a group) this person may give closing feedback on: as the group's
+    mentor, or as a member of that mutual, also after the mutual left the group. Anyone else: nothing."""
+    mine = Membership.objects.filter(user=user).values("mutual")
+    return GroupMember.objects.filter(Q(group__mentor__user=user) | Q(mutual__in=mine)).select_related(
+        "group__mentor__user", "group__topic", "mutual"
+    )
+
+
+def feedback_place_for(user: User, group_id: int, place_id: int) -> GroupMember:
+    return get_object_or_404(feedback_places_for(user), group_id=group_id, pk=place_id)
+
+
+def place_has_ended(place: GroupMember) -> bool:
+    """Feedback is asked for once the mutual has left the group, or the group has closed."""
+    return place.left_at is not None or not place.group.is_open
+
+
+def own_feedback(user: User, place: GroupMember) -> Feedback | None:
+    """The person's own answers: nobody else's are ever shown to them."""
+    return Feedback.objects.filter(group_place=place, author=user).first()
+
+
+def feedback_asked_of(user: User, group: MentoringGroup) -> list[GroupMember]:
+    """The places in this group that have ended and on which this person is asked for feedback, each with
+    `given` (whether they have answered)."""
+    given = Feedback.objects.filter(group_place=OuterRef("pk"), author=user)
+    places = feedback_places_for(user).filter(group=group).annotate(given=Exists(given)).order_by("joined_at", "pk")
+    if group.is_open:
+        places = places.exclude(left_at=None)
+    return list(places)
+
+
 # --- The programme team's view ----------------------------------------------------------------------------------
 
 
 def staff_groups() -> QuerySet[MentoringGroup]:
-    return MentoringGroup.objects.select_related("mentor__user", "topic").prefetch_related(
-        Prefetch("members", queryset=_current_places().select_related("mutual"), to_attr="current_places")
+    """Every group, with its closing feedback in aggregate only (how many answers, the average rating): the
+    programme team never reads one person's answers about a group."""
+    return (
+        MentoringGroup.objects.select_related("mentor__user", "topic")
+        .prefetch_related(
+            Prefetch("members", queryset=_current_places().select_related("mutual"), to_attr="current_places")
+        )
+        .annotate(feedback_count=Count("members__feedback"), feedback_rating=Avg("members__feedback__rating"))
     )
 
 

@@ -154,6 +154,7 @@ def _feedback(user: User) -> list[dict[str, Any]]:
     return [
         {
             "relationship": feedback.relationship_id,
+            "group_place": feedback.group_place_id,
             "rating": feedback.rating,
             "goal_progress": feedback.get_goal_progress_display(),
             "would_recommend": feedback.would_recommend,
@@ -168,6 +169,7 @@ def _reports(user: User) -> list[dict[str, Any]]:
     return [
         {
             "message": report.message_id,
+            "group_message": report.group_message_id,
             "reason": report.get_reason_display(),
             "details": report.details,
             "created_at": when(report.created_at),

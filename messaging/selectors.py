@@ -311,9 +311,15 @@ def staff_relationship(relationship_id: int) -> Relationship:
 
 
 def reports_for_staff() -> QuerySet[MessageReport]:
-    """Reported messages with their reports: staff see these messages only, never the rest of a conversation."""
+    """Reported messages, a relationship's or a mentoring group's, with their reports: staff see these messages
+    only, never the rest of a conversation."""
     return MessageReport.objects.select_related(
-        "message__author", "message__relationship__mutual", "message__relationship__mentor__user", "reported_by"
+        "message__author",
+        "message__relationship__mutual",
+        "message__relationship__mentor__user",
+        "group_message__author",
+        "group_message__group__mentor__user",
+        "reported_by",
     ).order_by("resolved_at", "-created_at")
 
 

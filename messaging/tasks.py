@@ -22,8 +22,9 @@ def nudge_quiet_relationships() -> dict[str, int]:
 
 @shared_task
 def remind_meetings() -> int:
-    """Hourly (beat): remind the parties of meetings starting within a day. Each meeting is reminded once."""
-    return services.meetings_remind()
+    """Hourly (beat): remind the parties of meetings, and of group meetings, starting within a day. Each meeting is
+    reminded once."""
+    return services.meetings_remind() + services.group_meetings_remind()
 
 
 @shared_task

@@ -270,8 +270,34 @@ EVENTS: dict[str, Event] = _events(
     Event("group_message", MESSAGES, Kind.MESSAGE, "{actor} wrote in the group “{title}”.", False),
     # The calendar invitation (.ics) to every party of the group, the mentor who arranged it too.
     Event("group_meeting_invitation", MENTORING, Kind.RELATIONSHIP, None, True),
-    Event("group_mutual_left", MENTORING, Kind.RELATIONSHIP, "{mutual} left the group “{title}”.", False),
-    Event("group_closed", MENTORING, Kind.RELATIONSHIP, "{actor} closed the group “{title}”.", True),
+    Event(
+        "group_meeting_reminder",
+        MENTORING,
+        Kind.NUDGE,
+        "Reminder: your group mentoring meeting (“{title}”) is on {when}.",
+        True,
+    ),
+    Event(
+        "group_mutual_left",
+        MENTORING,
+        Kind.RELATIONSHIP,
+        "{mutual} left the group “{title}”. Tell us how it went for them.",
+        False,
+    ),
+    Event(
+        "group_feedback_due",
+        MENTORING,
+        Kind.NUDGE,
+        "{mutual} has left the group “{title}”. Tell us how it went: it takes two minutes.",
+        False,
+    ),
+    Event(
+        "group_closed",
+        MENTORING,
+        Kind.RELATIONSHIP,
+        "{actor} closed the group “{title}”. Tell us how it went.",
+        True,
+    ),
     # --- Mentoring agreements -------------------------------------------------------------------------------------
     Event(
         "agreement_proposed",

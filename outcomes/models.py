@@ -18,7 +18,8 @@ SCALE = [MinValueValidator(1), MaxValueValidator(5)]
 
 
 class Survey(models.Model):
-    """One person's survey about one relationship: opened when due, answered once."""
+    """One person's survey about one relationship, or (the closing survey only) about one mutual's time in a
+    mentoring group (`group_place`): opened when due, answered once."""
 
     class Kind(models.TextChoices):
         PULSE = "pulse", "Pulse survey"
@@ -28,7 +29,12 @@ class Survey(models.Model):
         MENTOR = "mentor", "Mentor"
         MUTUAL = "mutual", "Mutual"
 
-    relationship = models.ForeignKey("messaging.Relationship", on_delete=models.CASCADE, related_name="surveys")
+    relationship = models.ForeignKey(
+        "messaging.Relationship", on_delete=models.CASCADE, null=True, blank=True, related_name="surveys"
+    )
+    group_place = models.ForeignKey(
+        "messaging.GroupMember", on_delete=models.CASCADE, null=True, blank=True, related_name="surveys"
+    )
     respondent = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="surveys")
     side = models.CharField(max_length=10, choices=Side.choices)
     kind = models.CharField(max_length=10, choices=Kind.choices)
@@ -56,6 +62,15 @@ class Survey(models.Model):
             models.UniqueConstraint(
                 fields=["relationship", "respondent", "kind", "number"], name="one_survey_per_person_and_occasion"
             ),
+            models.UniqueConstraint(
+                fields=["group_place", "respondent", "kind", "number"],
+                name="one_group_survey_per_person_and_occasion",
+            ),
+            models.CheckConstraint(
+                condition=Q(relationship__isnull=False, group_place__isnull=True)
+                | Q(relationship__isnull=True, group_place__isnull=False),
+                name="survey_is_about_a_relationship_or_a_group_place",
+            ),
             models.CheckConstraint(
                 condition=Q(usefulness__isnull=True) | Q(usefulness__gte=1, usefulness__lte=5),
                 name="survey_usefulness_between_1_and_5",
@@ -64,7 +79,29 @@ class Survey(models.Model):
         indexes = [models.Index(fields=["kind", "answered_at"]), models.Index(fields=["respondent", "answered_at"])]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} {self.number} for {self.respondent} on {self.relationship_id}"
+        about = self.relationship_id or f"group place {self.group_place_id}"
+        return f"{self.get_kind_display()} {self.number} for {self.respondent} on {about}"
+
+    @property
+    def mentor_name(self) -> str:
+        if self.group_place is not None:
+            return self.group_place.group.mentor_name
+        assert self.relationship is not None  # the check constraint: one or the other
+        return self.relationship.mentor_name
+
+    @property
+    def mutual_name(self) -> str:
+        if self.group_place is not None:
+            return self.group_place.mutual.name
+        assert self.relationship is not None
+        return self.relationship.mutual.name
+
+    @property
+    def about(self) -> str:
+        """What the survey is about, in the words a person reads."""
+        if self.group_place is not None:
+            return f"{self.mutual_name} in the mentoring group “{self.group_place.group.title}” with {self.mentor_name}"
+        return f"{self.mentor_name} and {self.mutual_name}"
 
     @property
     def is_answered(self) -> bool:

@@ -14,6 +14,7 @@ def _surveys(user: User) -> list[dict[str, Any]]:
     return [
         {
             "relationship": survey.relationship_id,
+            "group_place": survey.group_place_id,
             "survey": survey.get_kind_display(),
             "number": survey.number,
             "due_on": when(survey.due_on),

@@ -14,7 +14,12 @@ from outcomes.models import Survey, TopicConfidence
 
 
 def surveys_for(user: User) -> QuerySet[Survey]:
-    return Survey.objects.filter(respondent=user).select_related("relationship__mentor__user", "relationship__mutual")
+    return Survey.objects.filter(respondent=user).select_related(
+        "relationship__mentor__user",
+        "relationship__mutual",
+        "group_place__group__mentor__user",
+        "group_place__mutual",
+    )
 
 
 def own_survey(user: User, pk: int) -> Survey:
@@ -23,7 +28,14 @@ def own_survey(user: User, pk: int) -> Survey:
 
 
 def requested_topics(survey: Survey) -> list[SupportTopic]:
-    """The topics the mutual asked for help with, for the closing survey's confidence questions."""
+    """The topics the mutual asked for help with, for the closing survey's confidence questions (a group place: the
+    request it was placed from, or else the group's topic)."""
+    if survey.group_place is not None:
+        place = survey.group_place
+        if place.request is None:
+            return [place.group.topic]
+        return list(place.request.topics.order_by("order", "name"))
+    assert survey.relationship is not None
     request = survey.relationship.request
     if request is None:
         return []

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import SupportTopic, User
-from messaging.models import Relationship
+from messaging.models import GroupMember, MentoringGroup, Relationship
 from messaging.selectors import parties_of
 from notifications.services import notify
 from outcomes.models import Survey, TopicConfidence
@@ -50,24 +50,56 @@ class OpenedSurveys:
 
 def _open(relationship: Relationship, kind: str, number: int, due_on: date) -> int:
     """Open the survey for each party who does not have it yet, and tell them. Returns how many were opened."""
-    mentor_user_id = relationship.mentor.user_id if relationship.mentor is not None else None
+    return _open_for(
+        about={"relationship": relationship},
+        parties=parties_of(relationship),
+        mentor_user_id=relationship.mentor.user_id if relationship.mentor is not None else None,
+        names={"mentor": relationship.mentor_name, "mutual": relationship.mutual.name},
+        kind=kind,
+        number=number,
+        due_on=due_on,
+    )
+
+
+def _open_for_place(place: GroupMember, due_on: date) -> int:
+    """The closing survey about one mutual's time in a mentoring group, for its mentor and the mutual's members."""
+    group = place.group
+    mentor = group.mentor.user if group.mentor is not None else None
+    members = list(User.objects.filter(memberships__mutual=place.mutual_id).order_by("pk"))
+    return _open_for(
+        about={"group_place": place},
+        parties=[*([mentor] if mentor is not None else []), *[person for person in members if person != mentor]],
+        mentor_user_id=mentor.pk if mentor is not None else None,
+        names={"mentor": group.mentor_name, "mutual": place.mutual.name},
+        kind=Survey.Kind.CLOSING,
+        number=0,
+        due_on=due_on,
+    )
+
+
+def _open_for(
+    *,
+    about: dict[str, Relationship | GroupMember],
+    parties: list[User],
+    mentor_user_id: int | None,
+    names: dict[str, str],
+    kind: str,
+    number: int,
+    due_on: date,
+) -> int:
     opened = 0
-    for person in parties_of(relationship):
+    for person in parties:
         side = Survey.Side.MENTOR if person.pk == mentor_user_id else Survey.Side.MUTUAL
         try:
             # The unique constraint claims the survey: a second run, or two workers at once, open it once.
             with transaction.atomic():
                 survey = Survey.objects.create(
-                    relationship=relationship, respondent=person, side=side, kind=kind, number=number, due_on=due_on
+                    **about, respondent=person, side=side, kind=kind, number=number, due_on=due_on
                 )
                 notify(
                     "outcome_survey_due",
                     to=[person],
-                    params={
-                        "mentor": relationship.mentor_name,
-                        "mutual": relationship.mutual.name,
-                        "survey": Survey.Kind(kind).label.lower(),
-                    },
+                    params={**names, "survey": Survey.Kind(kind).label.lower()},
                     url=reverse("outcomes:survey_answer", kwargs={"pk": survey.pk}),
                     dedupe=f"survey:{survey.pk}",
                 )
@@ -101,6 +133,17 @@ def surveys_open_due(*, today: date | None = None) -> OpenedSurveys:
     )
     for relationship in closed:
         closings += _open(relationship, Survey.Kind.CLOSING, 0, today)
+    # A mutual's time in a mentoring group ends when it leaves or the group closes: the same closing survey.
+    since = timezone.now() - CLOSING_WITHIN
+    ended_places = (
+        GroupMember.objects.filter(
+            Q(left_at__gte=since) | Q(group__status=MentoringGroup.Status.CLOSED, group__closed_at__gte=since)
+        )
+        .exclude(surveys__kind=Survey.Kind.CLOSING)
+        .select_related("group__mentor__user", "mutual")
+    )
+    for place in ended_places:
+        closings += _open_for_place(place, today)
     return OpenedSurveys(pulse=pulses, closing=closings)
 
 
@@ -170,7 +213,13 @@ def surveys_remind_unanswered(*, now: datetime | None = None) -> int:
         )
         .exclude(Q(kind=Survey.Kind.PULSE) & ~Q(relationship__status=Relationship.Status.ACTIVE))
         .exclude(Q(kind=Survey.Kind.PULSE) & Exists(newer_pulse))
-        .select_related("relationship__mentor__user", "relationship__mutual", "respondent")
+        .select_related(
+            "relationship__mentor__user",
+            "relationship__mutual",
+            "group_place__group__mentor__user",
+            "group_place__mutual",
+            "respondent",
+        )
     )
     sent = 0
     for survey in due.iterator(chunk_size=500):
@@ -182,13 +231,12 @@ def surveys_remind_unanswered(*, now: datetime | None = None) -> int:
                 != 1
             ):
                 continue  # another run reminded it, or the person answered, since the list was read
-            relationship = survey.relationship
             notify(
                 "outcome_survey_reminder",
                 to=[survey.respondent],
                 params={
-                    "mentor": relationship.mentor_name,
-                    "mutual": relationship.mutual.name,
+                    "mentor": survey.mentor_name,
+                    "mutual": survey.mutual_name,
                     "survey": survey.get_kind_display().lower(),
                 },
                 url=reverse("outcomes:survey_answer", kwargs={"pk": survey.pk}),

@@ -233,7 +233,8 @@ class Nudge(models.Model):
 
 
 class Feedback(models.Model):
-    """Closing feedback from one party. One per person per relationship."""
+    """Closing feedback from one party: about a relationship, or about one mutual's time in a mentoring group
+    (`group_place`: asked when the mutual leaves or the group closes). One per person per relationship or place."""
 
     class GoalProgress(models.TextChoices):
         NONE = "none", "No progress"
@@ -241,7 +242,12 @@ class Feedback(models.Model):
         MOST = "most", "Most goals achieved"
         ALL = "all", "All goals achieved"
 
-    relationship = models.ForeignKey(Relationship, on_delete=models.CASCADE, related_name="feedback")
+    relationship = models.ForeignKey(
+        Relationship, on_delete=models.CASCADE, null=True, blank=True, related_name="feedback"
+    )
+    group_place = models.ForeignKey(
+        "messaging.GroupMember", on_delete=models.CASCADE, null=True, blank=True, related_name="feedback"
+    )
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="feedback_given"
     )
@@ -255,15 +261,22 @@ class Feedback(models.Model):
         ordering = ["created_at"]
         constraints = [
             models.UniqueConstraint(fields=["relationship", "author"], name="one_feedback_per_person"),
+            models.UniqueConstraint(fields=["group_place", "author"], name="one_group_feedback_per_person"),
             models.CheckConstraint(condition=Q(rating__gte=1) & Q(rating__lte=5), name="feedback_rating_1_to_5"),
+            models.CheckConstraint(
+                condition=Q(relationship__isnull=False, group_place__isnull=True)
+                | Q(relationship__isnull=True, group_place__isnull=False),
+                name="feedback_is_on_a_relationship_or_a_group_place",
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"Feedback {self.rating}/5 on {self.relationship_id}"
+        return f"Feedback {self.rating}/5 on {self.relationship_id or f'group place {self.group_place_id}'}"
 
 
 class MessageReport(models.Model):
-    """A party asking the programme team to look at one message."""
+    """A party asking the programme team to look at one message: a relationship's, or a mentoring group's (exactly
+    one of `message` and `group_message`). Both reach the same queue and the same moderation steps."""
 
     class Reason(models.TextChoices):
         ABUSIVE = "abusive", "Abusive or harassing"
@@ -271,7 +284,10 @@ class MessageReport(models.Model):
         INAPPROPRIATE = "inappropriate", "Inappropriate for the programme"
         OTHER = "other", "Something else"
 
-    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="reports")
+    message = models.ForeignKey(Message, on_delete=models.CASCADE, null=True, blank=True, related_name="reports")
+    group_message = models.ForeignKey(
+        "messaging.GroupMessage", on_delete=models.CASCADE, null=True, blank=True, related_name="reports"
+    )
     reported_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="message_reports"
     )
@@ -286,15 +302,30 @@ class MessageReport(models.Model):
     class Meta:
         ordering = ["-created_at"]
         constraints = [
-            models.UniqueConstraint(fields=["message", "reported_by"], name="one_report_per_person_per_message")
+            models.UniqueConstraint(fields=["message", "reported_by"], name="one_report_per_person_per_message"),
+            models.UniqueConstraint(
+                fields=["group_message", "reported_by"], name="one_report_per_person_per_group_message"
+            ),
+            models.CheckConstraint(
+                condition=Q(message__isnull=False, group_message__isnull=True)
+                | Q(message__isnull=True, group_message__isnull=False),
+                name="report_is_of_one_message_or_one_group_message",
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"Report on message {self.message_id}"
+        return f"Report on message {self.message_id or self.group_message_id}"
 
     @property
     def is_open(self) -> bool:
         return self.resolved_at is None
+
+    @property
+    def reported(self) -> Message | GroupMessage:
+        """The message reported, whichever conversation it is in."""
+        reported = self.message if self.message_id is not None else self.group_message
+        assert reported is not None  # the check constraint: exactly one of the two
+        return reported
 
 
 class ModerationAction(models.Model):
@@ -312,6 +343,9 @@ class ModerationAction(models.Model):
     action = models.CharField(max_length=30, choices=Action.choices)
     report = models.ForeignKey(MessageReport, on_delete=models.SET_NULL, null=True, blank=True, related_name="actions")
     target_message = models.ForeignKey(Message, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    target_group_message = models.ForeignKey(
+        "messaging.GroupMessage", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     target_user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

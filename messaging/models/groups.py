@@ -114,6 +114,11 @@ class GroupMessage(models.Model):
     )
     body = models.TextField(max_length=GROUP_MESSAGE_MAX_LENGTH)
     created_at = models.DateTimeField(default=timezone.now)
+    # Set when the programme team hides it after a report (messaging.services.moderation), as for a pair's message.
+    hidden_at = models.DateTimeField(null=True, blank=True)
+    hidden_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["id"]
@@ -121,6 +126,10 @@ class GroupMessage(models.Model):
 
     def __str__(self) -> str:
         return f"Group message {self.pk} in {self.group_id}"
+
+    @property
+    def is_hidden(self) -> bool:
+        return self.hidden_at is not None
 
     @property
     def author_name(self) -> str:
@@ -176,6 +185,8 @@ class GroupMeeting(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now)
     cancelled_at = models.DateTimeField(null=True, blank=True)
+    # Set by the hourly reminder task when it claims the day-before reminder (a checked update: once per meeting).
+    reminder_sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["starts_at", "id"]

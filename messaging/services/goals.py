@@ -14,6 +14,7 @@ from messaging.models import (
     CheckIn,
     Feedback,
     Goal,
+    GroupMember,
     Relationship,
 )
 from messaging.services.common import (
@@ -147,6 +148,30 @@ def feedback_give(
     _refresh_status(relationship)
     if not relationship.is_closed:
         raise RelationshipError("You can give feedback once the relationship has been completed or ended.")
+    return feedback_record(
+        about={"relationship": relationship},
+        user=user,
+        rating=rating,
+        goal_progress=goal_progress,
+        would_recommend=would_recommend,
+        comments=comments,
+        already="You have already given feedback on this relationship.",
+    )
+
+
+def feedback_record(
+    *,
+    about: dict[str, Relationship | GroupMember],
+    user: User,
+    rating: int,
+    goal_progress: str,
+    would_recommend: bool,
+    comments: str,
+    already: str,
+) -> Feedback:
+    """Store one person's closing feedback about a relationship or a group place, once: a second answer is refused
+    with `already` (the unique constraint decides, so two submits at once store one). The caller checks who may
+    answer and when."""
     if not 1 <= rating <= 5:
         raise RelationshipError("Choose a rating from 1 to 5.")
     if goal_progress not in Feedback.GoalProgress.values:
@@ -154,7 +179,7 @@ def feedback_give(
     try:
         with transaction.atomic():
             return Feedback.objects.create(
-                relationship=relationship,
+                **about,
                 author=user,
                 rating=rating,
                 goal_progress=goal_progress,
@@ -162,4 +187,4 @@ def feedback_give(
                 comments=comments,
             )
     except IntegrityError as error:
-        raise RelationshipError("You have already given feedback on this relationship.") from error
+        raise RelationshipError(already) from error

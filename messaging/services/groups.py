@@ -21,9 +21,19 @@ from accounts.text import clean_line, clean_text
 from matching import services as matching_services
 from matching.models import MentoringRequest
 from messaging import group_selectors, ics
-from messaging.models import Goal, GroupGoal, GroupMeeting, GroupMember, GroupMessage, Meeting, MentoringGroup
+from messaging.models import (
+    Feedback,
+    Goal,
+    GroupGoal,
+    GroupMeeting,
+    GroupMember,
+    GroupMessage,
+    Meeting,
+    MentoringGroup,
+)
 from messaging.models.groups import GROUP_MAX_MUTUALS, GROUP_MESSAGE_MAX_LENGTH, GROUP_MIN_MUTUALS
 from messaging.services.common import RelationshipError
+from messaging.services.goals import feedback_record
 from messaging.services.meetings import _check_details, when_text
 from notifications import references
 from notifications.services import Attachment, notify
@@ -31,6 +41,10 @@ from notifications.services import Attachment, notify
 
 def group_url(group: MentoringGroup) -> str:
     return reverse("messaging:group_detail", kwargs={"pk": group.pk})
+
+
+def group_feedback_url(place: GroupMember) -> str:
+    return reverse("messaging:group_feedback", kwargs={"pk": place.group_id, "place_pk": place.pk})
 
 
 def _lock(group: MentoringGroup) -> MentoringGroup:
@@ -278,11 +292,18 @@ def group_leave(*, group: MentoringGroup, user: User, mutual: Mutual) -> GroupMe
     place.left_at = timezone.now()
     place.left_by = user
     place.save(update_fields=["left_at", "left_by"])
+    # Everyone on both sides of this mutual's time in the group is asked for closing feedback on it.
     notify(
         "group_mutual_left",
         to=[group.mentor.user] if group.mentor is not None else [],
         params={"title": group.title, "mutual": mutual.name},
-        url=group_url(group),
+        url=group_feedback_url(place),
+    )
+    notify(
+        "group_feedback_due",
+        to=User.objects.filter(memberships__mutual=mutual).order_by("pk"),
+        params={"title": group.title, "mutual": mutual.name},
+        url=group_feedback_url(place),
     )
     return place
 
@@ -315,9 +336,46 @@ def group_close(*, group: MentoringGroup, user: User | None, reason: str = "") -
         to=group_selectors.group_parties(group),
         actor=user,
         params={**_params(group), **({"actor": "The programme team"} if user is None else {})},
-        url=group_url(group),
+        # The group's page asks each party for closing feedback on their mutual (the mentor: on each mutual).
+        url=group_url(group) + "#feedback",
     )
     return group
+
+
+def feedback_already_given(place: GroupMember) -> str:
+    return f"You have already given feedback on {place.mutual.name} in this group. Thank you."
+
+
+def feedback_not_yet(place: GroupMember) -> str:
+    return f"You can give feedback once the group has closed or {place.mutual.name} has left it."
+
+
+@transaction.atomic
+def group_feedback_give(
+    *,
+    place: GroupMember,
+    user: User,
+    rating: int,
+    goal_progress: str,
+    would_recommend: bool,
+    comments: str = "",
+) -> Feedback:
+    """One party's closing feedback on one mutual's time in a group (the same questions as a relationship's), once
+    the mutual has left or the group has closed. Its mentor and the mutual's members each answer once."""
+    place = GroupMember.objects.select_related("group__mentor__user", "mutual").get(pk=place.pk)
+    if not group_selectors.feedback_places_for(user).filter(pk=place.pk).exists():
+        raise RelationshipError("You are not part of this mentoring group.")
+    if not group_selectors.place_has_ended(place):
+        raise RelationshipError(feedback_not_yet(place))
+    return feedback_record(
+        about={"group_place": place},
+        user=user,
+        rating=rating,
+        goal_progress=goal_progress,
+        would_recommend=would_recommend,
+        comments=clean_text(comments).strip(),
+        already=feedback_already_given(place),
+    )
 
 
 def groups_close_of_mentor(user: User) -> int:

@@ -8,6 +8,7 @@ notifications app; a change or a cancellation is emailed with the same UID and a
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -17,8 +18,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
-from messaging import ics, selectors
-from messaging.models import CalendarFeed, CheckIn, GroupMeeting, Meeting, Nudge, Relationship
+from messaging import group_selectors, ics, selectors
+from messaging.models import CalendarFeed, CheckIn, GroupMeeting, Meeting, MentoringGroup, Nudge, Relationship
 from messaging.models.meetings import FIRST_MEETING_DUE_AFTER, MEETING_MAX_MINUTES, MEETING_MIN_MINUTES
 from messaging.services.common import (
     RelationshipError,
@@ -258,6 +259,21 @@ def meeting_record_outcome(*, meeting: Meeting, user: User, held: bool, notes: s
 # --- Reminders and the first-meeting milestone ----------------------------------------------------------------
 
 
+def _remind_once(model: type[Meeting] | type[GroupMeeting], pk: int, now: datetime, send: Callable[[], None]) -> bool:
+    """Claim one meeting's reminder with a checked update of `reminder_sent_at`, then send it in the same
+    transaction: a second run, or a second worker, finds it claimed and sends nothing."""
+    with transaction.atomic():
+        if not model.objects.filter(pk=pk, reminder_sent_at=None).update(reminder_sent_at=now):
+            return False  # another run got there first
+        send()
+    return True
+
+
+def _invited_late(created_or_accepted_at: datetime | None, starts_at: datetime) -> bool:
+    # A meeting put in the calendars less than a day before it starts is not reminded: its invitation has just gone.
+    return created_or_accepted_at is not None and created_or_accepted_at > starts_at - REMIND_BEFORE
+
+
 def meetings_remind(*, now: datetime | None = None) -> int:
     """Remind every party of each accepted meeting that starts within the next day, once. A meeting accepted when
     it was already that close is not reminded: its invitation has just gone. Safe to run twice (and hourly): each
@@ -272,11 +288,10 @@ def meetings_remind(*, now: datetime | None = None) -> int:
     ).select_related("relationship__mentor__user", "relationship__mutual")
     sent = 0
     for meeting in due:
-        if meeting.accepted_at is not None and meeting.accepted_at > meeting.starts_at - REMIND_BEFORE:
+        if _invited_late(meeting.accepted_at, meeting.starts_at):
             continue
-        with transaction.atomic():
-            if not Meeting.objects.filter(pk=meeting.pk, reminder_sent_at=None).update(reminder_sent_at=now):
-                continue  # another run got there first
+
+        def send(meeting: Meeting = meeting) -> None:
             notify(
                 "meeting_reminder",
                 to=selectors.parties_of(meeting.relationship),
@@ -284,7 +299,44 @@ def meetings_remind(*, now: datetime | None = None) -> int:
                 url=meeting_url(meeting),
                 dedupe=f"meeting_reminder:{meeting.pk}:{meeting.sequence}",
             )
-            sent += 1
+
+        sent += _remind_once(Meeting, meeting.pk, now, send)
+    return sent
+
+
+def group_meetings_remind(*, now: datetime | None = None) -> int:
+    """The same day-before reminder for group meetings: to the mentor and every member of each mutual still in
+    the group (group_selectors.group_parties: a mutual that left is not reminded). Cancelled meetings and closed
+    groups are not reminded; each meeting is reminded once, however often this runs."""
+    now = now or timezone.now()
+    due = GroupMeeting.objects.filter(
+        status=GroupMeeting.Status.ARRANGED,
+        reminder_sent_at=None,
+        starts_at__gt=now,
+        starts_at__lte=now + REMIND_BEFORE,
+        group__status=MentoringGroup.Status.OPEN,
+    ).select_related("group__mentor__user")
+    sent = 0
+    for meeting in due:
+        if _invited_late(meeting.created_at, meeting.starts_at):
+            continue
+
+        def send(meeting: GroupMeeting = meeting) -> None:
+            group = meeting.group
+            notify(
+                "group_meeting_reminder",
+                to=group_selectors.group_parties(group),
+                params={
+                    "title": group.title,
+                    "when": when_text(meeting),
+                    "how": meeting.get_format_display().lower(),
+                    "where": meeting.address,
+                },
+                url=reverse("messaging:group_detail", kwargs={"pk": group.pk}) + f"#group-meeting-{meeting.pk}",
+                dedupe=f"group_meeting_reminder:{meeting.pk}:{meeting.sequence}",
+            )
+
+        sent += _remind_once(GroupMeeting, meeting.pk, now, send)
     return sent
 
 

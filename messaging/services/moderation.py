@@ -1,4 +1,7 @@
-"""Moderation: reports of messages, and what the programme team does about them (hide, suspend, undo, dismiss)."""
+"""Moderation: reports of messages, and what the programme team does about them (hide, suspend, undo, dismiss).
+
+A report is of a relationship's message or of a mentoring group's message; every step below works on either (the
+reported message is `report.reported`), so group messages reach the same queue and the same actions."""
 
 from __future__ import annotations
 
@@ -9,7 +12,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
+from messaging import group_selectors
 from messaging.models import (
+    GroupMessage,
     Message,
     MessageReport,
     ModerationAction,
@@ -21,17 +26,12 @@ from messaging.services.common import (
 from notifications.services import notify
 
 
-@transaction.atomic
-def message_report(*, message: Message, user: User, reason: str, details: str = "") -> MessageReport:
-    """A party asks the programme team to look at a message someone else wrote."""
-    _require_party(message.relationship, user)
-    if message.author_id == user.pk:
-        raise RelationshipError("You cannot report your own message.")
+def _file(*, about: dict[str, Message | GroupMessage], user: User, reason: str, details: str) -> MessageReport:
     if reason not in MessageReport.Reason.values:
         raise RelationshipError("Choose why you are reporting this message.")
     try:
         with transaction.atomic():
-            report = MessageReport.objects.create(message=message, reported_by=user, reason=reason, details=details)
+            report = MessageReport.objects.create(**about, reported_by=user, reason=reason, details=details)
     except IntegrityError as error:
         raise RelationshipError("You have already reported this message.") from error
     notify(
@@ -43,20 +43,59 @@ def message_report(*, message: Message, user: User, reason: str, details: str = 
     return report
 
 
+@transaction.atomic
+def message_report(*, message: Message, user: User, reason: str, details: str = "") -> MessageReport:
+    """A party asks the programme team to look at a message someone else wrote."""
+    _require_party(message.relationship, user)
+    if message.author_id == user.pk:
+        raise RelationshipError("You cannot report your own message.")
+    return _file(about={"message": message}, user=user, reason=reason, details=details)
+
+
+@transaction.atomic
+def group_message_report(*, message: GroupMessage, user: User, reason: str, details: str = "") -> MessageReport:
+    """A party to a mentoring group (its mentor, or a member of a mutual still in it) asks the programme team to
+    look at a message someone else wrote in the group's conversation. It joins the same queue as a pair's."""
+    if not group_selectors.groups_for(user).filter(pk=message.group_id).exists():
+        raise RelationshipError("You are not part of this mentoring group.")
+    if message.author_id == user.pk:
+        raise RelationshipError("You cannot report your own message.")
+    return _file(about={"group_message": message}, user=user, reason=reason, details=details)
+
+
+def _about(message: Message | GroupMessage) -> dict[str, Message | GroupMessage]:
+    return {"group_message": message} if isinstance(message, GroupMessage) else {"message": message}
+
+
+def _target(message: Message | GroupMessage) -> dict[str, Message | GroupMessage]:
+    return {"target_group_message": message} if isinstance(message, GroupMessage) else {"target_message": message}
+
+
+def _lock_reported(report: MessageReport) -> Message | GroupMessage:
+    reported = report.reported
+    return type(reported).objects.select_for_update().get(pk=reported.pk)
+
+
+def _conversation_url(message: Message | GroupMessage) -> str:
+    if isinstance(message, GroupMessage):
+        return reverse("messaging:group_detail", kwargs={"pk": message.group_id}) + f"#group-message-{message.pk}"
+    return reverse("messaging:conversation", kwargs={"pk": message.relationship_id})
+
+
 def _require_staff(actor: User) -> None:
     if not actor.is_programme_team:
         raise RelationshipError("Only the programme team can moderate messages.")
 
 
-def _resolve_reports(message: Message, actor: User, now: datetime) -> None:
-    MessageReport.objects.filter(message=message, resolved_at=None).update(resolved_at=now, resolved_by=actor)
+def _resolve_reports(message: Message | GroupMessage, actor: User, now: datetime) -> None:
+    MessageReport.objects.filter(**_about(message), resolved_at=None).update(resolved_at=now, resolved_by=actor)
 
 
 @transaction.atomic
-def message_hide(*, report: MessageReport, actor: User, note: str) -> Message:
-    """Hide a reported message from both sides; it shows as hidden by the programme team."""
+def message_hide(*, report: MessageReport, actor: User, note: str) -> Message | GroupMessage:
+    """Hide a reported message from every party; it shows as hidden by the programme team."""
     _require_staff(actor)
-    message = Message.objects.select_for_update().get(pk=report.message_id)
+    message = _lock_reported(report)
     if message.hidden_at is not None:
         raise RelationshipError("This message is already hidden.")
     now = timezone.now()
@@ -68,7 +107,7 @@ def message_hide(*, report: MessageReport, actor: User, note: str) -> Message:
         actor=actor,
         action=ModerationAction.Action.HIDE_MESSAGE,
         report=report,
-        target_message=message,
+        **_target(message),
         target_user_id=message.author_id,
         note=note,
         created_at=now,
@@ -77,7 +116,7 @@ def message_hide(*, report: MessageReport, actor: User, note: str) -> Message:
         "message_hidden",
         to=[message.author] if message.author_id is not None else [],
         params={"note": note},
-        url=reverse("messaging:conversation", kwargs={"pk": message.relationship_id}),
+        url=_conversation_url(message),
     )
     return message
 
@@ -86,7 +125,7 @@ def message_hide(*, report: MessageReport, actor: User, note: str) -> Message:
 def account_suspend(*, report: MessageReport, actor: User, note: str) -> User:
     """Suspend the author of a reported message: they can no longer sign in (is_active off)."""
     _require_staff(actor)
-    message = report.message
+    message = report.reported
     if message.author_id is None:
         raise RelationshipError("The author of this message has deleted their account.")
     target = User.objects.select_for_update().get(pk=message.author_id)
@@ -102,7 +141,7 @@ def account_suspend(*, report: MessageReport, actor: User, note: str) -> User:
         actor=actor,
         action=ModerationAction.Action.SUSPEND_ACCOUNT,
         report=report,
-        target_message=message,
+        **_target(message),
         target_user=target,
         note=note,
         created_at=now,
@@ -112,10 +151,10 @@ def account_suspend(*, report: MessageReport, actor: User, note: str) -> User:
 
 
 @transaction.atomic
-def message_restore(*, report: MessageReport, actor: User, note: str) -> Message:
-    """Undo a hide: the message shows to both sides again. The report stays closed; the log records why."""
+def message_restore(*, report: MessageReport, actor: User, note: str) -> Message | GroupMessage:
+    """Undo a hide: the message shows to every party again. The report stays closed; the log records why."""
     _require_staff(actor)
-    message = Message.objects.select_for_update().get(pk=report.message_id)
+    message = _lock_reported(report)
     if message.hidden_at is None:
         raise RelationshipError("This message is not hidden.")
     message.hidden_at = None
@@ -125,14 +164,14 @@ def message_restore(*, report: MessageReport, actor: User, note: str) -> Message
         actor=actor,
         action=ModerationAction.Action.RESTORE_MESSAGE,
         report=report,
-        target_message=message,
+        **_target(message),
         target_user_id=message.author_id,
         note=note,
     )
     notify(
         "message_restored",
         to=[message.author] if message.author_id is not None else [],
-        url=reverse("messaging:conversation", kwargs={"pk": message.relationship_id}),
+        url=_conversation_url(message),
     )
     return message
 
@@ -144,7 +183,7 @@ def account_reinstate(*, report: MessageReport, actor: User, note: str) -> User:
     Only an account whose latest suspend-or-reinstate step is a suspension can be reinstated here, so this never
     re-opens an account that was switched off for another reason (in the admin, say)."""
     _require_staff(actor)
-    author_id = report.message.author_id
+    author_id = report.reported.author_id
     if author_id is None:
         raise RelationshipError("The author of this message has deleted their account.")
     target = User.objects.select_for_update().get(pk=author_id)
@@ -166,7 +205,7 @@ def account_reinstate(*, report: MessageReport, actor: User, note: str) -> User:
         actor=actor,
         action=ModerationAction.Action.REINSTATE_ACCOUNT,
         report=report,
-        target_message_id=report.message_id,
+        **_target(report.reported),
         target_user=target,
         note=note,
     )
@@ -190,6 +229,7 @@ def report_dismiss(*, report: MessageReport, actor: User, note: str) -> MessageR
         action=ModerationAction.Action.DISMISS_REPORT,
         report=report,
         target_message_id=report.message_id,
+        target_group_message_id=report.group_message_id,
         note=note,
         created_at=now,
     )

@@ -19,7 +19,7 @@ from accounts.http import posted as _posted
 from accounts.http import user_of as _user
 from accounts.models import SupportTopic
 from messaging import group_selectors
-from messaging.forms import ConfirmForm, MeetingForm
+from messaging.forms import ConfirmForm, FeedbackForm, MeetingForm, ReportForm
 from messaging.forms.groups import (
     GroupCloseForm,
     GroupCreateForm,
@@ -27,8 +27,8 @@ from messaging.forms.groups import (
     GroupGoalStatusForm,
     GroupMessageForm,
 )
-from messaging.models import MentoringGroup
-from messaging.services import RelationshipError
+from messaging.models import GroupMessage, MentoringGroup
+from messaging.services import RelationshipError, moderation
 from messaging.services import groups as services
 from messaging.services.meetings import when_text
 
@@ -73,9 +73,29 @@ def group_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "group_messages": group_selectors.group_messages(group),
         "goals": group_selectors.group_goals_for(user, group),
         "meetings": group_selectors.group_meetings(group),
+        "feedback_places": group_selectors.feedback_asked_of(user, group),
         "now": timezone.now(),
     }
     return render(request, "messaging/group_detail.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def group_message_report(request: HttpRequest, pk: int, message_pk: int) -> HttpResponse:
+    """Report a message in the group's conversation to the programme team's moderation queue (the same page and
+    queue as a pair's conversation)."""
+    group = _group(request, pk)
+    message = get_object_or_404(GroupMessage.objects.filter(group=group).select_related("author"), pk=message_pk)
+    form = ReportForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            moderation.group_message_report(message=message, user=_user(request), **form.cleaned_data)
+        except RelationshipError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, "Thank you. The programme team will look at the message you reported.")
+            return redirect(services.group_url(group) + "#conversation")
+    return render(request, "messaging/message_report.html", {"group": group, "message": message, "form": form})
 
 
 @require_http_methods(["GET", "POST"])
@@ -185,12 +205,14 @@ def group_leave(request: HttpRequest, pk: int) -> HttpResponse:
     form = ConfirmForm(_posted(request), label=f"Yes, take {mutual.name} out of the group")
     if request.method == "POST" and form.is_valid():
         try:
-            services.group_leave(group=group, user=user, mutual=mutual)
+            place = services.group_leave(group=group, user=user, mutual=mutual)
         except RelationshipError as error:
             form.add_error(None, str(error))
         else:
-            messages.success(request, f"{mutual.name} has left “{group.title}”. The mentor is told.")
-            return redirect("messaging:group_list")
+            messages.success(
+                request, f"{mutual.name} has left “{group.title}”. The mentor is told. Please tell us how it went."
+            )
+            return redirect(services.group_feedback_url(place))
     return render(request, "messaging/group_leave.html", {"group": group, "mutual": mutual, "form": form})
 
 
@@ -211,6 +233,41 @@ def group_close(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, f"“{group.title}” is closed. Everyone in it is told.")
             return _back(group)
     return render(request, "messaging/group_close.html", {"group": group, "form": form})
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def group_feedback(request: HttpRequest, pk: int, place_pk: int) -> HttpResponse:
+    """Closing feedback on one mutual's time in a group, by its mentor or one of the mutual's members (also after
+    the mutual left, when the group's other pages are closed to them). After answering, the page shows the
+    person's own answers and nothing else; a second answer is refused with the reason."""
+    user = _user(request)
+    place = group_selectors.feedback_place_for(user, pk, place_pk)
+    own = group_selectors.own_feedback(user, place)
+    ended = group_selectors.place_has_ended(place)
+    form = FeedbackForm(_posted(request))
+    refusal = services.feedback_already_given(place) if own else None if ended else services.feedback_not_yet(place)
+    if request.method == "POST" and refusal is not None:
+        # Answered already, or too early: the page shows no form, so whatever was sent the one thing to say is why.
+        form.is_valid()
+        form.errors.clear()
+        form.add_error(None, refusal)
+    elif request.method == "POST" and form.is_valid():
+        try:
+            services.group_feedback_give(place=place, user=user, **form.cleaned_data)
+        except RelationshipError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, "Thank you for your feedback.")
+            return redirect(services.group_feedback_url(place))
+    context = {
+        "place": place,
+        "form": form,
+        "own": own,
+        "ended": ended,
+        "in_group": group_selectors.groups_for(user).filter(pk=place.group_id).exists(),
+    }
+    return render(request, "messaging/group_feedback.html", context)
 
 
 # --- Programme team -----------------------------------------------------------------------------------------

@@ -120,6 +120,29 @@ EXTRA_PAGES: list[BrowserPage] = [
         kwargs=lambda world: {"token": world.claim_invitation.token},
         must_show="Claim Northshire Youth Services",
     ),
+    # A reported message from a mentoring group's conversation (the matrix opens a relationship's report).
+    BrowserPage(
+        "reported group message",
+        "staff",
+        "messaging:moderation_report_detail",
+        kwargs=lambda world: {"pk": world.group_report.pk},
+        must_show=lambda world: world.group.title,
+    ),
+    # Closing feedback on a closed group: Alice has answered (her own answers), Bob has not (the form).
+    BrowserPage(
+        "group closing feedback, answered",
+        "member",
+        "messaging:group_feedback",
+        kwargs=lambda world: {"pk": world.closed_group.pk, "place_pk": world.closed_place.pk},
+        must_show="4 out of 5",
+    ),
+    BrowserPage(
+        "group closing feedback, the form",
+        "mentor",
+        "messaging:group_feedback",
+        kwargs=lambda world: {"pk": world.closed_group.pk, "place_pk": world.closed_place.pk},
+        must_show="Send feedback",
+    ),
     BrowserPage("404 page", "anonymous", path="/no-such-page/", status=404),
     BrowserPage("404 page", "member", path="/no-such-page/", status=404),
     # allauth, restyled in GOV.UK Frontend

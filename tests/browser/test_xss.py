@@ -17,11 +17,12 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import BrowserContext, Page
 
-from accounts.models import MentorProfile, Mutual, User
+from accounts.models import MentorProfile, Mutual, SupportTopic, User
 from accounts.text import clean_text
-from messaging.models import Message, Relationship
+from messaging.models import GroupMember, GroupMessage, MentoringGroup, Message, MessageReport, Relationship
 from messaging.selectors import MESSAGES_PER_PAGE
 from messaging.services import message_send
+from messaging.services.groups import group_message_send
 from tests.browser.conftest import assert_accessible, follow, login_as, visit
 from tests.messaging.factories import RelationshipFactory
 from tests.messaging.xss_payloads import XSS_PAYLOADS
@@ -130,6 +131,39 @@ def test_messages_are_shown_as_typed_and_never_run(
     # With the CSP on, nothing was even attempted (a refused inline script would be reported).
     visit(alice, conversation)
     assert_accessible(alice, "conversation full of XSS payloads")
+
+
+def test_a_groups_messages_and_a_reported_one_are_shown_as_typed_and_never_run(
+    new_context: Callable[..., BrowserContext], member: User, mentor_profile: MentorProfile, mutual: Mutual, staff: User
+) -> None:
+    group = MentoringGroup.objects.create(
+        mentor=mentor_profile, title="Fire mutuals facing TUPE", topic=SupportTopic.objects.first()
+    )
+    GroupMember.objects.create(group=group, mutual=mutual)
+    for payload in PAYLOADS:
+        group_message_send(group=group, user=member, body=payload)
+    stored = list(GroupMessage.objects.filter(group=group).order_by("id").values_list("body", flat=True))
+    assert stored == KEPT
+
+    # Bob reads the group's conversation and reports the first payload through the form.
+    bob, watch = reader_page(new_context, mentor_profile.user)
+    visit(bob, reverse("messaging:group_detail", kwargs={"pk": group.pk}))
+    assert_nothing_ran(bob, watch, ".app-message .app-long-text")
+    assert bob.locator(".app-message .app-long-text").all_text_contents() == KEPT
+    first = GroupMessage.objects.filter(group=group).order_by("id").first()
+    assert first is not None
+    visit(bob, reverse("messaging:group_message_report", kwargs={"pk": group.pk, "message_pk": first.pk}))
+    assert_nothing_ran(bob, watch, ".app-long-text")
+    bob.get_by_label("Spam or advertising").check()
+    bob.get_by_label("More detail (optional)").fill(PAYLOADS[1])
+    follow(bob, bob.get_by_role("button", name="Report message"))
+
+    # Sam reads the report in the moderation queue.
+    sam, sam_watch = reader_page(new_context, staff)
+    report = MessageReport.objects.get(group_message=first)
+    visit(sam, reverse("messaging:moderation_report_detail", kwargs={"pk": report.pk}))
+    assert_nothing_ran(sam, sam_watch, ".app-long-text")
+    assert KEPT[0] in sam.locator("main").inner_text()
 
 
 def test_a_mutual_description_and_a_mentor_bio_are_shown_as_typed_and_never_run(

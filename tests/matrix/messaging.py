@@ -16,16 +16,20 @@ from types import SimpleNamespace
 from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from accounts.models import SupportTopic
 from messaging import services
 from messaging.models import (
     CalendarFeed,
     ConductReport,
+    Feedback,
     GroupGoal,
     GroupMeeting,
     GroupMember,
+    GroupMessage,
     MentoringGroup,
+    MessageReport,
     Relationship,
 )
 from tests.factories import MembershipFactory
@@ -72,9 +76,17 @@ def build(world: SimpleNamespace) -> None:
     world.group = MentoringGroup.objects.create(
         mentor=world.mentor_profile, title="Fire mutuals facing TUPE", topic=SupportTopic.objects.first()
     )
-    GroupMember.objects.create(group=world.group, mutual=world.mutual)
-    lakeside = MembershipFactory(mutual__name="Lakeside Fire Mutual").mutual
+    world.group_place = GroupMember.objects.create(group=world.group, mutual=world.mutual)
+    lakeside_membership = MembershipFactory(mutual__name="Lakeside Fire Mutual")
+    lakeside = lakeside_membership.mutual
     GroupMember.objects.create(group=world.group, mutual=lakeside)
+    # A message from Lakeside's member: Alice and Bob may each report it; a report of it is in the queue.
+    world.group_message = GroupMessage.objects.create(
+        group=world.group, author=lakeside_membership.user, body="Book my paid TUPE workshop"
+    )
+    world.group_report = MessageReport.objects.create(
+        group_message=world.group_message, reported_by=world.mentor, reason=MessageReport.Reason.SPAM
+    )
     # Two requests on the group's topic, from two mutuals, that the programme team could make another group from.
     for mutual in (world.mutual, lakeside):
         MentoringRequestFactory(mutual=mutual, title="TUPE transfer", topics=[world.group.topic])
@@ -85,6 +97,19 @@ def build(world: SimpleNamespace) -> None:
         duration_minutes=60,
         format="video",
         link="https://meet.example.org/group",
+    )
+    # A closed group Bob ran with Alice's mutual, on which Alice has given her closing feedback (the browser sweep
+    # opens its feedback page as her, showing her answers, and as Bob, showing the form).
+    world.closed_group = MentoringGroup.objects.create(
+        mentor=world.mentor_profile,
+        title="Fire mutuals and pensions",
+        topic=world.group.topic,
+        status=MentoringGroup.Status.CLOSED,
+        closed_at=timezone.now(),
+    )
+    world.closed_place = GroupMember.objects.create(group=world.closed_group, mutual=world.mutual)
+    Feedback.objects.create(
+        group_place=world.closed_place, author=world.member, rating=4, goal_progress="most", would_recommend=True
     )
     world.calendar_feed = CalendarFeed.objects.create(user=world.member, token="matrix-feed-token-" + "x" * 30)
 
@@ -192,6 +217,10 @@ ROUTES = [
     # member takes their mutual out (empty POSTs: each form comes back with its errors)
     Route("messaging:group_list", get=signed_in()),
     _party_route("messaging:group_detail", kwargs=_group),
+    _party_route(
+        "messaging:group_message_report",
+        kwargs=lambda w: {"pk": w.group.pk, "message_pk": w.group_message.pk},
+    ),
     _party_route("messaging:group_goal_create", kwargs=_group),
     _party_route("messaging:group_goal_update", kwargs=lambda w: {"pk": w.group.pk, "goal_pk": w.group_goal.pk}),
     Route("messaging:group_meeting_create", get=GROUP_MENTOR, post=GROUP_MENTOR, kwargs=_group),
@@ -203,6 +232,9 @@ ROUTES = [
     ),
     Route("messaging:group_leave", get=GROUP_MEMBER, post=GROUP_MEMBER, kwargs=_group),
     Route("messaging:group_close", get=GROUP_MENTOR, post=GROUP_MENTOR, kwargs=_group),
+    # Closing feedback on Alice's mutual's place: its mentor and its members (the group is open, so the page says
+    # feedback comes once it closes, and an empty POST comes back with its errors)
+    _party_route("messaging:group_feedback", kwargs=lambda w: {"pk": w.group.pk, "place_pk": w.group_place.pk}),
     Route("messaging:staff_group_list", get=STAFF_ONLY),
     Route(
         "messaging:staff_group_create",

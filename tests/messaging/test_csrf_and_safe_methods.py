@@ -39,6 +39,7 @@ from messaging.models import (
     Relationship,
     SharedDocument,
 )
+from messaging.services import groups as group_services
 from notifications.models import Notice
 from tests.clients import ClientFor
 from tests.factories import MentorProfileFactory
@@ -152,6 +153,10 @@ def _group_candidates(world: SimpleNamespace) -> None:
     world.group_mentor = MentorProfileFactory()
 
 
+def _close_group(world: SimpleNamespace) -> None:
+    group_services.group_close(group=world.group, user=world.mentor, reason="Transfers done")
+
+
 REPORT = {"kwargs": lambda w: {"pk": w.report.pk}, "data": lambda w: {"note": "Recorded reason"}}
 
 CHANGES = [
@@ -225,6 +230,12 @@ CHANGES = [
         data=lambda w: {"note": "Spoke to the mentor."},
     ),
     Post("member", "messaging:group_detail", data=lambda w: {"body": "Hello group"}, **GROUP),
+    Post(
+        "member",
+        "messaging:group_message_report",
+        kwargs=lambda w: {"pk": w.group.pk, "message_pk": w.group_message.pk},
+        data=lambda w: {"reason": "spam", "details": "Selling paid services"},
+    ),
     Post("member", "messaging:group_goal_create", data=lambda w: {"mutual": w.mutual.pk, "title": "Ours"}, **GROUP),
     Post(
         "member",
@@ -246,6 +257,13 @@ CHANGES = [
     ),
     Post("member", "messaging:group_leave", data=lambda w: {"confirm": "on"}, **GROUP),
     Post("mentor", "messaging:group_close", data=lambda w: {"confirm": "on"}, **GROUP),
+    Post(
+        "member",
+        "messaging:group_feedback",
+        kwargs=lambda w: {"pk": w.group.pk, "place_pk": w.group_place.pk},
+        data=lambda w: {"rating": "4", "goal_progress": "most", "would_recommend": "yes"},
+        prepare=_close_group,
+    ),
     Post(
         "staff",
         "messaging:staff_group_create",

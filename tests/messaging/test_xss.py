@@ -246,3 +246,55 @@ def test_a_mentoring_groups_text_renders_every_payload_as_text(
     ):
         assert _read(html).problems == []
         assert "&lt;img src=x onerror=&quot;window.__xss=1&quot;&gt;" in html
+
+
+def test_a_reported_group_message_renders_every_payload_as_text(
+    member: User, mentor: User, client_for: ClientFor, persona_client
+) -> None:  # type: ignore[no-untyped-def]
+    from accounts.models import SupportTopic
+    from messaging.models import GroupMember, GroupMessage, MentoringGroup
+
+    payload = '<img src=x onerror="window.__xss=1">'
+    group = MentoringGroup.objects.create(
+        mentor=mentor.mentor_profile, title=payload, topic=SupportTopic.objects.first()
+    )
+    GroupMember.objects.create(group=group, mutual=member.mutuals.get())
+    for text in XSS_PAYLOADS:
+        message = GroupMessage.objects.create(group=group, author=mentor, body=clean_text(text).strip())
+        report_url = reverse("messaging:group_message_report", kwargs={"pk": group.pk, "message_pk": message.pk})
+        page = client_for(member).get(report_url).content.decode()
+        assert _read(page).problems == [], text
+        response = client_for(member).post(report_url, {"reason": "other", "details": payload})
+        assert response.status_code == 302, text
+    staff = persona_client("staff")
+    assert _read(staff.get(reverse("messaging:moderation_report_list")).content.decode()).problems == []
+    for report in MessageReport.objects.filter(group_message__group=group):
+        html = staff.get(reverse("messaging:moderation_report_detail", kwargs={"pk": report.pk})).content.decode()
+        markup = _read(html)
+        assert markup.problems == []
+        assert report.group_message.body in markup.message_texts
+        assert "&lt;img src=x onerror=&quot;window.__xss=1&quot;&gt;" in html
+
+
+def test_group_closing_feedback_shows_its_own_answers_as_text(
+    member: User, mentor: User, client_for: ClientFor
+) -> None:  # type: ignore[no-untyped-def]
+    from accounts.models import SupportTopic
+    from messaging.models import GroupMember, MentoringGroup
+    from messaging.services import groups as group_services
+
+    payload = '<img src=x onerror="window.__xss=1">'
+    group = MentoringGroup.objects.create(
+        mentor=mentor.mentor_profile, title=payload, topic=SupportTopic.objects.first()
+    )
+    place = GroupMember.objects.create(group=group, mutual=member.mutuals.get())
+    group_services.group_close(group=group, user=mentor, reason=payload)
+    url = reverse("messaging:group_feedback", kwargs={"pk": group.pk, "place_pk": place.pk})
+    for text in XSS_PAYLOADS[:1]:
+        answers = {"rating": "3", "goal_progress": "some", "would_recommend": "no", "comments": text}
+        assert client_for(member).post(url, answers).status_code == 302
+    html = client_for(member).get(url).content.decode()
+    assert _read(html).problems == []
+    assert "&lt;img src=x onerror=&quot;window.__xss=1&quot;&gt;" in html  # the group's title
+    # The mentor's form page shows the title too, never the member's answers.
+    assert _read(client_for(mentor).get(url).content.decode()).problems == []

@@ -39,7 +39,7 @@ from information.models import CaseStudy, EnquiryInvitation
 from matching import services as matching_services
 from matching.models import BatchProposal, Introduction, MentoringRequest, ProposedPair
 from messaging import services as messaging_services
-from messaging.models import CheckIn, Meeting, Message, MessageReport, Relationship
+from messaging.models import CheckIn, GroupMeeting, Meeting, Message, MessageReport, Relationship
 from messaging.services import groups as group_services
 from notifications import events, rendering, services
 from notifications.models import Category, Notice, OutboundEmail
@@ -841,12 +841,30 @@ def the_mentor_arranges_a_group_meeting(w: SimpleNamespace) -> Act:
     )
 
 
-@scenario("group_mutual_left")
+@scenario("group_meeting_reminder")
+def a_group_meeting_is_tomorrow(w: SimpleNamespace) -> Act:
+    group = _group(w)
+    GroupMeeting.objects.create(
+        group=group,
+        starts_at=timezone.now() + timedelta(hours=20),
+        duration_minutes=60,
+        format=Meeting.Format.VIDEO,
+        link="https://meet.example.org/fire",
+        created_at=timezone.now() - timedelta(days=3),
+    )
+    return Act(
+        lambda: messaging_services.group_meetings_remind(),
+        [Told("group_meeting_reminder", GROUP_ALL, [w.bob, w.alice, w.amir, w.olivia])],
+    )
+
+
+@scenario("group_mutual_left", "group_feedback_due")
 def a_member_takes_their_mutual_out_of_the_group(w: SimpleNamespace) -> Act:
     group = _group(w)
     return Act(
         lambda: group_services.group_leave(group=group, user=w.olivia, mutual=w.olivia.mutuals.get()),
-        [Told("group_mutual_left", GROUP_MENTOR, [w.bob])],
+        # Both sides of the mutual's time in the group are asked for closing feedback: the mentor in their notice.
+        [Told("group_mutual_left", GROUP_MENTOR, [w.bob]), Told("group_feedback_due", MEMBERS, [w.olivia])],
     )
 
 
