@@ -31,6 +31,8 @@ def test_staff_introduce_by_hand_from_the_eligible_list(
     client = client_for(staff)
     queue = client.get(reverse("matching:attention_queue"))
     assert needing_attention.title in queue.content.decode()
+    # From the queue, staff can also reach the requests that could make a mentoring group.
+    assert reverse("messaging:staff_group_list") in queue.content.decode()
     url = reverse("matching:staff_request_detail", kwargs={"pk": needing_attention.pk})
     page = client.get(url)
     body = page.content.decode()
