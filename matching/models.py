@@ -197,8 +197,8 @@ class MatchRun(models.Model):
     blocks_done = models.PositiveIntegerField(default=0, db_default=0, editable=False)
     # A full run computed in one process leaves digests of its inputs and of the suggestions it left, so that a
     # nightly run that finds both unchanged need not compute again (matching/services/unchanged.py).
-    inputs_digest = models.CharField(max_length=32, blank=True, default="", editable=False)
-    state_digest = models.CharField(max_length=32, blank=True, default="", editable=False)
+    inputs_digest = models.CharField(max_length=32, blank=True, default="", db_default="", editable=False)
+    state_digest = models.CharField(max_length=32, blank=True, default="", db_default="", editable=False)
     unchanged_since = models.ForeignKey(
         "self",
         on_delete=models.SET_NULL,
