@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import random
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from allauth.account.models import EmailAddress
 from django.contrib.auth.hashers import make_password
@@ -110,10 +110,13 @@ def seed_stage_histories(*, rng: random.Random, plans: list[MutualPlan], stages:
             )
             previous = stage
     bulk_insert(StageChange, rows)
-    # The mutual joined the service when its history starts.
+    # The mutual joined the service when its history starts: its first row, found in one pass (a search of the
+    # rows per mutual was 5 * 10**10 steps at 100,000 mutuals, and most of the seeding time at 30,000).
+    started: dict[int, datetime] = {}
+    for row in rows:
+        started.setdefault(row.mutual_id, row.changed_at)
     for plan in plans:
-        first = next(row for row in rows if row.mutual_id == plan.mutual.pk)
-        plan.mutual.created_at = first.changed_at
+        plan.mutual.created_at = started[plan.mutual.pk]
     Mutual.objects.bulk_update([plan.mutual for plan in plans], ["created_at"], batch_size=BATCH_SIZE)
     return len(rows)
 
