@@ -7,12 +7,16 @@ Workflows live in messaging/services.py (and messaging/privacy.py for export and
 from __future__ import annotations
 
 import enum
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 MESSAGE_MAX_LENGTH = 5000
 FORMER_USER = "Former user"
@@ -109,15 +113,11 @@ class ConversationState(models.Model):
         return f"{self.user_id} in {self.relationship_id}"
 
 
-class Message(models.Model):
-    """A plain-text message. Never HTML: rendered escaped, with http(s) links made clickable."""
+class ConversationMessage(models.Model):
+    """What a pair's message and a group's message share: when it was written, and the programme team hiding it
+    after a report (messaging.services.moderation). Each adds its conversation, author and body."""
 
-    relationship = models.ForeignKey(Relationship, on_delete=models.CASCADE, related_name="messages")
-    # Null once the author deleted their account: the text stays for the other party, shown as "Former user".
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="messages_written"
-    )
-    body = models.TextField(max_length=MESSAGE_MAX_LENGTH)
+    author: models.ForeignKey[User | None]
     created_at = models.DateTimeField(default=timezone.now)
     hidden_at = models.DateTimeField(null=True, blank=True)
     hidden_by = models.ForeignKey(
@@ -125,11 +125,7 @@ class Message(models.Model):
     )
 
     class Meta:
-        ordering = ["id"]
-        indexes = [models.Index(fields=["relationship", "id"])]
-
-    def __str__(self) -> str:
-        return f"Message {self.pk} in {self.relationship_id}"
+        abstract = True
 
     @property
     def is_hidden(self) -> bool:
@@ -138,6 +134,24 @@ class Message(models.Model):
     @property
     def author_name(self) -> str:
         return self.author.display_name if self.author is not None else FORMER_USER
+
+
+class Message(ConversationMessage):
+    """A plain-text message. Never HTML: rendered escaped, with http(s) links made clickable."""
+
+    relationship = models.ForeignKey(Relationship, on_delete=models.CASCADE, related_name="messages")
+    # Null once the author deleted their account: the text stays for the other party, shown as "Former user".
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="messages_written"
+    )
+    body = models.TextField(max_length=MESSAGE_MAX_LENGTH)
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [models.Index(fields=["relationship", "id"])]
+
+    def __str__(self) -> str:
+        return f"Message {self.pk} in {self.relationship_id}"
 
 
 class Goal(models.Model):

@@ -18,7 +18,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from messaging.models import FORMER_USER, Goal
+from messaging.models import FORMER_USER, ConversationMessage, Goal
 from messaging.models.meetings import MEETING_MAX_MINUTES, MEETING_MIN_MINUTES, Meeting
 
 # The most mutuals a group can have: beyond this a shared conversation stops being mentoring.
@@ -104,7 +104,7 @@ class GroupMember(models.Model):
         return f"{self.mutual_id} in group {self.group_id}"
 
 
-class GroupMessage(models.Model):
+class GroupMessage(ConversationMessage):
     """A plain-text message in the group's shared conversation, rendered escaped like a relationship's."""
 
     group = models.ForeignKey(MentoringGroup, on_delete=models.CASCADE, related_name="messages")
@@ -113,12 +113,6 @@ class GroupMessage(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="group_messages_written"
     )
     body = models.TextField(max_length=GROUP_MESSAGE_MAX_LENGTH)
-    created_at = models.DateTimeField(default=timezone.now)
-    # Set when the programme team hides it after a report (messaging.services.moderation), as for a pair's message.
-    hidden_at = models.DateTimeField(null=True, blank=True)
-    hidden_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
 
     class Meta:
         ordering = ["id"]
@@ -126,14 +120,6 @@ class GroupMessage(models.Model):
 
     def __str__(self) -> str:
         return f"Group message {self.pk} in {self.group_id}"
-
-    @property
-    def is_hidden(self) -> bool:
-        return self.hidden_at is not None
-
-    @property
-    def author_name(self) -> str:
-        return self.author.display_name if self.author is not None else FORMER_USER
 
 
 class GroupGoal(models.Model):
