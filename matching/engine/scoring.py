@@ -6,11 +6,14 @@ How `score_top_k` stays fast and small (R requests x M mentors):
   units: one float32 matrix product per block gives exact scores (integers below 2**24 are exact in float32). Pairs
   whose format cannot work get a large negative term from the same product.
 - Topics are also bit sets: a bitwise AND per block zeroes the pairs that share no topic.
+- Pairs whose format cannot work are never computed: each request category (region and format) is scored against
+  only the mentors it could meet (an in-person request only against mentors nearby who meet in person), about a
+  quarter fewer pairs on the programme's mix of formats.
 - Ties: each pair's rank key is its units times 2**32 plus its tie order (`rules.tie_codes`: a keyed hash of request
   and mentor, one uint32 multiplication per pair), exact in float64 and unique within a request.
-- Exact top k without sorting whole rows: mentors are laid out so that each run of `group` mentors adjacent in id
-  order is a column group; the best k groups per request (by their best key) must hold the best k mentors, so only
-  k * group candidates per request are ranked exactly.
+- Exact top k without sorting whole rows: a category's mentors are laid out so that each run of `group` mentors
+  adjacent in id order is a column group; the best k groups per request (by their best key) must hold the best k
+  mentors, so only k * group candidates per request are ranked exactly.
 - Blocks are scored on a small pool of threads (NumPy and BLAS release the GIL).
 """
 
@@ -48,33 +51,43 @@ _TIE_SPAN = float(2**32)  # rank key = units * _TIE_SPAN + tie order (< 2**32): 
 
 
 @dataclass(frozen=True)
-class _Encoded:
-    """Feature matrices for the block products. Mentor columns are positions (see `_encode`); request blocks are
-    runs of requests that share a (region, format) category."""
+class _Layout:
+    """Where the mentors one request category can be matched with sit in its blocks: candidate q = j * group + i
+    of the category (its feasible candidates in id order) at position i * group_count + j, so that group j is one
+    column of a (group, group_count) grid and the best score of every group is an elementwise maximum over `group`
+    slices of a row."""
 
-    request_features: FloatArray  # (R, F) units for topics and service area, 1 at the request's stage
-    mentor_features: FloatArray  # (P, F) 0/1 for topics and service areas, units at each stage
-    # Per request category: units every mentor gets for region and capacity, +1 so that any feasible pair scores
-    # at least 1 (a format that cannot work, or a padding position, is far below 0).
-    category_units: FloatArray  # (categories, P)
-    request_category: IntArray  # (R,)
-    request_topic_bits: np.ndarray  # (R, words) unsigned: requested topics as bits
-    mentor_topic_bits: np.ndarray  # (P, words)
-    multi_area_rows: BoolArray  # (R,) requests asking about more than one area: see `_add_multi_area`
-    request_areas: FloatArray  # (R, S) 0/1
-    mentor_areas: FloatArray  # (P, S) 0/1
-    area_units: int
-    # Candidate q is the q-th mentor, in id order, who can be suggested at all (eligible, with room).
-    position_candidate: IntArray  # (P,) candidate at each position (>= C for padding)
-    candidate_rows: IntArray  # (C,) mentor row of each candidate
-    request_tie: np.ndarray  # uint32 (R,) odd multipliers (rules.tie_codes)
-    position_tie: np.ndarray  # uint32 (P,) mentor code at each position (0 for padding)
+    position_candidate: IntArray  # (P,) candidate at each position (C, the empty candidate, for padding)
     group: int  # mentors per column group
     group_count: int
 
     @property
     def positions(self) -> int:
         return self.group * self.group_count
+
+
+@dataclass(frozen=True)
+class _Encoded:
+    """Feature matrices for the block products, one row per candidate (and one empty row, C, for padding); request
+    blocks are runs of requests that share a (region, format) category, each scored against its `layouts` entry."""
+
+    request_features: FloatArray  # (R, F) units for topics and service area, 1 at the request's stage
+    candidate_features: FloatArray  # (C + 1, F + 1) 0/1 for topics and service areas, units at each stage, 0
+    # Per request category: units every candidate gets for region and capacity, +1 so that any feasible pair scores
+    # at least 1 (a format that cannot work, or the padding row, is far below 0).
+    category_units: FloatArray  # (categories, C + 1)
+    request_category: IntArray  # (R,)
+    request_topic_bits: np.ndarray  # (R, words) unsigned: requested topics as bits
+    candidate_topic_bits: np.ndarray  # (C + 1, words)
+    multi_area_rows: BoolArray  # (R,) requests asking about more than one area: see `_add_multi_area`
+    request_areas: FloatArray  # (R, S) 0/1
+    area_columns: slice  # the service-area features
+    area_units: int
+    # Candidate q is the q-th mentor, in id order, who can be suggested at all (eligible, with room).
+    candidate_rows: IntArray  # (C,) mentor row of each candidate
+    request_tie: np.ndarray  # uint32 (R,) odd multipliers (rules.tie_codes)
+    candidate_tie: np.ndarray  # uint32 (C + 1,) mentor code of each candidate (0 for padding)
+    layouts: dict[int, _Layout]  # per request category present
 
 
 def _group_layout(candidate_count: int, k: int) -> tuple[int, int]:
@@ -117,13 +130,7 @@ def _encode(
     candidate_rows = np.flatnonzero(spare > 0)
     candidate_rows = candidate_rows[np.argsort(mentors.ids[candidate_rows], kind="stable")].astype(np.int64)
     candidate_count = candidate_rows.shape[0]
-    group, group_count = _group_layout(candidate_count, k)
-    positions = group * group_count
-    # Candidate q = j * group + i sits at position i * group_count + j: group j is one column of a (group, group_count)
-    # grid, so the best score of every group is an elementwise maximum over `group` slices of a row.
-    position_candidate = np.arange(positions, dtype=np.int64).reshape(group_count, group).T.reshape(-1)
-    valid = position_candidate < candidate_count
-    rows = candidate_rows[position_candidate[valid]]
+    rows = candidate_rows
 
     topic_count = mentors.topics.shape[1]
     area_count = mentors.service_areas.shape[1]
@@ -131,20 +138,21 @@ def _encode(
     area_start = topic_count
     stage_start = topic_count + area_count
     feature_count = stage_start + stage_count
-    mentor_features = np.zeros((positions, feature_count), dtype=np.float32)
-    mentor_features[valid, :topic_count] = mentors.topics[rows]
-    mentor_features[valid, area_start:stage_start] = mentors.service_areas[rows]
+    # One more column, filled per block with the category's units (the request side is 1 there).
+    candidate_features = np.zeros((candidate_count + 1, feature_count + 1), dtype=np.float32)
+    candidate_features[:candidate_count, :topic_count] = mentors.topics[rows]
+    candidate_features[:candidate_count, area_start:stage_start] = mentors.service_areas[rows]
     # Stage columns carry the mentor's units for the request's stage: the stage component if they have helped at
     # that stage, plus the recent-stage component at their recency level (the request side is 1 at its stage).
-    mentor_features[valid, stage_start:] = stage_units * mentors.stages[rows] + (
+    candidate_features[:candidate_count, stage_start:feature_count] = stage_units * mentors.stages[rows] + (
         recency_units * mentors.recency[rows].astype(np.int64) // RECENCY_MONTHS
     )
 
     tenths = region_tenths_table(taxonomy.region_adjacency).reshape(category_count, category_count)
     region_part = np.where(tenths >= 0, region_units * tenths // 10, _INFEASIBLE)
     mentor_category = mentors.region[rows].astype(np.int64) * format_count + mentors.format[rows]
-    category_units = np.full((category_count, positions), _INFEASIBLE, dtype=np.float32)
-    category_units[:, valid] = (
+    category_units = np.full((category_count, candidate_count + 1), _INFEASIBLE, dtype=np.float32)
+    category_units[:, :candidate_count] = (
         region_part[:, mentor_category] + capacity_units * spare[rows] // mentors.capacity[rows] + 1
     )
 
@@ -160,28 +168,39 @@ def _encode(
     known_stage = np.flatnonzero(requests.stage >= 0)
     request_features[known_stage, stage_start + requests.stage[known_stage]] = 1.0
 
-    mentor_topic_bits = topic_bits(mentor_features[:, :topic_count] > 0)
     request_tie, mentor_codes = tie_codes(requests.ids, mentors.ids[rows], tie_key)
-    position_tie = np.zeros(positions, dtype=np.uint32)
-    position_tie[valid] = mentor_codes
+    candidate_tie = np.zeros(candidate_count + 1, dtype=np.uint32)
+    candidate_tie[:candidate_count] = mentor_codes
+    request_category = requests.region.astype(np.int64) * format_count + requests.format
     return _Encoded(
         request_features=request_features,
-        mentor_features=mentor_features,
+        candidate_features=candidate_features,
         category_units=category_units,
-        request_category=requests.region.astype(np.int64) * format_count + requests.format,
+        request_category=request_category,
         request_topic_bits=topic_bits(request_topics),
-        mentor_topic_bits=mentor_topic_bits,
+        candidate_topic_bits=topic_bits(candidate_features[:, :topic_count] > 0),
         multi_area_rows=area_counts > 1,
         request_areas=np.asarray(requests.service_areas, dtype=np.float32),
-        mentor_areas=np.ascontiguousarray(mentor_features[:, area_start:stage_start]),
+        area_columns=slice(area_start, stage_start),
         area_units=area_units,
-        position_candidate=position_candidate,
         candidate_rows=candidate_rows,
         request_tie=request_tie,
-        position_tie=position_tie,
-        group=group,
-        group_count=group_count,
+        candidate_tie=candidate_tie,
+        layouts={
+            category: _layout(np.flatnonzero(category_units[category, :candidate_count] > 0), candidate_count, k)
+            for category in np.unique(request_category).tolist()
+        },
     )
+
+
+def _layout(feasible: IntArray, candidate_count: int, k: int) -> _Layout:
+    """The grid of `_Layout` over the candidates `feasible` (ascending: id order)."""
+    group, group_count = _group_layout(feasible.shape[0], k)
+    slot = np.arange(group * group_count, dtype=np.int64).reshape(group_count, group).T.reshape(-1)
+    position_candidate = np.full(slot.shape[0], candidate_count, dtype=np.int64)
+    real = slot < feasible.shape[0]
+    position_candidate[real] = feasible[slot[real]]
+    return _Layout(position_candidate=position_candidate, group=group, group_count=group_count)
 
 
 @dataclass(frozen=True)
@@ -199,19 +218,25 @@ def _blocks(encoded: _Encoded, excluded_pairs: np.ndarray | None, mentor_count: 
     place = np.empty(request_count, dtype=np.int64)
     place[order] = np.arange(request_count)
 
-    pair_places = pair_positions = np.zeros(0, dtype=np.int64)
+    pair_places = pair_candidates = np.zeros(0, dtype=np.int64)
     if excluded_pairs is not None and len(excluded_pairs):
         pairs = np.asarray(excluded_pairs, dtype=np.int64).reshape(-1, 2)
         if pairs.min() < 0 or pairs[:, 0].max() >= request_count or pairs[:, 1].max() >= mentor_count:
             raise ValueError("excluded_pairs holds a request or mentor row that does not exist.")
-        row_position = np.full(mentor_count, -1, dtype=np.int64)
-        valid = encoded.position_candidate < encoded.candidate_rows.shape[0]
-        row_position[encoded.candidate_rows[encoded.position_candidate[valid]]] = np.flatnonzero(valid)
-        positions = row_position[pairs[:, 1]]
-        keep = positions >= 0  # a mentor who is no candidate at all needs no exclusion
-        pair_places, pair_positions = place[pairs[keep, 0]], positions[keep]
+        row_candidate = np.full(mentor_count, -1, dtype=np.int64)
+        row_candidate[encoded.candidate_rows] = np.arange(encoded.candidate_rows.shape[0])
+        candidates = row_candidate[pairs[:, 1]]
+        keep = candidates >= 0  # a mentor who is no candidate at all needs no exclusion
+        pair_places, pair_candidates = place[pairs[keep, 0]], candidates[keep]
         by_place = np.argsort(pair_places, kind="stable")
-        pair_places, pair_positions = pair_places[by_place], pair_positions[by_place]
+        pair_places, pair_candidates = pair_places[by_place], pair_candidates[by_place]
+    # Where each candidate sits in each category's layout (-1: not feasible there, nothing to exclude).
+    candidate_position: dict[int, IntArray] = {}
+    for category, layout in encoded.layouts.items():
+        inverse = np.full(encoded.candidate_rows.shape[0] + 1, -1, dtype=np.int64)
+        inverse[layout.position_candidate] = np.arange(layout.positions)
+        inverse[-1] = -1
+        candidate_position[category] = inverse
 
     sorted_categories = encoded.request_category[order]
     boundaries = np.flatnonzero(np.diff(sorted_categories)) + 1
@@ -222,23 +247,26 @@ def _blocks(encoded: _Encoded, excluded_pairs: np.ndarray | None, mentor_count: 
         for start in range(run_start, run_stop, block_rows):
             stop = min(start + block_rows, run_stop)
             low, high = np.searchsorted(pair_places, [start, stop])
+            category = int(sorted_categories[start])
+            positions = candidate_position[category][pair_candidates[low:high]]
+            feasible = positions >= 0
             blocks.append(
                 _Block(
-                    category=int(sorted_categories[start]),
+                    category=category,
                     request_rows=order[start:stop],
-                    exclusion_rows=pair_places[low:high] - start,
-                    exclusion_positions=pair_positions[low:high],
+                    exclusion_rows=pair_places[low:high][feasible] - start,
+                    exclusion_positions=positions[feasible],
                 )
             )
     return blocks
 
 
-def _add_multi_area(block: FloatArray, request_rows: IntArray, encoded: _Encoded) -> None:
+def _add_multi_area(block: FloatArray, request_rows: IntArray, encoded: _Encoded, mentor_side: FloatArray) -> None:
     """Service-area units for requests asking about several areas: matched when the mentor has any of them."""
     local = np.flatnonzero(encoded.multi_area_rows[request_rows])
     if local.shape[0] == 0 or encoded.area_units == 0:
         return
-    shared = encoded.request_areas[request_rows[local]] @ encoded.mentor_areas.T
+    shared = encoded.request_areas[request_rows[local]] @ mentor_side[:, encoded.area_columns].T
     block[local] += (shared > 0) * np.float32(encoded.area_units)
 
 
@@ -246,20 +274,22 @@ def _score_block(block_spec: _Block, k: int, encoded: _Encoded, out_units: IntAr
     """Top k (units, candidate) for the block's requests, written into their output rows."""
     request_rows = block_spec.request_rows
     rows = request_rows.shape[0]
-    group, group_count, positions = encoded.group, encoded.group_count, encoded.positions
+    layout = encoded.layouts[block_spec.category]
+    group, group_count, positions = layout.group, layout.group_count, layout.positions
+    position_candidate = layout.position_candidate
     feature_count = encoded.request_features.shape[1]
 
     request_side = np.empty((rows, feature_count + 1), dtype=np.float32)
     request_side[:, :feature_count] = encoded.request_features[request_rows]
     request_side[:, feature_count] = 1.0
-    mentor_side = np.empty((positions, feature_count + 1), dtype=np.float32)
-    mentor_side[:, :feature_count] = encoded.mentor_features
-    mentor_side[:, feature_count] = encoded.category_units[block_spec.category]
-    block = request_side @ mentor_side.T  # (rows, P) exact units + 1; <= 0 where the format cannot work
-    _add_multi_area(block, request_rows, encoded)
+    mentor_side = encoded.candidate_features[position_candidate]  # (P, F + 1): a copy, its last column free
+    mentor_side[:, feature_count] = encoded.category_units[block_spec.category, position_candidate]
+    block = request_side @ mentor_side.T  # (rows, P) exact units + 1; <= 0 at padding
+    _add_multi_area(block, request_rows, encoded, mentor_side)
 
     # A mentor sharing no requested topic is excluded: multiply those pairs' scores by 0.
-    request_bits, mentor_bits = encoded.request_topic_bits[request_rows], encoded.mentor_topic_bits
+    request_bits = encoded.request_topic_bits[request_rows]
+    mentor_bits = encoded.candidate_topic_bits[position_candidate]
     shared = np.bitwise_and(request_bits[:, 0, None], mentor_bits[None, :, 0])
     for word in range(1, request_bits.shape[1]):
         shared |= np.bitwise_and(request_bits[:, word, None], mentor_bits[None, :, word])
@@ -285,12 +315,12 @@ def _score_block(block_spec: _Block, k: int, encoded: _Encoded, out_units: IntAr
         else:
             local, places = np.nonzero(block >= threshold[:, None])
         if local.shape[0] <= rows * group_k * group:
-            _pick_sparse(block, local, places, block_spec, k, encoded, out_units, out_candidates)
+            _pick_sparse(block, local, places, block_spec, k, encoded, layout, out_units, out_candidates)
             return
 
     # Rank keys: units (+ 1) above, the pair's tie order below; unique within a row.
     keys = np.multiply(block, _TIE_SPAN, dtype=np.float64)
-    keys += np.multiply(encoded.request_tie[request_rows, None], encoded.position_tie[None, :])
+    keys += np.multiply(encoded.request_tie[request_rows, None], encoded.candidate_tie[position_candidate][None, :])
 
     # The best `group_k` groups per request by their best key hold the best k mentors.
     if group_k < group_count:
@@ -303,7 +333,7 @@ def _score_block(block_spec: _Block, k: int, encoded: _Encoded, out_units: IntAr
     candidate_units = np.take(block.reshape(-1), flat_index)
     key = np.take(keys.reshape(-1), flat_index)
     del keys
-    candidate_numbers = encoded.position_candidate[candidate_positions]
+    candidate_numbers = position_candidate[candidate_positions]
     width = key.shape[1]
     top = min(k, width)
     picked = np.argpartition(key, width - top, axis=1)[:, width - top :] if top < width else np.argsort(key, axis=1)
@@ -319,13 +349,15 @@ def _pick_sparse(
     block_spec: _Block,
     k: int,
     encoded: _Encoded,
+    layout: _Layout,
     out_units: IntArray,
     out_candidates: IntArray,
 ) -> None:
     """Top k per request among the given (row in block, position) pairs, by rank key."""
     request_rows = block_spec.request_rows
     units = block[local, places]
-    ties = np.multiply(encoded.request_tie[request_rows[local]], encoded.position_tie[places])
+    candidates = layout.position_candidate[places]
+    ties = np.multiply(encoded.request_tie[request_rows[local]], encoded.candidate_tie[candidates])
     keys = np.multiply(units, _TIE_SPAN, dtype=np.float64)
     keys += ties
     order = np.lexsort((-keys, local))  # by row, then best key first
@@ -335,7 +367,7 @@ def _pick_sparse(
     keep = slot < k
     chosen, rows_out, slots_out = order[keep], request_rows[by_row[keep]], slot[keep]
     out_units[rows_out, slots_out] = units[chosen].astype(np.int64) - 1
-    out_candidates[rows_out, slots_out] = encoded.position_candidate[places[chosen]]
+    out_candidates[rows_out, slots_out] = candidates[chosen]
 
 
 @functools.cache
@@ -380,7 +412,8 @@ def score_top_k(
     validate_inputs(requests, mentors, taxonomy)
     request_count = len(requests)
     encoded = _encode(requests, mentors, taxonomy, weights, k, tie_key)
-    block_rows = min(block_rows, max(16, _BLOCK_BYTES // (_BYTES_PER_PAIR * encoded.positions)))
+    widest = max((layout.positions for layout in encoded.layouts.values()), default=1)
+    block_rows = min(block_rows, max(16, _BLOCK_BYTES // (_BYTES_PER_PAIR * widest)))
     blocks = _blocks(encoded, excluded_pairs, len(mentors), block_rows)
 
     out_units = np.full((request_count, k), -1, dtype=np.int64)

@@ -203,6 +203,30 @@ def test_excluded_pairs_are_never_suggested_but_the_mentor_stays_available_to_ot
     assert suggested_ids(topk.mentor_rows[1], mentors) == [1, 2]
 
 
+def test_an_in_person_request_is_scored_only_against_mentors_it_could_meet() -> None:
+    from matching.engine.scoring import _encode
+
+    mentors = mentor_arrays(
+        Mentor(id=1, format=IN_PERSON, region="london"),  # far away and in person only: never computed
+        Mentor(id=2, format=IN_PERSON),
+        Mentor(id=3, format=REMOTE),  # remote only: never computed either
+        Mentor(id=4, region="london"),  # far away, but could meet remotely: not for an in-person request
+        Mentor(id=5, region="yorkshire-and-the-humber"),  # nearby, in person or remotely
+    )
+    in_person = Request(id=1, format=IN_PERSON)
+    requests = request_arrays(in_person, Request(id=2, format=REMOTE))
+    # Excluding a pair that could never be suggested is allowed, and changes nothing.
+    topk = rank(requests, mentors, excluded_pairs=np.array([[0, 0], [0, 2], [1, 1]]), k=5)
+
+    assert suggested_ids(topk.mentor_rows[0], mentors) == [2, 5]
+    assert suggested_ids(topk.mentor_rows[1], mentors) == [3, 5, 4]
+    encoded = _encode(requests, mentors, TAXONOMY, Weights(), 5, None)
+    widths = sorted(
+        int((layout.position_candidate < len(encoded.candidate_rows)).sum()) for layout in encoded.layouts.values()
+    )
+    assert widths == [2, 3]  # two mentors for the in-person request, three for the remote one, of five
+
+
 @pytest.mark.parametrize(
     "unavailable",
     [
