@@ -22,6 +22,8 @@ from __future__ import annotations
 import functools
 import math
 import os
+import threading
+from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
@@ -211,6 +213,47 @@ class _Block:
     exclusion_positions: IntArray  # mentor position of each excluded pair
 
 
+@dataclass(frozen=True)
+class _MentorSide:
+    """What every block of one category multiplies and compares with: the category's mentors at their positions."""
+
+    features: FloatArray  # (P, F + 1): candidate features, then the category's units (the request side is 1 there)
+    topic_bits: np.ndarray  # (P, words)
+    tie: np.ndarray  # uint32 (P,)
+
+
+class _MentorSides:
+    """Each category's `_MentorSide`, built at its first block and dropped after its last: blocks come in category
+    order, so only the categories being scored (one or two) are held, and no block copies the mentors again."""
+
+    def __init__(self, encoded: _Encoded, blocks: list[_Block]) -> None:
+        self._encoded = encoded
+        self._lock = threading.Lock()
+        self._remaining = Counter(block.category for block in blocks)
+        self._built: dict[int, _MentorSide] = {}
+
+    def get(self, category: int) -> _MentorSide:
+        with self._lock:
+            side = self._built.get(category)
+            if side is None:
+                encoded = self._encoded
+                position_candidate = encoded.layouts[category].position_candidate
+                features = encoded.candidate_features[position_candidate]  # a copy, its last column free
+                features[:, -1] = encoded.category_units[category, position_candidate]
+                side = self._built[category] = _MentorSide(
+                    features=features,
+                    topic_bits=encoded.candidate_topic_bits[position_candidate],
+                    tie=encoded.candidate_tie[position_candidate],
+                )
+            return side
+
+    def done(self, category: int) -> None:
+        with self._lock:
+            self._remaining[category] -= 1
+            if self._remaining[category] <= 0:
+                self._built.pop(category, None)
+
+
 def _blocks(encoded: _Encoded, excluded_pairs: np.ndarray | None, mentor_count: int, block_rows: int) -> list[_Block]:
     """Runs of at most `block_rows` requests sharing a category, each with its excluded pairs."""
     request_count = encoded.request_category.shape[0]
@@ -270,8 +313,19 @@ def _add_multi_area(block: FloatArray, request_rows: IntArray, encoded: _Encoded
     block[local] += (shared > 0) * np.float32(encoded.area_units)
 
 
-def _score_block(block_spec: _Block, k: int, encoded: _Encoded, out_units: IntArray, out_candidates: IntArray) -> None:
+def _score_block(
+    block_spec: _Block, k: int, encoded: _Encoded, sides: _MentorSides, out_units: IntArray, out_candidates: IntArray
+) -> None:
     """Top k (units, candidate) for the block's requests, written into their output rows."""
+    try:
+        _score_block_with(block_spec, k, encoded, sides.get(block_spec.category), out_units, out_candidates)
+    finally:
+        sides.done(block_spec.category)
+
+
+def _score_block_with(
+    block_spec: _Block, k: int, encoded: _Encoded, side: _MentorSide, out_units: IntArray, out_candidates: IntArray
+) -> None:
     request_rows = block_spec.request_rows
     rows = request_rows.shape[0]
     layout = encoded.layouts[block_spec.category]
@@ -282,14 +336,12 @@ def _score_block(block_spec: _Block, k: int, encoded: _Encoded, out_units: IntAr
     request_side = np.empty((rows, feature_count + 1), dtype=np.float32)
     request_side[:, :feature_count] = encoded.request_features[request_rows]
     request_side[:, feature_count] = 1.0
-    mentor_side = encoded.candidate_features[position_candidate]  # (P, F + 1): a copy, its last column free
-    mentor_side[:, feature_count] = encoded.category_units[block_spec.category, position_candidate]
-    block = request_side @ mentor_side.T  # (rows, P) exact units + 1; <= 0 at padding
-    _add_multi_area(block, request_rows, encoded, mentor_side)
+    block = request_side @ side.features.T  # (rows, P) exact units + 1; <= 0 at padding
+    _add_multi_area(block, request_rows, encoded, side.features)
 
     # A mentor sharing no requested topic is excluded: multiply those pairs' scores by 0.
     request_bits = encoded.request_topic_bits[request_rows]
-    mentor_bits = encoded.candidate_topic_bits[position_candidate]
+    mentor_bits = side.topic_bits
     shared = np.bitwise_and(request_bits[:, 0, None], mentor_bits[None, :, 0])
     for word in range(1, request_bits.shape[1]):
         shared |= np.bitwise_and(request_bits[:, word, None], mentor_bits[None, :, word])
@@ -315,12 +367,12 @@ def _score_block(block_spec: _Block, k: int, encoded: _Encoded, out_units: IntAr
         else:
             local, places = np.nonzero(block >= threshold[:, None])
         if local.shape[0] <= rows * group_k * group:
-            _pick_sparse(block, local, places, block_spec, k, encoded, layout, out_units, out_candidates)
+            _pick_sparse(block, local, places, block_spec, k, encoded, layout, side, out_units, out_candidates)
             return
 
     # Rank keys: units (+ 1) above, the pair's tie order below; unique within a row.
     keys = np.multiply(block, _TIE_SPAN, dtype=np.float64)
-    keys += np.multiply(encoded.request_tie[request_rows, None], encoded.candidate_tie[position_candidate][None, :])
+    keys += np.multiply(encoded.request_tie[request_rows, None], side.tie[None, :])
 
     # The best `group_k` groups per request by their best key hold the best k mentors.
     if group_k < group_count:
@@ -350,6 +402,7 @@ def _pick_sparse(
     k: int,
     encoded: _Encoded,
     layout: _Layout,
+    side: _MentorSide,
     out_units: IntArray,
     out_candidates: IntArray,
 ) -> None:
@@ -357,7 +410,7 @@ def _pick_sparse(
     request_rows = block_spec.request_rows
     units = block[local, places]
     candidates = layout.position_candidate[places]
-    ties = np.multiply(encoded.request_tie[request_rows[local]], encoded.candidate_tie[candidates])
+    ties = np.multiply(encoded.request_tie[request_rows[local]], side.tie[places])
     keys = np.multiply(units, _TIE_SPAN, dtype=np.float64)
     keys += ties
     order = np.lexsort((-keys, local))  # by row, then best key first
@@ -422,12 +475,15 @@ def score_top_k(
         thread_count = min(workers or default_workers(), len(blocks))
         # One BLAS thread: our threads already use the cores, and idle OpenBLAS threads spin and take them.
         with _blas_controller().limit(limits=1, user_api="blas"):
+            sides = _MentorSides(encoded, blocks)
             if thread_count <= 1:
                 for block in blocks:
-                    _score_block(block, k, encoded, out_units, out_candidates)
+                    _score_block(block, k, encoded, sides, out_units, out_candidates)
             else:
                 with ThreadPoolExecutor(max_workers=thread_count) as pool:
-                    for _ in pool.map(lambda block: _score_block(block, k, encoded, out_units, out_candidates), blocks):
+                    for _ in pool.map(
+                        lambda block: _score_block(block, k, encoded, sides, out_units, out_candidates), blocks
+                    ):
                         pass
 
     feasible = out_units >= 0
