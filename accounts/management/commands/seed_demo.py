@@ -28,7 +28,7 @@ from typing import Any
 
 from django.apps import apps
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db import transaction
+from django.db import connection, transaction
 
 from accounts import demo
 from accounts.models import User
@@ -54,8 +54,10 @@ class Command(BaseCommand):
                 counts = demo.seed_people(rng_seed=seed, size=size)
                 created = ", ".join(f"{count} {kind}" for kind, count in counts.items() if count)
                 self.stdout.write(f"accounts: created {created or 'nothing new'}.")
+                refresh_planner_statistics()
                 for label, seed_function in other_app_seeders():
                     seed_function(rng=random.Random(f"{seed}:{label}"), size=size, stdout=self.stdout)
+                refresh_planner_statistics()
         self.print_logins()
 
     def print_logins(self) -> None:
@@ -72,6 +74,15 @@ class Command(BaseCommand):
         self.stdout.write(
             "Programme staff must set up two-factor authentication (an authenticator app) at their first sign-in."
         )
+
+
+def refresh_planner_statistics() -> None:
+    """On PostgreSQL, ANALYZE the tables just filled (it counts this transaction's own rows). Without it the
+    queries that follow, in later seeders and in the tasks run when the seed commits, are planned as if the tables
+    were empty: at 100,000 mutuals one mentor's refresh ran for over eight minutes instead of four seconds."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
 
 
 def other_app_seeders() -> list[tuple[str, Any]]:
