@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 
 import pytest
 
@@ -66,3 +67,9 @@ def test_exposure_benchmark_reports_ties_and_exposure_before_and_after(capsys: p
     clones = report["clones"]
     assert clones["before_ties_to_lower_id"]["spearman_id_exposure"] < -0.3
     assert abs(clones["after_keyed_tie_order"]["spearman_id_exposure"]) < 0.2
+
+
+def test_the_machine_check_reports_cores_between_none_and_all() -> None:
+    from bench.machine import cores_available
+
+    assert 0 < cores_available(0.05) <= (os.cpu_count() or 1) + 0.5
