@@ -524,3 +524,19 @@ def test_a_mentor_refresh_reads_only_the_requests_that_mentor_could_serve(
     assert read == [{servable.pk}]
     assert run.status == MatchRun.Status.SUCCEEDED
     assert current(servable)[0] == in_person.pk
+
+
+def test_a_rewrite_stored_a_slice_at_a_time_stores_what_one_piece_does(monkeypatch: pytest.MonkeyPatch) -> None:
+    MentorProfileFactory.create_batch(4)
+    requests = MentoringRequestFactory.create_batch(5)
+    whole = services.rematch_full()
+    stored = {request.pk: rank(request) for request in requests}
+    assert all(stored.values()) and whole.suggestion_count == sum(map(len, stored.values()))
+    Suggestion.objects.all().delete()  # everything is rewritten again
+    monkeypatch.setattr("matching.services.runs.WRITE_SLICE", 2)
+
+    sliced = services.rematch_full()
+
+    assert sliced.status == MatchRun.Status.SUCCEEDED
+    assert {request.pk: rank(request) for request in requests} == stored
+    assert sliced.suggestion_count == whole.suggestion_count
