@@ -8,10 +8,12 @@ from one query per page: the person's roles (accounts.roles) with their unread c
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 
 from accounts.models import MentorProfile, User
 from accounts.prepared import PersonQuery
@@ -52,8 +54,16 @@ PUBLIC_LINKS = (
 )
 
 
+@cache
+def _url(name: str, script_prefix: str, urlconf: Any) -> str:
+    # The header's URLs take no arguments, so they change only with the script prefix and the URLconf (both in the
+    # key): reversed once per process instead of about ten times a page.
+    return reverse(name, urlconf=urlconf)
+
+
 def _link(label: str, name: str, sections: tuple[str, ...] = (), **extra: object) -> Link:
-    return Link(label, reverse(name), sections, **extra)  # type: ignore[arg-type]
+    url = _url(name, get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)
+    return Link(label, url, sections, **extra)  # type: ignore[arg-type]
 
 
 def _service_links(roles: Roles, unread_messages: int) -> list[Link]:
