@@ -309,15 +309,20 @@ def mentor_resume(request: AuthenticatedRequest) -> HttpResponse:
 @mutual_member_or_programme_team_required
 def mentor_directory(request: AuthenticatedRequest) -> HttpResponse:
     filterset = MentorFilter(request.GET or None, queryset=selectors.mentor_directory(request.user), request=request)
-    results = _filtered(filterset)
-    context = {"filter": filterset, "form": filterset.form, "pagination": paginate(request, results)}
+    pagination = paginate(request, _filtered(filterset))
+    context = {
+        "filter": filterset,
+        "form": filterset.form,
+        "pagination": pagination,
+        "cards": selectors.mentor_cards(pagination.object_list),
+    }
     return render(request, "accounts/mentor_directory.html", context)
 
 
 @require_GET
 @mutual_member_or_programme_team_required
 def mentor_detail(request: AuthenticatedRequest, profile_id: int) -> HttpResponse:
-    profile = get_object_or_404(selectors.mentor_directory(request.user), pk=profile_id)
+    profile = selectors.mentor_in_directory(request.user, profile_id)
     return render(request, "accounts/mentor_detail.html", {"profile": profile})
 
 
