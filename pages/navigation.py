@@ -55,15 +55,18 @@ PUBLIC_LINKS = (
 
 
 @cache
-def _url(name: str, script_prefix: str, urlconf: Any) -> str:
-    # The header's URLs take no arguments, so they change only with the script prefix and the URLconf (both in the
-    # key): reversed once per process instead of about ten times a page.
+def _reversed(name: str, script_prefix: str, urlconf: Any) -> str:
     return reverse(name, urlconf=urlconf)
 
 
+def page_url(name: str) -> str:
+    """The URL of a page that takes no arguments, reversed once per process: the header's and footer's links are on
+    every page. It changes only with the script prefix and the URLconf, so both are part of what it is kept by."""
+    return _reversed(name, get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)
+
+
 def _link(label: str, name: str, sections: tuple[str, ...] = (), **extra: object) -> Link:
-    url = _url(name, get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)
-    return Link(label, url, sections, **extra)  # type: ignore[arg-type]
+    return Link(label, page_url(name), sections, **extra)  # type: ignore[arg-type]
 
 
 def _service_links(roles: Roles, unread_messages: int) -> list[Link]:

@@ -7,6 +7,7 @@ import re
 
 import pytest
 from django.db import connection
+from django.template import Context, Template
 from django.test import Client, RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import clear_script_prefix, reverse, set_script_prefix
@@ -158,6 +159,17 @@ def test_header_links_follow_the_script_prefix_the_service_is_mounted_under(memb
     assert [link.url for link in mounted.service] == [f"/mentoring{link.url}" for link in plain.service]
     assert [link.url for link in again.service] == [link.url for link in plain.service]
     assert plain.service[0].url == reverse("accounts:dashboard")
+
+
+def test_page_url_gives_what_the_url_tag_gives_under_any_script_prefix() -> None:
+    page_url = Template("{% load navigation %}{% page_url 'pages:contact' %}")
+    url = Template("{% url 'pages:contact' %}")
+    assert page_url.render(Context()) == url.render(Context()) == "/contact/"
+    set_script_prefix("/mentoring/")
+    try:
+        assert page_url.render(Context()) == url.render(Context()) == "/mentoring/contact/"
+    finally:
+        clear_script_prefix()
 
 
 def _request_for(user: User | None, path: str):  # type: ignore[no-untyped-def]
