@@ -66,6 +66,17 @@ def mutuals_for(user: User) -> QuerySet[Mutual]:
     )
 
 
+def mutual_links_for(user: User) -> QuerySet[Mutual]:
+    """The person's mutuals as the dashboard lists them: a link by name, with the region and stage. Not their service
+    areas (a prefetch query) nor the columns the list does not show."""
+    return (
+        Mutual.objects.filter(memberships__user=user)
+        .select_related("region", "stage")
+        .only("name", "slug", "region__name", "stage__name")
+        .order_by("name")
+    )
+
+
 def members_of(mutual: Mutual) -> QuerySet[Membership]:
     return Membership.objects.filter(mutual=mutual).select_related("user").order_by("joined_at")
 

@@ -68,7 +68,7 @@ def dashboard(request: AuthenticatedRequest) -> HttpResponse:
     roles = roles_of(user)
     mentor_profile = selectors.mentor_profile_of(user) if roles.mentor_status is not None else None
     context = {
-        "mutuals": list(selectors.mutuals_for(user)) if roles.has("member") else [],
+        "mutuals": list(selectors.mutual_links_for(user)) if roles.has("member") else [],
         "mentor_profile": mentor_profile,
         # A mentor who has not accepted the current code of conduct cannot be introduced: say so, with the link.
         "must_accept_code": mentor_profile is not None and not conduct.conduct_accepted(user=user),
