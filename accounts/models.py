@@ -66,6 +66,9 @@ class User(AbstractUser):
 
     class Meta:
         ordering = ["email"]
+        # Lists of people sort by name (MentorProfile's and Ambassador's default ordering, the programme team): with
+        # this index PostgreSQL reads the first page in name order instead of sorting every approved mentor.
+        indexes = [models.Index(fields=["full_name", "email"], name="accounts_user_name_email")]
 
     def __str__(self) -> str:
         return self.full_name or self.email

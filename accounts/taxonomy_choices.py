@@ -9,11 +9,13 @@ without signals, such as a bulk update, also shows). What a person submits is st
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 import django_filters
 from django import forms
 from django.core.cache import cache
+from django.db.models import QuerySet
 from django.db.models.signals import post_delete, post_save
 from django_filters import fields as filter_fields
 
@@ -65,6 +67,25 @@ class TermsField(filter_fields.ModelMultipleChoiceField):
 
 class TermsFilter(django_filters.ModelMultipleChoiceFilter):
     field_class = TermsField
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> TermsFilter:
+        """A filter set deep-copies its filters for every request, and a deep-copied queryset copies its whole query
+        tree (a third of building the mentor directory's filters). A clone of a queryset (`.all()`, as Django's
+        ModelChoiceField copies its own) is as independent and costs little; everything else is deep-copied."""
+        clone = copy.copy(self)
+        memo[id(self)] = clone
+        clone.__dict__ = {
+            key: _copied(value, memo) for key, value in self.__dict__.items() if key != "_field"
+        }  # the field is built again, from the copy, when first asked for
+        return clone
+
+
+def _copied(value: Any, memo: dict[int, Any]) -> Any:
+    if isinstance(value, QuerySet):
+        return value.all()
+    if isinstance(value, dict):
+        return {key: _copied(item, memo) for key, item in value.items()}
+    return copy.deepcopy(value, memo)
 
 
 def terms_filter(field_name: str, model: type[TaxonomyTerm], label: str) -> TermsFilter:

@@ -1,6 +1,7 @@
 """Load on the real web server: gunicorn as shipped, signed-in people browsing, throughput and latency per page.
 
     python -m bench.load [--workers N] [--threads T] [--rate 120] [--duration 30] [--people 50] [--json]
+    python -m bench.load --in-process [--repeat 3] [--people 50] [--json]
 
 What it does, on this machine only (loopback; nothing leaves it):
 1. makes sure the database has the demo data (`seed_demo --if-empty`) and collects the static files;
@@ -15,6 +16,12 @@ What it does, on this machine only (loopback; nothing leaves it):
 
 The bounds are fixed (a few hundred sending threads at most, a duration cap of 5 minutes). Point DATABASE_URL at
 PostgreSQL (and REDIS_URL at Redis for the cache) for figures that mean anything.
+
+`--in-process` measures what each page costs instead of how the server copes: the same people and pages, each
+requested through `django.test.Client` in this process (same settings, no gunicorn, no network), after two warming
+rounds, `--repeat` times. It prints the CPU time (process_time, so another program's load does not count) and the
+queries per page, and the mean over the mix, with the load average. The server's throughput is roughly its cores
+divided by that mean.
 """
 
 from __future__ import annotations
@@ -40,6 +47,7 @@ from typing import Any
 BASE_DIR = Path(__file__).resolve().parent.parent
 MAX_DURATION = 300
 MAX_SENDERS = 256
+MAX_REPEAT = 20
 
 
 @dataclass
@@ -289,6 +297,72 @@ def run(*, workers: int, threads: int, rate: float, duration: float, people: int
     }
 
 
+def run_in_process(*, people: int, repeat: int) -> dict[str, Any]:
+    """Each visit's CPU time and queries through django.test.Client, after two warming rounds."""
+    repeat = max(1, min(repeat, MAX_REPEAT))
+    environment = _environment(_free_port(), 1, 1)
+    _prepare(environment)
+    # The settings gunicorn would be given (DEBUG off, plain HTTP on loopback), here read by this process's Django.
+    os.environ.update(environment)
+    visits = _sessions_and_visits(people, environment)
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client(HTTP_HOST="127.0.0.1")
+
+    def visit(page: Visit) -> None:
+        response = client.get(page.path, HTTP_COOKIE=page.cookie)
+        if response.status_code != 200:
+            raise SystemExit(f"{page.page} ({page.path}) answered {response.status_code}")
+
+    for _round in range(2):  # fills the template, URL, taxonomy and prepared-query caches as a running server has
+        for page in visits:
+            visit(page)
+    cpu_ms: dict[str, list[float]] = {}
+    queries: dict[str, list[int]] = {}
+    load_before = os.getloadavg()
+    for _round in range(repeat):
+        for page in visits:
+            with CaptureQueriesContext(connection) as captured:
+                started = time.process_time()
+                visit(page)
+                cpu_ms.setdefault(page.page, []).append((time.process_time() - started) * 1000)
+            queries.setdefault(page.page, []).append(len(captured))
+    load_after = os.getloadavg()
+    everything = [ms for values in cpu_ms.values() for ms in values]
+    return {
+        "mode": "in-process",
+        "people": people,
+        "repeat": repeat,
+        "requests": len(everything),
+        "load_average_before": [round(value, 2) for value in load_before],
+        "load_average_after": [round(value, 2) for value in load_after],
+        "cpu_count": os.cpu_count(),
+        "mean_cpu_ms": round(statistics.fmean(everything), 2),
+        "pages": {
+            name: {
+                "requests": len(values),
+                "cpu_ms": round(statistics.fmean(values), 2),
+                "queries": round(statistics.fmean(queries[name]), 1),
+            }
+            for name, values in sorted(cpu_ms.items())
+        },
+    }
+
+
+def _print_in_process(result: dict[str, Any]) -> None:
+    print(
+        f"in-process, {result['people']} people, {result['requests']} requests ({result['repeat']} rounds): "
+        f"mean {result['mean_cpu_ms']} ms of CPU a page over the mix "
+        f"(load average {result['load_average_before'][0]} -> {result['load_average_after'][0]}, "
+        f"{result['cpu_count']} CPUs)"
+    )
+    print(f"{'page':<22}{'requests':>9}{'CPU ms':>9}{'queries':>9}")
+    for name, page in result["pages"].items():
+        print(f"{name:<22}{page['requests']:>9}{page['cpu_ms']:>9.1f}{page['queries']:>9}")
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--workers", type=int, default=max(2, 2 * (os.cpu_count() or 1)))
@@ -297,7 +371,20 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--duration", type=float, default=30.0, help=f"seconds (at most {MAX_DURATION})")
     parser.add_argument("--people", type=int, default=50)
     parser.add_argument("--json", action="store_true")
+    parser.add_argument(
+        "--in-process", action="store_true", help="CPU ms and queries per page through django.test.Client"
+    )
+    parser.add_argument(
+        "--repeat", type=int, default=3, help=f"measured rounds with --in-process (at most {MAX_REPEAT})"
+    )
     options = parser.parse_args(argv)
+    if options.in_process:
+        in_process = run_in_process(people=options.people, repeat=options.repeat)
+        if options.json:
+            print(json.dumps(in_process, indent=2))
+        else:
+            _print_in_process(in_process)
+        return
     result = run(
         workers=options.workers,
         threads=options.threads,

@@ -16,7 +16,8 @@ from typing import Any, TypeVar
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.locmem import LocMemCache
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
+from redis import Redis
 from redis.backoff import NoBackoff
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
@@ -28,6 +29,27 @@ UNREACHABLE = (RedisConnectionError, RedisTimeoutError, ConnectionError, Timeout
 T = TypeVar("T")
 
 
+class ReusedRedisClient(RedisCacheClient):
+    """Django's Redis cache client, keeping one `redis.Redis` per connection pool instead of one per cache call.
+
+    Django builds a new `redis.Redis` on every call (about 0.1 ms of set-up each, a few calls a page). A `redis.Redis`
+    holds no connection of its own: each command borrows one from the pool, which is thread-safe, so one client per
+    pool can be shared by every thread that uses this cache.
+    """
+
+    def __init__(self, servers: list[str], **options: Any) -> None:
+        super().__init__(servers, **options)
+        self._clients: dict[int, Redis] = {}
+
+    def get_client(self, key: Any = None, *, write: bool = False) -> Redis:
+        pool = self._get_connection_pool(write)  # type: ignore[attr-defined]  # Django's own, not in django-stubs
+        # Keyed by the pool's identity: pools live as long as this object (self._pools) and are never replaced.
+        client = self._clients.get(id(pool))
+        if client is None:
+            client = self._clients[id(pool)] = Redis(connection_pool=pool)
+        return client
+
+
 class ResilientRedisCache(RedisCache):
     def __init__(self, server: str, params: dict[str, Any]) -> None:
         options = dict(params.get("OPTIONS") or {})
@@ -36,6 +58,7 @@ class ResilientRedisCache(RedisCache):
         options.setdefault("socket_timeout", 1)
         options.setdefault("retry", Retry(NoBackoff(), 0))
         super().__init__(server, {**params, "OPTIONS": options})
+        self._class = ReusedRedisClient
         self._fallback = LocMemCache("resilient-redis-fallback", {"TIMEOUT": params.get("TIMEOUT", 300)})
         self._warned_at = 0.0
 

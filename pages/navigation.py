@@ -8,10 +8,12 @@ from one query per page: the person's roles (accounts.roles) with their unread c
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 
 from accounts.models import MentorProfile, User
 from accounts.prepared import PersonQuery
@@ -52,8 +54,19 @@ PUBLIC_LINKS = (
 )
 
 
+@cache
+def _reversed(name: str, script_prefix: str, urlconf: Any) -> str:
+    return reverse(name, urlconf=urlconf)
+
+
+def page_url(name: str) -> str:
+    """The URL of a page that takes no arguments, reversed once per process: the header's and footer's links are on
+    every page. It changes only with the script prefix and the URLconf, so both are part of what it is kept by."""
+    return _reversed(name, get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)
+
+
 def _link(label: str, name: str, sections: tuple[str, ...] = (), **extra: object) -> Link:
-    return Link(label, reverse(name), sections, **extra)  # type: ignore[arg-type]
+    return Link(label, page_url(name), sections, **extra)  # type: ignore[arg-type]
 
 
 def _service_links(roles: Roles, unread_messages: int) -> list[Link]:

@@ -68,7 +68,7 @@ def dashboard(request: AuthenticatedRequest) -> HttpResponse:
     roles = roles_of(user)
     mentor_profile = selectors.mentor_profile_of(user) if roles.mentor_status is not None else None
     context = {
-        "mutuals": list(selectors.mutuals_for(user)) if roles.has("member") else [],
+        "mutuals": list(selectors.mutual_links_for(user)) if roles.has("member") else [],
         "mentor_profile": mentor_profile,
         # A mentor who has not accepted the current code of conduct cannot be introduced: say so, with the link.
         "must_accept_code": mentor_profile is not None and not conduct.conduct_accepted(user=user),
@@ -309,15 +309,20 @@ def mentor_resume(request: AuthenticatedRequest) -> HttpResponse:
 @mutual_member_or_programme_team_required
 def mentor_directory(request: AuthenticatedRequest) -> HttpResponse:
     filterset = MentorFilter(request.GET or None, queryset=selectors.mentor_directory(request.user), request=request)
-    results = _filtered(filterset)
-    context = {"filter": filterset, "form": filterset.form, "pagination": paginate(request, results)}
+    pagination = paginate(request, _filtered(filterset))
+    context = {
+        "filter": filterset,
+        "form": filterset.form,
+        "pagination": pagination,
+        "cards": selectors.mentor_cards(pagination.object_list),
+    }
     return render(request, "accounts/mentor_directory.html", context)
 
 
 @require_GET
 @mutual_member_or_programme_team_required
 def mentor_detail(request: AuthenticatedRequest, profile_id: int) -> HttpResponse:
-    profile = get_object_or_404(selectors.mentor_directory(request.user), pk=profile_id)
+    profile = selectors.mentor_in_directory(request.user, profile_id)
     return render(request, "accounts/mentor_detail.html", {"profile": profile})
 
 

@@ -65,17 +65,20 @@ def request_create(request: AuthenticatedRequest) -> HttpResponse:
 @require_GET
 @login_required
 def request_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    mentoring_request = get_object_or_404(
-        # "relationships": the relationships app's link back to the request (its Relationship.request).
-        selectors.requests_for(request.user).prefetch_related("relationships"),
-        pk=pk,
-    )
+    mentoring_request = get_object_or_404(selectors.requests_for(request.user), pk=pk)
     just_sent = request.session.get(JUST_SENT_KEY) == mentoring_request.pk
     if just_sent:
         del request.session[JUST_SENT_KEY]
     introductions = list(selectors.request_introductions(mentoring_request))
     context = {
         "mentoring_request": mentoring_request,
+        # Only a matched request shows its relationship (the relationships app's link back, Relationship.request),
+        # so only a matched one asks for it.
+        "relationship": (
+            mentoring_request.relationships.first()
+            if mentoring_request.status == MentoringRequest.Status.MATCHED
+            else None
+        ),
         "just_sent": just_sent,
         "suggestions": list(selectors.request_suggestions(mentoring_request)),
         "introductions": introductions,

@@ -4,6 +4,7 @@ checked against the database."""
 
 from __future__ import annotations
 
+import copy
 import re
 
 import pytest
@@ -12,6 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.models import SupportTopic, User
+from accounts.taxonomy_choices import terms_filter
 from tests.clients import ClientFor
 
 pytestmark = pytest.mark.django_db
@@ -58,3 +60,18 @@ def test_a_ticked_term_is_kept_and_an_unknown_one_is_an_error(member: User, clie
 
     assert 'value="pensions" checked' in ticked
     assert "govuk-error-summary" in unknown
+
+
+def test_each_filter_set_gets_its_own_copy_of_a_terms_filter() -> None:
+    # Filter sets copy their filters for every request: nothing a request changes may reach the next one.
+    original = terms_filter("topics", SupportTopic, "Support topic")
+    copied = copy.deepcopy(original)
+
+    assert copied.queryset is not original.queryset
+    assert copied.queryset.query is not original.queryset.query
+    assert copied.extra is not original.extra
+    copied.extra["help_text"] = "Changed for one request"
+    list(copied.queryset)
+    assert "help_text" not in original.extra
+    assert original.queryset._result_cache is None
+    assert str(copied.queryset.query) == str(original.queryset.query)

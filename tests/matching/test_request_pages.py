@@ -4,6 +4,8 @@ form's errors, and another mutual's requests answering 404."""
 from __future__ import annotations
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -14,6 +16,7 @@ from tests.clients import ClientFor
 from tests.factories import MembershipFactory, MentorProfileFactory, service_area, topic
 from tests.markup import text_of
 from tests.matching.factories import rank
+from tests.messaging.factories import RelationshipFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -86,6 +89,26 @@ def test_the_request_page_says_who_is_deciding_until_when_and_what_happened_to_e
     assert f"Declined on {today.day} {today:%B %Y}." in page
     assert f"Introduced on {today.day} {today:%B %Y}. They have until {due.day} {due:%B %Y} to reply." in page
     assert "Introduced only if your earlier choices cannot help." in page
+
+
+def test_a_matched_request_links_to_its_relationship_and_an_open_one_does_not_ask_for_it(
+    open_request: MentoringRequest, member: User, client_for: ClientFor
+) -> None:
+    url = reverse("matching:request_detail", kwargs={"pk": open_request.pk})
+    client = client_for(member)
+    client.get(url)
+    with CaptureQueriesContext(connection) as open_page:
+        page = text_of(client.get(url))
+    assert "You have a mentor" not in page
+    assert not any('"messaging_relationship"."request_id"' in query["sql"] for query in open_page.captured_queries)
+
+    mentor = MentorProfileFactory(user__full_name="Mo Matched")
+    relationship = RelationshipFactory(mentor=mentor, mutual=open_request.mutual, request=open_request)
+    MentoringRequest.objects.filter(pk=open_request.pk).update(status=MentoringRequest.Status.MATCHED)
+    response = client.get(url)
+
+    assert "You have a mentor Mo Matched" in text_of(response)
+    assert reverse("messaging:relationship_detail", kwargs={"pk": relationship.pk}) in response.content.decode()
 
 
 def test_a_member_of_two_mutuals_chooses_which_one(member: User, mutual: Mutual, client_for: ClientFor) -> None:

@@ -7,9 +7,10 @@ import re
 
 import pytest
 from django.db import connection
+from django.template import Context, Template
 from django.test import Client, RequestFactory
 from django.test.utils import CaptureQueriesContext
-from django.urls import reverse
+from django.urls import clear_script_prefix, reverse, set_script_prefix
 
 from accounts.models import MentorProfile, User
 from pages.navigation import header_for
@@ -144,6 +145,31 @@ def test_the_header_costs_one_query_with_every_role_and_count(member: User) -> N
         header_for(header_request)
     assert len(queries.captured_queries) == 2  # one per request; the second call on a request is free
     assert {"Requests", "Introductions", "Ambassador", "Messages"} <= {link.label for link in header.service}
+
+
+def test_header_links_follow_the_script_prefix_the_service_is_mounted_under(member: User) -> None:
+    # The links are reversed once per process and kept: the prefix is part of what they are kept by.
+    plain = header_for(_request_for(member, "/"))
+    set_script_prefix("/mentoring/")
+    try:
+        mounted = header_for(_request_for(member, "/"))
+    finally:
+        clear_script_prefix()
+    again = header_for(_request_for(member, "/"))
+    assert [link.url for link in mounted.service] == [f"/mentoring{link.url}" for link in plain.service]
+    assert [link.url for link in again.service] == [link.url for link in plain.service]
+    assert plain.service[0].url == reverse("accounts:dashboard")
+
+
+def test_page_url_gives_what_the_url_tag_gives_under_any_script_prefix() -> None:
+    page_url = Template("{% load navigation %}{% page_url 'pages:contact' %}")
+    url = Template("{% url 'pages:contact' %}")
+    assert page_url.render(Context()) == url.render(Context()) == "/contact/"
+    set_script_prefix("/mentoring/")
+    try:
+        assert page_url.render(Context()) == url.render(Context()) == "/mentoring/contact/"
+    finally:
+        clear_script_prefix()
 
 
 def _request_for(user: User | None, path: str):  # type: ignore[no-untyped-def]
