@@ -13,7 +13,7 @@ One module per part; this package re-exports their public names, so callers writ
                    baseline (not imported here: production code never needs it)
 """
 
-from matching.engine.assignment import assign_greedy, assign_optimal, assign_optimal_started
+from matching.engine.assignment import assign_greedy, assign_optimal
 from matching.engine.datatypes import (
     COMPONENTS,
     EITHER,
@@ -67,7 +67,6 @@ __all__ = [
     "Weights",
     "assign_greedy",
     "assign_optimal",
-    "assign_optimal_started",
     "component_units",
     "default_workers",
     "explain",

@@ -3,8 +3,6 @@ optimally (a min-cost flow) or greedily (the baseline it is measured against).""
 
 from __future__ import annotations
 
-from concurrent.futures import Future, ThreadPoolExecutor
-
 import numpy as np
 
 from matching.engine.datatypes import SCALE, Assignment, BoolArray, IntArray, TopK
@@ -176,19 +174,6 @@ def assign_optimal(topk: TopK, spare_capacity: np.ndarray, request_groups: np.nd
     used[np.flatnonzero(live)] = flow.flows(np.asarray(arcs, dtype=np.int32)[:pair_count]) > 0
     used |= settled
     return _assignment(request_count, request_rows[used], mentor_rows[used], units[used])
-
-
-def assign_optimal_started(
-    topk: TopK, spare_capacity: np.ndarray, request_groups: np.ndarray | None = None
-) -> Future[Assignment]:
-    """`assign_optimal` on a thread of its own, for a caller with other work meanwhile (explaining, storing): the
-    solver releases the GIL while it solves, so on two cores its time overlaps the caller's. The arrays must not
-    change until the result is taken."""
-    executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="assign-optimal")
-    try:
-        return executor.submit(assign_optimal, topk, spare_capacity, request_groups)
-    finally:
-        executor.shutdown(wait=False)  # the thread ends with its one task
 
 
 def assign_greedy(topk: TopK, spare_capacity: np.ndarray, request_groups: np.ndarray | None = None) -> Assignment:
