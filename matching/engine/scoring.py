@@ -140,7 +140,7 @@ def _encode(
     area_start = topic_count
     stage_start = topic_count + area_count
     feature_count = stage_start + stage_count
-    # One more column, filled per block with the category's units (the request side is 1 there).
+    # One more column, filled for each category with its units (`_MentorSides`; the request side is 1 there).
     candidate_features = np.zeros((candidate_count + 1, feature_count + 1), dtype=np.float32)
     candidate_features[:candidate_count, :topic_count] = mentors.topics[rows]
     candidate_features[:candidate_count, area_start:stage_start] = mentors.service_areas[rows]
