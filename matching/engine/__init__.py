@@ -6,6 +6,7 @@ services, ambassador engagements, the benchmark) encode their rows into `Request
 One module per part; this package re-exports their public names, so callers write `engine.score_top_k`:
 - datatypes.py     constants (components, format codes, score scale), weights, the array dataclasses in and out
 - rules.py         the scoring rules every path shares: fixed-point units, region table, strength bands
+- encoding.py      the feature matrices scoring multiplies, and each request category's feasible mentors
 - scoring.py       score_top_k: the best k mentors per request, fast and in bounded memory
 - explanations.py  plain-language reasons for each suggested pair
 - assignment.py    optimal (min-cost flow) and greedy assignment within spare capacity

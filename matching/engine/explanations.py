@@ -17,8 +17,8 @@ from matching.engine.datatypes import (
     Taxonomy,
     TopK,
 )
+from matching.engine.encoding import topic_bits
 from matching.engine.rules import REGION_TENTHS
-from matching.engine.scoring import topic_bits
 
 _ARTICLE_WORDS = ("North", "South", "East", "West")
 

@@ -204,7 +204,7 @@ def test_excluded_pairs_are_never_suggested_but_the_mentor_stays_available_to_ot
 
 
 def test_an_in_person_request_is_scored_only_against_mentors_it_could_meet() -> None:
-    from matching.engine.scoring import _encode
+    from matching.engine.encoding import encode
 
     mentors = mentor_arrays(
         Mentor(id=1, format=IN_PERSON, region="london"),  # far away and in person only: never computed
@@ -220,7 +220,7 @@ def test_an_in_person_request_is_scored_only_against_mentors_it_could_meet() -> 
 
     assert suggested_ids(topk.mentor_rows[0], mentors) == [2, 5]
     assert suggested_ids(topk.mentor_rows[1], mentors) == [3, 5, 4]
-    encoded = _encode(requests, mentors, TAXONOMY, Weights(), 5, None)
+    encoded = encode(requests, mentors, TAXONOMY, Weights(), 5, None)
     widths = sorted(
         int((layout.position_candidate < len(encoded.candidate_rows)).sum()) for layout in encoded.layouts.values()
     )
