@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import SupportTopic, User
+from accounts.text import clean_text
 from messaging.models import (
     CheckIn,
     Feedback,
@@ -170,8 +171,8 @@ def feedback_record(
     already: str,
 ) -> Feedback:
     """Store one person's closing feedback about a relationship or a group place, once: a second answer is refused
-    with `already` (the unique constraint decides, so two submits at once store one). The caller checks who may
-    answer and when."""
+    with `already` (the unique constraint decides, so two submits at once store one). Control characters and
+    direction overrides are taken out of the comments. The caller checks who may answer and when."""
     if not 1 <= rating <= 5:
         raise RelationshipError("Choose a rating from 1 to 5.")
     if goal_progress not in Feedback.GoalProgress.values:
@@ -184,7 +185,7 @@ def feedback_record(
                 rating=rating,
                 goal_progress=goal_progress,
                 would_recommend=would_recommend,
-                comments=comments,
+                comments=clean_text(comments).strip(),
             )
     except IntegrityError as error:
         raise RelationshipError(already) from error

@@ -373,7 +373,7 @@ def group_feedback_give(
         rating=rating,
         goal_progress=goal_progress,
         would_recommend=would_recommend,
-        comments=clean_text(comments).strip(),
+        comments=comments,
         already=feedback_already_given(place),
     )
 

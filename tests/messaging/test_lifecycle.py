@@ -113,6 +113,23 @@ def test_only_parties_can_change_a_relationship(relationship: Relationship, outs
     assert relationship.status == Relationship.Status.ACTIVE
 
 
+def test_closing_feedback_comments_lose_control_characters_and_direction_overrides(
+    relationship: Relationship, member: User, mentor: User
+) -> None:
+    services.relationship_complete(relationship=relationship, user=mentor)
+
+    feedback = services.feedback_give(
+        relationship=relationship,
+        user=member,
+        rating=5,
+        goal_progress="all",
+        would_recommend=True,
+        comments="  Helpful\u202e evil\x07 mentor\r\nThanks  ",
+    )
+
+    assert feedback.comments == "Helpful evil mentor\nThanks"
+
+
 def test_each_party_gives_feedback_once_after_closing(
     relationship: Relationship, member: User, mentor: User, client_for: ClientFor
 ) -> None:
