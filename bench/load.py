@@ -44,6 +44,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from bench.machine import cores_available, reference_ms
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 MAX_DURATION = 300
 MAX_SENDERS = 256
@@ -265,6 +267,7 @@ def run(*, workers: int, threads: int, rate: float, duration: float, people: int
     environment = _environment(port, workers, threads)
     _prepare(environment)
     visits = _sessions_and_visits(people, environment)
+    machine = {"cores_available": cores_available(), "reference_ms": reference_ms()}
     command = [sys.executable, "-m", "gunicorn", "--config", "config/gunicorn_conf.py", "config.wsgi:application"]
     process = subprocess.Popen(command, cwd=BASE_DIR, env=environment, start_new_session=True)
     try:
@@ -292,6 +295,7 @@ def run(*, workers: int, threads: int, rate: float, duration: float, people: int
         "load_average_before": [round(value, 2) for value in load_before],
         "load_average_after": [round(value, 2) for value in load_after],
         "cpu_count": os.cpu_count(),
+        **machine,
         "overall": total,
         "pages": {name: page.summary() for name, page in sorted(stats.items())},
     }
@@ -321,6 +325,7 @@ def run_in_process(*, people: int, repeat: int) -> dict[str, Any]:
             visit(page)
     cpu_ms: dict[str, list[float]] = {}
     queries: dict[str, list[int]] = {}
+    reference = reference_ms()
     load_before = os.getloadavg()
     for _round in range(repeat):
         for page in visits:
@@ -339,6 +344,7 @@ def run_in_process(*, people: int, repeat: int) -> dict[str, Any]:
         "load_average_before": [round(value, 2) for value in load_before],
         "load_average_after": [round(value, 2) for value in load_after],
         "cpu_count": os.cpu_count(),
+        "reference_ms": reference,
         "mean_cpu_ms": round(statistics.fmean(everything), 2),
         "pages": {
             name: {
@@ -356,7 +362,7 @@ def _print_in_process(result: dict[str, Any]) -> None:
         f"in-process, {result['people']} people, {result['requests']} requests ({result['repeat']} rounds): "
         f"mean {result['mean_cpu_ms']} ms of CPU a page over the mix "
         f"(load average {result['load_average_before'][0]} -> {result['load_average_after'][0]}, "
-        f"{result['cpu_count']} CPUs)"
+        f"{result['cpu_count']} CPUs, single-core reference {result['reference_ms']} ms)"
     )
     print(f"{'page':<22}{'requests':>9}{'CPU ms':>9}{'queries':>9}")
     for name, page in result["pages"].items():
@@ -399,7 +405,8 @@ def main(argv: list[str] | None = None) -> None:
         f"gunicorn {result['workers']} workers x {result['threads']} threads, {result['people']} people, "
         f"{result['target_rate']:g} requests/s asked, {result['achieved_rate']} served over {result['duration_s']} s "
         f"(load average {result['load_average_before'][0]} -> {result['load_average_after'][0]}, "
-        f"{result['cpu_count']} CPUs)"
+        f"{result['cpu_count']} CPUs, {result['cores_available']} cores available, "
+        f"single-core reference {result['reference_ms']} ms)"
     )
     print(f"{'page':<22}{'requests':>9}{'errors':>7}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}")
     for name, page in [*result["pages"].items(), ("all", result["overall"])]:

@@ -27,7 +27,7 @@ import numpy as np
 # Imported up front so that the first timed assignment does not pay for loading OR-Tools.
 from ortools.graph.python import min_cost_flow  # noqa: F401
 
-from bench.machine import cores_available
+from bench.machine import cores_available, reference_ms
 from bench.synthetic import SyntheticData, synthetic_data
 from matching import engine
 from matching.engine.reference import top_k_loop
@@ -252,6 +252,7 @@ def run(arguments: argparse.Namespace) -> dict[str, Any]:
         "cpus": len(os.sched_getaffinity(0)),
         "load_average_1min": round(os.getloadavg()[0], 2),
         "cores_available": cores_available(),
+        "reference_ms": reference_ms(),
         "excluded_pairs": len(data.excluded_pairs),
         **engine_figures,
         "memory": {
@@ -272,7 +273,8 @@ def _print_text(report: dict[str, Any]) -> None:
     print(
         f"Matching engine: {report['requests']:,} requests x {report['mentors']:,} mentors, top {report['k']}, "
         f"seed {report['seed']}, {report['workers']} worker thread(s), {report['cpus']} CPUs, "
-        f"load average {report['load_average_1min']}, {report['cores_available']} cores available (bench.machine)\n"
+        f"load average {report['load_average_1min']}, {report['cores_available']} cores available, "
+        f"single-core reference {report['reference_ms']} ms (bench.machine)\n"
         f"  (wall clock: best and median of {report['repeat']} runs; CPU time: all threads, best run)"
     )
     for phase, label in (

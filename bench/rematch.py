@@ -21,7 +21,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bench.machine import cores_available
+from bench.machine import cores_available, reference_ms
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -40,7 +40,7 @@ def _environment() -> dict[str, str]:
 
 def _one(arguments: list[str], env: dict[str, str]) -> dict[str, Any]:
     load_before = os.getloadavg()[0]
-    cores = cores_available()
+    cores, reference = cores_available(), reference_ms()
     start = time.perf_counter()
     with tempfile.TemporaryFile("w+") as errors:
         process = subprocess.Popen(
@@ -70,6 +70,7 @@ def _one(arguments: list[str], env: dict[str, str]) -> dict[str, Any]:
         "suggestions": run["suggestions"],
         "load_average_1m": [round(load_before, 2), round(os.getloadavg()[0], 2)],
         "cores_available": cores,
+        "reference_ms": reference,
     }
 
 
@@ -84,13 +85,17 @@ def run(repeat: int) -> dict[str, Any]:
 
 def _print(figures: dict[str, Any]) -> None:
     print(f"bench.rematch on {figures['database']}: each run a new process (wall, CPU = user + system, max RSS)")
-    print(f"{'case':<36} {'#':>2} {'requests':>9} {'wall s':>7} {'CPU s':>6} {'RSS MB':>7}  phases (s)   load   cores")
+    print(
+        f"{'case':<36} {'#':>2} {'requests':>9} {'wall s':>7} {'CPU s':>6} {'RSS MB':>7}  "
+        "phases (s)   load   cores   reference ms"
+    )
     for row in figures["runs"]:
         phases = " ".join(f"{name} {seconds:.2f}" for name, seconds in row["phases"].items())
         load = "->".join(str(value) for value in row["load_average_1m"])
         print(
             f"{row['case']:<36} {row['attempt']:>2} {row['requests']:>9,} {row['wall_seconds']:>7.2f} "
-            f"{row['cpu_seconds']:>6.2f} {row['max_rss_mb']:>7.1f}  {phases}   {load}   {row['cores_available']}"
+            f"{row['cpu_seconds']:>6.2f} {row['max_rss_mb']:>7.1f}  {phases}   {load}   "
+            f"{row['cores_available']}   {row['reference_ms']}"
         )
 
 

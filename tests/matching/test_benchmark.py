@@ -65,3 +65,11 @@ def test_the_machine_check_reports_cores_between_none_and_all() -> None:
     from bench.machine import cores_available
 
     assert 0 < cores_available(0.05) <= (os.cpu_count() or 1) + 0.5
+
+
+def test_the_machine_check_times_the_same_work_each_try() -> None:
+    from bench.machine import _reference_work, describe, reference_ms
+
+    assert _reference_work(1_000) == _reference_work(1_000) == 997 + 1_000
+    assert 0 < reference_ms(tries=1, size=1_000) < reference_ms(tries=3, size=100_000)
+    assert set(describe()) == {"cores_available", "reference_ms", "load_average_1min"}
