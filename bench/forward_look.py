@@ -27,8 +27,9 @@ from dataclasses import asdict, dataclass
 from datetime import timedelta
 from typing import Any
 
-from bench.information import _client, _time_page
+from bench.information import _time_page
 from bench.messaging import _setup_django
+from bench.signin import signed_in_client
 
 BATCH = 2000
 MUTUALS_PER_RELATIONSHIP = 5  # one relationship for every fifth mutual carries the survey answers
@@ -174,11 +175,9 @@ class Seed:
         self.answers += len(surveys)
 
     def analyse(self) -> None:
-        from django.db import connection
+        from accounts.management.commands.seed_demo import refresh_planner_statistics
 
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("ANALYZE")
+        refresh_planner_statistics()
 
     def remove(self) -> None:
         from accounts.models import Mutual, User
@@ -209,7 +208,7 @@ def run(*, mutuals: int, changes: int, answers: int, repeat: int, keep: bool = F
     results: list[PageTiming] = []
     try:
         staff = rows.staff()
-        staff_client = _client(staff)
+        staff_client = signed_in_client(staff)
         from django.test import Client
 
         public = Client(HTTP_HOST="localhost")

@@ -32,6 +32,7 @@ from datetime import timedelta
 from typing import Any
 
 from bench.messaging import _setup_django
+from bench.signin import signed_in_client
 
 BATCH = 2000
 WORDS = (
@@ -207,11 +208,9 @@ class Seed:
             self.enquiries += count
 
     def analyse(self) -> None:
-        from django.db import connection
+        from accounts.management.commands.seed_demo import refresh_planner_statistics
 
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("ANALYZE information_resource, information_enquiry, information_resource_topics")
+        refresh_planner_statistics()
 
     def remove(self) -> None:
         from accounts.models import User
@@ -220,25 +219,6 @@ class Seed:
         Enquiry.objects.filter(reference__startswith=f"B{self.prefix[-4:]}-").delete()
         Resource.objects.filter(slug__startswith=f"{self.prefix}-").delete()
         User.objects.filter(pk__in=self.user_ids).delete()
-
-
-def _client(user: Any) -> Any:
-    from allauth.account.authentication import AUTHENTICATION_METHODS_SESSION_KEY
-    from allauth.account.internal.userkit import user_id_to_str
-    from django.test import Client
-
-    client = Client(HTTP_HOST="localhost")
-    client.force_login(user)
-    session = client.session
-    # What allauth records when someone signs in with a password and a code (the staff pages require the code).
-    session[AUTHENTICATION_METHODS_SESSION_KEY] = [
-        {"method": "password", "at": time.time(), "email": user.email},
-        {"method": "mfa", "at": time.time(), "type": "totp"},
-    ]
-    # allauth keeps the owner of those records beside them (a private name in allauth 65; see tests/conftest.py).
-    session["account_authentication_methods_user"] = user_id_to_str(user)
-    session.save()
-    return client
 
 
 def _time_page(client: Any, url: str, repeat: int) -> tuple[float, float, float, int]:
@@ -280,7 +260,7 @@ def run(*, resources: int, enquiries: int, repeat: int, keep: bool = False, seed
     results: list[PageTiming] = []
     try:
         staff = rows.staff()
-        public, staff_client = _client(staff), _client(staff)
+        public, staff_client = signed_in_client(staff), signed_in_client(staff)
         # The benchmark's own client is not a browser: it may be served from "localhost" whatever ALLOWED_HOSTS says.
         with override_settings(ALLOWED_HOSTS=["localhost"]):
             for resource_count, enquiry_count in sizes:

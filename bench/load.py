@@ -124,7 +124,6 @@ def _sessions_and_visits(people: int, environment: dict[str, str]) -> list[Visit
     import django
 
     django.setup()
-    from allauth.account.internal.userkit import user_id_to_str
     from allauth.mfa.utils import is_mfa_enabled
     from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
@@ -132,6 +131,7 @@ def _sessions_and_visits(people: int, environment: dict[str, str]) -> list[Visit
     from django.urls import reverse
 
     from accounts.models import User
+    from bench.signin import authentication_records
     from matching.models import MentoringRequest
     from messaging.models import Relationship
 
@@ -140,12 +140,7 @@ def _sessions_and_visits(people: int, environment: dict[str, str]) -> list[Visit
         session[SESSION_KEY] = str(user.pk)
         session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
         session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-        now = time.time()
-        records: list[dict[str, Any]] = [{"method": "password", "at": now, "email": user.email}]
-        if is_mfa_enabled(user):
-            records.append({"method": "mfa", "at": now, "type": "totp"})
-        session["account_authentication_methods"] = records
-        session["account_authentication_methods_user"] = user_id_to_str(user)
+        session.update(authentication_records(user))
         session.create()
         return f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
 

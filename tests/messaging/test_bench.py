@@ -19,3 +19,15 @@ def test_the_benchmark_runs_and_removes_its_rows() -> None:
     assert (User.objects.count(), Mutual.objects.count()) == (users, mutuals)
     assert not Relationship.objects.exists()
     assert not Message.objects.exists()
+
+
+@pytest.mark.django_db
+def test_benchmark_sessions_carry_the_second_factor_only_for_people_who_have_one(staff: User, member: User) -> None:
+    """Outside the tests nothing adds allauth's records on force_login: without them the staff pages redirect and
+    the benchmarks stop (bench.messaging did, on /relationships/programme/)."""
+    from bench.signin import authentication_records
+
+    staff_methods = [record["method"] for record in authentication_records(staff)["account_authentication_methods"]]
+    member_methods = [record["method"] for record in authentication_records(member)["account_authentication_methods"]]
+    assert staff_methods == ["password", "mfa"]
+    assert member_methods == ["password"]
