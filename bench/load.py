@@ -44,7 +44,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bench.machine import cores_available, reference_ms
+from bench.machine import describe, reference_ms
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 MAX_DURATION = 300
@@ -262,7 +262,7 @@ def run(*, workers: int, threads: int, rate: float, duration: float, people: int
     environment = _environment(port, workers, threads)
     _prepare(environment)
     visits = _sessions_and_visits(people, environment)
-    machine = {"cores_available": cores_available(), "reference_ms": reference_ms()}
+    machine = describe()  # cores available and the single-core reference, before the server starts
     command = [sys.executable, "-m", "gunicorn", "--config", "config/gunicorn_conf.py", "config.wsgi:application"]
     process = subprocess.Popen(command, cwd=BASE_DIR, env=environment, start_new_session=True)
     try:
